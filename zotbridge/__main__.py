@@ -1,0 +1,3 @@
+from zotbridge.cli import main
+
+main()

@@ -1,0 +1,131 @@
+"""The ``zotbridge`` command: parse options, call one pipeline function, render.
+
+Errors a user can act on end in one ``error:`` line and a ``hint:`` line with a documented exit
+status (docs/cli.md); ``-v`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import traceback
+
+import click
+
+from zotbridge import __version__, render
+from zotbridge.errors import EXIT_FAILURE, ZotbridgeError
+from zotbridge.listing import FORMATS, ReadOptions, read_listings
+
+log = logging.getLogger("zotbridge")
+
+
+class _Group(click.Group):
+    """Turns exceptions into one clear message instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ZotbridgeError as exc:
+            _fail(ctx, exc, exc.message, exc.hint, exc.exit_code)
+        except BrokenPipeError:
+            sys.stderr.close()  # output piped into `head`: not an error
+            sys.exit(0)
+        except KeyboardInterrupt:
+            click.echo("zotbridge: interrupted", err=True)
+            sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except Exception as exc:  # a bug: still one line, with the way to get details
+            _fail(ctx, exc, f"internal error: {type(exc).__name__}: {exc}",
+                  "run again with -v for the traceback, and please report it", EXIT_FAILURE)
+
+
+def _fail(ctx: click.Context, exc: BaseException, message: str, hint: str | None, code: int) -> None:
+    if ctx.meta.get("zotbridge.verbose"):
+        click.echo("".join(traceback.format_exception(exc)), err=True, nl=False)
+    click.echo(f"zotbridge: error: {message}", err=True)
+    if hint:
+        click.echo(f"  hint: {hint}", err=True)
+    sys.exit(code)
+
+
+def _set_verbosity(ctx: click.Context, _param, value: int) -> int:
+    if value:
+        ctx.meta["zotbridge.verbose"] = ctx.meta.get("zotbridge.verbose", 0) + value
+        logging.getLogger("zotbridge").setLevel(logging.DEBUG)
+    return value
+
+
+def _set_quiet(ctx: click.Context, _param, value: bool) -> bool:
+    if value:
+        ctx.meta["zotbridge.quiet"] = True
+        logging.getLogger("zotbridge").setLevel(logging.ERROR)
+    return value
+
+
+def verbosity(command):
+    """-v / -q, accepted before or after the sub-command name."""
+    command = click.option("-v", "--verbose", count=True, expose_value=False, callback=_set_verbosity,
+                           help="More detail; on errors, the traceback.")(command)
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_quiet,
+                        help="Only errors and the requested output.")(command)
+
+
+class _StderrHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        level = "warning" if record.levelno >= logging.WARNING else "info"
+        click.echo(f"zotbridge: {level}: {record.getMessage()}", err=True)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="zotbridge")
+@verbosity
+def main() -> None:
+    """Resolve listed papers to arXiv, write BibTeX, and file them into Zotero."""
+    root = logging.getLogger("zotbridge")
+    if not root.handlers:
+        root.addHandler(_StderrHandler())
+        root.propagate = False
+    if root.level == logging.NOTSET:
+        root.setLevel(logging.WARNING)
+
+
+def listing_options(command):
+    """Options of every command that reads listings."""
+    command = click.argument("listings", nargs=-1, required=True, metavar="LISTING...")(command)
+    command = click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
+                           help="Input format of every LISTING (auto detects per file).")(command)
+    command = click.option("--encoding", default=None, metavar="CODEC",
+                           help="Text encoding of the inputs (default UTF-8, or per byte-order mark).")(command)
+    return click.option("--listing-year", type=click.IntRange(1991, 2999), default=None, metavar="YEAR",
+                        help="Year of dates a Hugging Face page shows without one (default: inferred).")(command)
+
+
+@main.command()
+@listing_options
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines on stdout, one object per paper.")
+@verbosity
+@click.pass_context
+def parse(ctx, listings, fmt, encoding, listing_year, as_json):
+    """Show what was read from LISTING... (files, or - for standard input)."""
+    options = ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
+    papers = read_listings(listings, options)
+    count = repeats = 0
+
+    def counted(items):
+        nonlocal count, repeats
+        for paper in items:
+            count += 1
+            repeats += paper.duplicate_of is not None
+            yield paper
+
+    if as_json:
+        for paper in counted(papers):
+            click.echo(json.dumps(paper.to_json(), ensure_ascii=False))
+    else:
+        width = render.terminal_width() if sys.stdout.isatty() else None
+        for row in render.parse_table(counted(papers), width):
+            click.echo(row)
+    if not ctx.meta.get("zotbridge.quiet"):
+        click.echo(render.parse_summary(count, len(listings), repeats), err=True)
