@@ -53,15 +53,26 @@ def _fail(ctx: click.Context, exc: BaseException, message: str, hint: str | None
 def _set_verbosity(ctx: click.Context, _param, value: int) -> int:
     if value:
         ctx.meta["zotbridge.verbose"] = ctx.meta.get("zotbridge.verbose", 0) + value
-        logging.getLogger("zotbridge").setLevel(logging.DEBUG)
+        _apply_log_level(ctx)
     return value
 
 
 def _set_quiet(ctx: click.Context, _param, value: bool) -> bool:
     if value:
         ctx.meta["zotbridge.quiet"] = True
-        logging.getLogger("zotbridge").setLevel(logging.ERROR)
+        _apply_log_level(ctx)
     return value
+
+
+def _apply_log_level(ctx: click.Context) -> None:
+    """Warnings by default; -q keeps errors only, -v adds details. Set on every invocation."""
+    if ctx.meta.get("zotbridge.quiet"):
+        level = logging.ERROR
+    elif ctx.meta.get("zotbridge.verbose"):
+        level = logging.DEBUG
+    else:
+        level = logging.WARNING
+    log.setLevel(level)
 
 
 def verbosity(command):
@@ -83,12 +94,9 @@ class _StderrHandler(logging.Handler):
 @verbosity
 def main() -> None:
     """Resolve listed papers to arXiv, write BibTeX, and file them into Zotero."""
-    root = logging.getLogger("zotbridge")
-    if not root.handlers:
-        root.addHandler(_StderrHandler())
-        root.propagate = False
-    if root.level == logging.NOTSET:
-        root.setLevel(logging.WARNING)
+    if not any(isinstance(h, _StderrHandler) for h in log.handlers):
+        log.addHandler(_StderrHandler())
+    _apply_log_level(click.get_current_context())
 
 
 def listing_options(command):

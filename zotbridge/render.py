@@ -11,10 +11,12 @@ PARSE_HEADER = ("#", "kind", "arxiv id", "date", "repeats", "title")
 
 
 def parse_table(papers: Iterable[ListedPaper], width: int | None) -> Iterator[str]:
-    """Rows as they come (a 100k-entry listing streams). ``width`` None: never truncate."""
+    """Rows as they come (a 100k-entry listing streams); the header comes with the first row,
+    so an input that fails prints nothing. ``width`` None: never truncate."""
     fmt = "{:>5}  {:<10}  {:<18}  {:<10}  {:<7}  {}"
-    yield fmt.format(*PARSE_HEADER)
     for p in papers:
+        if p.index == 0:
+            yield fmt.format(*PARSE_HEADER)
         arxiv = p.arxiv_id + (f"v{p.arxiv_version}" if p.arxiv_version else "") if p.arxiv_id else (p.doi or "")
         row = fmt.format(
             p.index,

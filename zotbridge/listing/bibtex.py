@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 
 ID_FIELDS = ("eprint", "arxivid", "doi", "url", "journal", "note", "howpublished")
 _ENTRY_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*([{(])")
-# A new entry header at the start of a line ends a previous entry left unclosed.
+# A new entry header alone at the start of a line ends a previous entry left unclosed (the usual
+# mistake is an unclosed field brace; BibTeX itself would swallow the rest of the file).
 _FRESH_ENTRY = re.compile(r"^@\s*[A-Za-z]+\s*[{(]\s*[^\s,{}()]+\s*,\s*$")
 _YEAR = re.compile(r"\b(\d{4})\b")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -46,7 +47,7 @@ def split_entries(lines: Iterator[tuple[int, str]], name: str) -> Iterator[tuple
     """(first line, text) of each ``@…`` block. Text outside entries is BibTeX comment."""
     start, buf, depth, closer = 0, [], 0, "}"
     for lineno, line in lines:
-        if buf and depth == 1 and _FRESH_ENTRY.match(line):
+        if buf and _FRESH_ENTRY.match(line):
             log.warning("%s:%d: entry is not closed before the next one; skipped", name, start)
             buf, depth = [], 0
         if not buf:

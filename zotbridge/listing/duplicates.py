@@ -3,10 +3,13 @@
 Two entries are the same paper when they carry the same arXiv id, or when their normalised
 titles are equal — unless that would contradict what they carry: two different arXiv ids,
 or two abstracts that are clearly different texts (two distinct papers can share a short
-title such as "Attention"; the matcher, not the reader, settles those).
+title; the matcher, not the reader, settles those). A group learns the arXiv id of any
+member, so ``T`` / ``T arXiv:A`` / ``T arXiv:B`` gives two papers, not one.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
@@ -17,29 +20,40 @@ ABSTRACT_PREFIX = 600  # characters compared: enough to tell texts apart, cheap 
 SAME_ABSTRACT = 80.0  # rapidfuzz ratio; versions of one abstract score far above this
 
 
+@dataclass
+class _First:
+    index: int
+    arxiv_id: str | None
+    abstract: str | None
+
+
 class DuplicateMarker:
     """Streaming: remembers only what the first occurrence of each paper needs."""
 
     def __init__(self) -> None:
-        self._by_id: dict[str, int] = {}
-        self._by_title: dict[str, list[tuple[int, str | None, str | None]]] = {}
+        self._by_id: dict[str, _First] = {}
+        self._by_title: dict[str, list[_First]] = {}
 
     def mark(self, paper: ListedPaper) -> ListedPaper:
-        first = self._by_id.get(paper.arxiv_id) if paper.arxiv_id else None
         key = normalize_title(paper.title) if paper.title else ""
         abstract = normalize_title(paper.abstract[:ABSTRACT_PREFIX]) if paper.abstract else None
+        first = self._by_id.get(paper.arxiv_id) if paper.arxiv_id else None
         if first is None and key:
-            for index, arxiv_id, other_abstract in self._by_title.get(key, ()):
-                if paper.arxiv_id and arxiv_id and paper.arxiv_id != arxiv_id:
-                    continue
-                if abstract and other_abstract and fuzz.ratio(abstract, other_abstract) < SAME_ABSTRACT:
-                    continue
-                first = index
-                break
-        paper.duplicate_of = first
+            first = next((f for f in self._by_title.get(key, ()) if self._same(f, paper, abstract)), None)
         if first is None:
-            if paper.arxiv_id:
-                self._by_id[paper.arxiv_id] = paper.index
+            first = _First(paper.index, paper.arxiv_id, abstract)
             if key:
-                self._by_title.setdefault(key, []).append((paper.index, paper.arxiv_id, abstract))
+                self._by_title.setdefault(key, []).append(first)
+        else:
+            paper.duplicate_of = first.index
+            first.arxiv_id = first.arxiv_id or paper.arxiv_id
+            first.abstract = first.abstract or abstract
+        if paper.arxiv_id:
+            self._by_id.setdefault(paper.arxiv_id, first)
         return paper
+
+    @staticmethod
+    def _same(first: _First, paper: ListedPaper, abstract: str | None) -> bool:
+        if paper.arxiv_id and first.arxiv_id and paper.arxiv_id != first.arxiv_id:
+            return False
+        return not (abstract and first.abstract and fuzz.ratio(abstract, first.abstract) < SAME_ABSTRACT)

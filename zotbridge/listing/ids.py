@@ -160,13 +160,16 @@ def paper_from_line(line: str, source: str, found: list[FoundId]) -> list[Listed
 
 
 def read_ids(lines: Iterator[tuple[int, str]], name: str) -> Iterator[ListedPaper]:
-    """Identifier listing: every identifier on every line; lines without one are skipped."""
+    """Identifier listing: every identifier on every line; ``#`` comment lines and blank lines
+    are ignored, other lines without an identifier are skipped with a warning."""
     skipped = 0
     for lineno, line in lines:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
         found = find_ids(line)
         if found:
             yield from paper_from_line(line, f"{name}:{lineno}", found)
-        elif line.strip() and not line.lstrip().startswith("#"):
+        else:
             skipped += 1
     if skipped:
         log.warning("%s: %d line(s) without an arXiv id or DOI were skipped", name, skipped)

@@ -1,0 +1,70 @@
+"""Shared test helpers.
+
+The reference data of ../shared is vendored in tests/data/shared (CI runs on a clean clone where
+../shared does not exist); tests/data/README.md says where it comes from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from zotbridge.cli import main
+from zotbridge.listing import ReadOptions, read_listings
+
+DATA = Path(__file__).parent / "data"
+SHARED = DATA / "shared"
+LISTINGS = sorted((SHARED / "listings").glob("*.txt"))
+# The day the acceptance data was written against; the HF year rule caps at "today".
+TODAY = dt.date(2026, 11, 22)
+
+
+def read(*paths, **options):
+    options.setdefault("today", TODAY)
+    return list(read_listings([str(p) for p in paths], ReadOptions(**options)))
+
+
+@pytest.fixture
+def write(tmp_path):
+    """write("name.txt", text_or_bytes) -> path of a new file in a temporary directory."""
+
+    def _write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def cli():
+    """Run the CLI in-process; returns click's Result (stdout, stderr and exit code apart)."""
+    runner = CliRunner()
+
+    def _run(*args, input=None):
+        return runner.invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return _run
+
+
+def run_zotbridge(*args, input: bytes | None = None) -> subprocess.CompletedProcess:
+    """The installed console script in a real subprocess (stdin, pipes, exit status)."""
+    return subprocess.run(
+        [sys.executable, "-m", "zotbridge", *map(str, args)],
+        input=input,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+def json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
