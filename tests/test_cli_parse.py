@@ -93,3 +93,14 @@ def test_100k_identifiers_stream(tmp_path):
     lines = proc.stdout.splitlines()
     assert len(lines) == 100_000
     assert b'"arxiv_id": "2401.99999"' in lines[-1]
+
+
+def test_verbose_shows_the_traceback_and_quiet_works_before_the_command(tmp_path):
+    missing = tmp_path / "missing.txt"
+    plain = run_zotbridge("parse", missing).stderr.decode()
+    verbose = run_zotbridge("-v", "parse", missing).stderr.decode()
+    assert "Traceback" not in plain and "Traceback" in verbose
+    assert verbose.rstrip().endswith("hint: check the path (use - to read standard input)")
+    good = tmp_path / "t.txt"
+    good.write_text("A Good Title\n")
+    assert run_zotbridge("-q", "parse", good).stderr == b""
