@@ -10,6 +10,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
+EXIT_SERVICE = 3  # a service (arXiv, Zotero) could not be reached or kept failing
 
 
 class ZotbridgeError(Exception):
@@ -25,3 +26,9 @@ class InputError(ZotbridgeError):
     """The user's input (a listing file, stdin) cannot be read as asked."""
 
     exit_code = EXIT_BAD_INPUT
+
+
+class ServiceError(ZotbridgeError):
+    """arXiv or Zotero could not be reached, or kept failing after retries."""
+
+    exit_code = EXIT_SERVICE

@@ -47,3 +47,61 @@ class ListedPaper:
         }
         ordered.update(data)
         return ordered
+
+
+@dataclass
+class ArxivRecord:
+    """An arXiv paper as the API served it (the latest version unless a version was asked)."""
+
+    arxiv_id: str  # bare: "2410.10636"
+    version: int
+    title: str  # as arXiv has it: may hold LaTeX such as $\infty$; white space folded
+    abstract: str
+    authors: list[str]  # "First Last", in order
+    published: str  # ISO 8601, submission of version 1
+    updated: str  # ISO 8601, submission of the served version
+    primary_category: str
+    categories: list[str] = field(default_factory=list)
+    comment: str | None = None
+    journal_ref: str | None = None
+    doi: str | None = None  # a journal DOI; every paper also has 10.48550/arXiv.<id>
+
+
+@dataclass
+class Candidate:
+    """A record considered for a listed paper, with the evidence the matcher weighed."""
+
+    arxiv_id: str
+    title: str
+    score: float
+    title_similarity: float
+    abstract_similarity: float | None = None
+    why: str = ""
+    title_relatedness: float = 0.0
+
+
+@dataclass
+class Match:
+    """The matcher's decision for one listed paper (``match --json`` contract)."""
+
+    index: int
+    title: str | None
+    status: str  # "matched" | "ambiguous" | "unmatched" | "error"
+    arxiv_id: str | None = None  # bare; None unless matched
+    score: float = 0.0
+    candidates: list[Candidate] = field(default_factory=list)
+    reason: str = ""
+    record: ArxivRecord | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "index": self.index,
+            "title": self.title,
+            "status": self.status,
+            "arxiv_id": self.arxiv_id,
+            "score": round(self.score, 4),
+            "candidates": [
+                {"arxiv_id": c.arxiv_id, "title": c.title, "score": round(c.score, 4)} for c in self.candidates
+            ],
+            "reason": self.reason,
+        }

@@ -46,12 +46,18 @@ def normalize_title(title: str) -> str:
 
     LaTeX accents are dropped (``Schr\\"odinger`` -> ``schrodinger``), other LaTeX commands
     keep their name (``$\\infty$`` -> ``infty``, matching listings that write ``infty``),
-    Unicode is transliterated (``ø`` -> ``o``), and all punctuation, math delimiters and
-    dashes become word breaks.
+    Unicode is transliterated (``ø`` -> ``o``), ``+`` reads ``plus`` (so ``X++`` and ``X`` differ),
+    and all other punctuation, math delimiters and dashes become word breaks.
     """
     text = _LATEX_ACCENT.sub("", title)
     text = _LATEX_FORMAT.sub("", text)
     text = _LATEX_COMMAND.sub(r" \1 ", text)
     text = text.replace("{", "").replace("}", "")
-    text = unidecode(unicodedata.normalize("NFKC", text)).lower()
+    text = unidecode(unicodedata.normalize("NFKC", text)).lower().replace("+", " plus ")
     return _NON_WORD.sub(" ", text).strip()
+
+
+def search_words(text: str) -> list[str]:
+    """Plain words for an arXiv query: the title key without the words only the key adds
+    (``plus`` for ``+``, which arXiv's tokenizer drops)."""
+    return normalize_title(text.replace("+", " ")).split()

@@ -1,0 +1,146 @@
+"""Score arXiv records against a listed paper and decide: matched, ambiguous or unmatched.
+
+Evidence, each in [0, 1]:
+
+* **title** — rapidfuzz ``ratio`` of the normalised titles (case, accents, LaTeX such as
+  ``$\\infty$`` vs ``infty``, punctuation and dashes ignored; ``X++`` differs from ``X``);
+* **abstract** — when the listing has one: the share of word pairs (bigrams) of the shorter
+  abstract found in the other. Versions of one abstract share most pairs even when sentences were
+  reworded; two papers on the same topic share few;
+* **author count and date** — when the listing gives them: small adjustments of the score and a
+  note in the reason, never decisive alone (versions add authors; listings date v1 or the day).
+
+Decision (thresholds and the evidence that set them: docs/matching.md):
+
+* with an abstract, a candidate is *strong* when its abstract is the same text
+  (≥ ``ABSTRACT_IDENTICAL``, whatever the title became), or agrees (≥ ``ABSTRACT_SAME``) with a
+  related title (≥ ``TITLE_RELATED``), or its title agrees (≥ ``TITLE_SAME``) and its abstract
+  is a rewording (≥ ``ABSTRACT_REWORDED``);
+* without an abstract, a candidate is strong when its title agrees (≥ ``TITLE_SAME``) and no
+  other candidate comes close (≥ ``TITLE_CLOSE``): two records with one title and nothing else
+  to tell them apart is ``ambiguous``, never a guess;
+* exactly one strong candidate is ``matched``; two or more are ``ambiguous``; none, but a
+  plausible one, is ``ambiguous`` (below the bar, candidates listed); nothing plausible is
+  ``unmatched``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rapidfuzz import fuzz
+
+from zotbridge.models import ArxivRecord, Candidate, ListedPaper, Match
+from zotbridge.normalize import normalize_title
+
+TITLE_SAME = 0.97
+TITLE_CLOSE = 0.95
+TITLE_RELATED = 0.50
+TITLE_PLAUSIBLE = 0.80
+ABSTRACT_IDENTICAL = 0.90
+ABSTRACT_SAME = 0.60
+ABSTRACT_REWORDED = 0.30
+ABSTRACT_PLAUSIBLE = 0.30
+DATE_AGREES_DAYS = 45
+MAX_CANDIDATES = 5
+
+
+def title_similarity(listed: str, record: str) -> float:
+    return fuzz.ratio(normalize_title(listed), normalize_title(record)) / 100
+
+
+def title_relatedness(listed: str, record: str) -> float:
+    """Like title_similarity, but a title contained in the other counts fully (``Find Central
+    Dogma Again`` vs ``Find Central Dogma Again: Leveraging Multilingual …``)."""
+    return fuzz.token_set_ratio(normalize_title(listed), normalize_title(record)) / 100
+
+
+def _bigrams(text: str) -> set[tuple[str, str]]:
+    words = normalize_title(text).split()
+    return set(zip(words, words[1:]))
+
+
+def abstract_similarity(listed: str, record: str) -> float:
+    a, b = _bigrams(listed), _bigrams(record)
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _date_days(paper: ListedPaper, record: ArxivRecord) -> int | None:
+    if not paper.date:
+        return None
+    try:
+        listed = dt.date.fromisoformat(paper.date)
+        published = dt.datetime.fromisoformat(record.published).date()
+    except ValueError:
+        return None
+    return abs((listed - published).days)
+
+
+def score(paper: ListedPaper, record: ArxivRecord) -> Candidate:
+    """The evidence for one record, as a candidate with a 0–1 score and a short explanation."""
+    title = title_similarity(paper.title, record.title) if paper.title else 0.0
+    abstract = abstract_similarity(paper.abstract, record.abstract) if paper.abstract else None
+    value = title if abstract is None else 0.4 * title + 0.6 * abstract
+    why = [f"title {title:.2f}"]
+    if abstract is not None:
+        why.append(f"abstract {abstract:.2f}")
+    if paper.authors_count:
+        agrees = paper.authors_count == len(record.authors)
+        value += 0.03 if agrees else -0.03
+        why.append(f"{len(record.authors)} authors" + ("" if agrees else f" (listed {paper.authors_count})"))
+    days = _date_days(paper, record)
+    if days is not None:
+        agrees = days <= DATE_AGREES_DAYS
+        value += 0.02 if agrees else -0.02
+        why.append(f"v1 {record.published[:10]}" + ("" if agrees else f" (listed {paper.date})"))
+    related = title_relatedness(paper.title, record.title) if paper.title else 0.0
+    return Candidate(record.arxiv_id, record.title, max(0.0, min(1.0, value)), title, abstract, ", ".join(why),
+                     related)
+
+
+def _strong_with_abstract(c: Candidate) -> bool:
+    return (
+        c.abstract_similarity >= ABSTRACT_IDENTICAL
+        or (c.abstract_similarity >= ABSTRACT_SAME and c.title_relatedness >= TITLE_RELATED)
+        or (c.title_similarity >= TITLE_SAME and c.abstract_similarity >= ABSTRACT_REWORDED)
+    )
+
+
+def _plausible(c: Candidate) -> bool:
+    if c.abstract_similarity is not None and c.abstract_similarity >= ABSTRACT_PLAUSIBLE:
+        return True
+    return c.title_similarity >= TITLE_PLAUSIBLE
+
+
+def decide(paper: ListedPaper, records: list[ArxivRecord]) -> Match:
+    """The decision for one listed paper among candidate records (any number, any order)."""
+    unique = {r.arxiv_id: r for r in records}
+    candidates = sorted((score(paper, r) for r in unique.values()), key=lambda c: (-c.score, c.arxiv_id))
+    plausible = [c for c in candidates if _plausible(c)]
+    shown = plausible[:MAX_CANDIDATES]
+    base = Match(index=paper.index, title=paper.title, status="unmatched", candidates=shown)
+    if not plausible:
+        base.reason = "no arXiv record with a similar title" + (" or abstract" if paper.abstract else "")
+        return base
+    if paper.abstract:
+        strong = [c for c in plausible if _strong_with_abstract(c)]
+    else:
+        close = [c for c in plausible if c.title_similarity >= TITLE_CLOSE]
+        strong = [c for c in close if c.title_similarity >= TITLE_SAME]
+        if len(close) > 1:
+            base.status, base.score = "ambiguous", plausible[0].score
+            base.reason = f"{len(close)} arXiv records share this title and the listing has no abstract to tell them apart"
+            return base
+    if len(strong) == 1:
+        best = strong[0]
+        return Match(index=paper.index, title=paper.title, status="matched", arxiv_id=best.arxiv_id,
+                     score=best.score, candidates=[best] + [c for c in shown if c is not best][: MAX_CANDIDATES - 1],
+                     record=unique[best.arxiv_id])
+    base.status, base.score = "ambiguous", plausible[0].score
+    if strong:
+        base.reason = f"{len(strong)} records fit equally well ({', '.join(c.arxiv_id for c in strong[:3])})"
+    else:
+        base.reason = f"best candidate is below the bar ({plausible[0].why})"
+    return base

@@ -1,0 +1,127 @@
+"""A deliberately hard arXiv corpus for measuring the matcher (tests, bench, demo).
+
+Built from the shared material, deterministically (``seed``):
+
+* the shared seed records (real ids, titles, authors) — the answers of the labelled set;
+* every other paper of the listings as a distractor, with a synthetic id in a range real
+  arXiv ids do not reach in a month (``YYMM.9NNNN``); a labelled paper without a seed record
+  gets its labelled id;
+* traps next to labelled papers: the **same title with another abstract**, an **X++**
+  follow-up, **A Survey on X**; and on the true records themselves, a **title changed** in a
+  later version and an **abstract reworded** in a later version (the listing keeps v1's text).
+
+Each trap row carries ``"trap": kind`` (and ``"trap_of": id``) so tests can find them; the
+emulator ignores unknown keys, like the real snapshot's extra columns.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable
+from pathlib import Path
+
+from zotbridge.listing import ReadOptions, read_listings
+from zotbridge.normalize import normalize_title
+
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def _rfc822(year: int, month: int, day: int) -> str:
+    return f"Mon, {day} {_MONTHS[month - 1]} {year} 10:00:00 GMT"
+
+
+def _row(ident: str, title: str, abstract: str, authors: list[str], when: tuple[int, int, int], **extra) -> dict:
+    row = {
+        "id": ident, "submitter": None, "authors": ", ".join(authors), "title": title, "comments": None,
+        "journal-ref": None, "doi": None, "report-no": None, "categories": "cs.LG", "license": None,
+        "abstract": abstract, "versions": [{"version": "v1", "created": _rfc822(*when)}], "update_date": None,
+    }
+    row.update(extra)
+    return row
+
+
+def _names(rng: random.Random, count: int) -> list[str]:
+    first = "Ana Bo Chen Dana Eli Femi Gita Hao Ines Jon Kai Lea Mo Nia Omar Pia".split()
+    last = "Li Wang Smith Garcia Kim Müller Rossi Tanaka Okafor Novak Silva Khan Berg Dubois".split()
+    return [f"{rng.choice(first)} {rng.choice(last)}" for _ in range(max(1, count))]
+
+
+def _another_abstract(rng: random.Random, abstracts: list[str]) -> str:
+    """A new abstract (sentences of several papers): no record of the corpus has this text."""
+    return ". ".join(rng.choice(rng.choice(abstracts).split(". ")) for _ in range(6))
+
+
+def _reword(rng: random.Random, abstract: str, other: str) -> str:
+    """A later version's abstract: about a third of the sentences replaced or dropped."""
+    sentences = [s for s in abstract.split(". ") if s]
+    replacements = [s for s in other.split(". ") if s]
+    for i in rng.sample(range(len(sentences)), k=max(1, len(sentences) // 3)):
+        sentences[i] = rng.choice(replacements) if replacements else sentences[i]
+    return ". ".join(sentences)
+
+
+def build(listings: Iterable[Path], seed_records: Path, labels: Path, seed: int = 0) -> list[dict]:
+    """Snapshot-format rows of the hard corpus."""
+    rng = random.Random(seed)
+    papers = list(read_listings([str(p) for p in listings], ReadOptions(listing_year=2025)))
+    seeds = [json.loads(line) for line in open(seed_records, encoding="utf-8") if line.strip()]
+    label_rows = [json.loads(line) for line in open(labels, encoding="utf-8") if line.strip()]
+    rows = {r["id"]: r for r in seeds}
+    # Listing entries by (file name, position) to map labels onto listed papers.
+    by_position: dict[tuple[str, int], object] = {}
+    counters: dict[str, int] = {}
+    for paper in papers:
+        name = Path(paper.source.rsplit(":", 1)[0]).name
+        by_position[(name, counters.get(name, 0))] = paper
+        counters[name] = counters.get(name, 0) + 1
+    labelled_titles = {}
+    for label in label_rows:
+        paper = by_position[(label["listing"], label["entry"])]
+        labelled_titles[normalize_title(paper.title)] = label["arxiv_id"]
+        if label["arxiv_id"] not in rows:
+            rows[label["arxiv_id"]] = _row(label["arxiv_id"], paper.title, paper.abstract,
+                                          _names(rng, paper.authors_count or 4), (2022, 7, 1))
+    seed_titles = {normalize_title(r["title"]) for r in rows.values()}
+    abstracts = [p.abstract for p in papers if p.abstract]
+    number = 90000
+    for paper in papers:
+        key = normalize_title(paper.title)
+        if paper.duplicate_of is not None or key in labelled_titles or key in seed_titles:
+            continue
+        year, month, day = (int(x) for x in paper.date.split("-")) if paper.date else (2023, rng.randint(1, 12), 1)
+        ident = f"{year % 100:02d}{month:02d}.{number}"
+        number += 1
+        rows[ident] = _row(ident, paper.title, paper.abstract, _names(rng, paper.authors_count or rng.randint(2, 9)),
+                           (year, month, day))
+    for i, (key, true_id) in enumerate(sorted(labelled_titles.items())):
+        true = rows[true_id]
+        other = _another_abstract(rng, abstracts)
+        traps = [
+            ("same_title", true["title"], other),
+            ("plusplus", _plusplus(true["title"]), _reword(rng, other, true["abstract"])),
+            ("survey", f"A Survey on {true['title']}", _another_abstract(rng, abstracts)),
+        ]
+        for kind, title, abstract in traps:
+            ident = f"26{(number % 12) + 1:02d}.{number}"
+            number += 1
+            rows[ident] = _row(ident, title, abstract, _names(rng, 5), (2026, (number % 12) + 1, 2),
+                               trap=kind, trap_of=true_id)
+        if i % 5 == 1:  # later version with another title: the listing keeps v1's
+            true["title"] = true["title"].split(":")[0] + ": Revisited and Extended"
+            true["trap"] = "title_changed"
+        elif i % 5 == 3:
+            true["abstract"] = _reword(rng, true["abstract"], _another_abstract(rng, abstracts))
+            true["trap"] = "abstract_reworded"
+    return list(rows.values())
+
+
+def _plusplus(title: str) -> str:
+    head, sep, rest = title.partition(":")
+    return f"{head}++{sep}{rest}" if sep else f"{title}++"
+
+
+def write(rows: list[dict], path: Path) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
