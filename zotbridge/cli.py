@@ -14,6 +14,8 @@ import traceback
 import click
 
 from zotbridge import __version__, render
+from zotbridge.arxiv.resolve import match_listings
+from zotbridge.config import Settings
 from zotbridge.errors import EXIT_FAILURE, ZotbridgeError
 from zotbridge.listing import FORMATS, ReadOptions, read_listings
 
@@ -137,3 +139,39 @@ def parse(ctx, listings, fmt, encoding, listing_year, as_json):
             click.echo(row)
     if not ctx.meta.get("zotbridge.quiet"):
         click.echo(render.parse_summary(count, len(listings), repeats), err=True)
+
+
+def _progress_bar(ctx: click.Context, label: str):
+    """A progress bar with ETA on stderr when it is a terminal (never into a pipe or with -q)."""
+    if ctx.meta.get("zotbridge.quiet") or not sys.stderr.isatty():
+        return None
+
+    def start(total: int):
+        bar = click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True, show_pos=True)
+        bar.__enter__()
+        ctx.call_on_close(lambda: bar.__exit__(None, None, None))
+        return bar.update
+
+    return start
+
+
+@main.command()
+@listing_options
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines on stdout, one object per paper.")
+@click.option("--refresh", is_flag=True, help="Ask arXiv again instead of reusing stored decisions.")
+@verbosity
+@click.pass_context
+def match(ctx, listings, fmt, encoding, listing_year, as_json, refresh):
+    """Resolve LISTING... to arXiv records: matched, ambiguous (with candidates) or unmatched."""
+    options = ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
+    matches, requests = match_listings(list(listings), options, Settings.from_env(), refresh=refresh,
+                                       progress=_progress_bar(ctx, "Resolving"))
+    if as_json:
+        for m in matches:
+            click.echo(json.dumps(m.to_json(), ensure_ascii=False))
+    else:
+        width = render.terminal_width() if sys.stdout.isatty() else None
+        for row in render.match_table(matches, width):
+            click.echo(row)
+    if not ctx.meta.get("zotbridge.quiet"):
+        click.echo(render.match_summary(matches, requests), err=True)

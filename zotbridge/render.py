@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterable, Iterator
 
-from zotbridge.models import ListedPaper
+from zotbridge.models import ListedPaper, Match
 
 PARSE_HEADER = ("#", "kind", "arxiv id", "date", "repeats", "title")
 
@@ -39,3 +39,22 @@ def parse_summary(count: int, inputs: int, repeats: int) -> str:
     if repeats:
         text += f"; {repeats} repeat{'s' if repeats == 1 else ''} an earlier entry (duplicate_of)"
     return text
+
+
+def match_table(matches: list[Match], width: int | None) -> Iterator[str]:
+    """One row per paper; anything but a clean match says why on the next line."""
+    fmt = "{:>5}  {:<9}  {:<16}  {:>5}  {}"
+    yield fmt.format("#", "status", "arxiv id", "score", "title")
+    for m in matches:
+        row = fmt.format(m.index, m.status, m.arxiv_id or "", f"{m.score:.2f}", m.title or "")
+        yield row if width is None or len(row) <= width else row[: width - 1] + "…"
+        if m.status != "matched" and m.reason:
+            yield f"{'':>5}  ↳ {m.reason}"
+            for c in m.candidates[:3]:
+                yield f"{'':>9}{c.arxiv_id:<16} {c.score:.2f}  {c.title[:70]}"
+
+
+def match_summary(matches: list[Match], requests: int) -> str:
+    counts = {s: sum(m.status == s for m in matches) for s in ("matched", "ambiguous", "unmatched", "error")}
+    text = ", ".join(f"{n} {s}" for s, n in counts.items() if n or s == "matched")
+    return f"{len(matches)} papers: {text}; {requests} arXiv request{'s' if requests != 1 else ''}"

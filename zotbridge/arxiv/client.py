@@ -174,5 +174,5 @@ class ArxivClient:
                 last_error = type(exc).__name__
         raise ServiceError(
             f"arXiv did not answer after {RETRIES + 1} tries ({last_error}) at {self._settings.arxiv_url}",
-            "check the network (zotbridge doctor), or try again later; what was resolved so far is kept",
+            "check the network and ZOTBRIDGE_ARXIV_URL, or try again later",
         )

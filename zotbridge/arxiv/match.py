@@ -17,8 +17,8 @@ Decision (thresholds and the evidence that set them: docs/matching.md):
   related title (≥ ``TITLE_RELATED``), or its title agrees (≥ ``TITLE_SAME``) and its abstract
   is a rewording (≥ ``ABSTRACT_REWORDED``);
 * without an abstract, a candidate is strong when its title agrees (≥ ``TITLE_SAME``) and no
-  other candidate comes close (≥ ``TITLE_CLOSE``): two records with one title and nothing else
-  to tell them apart is ``ambiguous``, never a guess;
+  other candidate comes close (≥ ``TITLE_CLOSE``, or a title containing the listed one): two
+  records with one title and nothing else to tell them apart is ``ambiguous``, never a guess;
 * exactly one strong candidate is ``matched``; two or more are ``ambiguous``; none, but a
   plausible one, is ``ambiguous`` (below the bar, candidates listed); nothing plausible is
   ``unmatched``.
@@ -35,6 +35,7 @@ from zotbridge.normalize import normalize_title
 
 TITLE_SAME = 0.97
 TITLE_CLOSE = 0.95
+TITLE_CONTAINED = 0.99
 TITLE_RELATED = 0.50
 TITLE_PLAUSIBLE = 0.80
 ABSTRACT_IDENTICAL = 0.90
@@ -50,9 +51,11 @@ def title_similarity(listed: str, record: str) -> float:
 
 
 def title_relatedness(listed: str, record: str) -> float:
-    """Like title_similarity, but a title contained in the other counts fully (``Find Central
-    Dogma Again`` vs ``Find Central Dogma Again: Leveraging Multilingual …``)."""
-    return fuzz.token_set_ratio(normalize_title(listed), normalize_title(record)) / 100
+    """Share of the listed title's words found in the record's title: 1.0 when the record's
+    title contains the listed one (``Find Central Dogma Again`` in ``Find Central Dogma Again:
+    Leveraging Multilingual …``, or ``X`` in ``X++``), but not the other way round."""
+    words = set(normalize_title(listed).split())
+    return len(words & set(normalize_title(record).split())) / len(words) if words else 0.0
 
 
 def _bigrams(text: str) -> set[tuple[str, str]]:
@@ -111,7 +114,7 @@ def _strong_with_abstract(c: Candidate) -> bool:
 def _plausible(c: Candidate) -> bool:
     if c.abstract_similarity is not None and c.abstract_similarity >= ABSTRACT_PLAUSIBLE:
         return True
-    return c.title_similarity >= TITLE_PLAUSIBLE
+    return c.title_similarity >= TITLE_PLAUSIBLE or c.title_relatedness >= TITLE_CONTAINED
 
 
 def decide(paper: ListedPaper, records: list[ArxivRecord]) -> Match:
@@ -127,11 +130,14 @@ def decide(paper: ListedPaper, records: list[ArxivRecord]) -> Match:
     if paper.abstract:
         strong = [c for c in plausible if _strong_with_abstract(c)]
     else:
-        close = [c for c in plausible if c.title_similarity >= TITLE_CLOSE]
+        # Competitors: a near-identical title, or one containing the listed title (a later
+        # version's "X: Revisited", "X++", "A Survey on X"): without an abstract, no way to tell.
+        close = [c for c in plausible if c.title_similarity >= TITLE_CLOSE or c.title_relatedness >= TITLE_CONTAINED]
         strong = [c for c in close if c.title_similarity >= TITLE_SAME]
         if len(close) > 1:
             base.status, base.score = "ambiguous", plausible[0].score
-            base.reason = f"{len(close)} arXiv records share this title and the listing has no abstract to tell them apart"
+            base.reason = (f"{len(close)} arXiv records have this title or one containing it, and the listing "
+                           "has no abstract to tell them apart")
             return base
     if len(strong) == 1:
         best = strong[0]

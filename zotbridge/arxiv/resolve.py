@@ -19,7 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from zotbridge.arxiv.client import QueryTooLong
+from zotbridge.arxiv.client import ArxivClient, QueryTooLong
+from zotbridge.config import Settings
+from zotbridge.listing import ReadOptions, read_listings
 from zotbridge.arxiv.match import ABSTRACT_SAME, TITLE_RELATED, decide, score
 from zotbridge.models import ArxivRecord, ListedPaper, Match
 from zotbridge.normalize import search_words
@@ -41,14 +43,32 @@ class CandidateSource(Protocol):
     def search(self, query: str, max_results: int) -> list[ArxivRecord]: ...
 
 
+def match_listings(names: list[str], options: ReadOptions, settings: Settings, refresh: bool = False,
+                   progress: Callable[[int], Callable[[int], None]] | None = None) -> tuple[list[Match], int]:
+    """Read listings and resolve them online: the decisions and the number of arXiv requests.
+    ``progress(total)`` is asked for a tick function once the listing size is known."""
+    papers = list(read_listings(names, options))
+    store = Store(settings.home)
+    client = ArxivClient(settings)
+    before = client.requests_made
+    try:
+        tick = progress(len(papers)) if progress else None
+        matches = resolve(papers, client, store, refresh=refresh, progress=tick)
+    finally:
+        store.close()
+    return matches, client.requests_made - before
+
+
 def resolve(papers: list[ListedPaper], source: CandidateSource, store: Store, refresh: bool = False,
             progress: Callable[[int], None] | None = None) -> list[Match]:
     """One decision per listed paper, in input order."""
     tick = progress or (lambda n: None)
     decided: dict[int, Match] = {}
+    present = {p.index for p in papers}
+    repeats = {p.index for p in papers if p.duplicate_of is not None and p.duplicate_of in present}
     todo = []
     for paper in papers:
-        if paper.duplicate_of is not None:
+        if paper.index in repeats:
             continue
         cached = None if refresh else store.decision(paper)
         if cached:
@@ -71,7 +91,7 @@ def resolve(papers: list[ListedPaper], source: CandidateSource, store: Store, re
     store.put_decisions(fresh)
     results = []
     for paper in papers:
-        if paper.duplicate_of is not None:
+        if paper.index in repeats:
             first = decided[paper.duplicate_of]
             match = Match(paper.index, paper.title, first.status, first.arxiv_id, first.score, first.candidates,
                           f"repeats entry {paper.duplicate_of}" + (f"; {first.reason}" if first.reason else ""),

@@ -6,7 +6,7 @@ forgets to set it gets 10 of its 150 ids, as with the real server), and operator
 case. Unknown well-formed ids are simply absent from the feed.
 
 Fault switches (``server.faults`` in-process, or ``POST /_sandbox/faults`` with JSON) make the
-next requests answer ``503``, ``429``, ``empty`` (a page with no entries while
+next requests answer ``ok`` (no fault: to space faults out), ``503``, ``429``, ``empty`` (a page with no entries while
 ``totalResults`` says there are some — arXiv's known glitch), ``reset`` (connection closed with
 no answer), or ``slow:SECONDS``; ``max_url_length`` makes long URLs a 414. ``GET
 /_sandbox/stats`` and ``server.stats`` count requests.
@@ -301,6 +301,8 @@ class ArxivEmulator:
                     fault = emulator.faults.next()
                 if len(self.path) > emulator.faults.max_url_length:
                     return self._send(414, b"Request-URI Too Long", "text/plain")
+                if fault == "ok":
+                    fault = None
                 if fault and fault.startswith("slow:"):
                     time.sleep(float(fault.split(":", 1)[1]))
                     fault = None
