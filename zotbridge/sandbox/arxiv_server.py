@@ -65,6 +65,7 @@ class Stats:
     answered: int = 0  # 200 responses with a feed
     urls: list = field(default_factory=list)
     user_agents: set = field(default_factory=set)
+    arrivals: list = field(default_factory=list)  # time.monotonic() of each request
 
 
 class _BadRequest(Exception):
@@ -297,6 +298,7 @@ class ArxivEmulator:
                 with emulator._lock:
                     emulator.stats.requests += 1
                     emulator.stats.urls.append(self.path)
+                    emulator.stats.arrivals.append(time.monotonic())
                     emulator.stats.user_agents.add(self.headers.get("User-Agent", ""))
                     fault = emulator.faults.next()
                 if len(self.path) > emulator.faults.max_url_length:
