@@ -141,18 +141,26 @@ def parse(ctx, listings, fmt, encoding, listing_year, as_json):
         click.echo(render.parse_summary(count, len(listings), repeats), err=True)
 
 
-def _progress_bar(ctx: click.Context, label: str):
-    """A progress bar with ETA on stderr when it is a terminal (never into a pipe or with -q)."""
-    if ctx.meta.get("zotbridge.quiet") or not sys.stderr.isatty():
-        return None
+class _Progress:
+    """A progress bar with ETA on stderr when it is a terminal (never into a pipe, never with -q).
+    ``start(total)`` is handed to the pipeline, which calls it once it knows the total."""
 
-    def start(total: int):
-        bar = click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True, show_pos=True)
-        bar.__enter__()
-        ctx.call_on_close(lambda: bar.__exit__(None, None, None))
-        return bar.update
+    def __init__(self, ctx: click.Context, label: str):
+        self.enabled = not ctx.meta.get("zotbridge.quiet") and sys.stderr.isatty()
+        self.label = label
+        self.bar = None
 
-    return start
+    def start(self, total: int):
+        self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_eta=True, show_pos=True)
+        self.bar.__enter__()
+        return self.bar.update
+
+    def __enter__(self):
+        return self.start if self.enabled else None
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 @main.command()
@@ -164,8 +172,9 @@ def _progress_bar(ctx: click.Context, label: str):
 def match(ctx, listings, fmt, encoding, listing_year, as_json, refresh):
     """Resolve LISTING... to arXiv records: matched, ambiguous (with candidates) or unmatched."""
     options = ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
-    matches, requests = match_listings(list(listings), options, Settings.from_env(), refresh=refresh,
-                                       progress=_progress_bar(ctx, "Resolving"))
+    with _Progress(ctx, "Resolving") as progress:
+        matches, requests = match_listings(list(listings), options, Settings.from_env(), refresh=refresh,
+                                           progress=progress)
     if as_json:
         for m in matches:
             click.echo(json.dumps(m.to_json(), ensure_ascii=False))
