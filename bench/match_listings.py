@@ -30,12 +30,6 @@ LISTINGS = sorted((SHARED / "listings").glob("*.txt"))
 LABELS = [json.loads(line) for line in (SHARED / "reference/seed-labels.jsonl").open()]
 
 
-def labelled(papers):
-    offsets, start = {}, 0
-    for path in LISTINGS:
-        offsets[path.name] = start
-        start += sum(1 for p in papers if p.source.rsplit(":", 1)[0] == str(path))
-    return [(papers[offsets[lab["listing"]] + lab["entry"]], lab["arxiv_id"]) for lab in LABELS]
 
 
 def run(seed: int) -> dict:
@@ -57,7 +51,7 @@ def run(seed: int) -> dict:
                 refresh=True)
         id_requests = server.stats.requests - before
         records = client.fetch_ids([r["id"] for r in rows])
-    pairs = labelled(papers)
+    pairs = hard_corpus.labelled_papers(papers, LABELS)
     right = sum(matches[p.index].arxiv_id == t for p, t in pairs)
     wrong = sum(matches[p.index].status == "matched" and matches[p.index].arxiv_id != t for p, t in pairs)
     return {"rows": rows, "papers": papers, "pairs": pairs, "records": records, "requests": first,

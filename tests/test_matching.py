@@ -3,8 +3,6 @@ client, real HTTP): accuracy on the labelled set, traps, request budgets, cache 
 
 import dataclasses
 import json
-from pathlib import Path
-
 import pytest
 
 from conftest import LISTINGS, SHARED, read
@@ -55,12 +53,6 @@ def listed():
     return read(*LISTINGS, listing_year=2025)
 
 
-def labelled(papers):
-    offsets, start = {}, 0
-    for path in LISTINGS:
-        offsets[path.name] = start
-        start += sum(1 for p in papers if p.source.rsplit(":", 1)[0] == str(path))
-    return [(papers[offsets[lab["listing"]] + lab["entry"]], lab["arxiv_id"]) for lab in LABELS]
 
 
 def test_corpus_holds_every_kind_of_trap(rows):
@@ -71,7 +63,7 @@ def test_corpus_holds_every_kind_of_trap(rows):
 
 def test_labelled_set_precision_and_recall(run, listed):
     matches, requests = run(listed)
-    pairs = labelled(listed)
+    pairs = hard_corpus.labelled_papers(listed, LABELS)
     wrong = [(p.title, truth, matches[p.index].arxiv_id) for p, truth in pairs
              if matches[p.index].status == "matched" and matches[p.index].arxiv_id != truth]
     right = sum(matches[p.index].arxiv_id == truth for p, truth in pairs)
@@ -85,7 +77,7 @@ def test_labelled_set_precision_and_recall(run, listed):
 
 
 def test_title_only_same_title_traps_are_ambiguous(run, listed, rows):
-    pairs = labelled(listed)
+    pairs = hard_corpus.labelled_papers(listed, LABELS)
     bare = [dataclasses.replace(p, abstract=None, authors_count=None, date=None, duplicate_of=None,
                                 index=i) for i, (p, _) in enumerate(pairs)]
     # Repeated labelled titles are one paper: keep the first of each.

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from zotbridge.listing import ReadOptions, read_listings
+from zotbridge.models import ListedPaper
 from zotbridge.normalize import normalize_title
 
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
@@ -61,6 +62,18 @@ def _reword(rng: random.Random, abstract: str, other: str) -> str:
     return ". ".join(sentences)
 
 
+def labelled_papers(papers: list[ListedPaper], labels: list[dict]) -> list[tuple[ListedPaper, str]]:
+    """(listed paper, true arXiv id) of each label of seed-labels.jsonl, whose ``entry`` is a
+    0-based position in the listing file ``listing``."""
+    by_position: dict[tuple[str, int], ListedPaper] = {}
+    counters: dict[str, int] = {}
+    for paper in papers:
+        name = Path(paper.source.rsplit(":", 1)[0]).name
+        by_position[(name, counters.get(name, 0))] = paper
+        counters[name] = counters.get(name, 0) + 1
+    return [(by_position[(label["listing"], label["entry"])], label["arxiv_id"]) for label in labels]
+
+
 def build(listings: Iterable[Path], seed_records: Path, labels: Path, seed: int = 0) -> list[dict]:
     """Snapshot-format rows of the hard corpus."""
     rng = random.Random(seed)
@@ -68,20 +81,12 @@ def build(listings: Iterable[Path], seed_records: Path, labels: Path, seed: int 
     seeds = [json.loads(line) for line in open(seed_records, encoding="utf-8") if line.strip()]
     label_rows = [json.loads(line) for line in open(labels, encoding="utf-8") if line.strip()]
     rows = {r["id"]: r for r in seeds}
-    # Listing entries by (file name, position) to map labels onto listed papers.
-    by_position: dict[tuple[str, int], object] = {}
-    counters: dict[str, int] = {}
-    for paper in papers:
-        name = Path(paper.source.rsplit(":", 1)[0]).name
-        by_position[(name, counters.get(name, 0))] = paper
-        counters[name] = counters.get(name, 0) + 1
     labelled_titles = {}
-    for label in label_rows:
-        paper = by_position[(label["listing"], label["entry"])]
-        labelled_titles[normalize_title(paper.title)] = label["arxiv_id"]
-        if label["arxiv_id"] not in rows:
-            rows[label["arxiv_id"]] = _row(label["arxiv_id"], paper.title, paper.abstract,
-                                          _names(rng, paper.authors_count or 4), (2022, 7, 1))
+    for paper, arxiv_id in labelled_papers(papers, label_rows):
+        labelled_titles[normalize_title(paper.title)] = arxiv_id
+        if arxiv_id not in rows:
+            rows[arxiv_id] = _row(arxiv_id, paper.title, paper.abstract, _names(rng, paper.authors_count or 4),
+                                  (2022, 7, 1))
     seed_titles = {normalize_title(r["title"]) for r in rows.values()}
     abstracts = [p.abstract for p in papers if p.abstract]
     number = 90000
@@ -94,7 +99,7 @@ def build(listings: Iterable[Path], seed_records: Path, labels: Path, seed: int 
         number += 1
         rows[ident] = _row(ident, paper.title, paper.abstract, _names(rng, paper.authors_count or rng.randint(2, 9)),
                            (year, month, day))
-    for i, (key, true_id) in enumerate(sorted(labelled_titles.items())):
+    for i, true_id in enumerate(id for _, id in sorted(labelled_titles.items())):
         true = rows[true_id]
         other = _another_abstract(rng, abstracts)
         traps = [
