@@ -13,9 +13,15 @@ import traceback
 
 import click
 
+from pathlib import Path
+
 from zotbridge import __version__, render
 from zotbridge.arxiv.resolve import match_listings
+from zotbridge.bibtex.entries import STYLES
+from zotbridge.bibtex.export import write_bibliography
+from zotbridge.bibtex.keys import DEFAULT_TEMPLATE, KeyTemplate
 from zotbridge.config import Settings
+from zotbridge.store import Store
 from zotbridge.errors import EXIT_FAILURE, ZotbridgeError
 from zotbridge.listing import FORMATS, ReadOptions, read_listings
 
@@ -184,3 +190,43 @@ def match(ctx, listings, fmt, encoding, listing_year, as_json, refresh):
             click.echo(row)
     if not ctx.meta.get("zotbridge.quiet"):
         click.echo(render.match_summary(matches, requests), err=True)
+
+
+@main.command()
+@listing_options
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .bib file to create or merge into.")
+@click.option("--style", type=click.Choice(STYLES), default="bibtex", show_default=True,
+              help="bibtex: @misc for natbib/plainnat/IEEEtran; biblatex: @online with eprint fields, UTF-8.")
+@click.option("--key-format", default=DEFAULT_TEMPLATE, show_default=True, metavar="TEMPLATE",
+              help="Citation key template for papers that have no key yet (docs/bibtex.md).")
+@click.option("--comment-unresolved", is_flag=True,
+              help="List papers that were not written in an @comment block of the file.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines on stdout, one object per paper.")
+@click.option("--refresh", is_flag=True, help="Ask arXiv again instead of reusing stored decisions.")
+@verbosity
+@click.pass_context
+def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, comment_unresolved, dry_run,
+        as_json, refresh):
+    """Write the BibTeX of the papers in LISTING... into a .bib file, merging with what is there."""
+    template = KeyTemplate.parse(key_format)
+    settings = Settings.from_env()
+    options = ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
+    with _Progress(ctx, "Resolving") as progress:
+        matches, requests = match_listings(list(listings), options, settings, refresh=refresh, progress=progress)
+    store = Store(settings.home)
+    try:
+        result = write_bibliography(matches, output, store, style, template, comment_unresolved, dry_run)
+    finally:
+        store.close()
+    rows = render.bib_rows(matches, result)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    else:
+        width = render.terminal_width() if sys.stdout.isatty() else None
+        for line in render.bib_table(rows, width):
+            click.echo(line)
+    if not ctx.meta.get("zotbridge.quiet"):
+        click.echo(render.bib_summary(result), err=True)

@@ -105,3 +105,13 @@ class Match:
             ],
             "reason": self.reason,
         }
+
+
+@dataclass
+class BibEntry:
+    """A BibTeX entry as zotbridge writes it: field values are BibTeX text (escaped, braced where
+    case matters) without their outer delimiters, in output order."""
+
+    entry_type: str  # "misc", "online"
+    key: str
+    fields: dict[str, str] = field(default_factory=dict)

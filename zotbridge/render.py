@@ -58,3 +58,51 @@ def match_summary(matches: list[Match], requests: int) -> str:
     counts = {s: sum(m.status == s for m in matches) for s in ("matched", "ambiguous", "unmatched", "error")}
     text = ", ".join(f"{n} {s}" for s, n in counts.items() if n or s == "matched")
     return f"{len(matches)} papers: {text}; {requests} arXiv request{'s' if requests != 1 else ''}"
+
+
+def bib_rows(matches: list[Match], result) -> Iterator[dict]:
+    """Per listed paper: the ``bib --json`` object (what happened to its entry)."""
+    for m in matches:
+        outcome = result.outcomes.get(m.arxiv_id) if m.status == "matched" else None
+        yield {
+            "index": m.index,
+            "title": m.title,
+            "status": m.status,
+            "arxiv_id": m.arxiv_id,
+            "key": outcome.key if outcome else None,
+            "action": outcome.action if outcome else "skipped",
+            "line": outcome.line if outcome else None,
+            "reason": m.reason,
+        }
+
+
+def bib_table(rows: Iterable[dict], width: int | None) -> Iterator[str]:
+    fmt = "{:>5}  {:<9}  {:<32}  {}"
+    yield fmt.format("#", "entry", "key", "title")
+    for r in rows:
+        row = fmt.format(r["index"], r["action"], r["key"] or f"({r['status']})", r["title"] or "")
+        yield row if width is None or len(row) <= width else row[: width - 1] + "…"
+        if r["action"] == "skipped" and r["reason"]:
+            yield f"{'':>5}  ↳ {r['reason']}"
+
+
+BIB_ACTIONS = (("added", "added"), ("updated", "updated"), ("unchanged", "unchanged"),
+               ("kept", "kept as you wrote them"))
+
+
+def bib_summary(result) -> str:
+    counts = ", ".join(f"{result.counts[a]} {label}" for a, label in BIB_ACTIONS if result.counts.get(a))
+    text = f"{result.path}: {counts or 'no entries'}"
+    if result.not_written:
+        by_status = {}
+        for m in result.not_written:
+            by_status[m.status] = by_status.get(m.status, 0) + 1
+        detail = ", ".join(f"{n} {s}" for s, n in by_status.items())
+        text += f"; {len(result.not_written)} not written ({detail}: review with zotbridge match)"
+    if result.dry_run:
+        text += "; dry run, nothing written"
+    elif result.written:
+        text += f"; previous version in {result.backup}" if result.backup else "; new file"
+    else:
+        text += "; file unchanged"
+    return text

@@ -138,7 +138,13 @@ def _last_first(name: str) -> str:
 
 
 def _take_ids(paper: ListedPaper, fields: dict) -> None:
-    """First arXiv id in field priority order; a non-arXiv DOI from the ``doi`` field."""
+    paper.arxiv_id, paper.arxiv_version, paper.doi = entry_ids(fields)
+
+
+def entry_ids(fields: dict[str, str]) -> tuple[str | None, int | None, str | None]:
+    """(arXiv id, its version, non-arXiv DOI) of an entry's fields (lower-case names): the first
+    arXiv id in field priority order, and a DOI from the ``doi`` field."""
+    arxiv_id = version = doi = None
     prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
     for key in ID_FIELDS:
         value = fields.get(key)
@@ -147,7 +153,8 @@ def _take_ids(paper: ListedPaper, fields: dict) -> None:
         if key == "eprint" and prefix and prefix != "arxiv":
             continue  # an eprint of another archive (e.g. HAL, PubMed)
         for found in find_ids(value):
-            if found.arxiv_id and paper.arxiv_id is None:
-                paper.arxiv_id, paper.arxiv_version = found.arxiv_id, found.version
-            elif found.doi and key == "doi" and paper.doi is None:
-                paper.doi = found.doi
+            if found.arxiv_id and arxiv_id is None:
+                arxiv_id, version = found.arxiv_id, found.version
+            elif found.doi and key == "doi" and doi is None:
+                doi = found.doi
+    return arxiv_id, version, doi

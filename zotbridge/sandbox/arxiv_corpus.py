@@ -16,8 +16,9 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from pathlib import Path
+
+from zotbridge.arxiv.snapshot import parse_snapshot_date
 
 FIELDS = ("ti", "au", "abs", "co", "jr", "cat", "rn", "id")
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -59,23 +60,12 @@ class Paper:
         return self.versions[-1].created
 
 
-def _parse_date(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return parsedate_to_datetime(text).astimezone(timezone.utc)
-    except (TypeError, ValueError):
-        try:
-            return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
-        except ValueError:
-            return None
-
-
 def _authors(row: dict) -> list[str]:
     parsed = row.get("authors_parsed")
     if parsed:
-        return [" ".join(p for p in (first, last, *rest) if p).strip()
-                for last, first, *rest in parsed]
+        # [last, first, suffix, affiliation…]: the API's <name> is "first last suffix"; affiliations
+        # are separate elements there
+        return [" ".join(p for p in (first, last, *rest[:1]) if p).strip() for last, first, *rest in parsed]
     text = re.sub(r"\s+", " ", row.get("authors") or "")
     return [a.strip() for a in re.split(r",\s*|\s+and\s+", text) if a.strip()]
 
@@ -86,11 +76,11 @@ def paper_from_row(row: dict) -> Paper:
     title = str(row["title"])
     versions = []
     for i, v in enumerate(row.get("versions") or [], 1):
-        created = _parse_date(v.get("created") if isinstance(v, dict) else None)
+        created = parse_snapshot_date(v.get("created") if isinstance(v, dict) else None)
         if created:
             versions.append(Version(int(str(v.get("version", f"v{i}")).lstrip("v") or i), created))
     if not versions:
-        created = _parse_date(row.get("update_date")) or datetime(2000, 1, 1, tzinfo=timezone.utc)
+        created = parse_snapshot_date(row.get("update_date")) or datetime(2000, 1, 1, tzinfo=timezone.utc)
         versions = [Version(1, created)]
     categories = (row.get("categories") or "").split()
     return Paper(

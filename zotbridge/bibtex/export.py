@@ -1,0 +1,84 @@
+"""``zotbridge bib``: the matched papers of a listing, merged into a ``.bib`` file.
+
+Only matched papers are written; ambiguous and unmatched ones are reported (and listed in an
+``@comment`` block when asked). The whole read–merge–replace happens under the file's lock.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zotbridge.bibtex.bibfile import Block, locked, read_bib_file, replace_atomically
+from zotbridge.bibtex.entries import entry_for
+from zotbridge.bibtex.keys import KeyTemplate, key_for
+from zotbridge.bibtex.merge import KeyConflict, Outcome, merge
+from zotbridge.errors import InputError
+from zotbridge.models import ArxivRecord, Match
+from zotbridge.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BibResult:
+    path: Path
+    outcomes: dict[str, Outcome]  # by arXiv id
+    not_written: list[Match]
+    written: bool = False
+    backup: Path | None = None
+    dry_run: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def write_bibliography(matches: list[Match], path: Path, store: Store, style: str = "bibtex",
+                       template: KeyTemplate | None = None, comment_unresolved: bool = False,
+                       dry_run: bool = False) -> BibResult:
+    """Merge the entries of ``matches`` into the ``.bib`` at ``path`` (created if missing)."""
+    template = template or KeyTemplate.parse("auth.lower + shorttitle(3,3) + year")
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path} is a directory", "give a file name, e.g. -o refs.bib")
+    if not path.parent.is_dir():
+        raise InputError(f"the directory {path.parent} does not exist", "create it first, or choose another -o")
+    records = [m.record for m in matches if m.status == "matched" and m.record]
+    not_written = [m for m in matches if m.status != "matched"]
+    ledger_path = str(path.resolve())
+    with locked(path, store.path.parent / "locks"):
+        bib = read_bib_file(path)
+        file_keys = {b.key.lower() for b in bib.entries if b.key}
+
+        def key_of(record: ArxivRecord, block: Block | None) -> str:
+            if block is not None:  # the file's key for this paper never changes
+                stored = store.claim_citation_key(record.arxiv_id, [block.key])
+                if stored and stored.lower() != block.key.lower():
+                    log.info("%s: arXiv:%s is cited as %s here (zotbridge's key elsewhere: %s)",
+                             path.name, record.arxiv_id, block.key, stored)
+                return block.key
+            return key_for(record, template, store, lambda key: key.lower() in file_keys)
+
+        unresolved = [_unresolved_line(m) for m in not_written] if comment_unresolved else None
+        try:
+            merged = merge(bib, records, store.ledger_entries(ledger_path), key_of,
+                           lambda record, key: entry_for(record, key, style), unresolved)
+        except KeyConflict as exc:
+            raise InputError(
+                f"{path}:{exc.block.line}: the entry {exc.block.key!r} is another paper, but {exc.key!r} is the "
+                f"citation key of arXiv:{exc.arxiv_id} (given earlier, and keys never change)",
+                f"rename that entry's key in {path.name}, or write this listing to another file") from exc
+        result = BibResult(path, {o.arxiv_id: o for o in merged.outcomes}, not_written, dry_run=dry_run)
+        for outcome in merged.outcomes:
+            result.counts[outcome.action] = result.counts.get(outcome.action, 0) + 1
+        if dry_run:
+            return result
+        if merged.text != bib.text:
+            result.backup = replace_atomically(path, merged.text)
+            result.written = True
+        store.put_ledger_entries(ledger_path, merged.ledger)
+    return result
+
+
+def _unresolved_line(match: Match) -> str:
+    best = f"; best candidate arXiv:{match.candidates[0].arxiv_id}" if match.candidates else ""
+    return f"{match.status}: {match.title or '(no title)'}{best}"
