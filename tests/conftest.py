@@ -56,13 +56,14 @@ def cli():
     return _run
 
 
-def run_zotbridge(*args, input: bytes | None = None) -> subprocess.CompletedProcess:
+def run_zotbridge(*args, input: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     """The installed console script in a real subprocess (stdin, pipes, exit status)."""
     return subprocess.run(
         [sys.executable, "-m", "zotbridge", *map(str, args)],
         input=input,
         capture_output=True,
         timeout=300,
+        env=env,
     )
 
 

@@ -29,14 +29,7 @@ def env(tmp_path):
 
 
 def zb(environment, *args, input=None):
-    old = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(environment)
-    try:
-        return run_zotbridge(*args, input=input)
-    finally:
-        os.environ.clear()
-        os.environ.update(old)
+    return run_zotbridge(*args, input=input, env=environment)
 
 
 def test_match_json_contract_and_summary(env):

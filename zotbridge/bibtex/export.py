@@ -81,4 +81,5 @@ def write_bibliography(matches: list[Match], path: Path, store: Store, style: st
 
 def _unresolved_line(match: Match) -> str:
     best = f"; best candidate arXiv:{match.candidates[0].arxiv_id}" if match.candidates else ""
-    return f"{match.status}: {match.title or '(no title)'}{best}"
+    reason = f" ({match.reason})" if match.reason else ""
+    return f"{match.status}: {match.title or '(no title)'}{reason}{best}"

@@ -109,7 +109,8 @@ def short_title(title: str, words: int, capitalised: int) -> str:
         text = _LATEX_TEXT.latex_to_text(title)
     except Exception:  # malformed TeX in a title: use it raw
         text = title
-    kept = [w for w in _WORD.findall(unidecode(text)) if w.lower() not in SKIP_WORDS][:words]
+    text = unidecode(text).replace("'", "")  # Schrödinger's is one word
+    kept = [w for w in _WORD.findall(text) if w.lower() not in SKIP_WORDS][:words]
     return "".join(w[:1].upper() + w[1:] if i < capitalised else w for i, w in enumerate(kept))
 
 

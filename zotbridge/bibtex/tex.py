@@ -122,7 +122,21 @@ def title_value(title: str, ascii_only: bool) -> str:
             text = _protect(text, word)
         parts.append(text)
         new_sentence = plain.rstrip().endswith((":", "?", "!", "."))
-    return "".join(parts).strip()
+    value = "".join(parts).strip()
+    if not _bibtex_balanced(value):  # \{ inside maths or a group: BibTeX would count it
+        return escape_text(title, ascii_only)
+    return value
+
+
+def _bibtex_balanced(text: str) -> bool:
+    """Braces as BibTeX counts them: every brace, escaped or not."""
+    depth = 0
+    for ch in text:
+        depth += ch == "{"
+        depth -= ch == "}"
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _atoms(title: str) -> list[tuple[str, str]]:
@@ -250,6 +264,8 @@ def _render(kind: str, value: str, ascii_only: bool) -> str:
         return encode_unicode(escaped, ascii_only)
     if kind == "backslash":
         return TEXT_FOR["\\"]
+    if value in ("\\{", "\\}"):
+        return TEXT_FOR[value[1]]
     if kind == "mathmacro":
         return "\\ensuremath{" + value + "}"
     if kind == "accent":
