@@ -8,6 +8,7 @@
 """
 
 import re
+from itertools import accumulate
 
 import bibtexparser
 from bibtexparser.bparser import BibTexParser
@@ -32,13 +33,9 @@ KEY_CHARS = re.compile(r"^[A-Za-z0-9_:-]+$")
 
 
 def braces_balance(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += ch == "{"
-        depth -= ch == "}"
-        if depth < 0:
-            return False
-    return depth == 0
+    """As BibTeX counts: every brace, escaped or not; never below zero, zero at the end."""
+    depths = list(accumulate((ch == "{") - (ch == "}") for ch in text))
+    return not depths or (min(depths) >= 0 and depths[-1] == 0)
 
 
 @settings(max_examples=300, deadline=None)
