@@ -22,6 +22,9 @@ from zotbridge.bibtex.export import write_bibliography
 from zotbridge.bibtex.keys import DEFAULT_TEMPLATE, KeyTemplate
 from zotbridge.config import Settings
 from zotbridge.store import Store
+from zotbridge.zotero.account import login as zotero_login
+from zotbridge.zotero.account import logout as zotero_logout
+from zotbridge.zotero.push import push_matches
 from zotbridge.errors import EXIT_FAILURE, ZotbridgeError
 from zotbridge.listing import FORMATS, ReadOptions, read_listings
 
@@ -230,3 +233,64 @@ def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, c
             click.echo(line)
     if not ctx.meta.get("zotbridge.quiet"):
         click.echo(render.bib_summary(result), err=True)
+
+
+@main.command()
+@click.option("--collection", required=True, metavar='"A/B"', help="Collection path; missing levels are created.")
+@listing_options
+@click.option("--bib", "bib_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the BibTeX (same citation keys) into this .bib file.")
+@click.option("--style", type=click.Choice(STYLES), default="bibtex", show_default=True, help="Style of --bib.")
+@click.option("--key-format", default=DEFAULT_TEMPLATE, show_default=True, metavar="TEMPLATE",
+              help="Citation key template for papers that have no key yet.")
+@click.option("--category-tags/--no-category-tags", default=True, show_default=True,
+              help="Add arXiv categories as automatic tags, as Zotero does.")
+@click.option("--dry-run", is_flag=True, help="Print the plan; write nothing to Zotero or the .bib.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one object per paper, then a summary object.")
+@click.option("--refresh", is_flag=True, help="Ask arXiv again instead of reusing stored decisions.")
+@verbosity
+@click.pass_context
+def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style, key_format, category_tags, dry_run,
+         as_json, refresh):
+    """Resolve LISTING... and file the papers into a Zotero collection, once and only once."""
+    template = KeyTemplate.parse(key_format)
+    settings = Settings.from_env()
+    options = ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
+    with _Progress(ctx, "Resolving") as progress:
+        matches, _requests = match_listings(list(listings), options, settings, refresh=refresh, progress=progress)
+    with _Progress(ctx, "Writing to Zotero") as progress:
+        result, bib_result = push_matches(matches, settings, collection, dry_run=dry_run, template=template,
+                                          with_category_tags=category_tags, bib_path=bib_path, bib_style=style,
+                                          progress=progress)
+    if as_json:
+        for action in result.actions:
+            click.echo(json.dumps(action.to_json(), ensure_ascii=False))
+        click.echo(json.dumps(result.summary_json(), ensure_ascii=False))
+    else:
+        width = render.terminal_width() if sys.stdout.isatty() else None
+        for line in render.push_table(result.actions, width):
+            click.echo(line)
+    if not ctx.meta.get("zotbridge.quiet"):
+        click.echo(render.push_summary(result, bib_result), err=True)
+    if any(a.action == "failed" for a in result.actions):
+        sys.exit(EXIT_FAILURE)
+
+
+@main.command()
+@click.option("--group", type=int, default=None, metavar="ID", help="Use this group library instead of your own.")
+@verbosity
+def login(group):
+    """Check a Zotero API key and keep it in the system keyring (asked for, hidden)."""
+    settings = Settings.from_env()
+    api_key = click.prompt("Zotero API key (https://www.zotero.org/settings/keys)", hide_input=True, err=True)
+    done = zotero_login(settings, api_key, group)
+    click.echo(f"logged in: library {done.credentials.prefix}" + (f" ({done.username})" if done.username else "")
+               + "; the key is in the system keyring", err=True)
+
+
+@main.command()
+@verbosity
+def logout():
+    """Remove the API key from the keyring and the library from the configuration."""
+    prefix = zotero_logout(Settings.from_env())
+    click.echo(f"logged out of {prefix}" if prefix else "not logged in", err=True)

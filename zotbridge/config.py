@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,6 +33,8 @@ class Settings:
     arxiv_url: str = DEFAULT_ARXIV_URL
     arxiv_delay: float = DEFAULT_ARXIV_DELAY
     zotero_url: str = DEFAULT_ZOTERO_URL
+    config_path: Path | None = None
+    env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -46,8 +48,12 @@ class Settings:
         if not delay >= 0:
             raise ConfigError(f"ZOTBRIDGE_ARXIV_DELAY={delay_text!r} is not a number of seconds",
                               "set it to 3 (arXiv's terms of use) or unset it")
+        config_dir = Path(env["ZOTBRIDGE_HOME"]) if env.get("ZOTBRIDGE_HOME") else \
+            Path(platformdirs.user_config_dir("zotbridge", appauthor=False))
         return cls(
             home=home,
+            config_path=config_dir / "config.toml",
+            env=dict(env),
             arxiv_url=_endpoint("ZOTBRIDGE_ARXIV_URL", env.get("ZOTBRIDGE_ARXIV_URL") or DEFAULT_ARXIV_URL),
             arxiv_delay=delay,
             zotero_url=_endpoint("ZOTBRIDGE_ZOTERO_URL", env.get("ZOTBRIDGE_ZOTERO_URL") or DEFAULT_ZOTERO_URL),

@@ -106,3 +106,39 @@ def bib_summary(result) -> str:
     else:
         text += "; file unchanged"
     return text
+
+
+def push_table(actions, width: int | None) -> Iterator[str]:
+    fmt = "{:>5}  {:<9}  {:<8}  {:<30}  {}"
+    yield fmt.format("#", "action", "item", "citation key", "title")
+    for a in actions:
+        row = fmt.format(a.index, a.action, a.item_key or "", a.citation_key or "", a.title or "")
+        yield row if width is None or len(row) <= width else row[: width - 1] + "…"
+        details = a.changes if a.action in ("create", "update") else []
+        if a.reason:
+            details = [*details, a.reason]
+        for detail in details:
+            yield f"{'':>5}  ↳ {detail}"
+
+
+PUSH_ACTIONS = (("create", "created", "to create"), ("update", "updated", "to update"),
+                ("unchanged", "unchanged", "unchanged"), ("skip", "skipped (not matched)", "to skip (not matched)"),
+                ("failed", "failed", "failed"))
+
+
+def push_summary(result, bib=None) -> str:
+    counts = result.counts()
+    column = 2 if result.dry_run else 1
+    text = ", ".join(f"{counts[a[0]]} {a[column]}" for a in PUSH_ACTIONS if counts.get(a[0]))
+    where = f"{result.collection!r} in {result.library}"
+    if result.new_collections:
+        verb = "would create" if result.dry_run else "created"
+        where += f" ({verb} {', '.join(repr(n) for n in result.new_collections)})"
+    line = f"{where}: {text or 'nothing to do'}"
+    if result.dry_run:
+        line += "; dry run, nothing written"
+    else:
+        line += f"; {result.writes} Zotero write{'s' if result.writes != 1 else ''}"
+    if bib is not None:
+        line += "\n" + bib_summary(bib)
+    return line

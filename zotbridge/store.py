@@ -1,5 +1,6 @@
-"""The one SQLite file under ``ZOTBRIDGE_HOME``: arXiv records, match decisions, citation keys
-and what zotbridge last wrote into each ``.bib``.
+"""The one SQLite file under ``ZOTBRIDGE_HOME``: arXiv records, match decisions, citation keys,
+what zotbridge last wrote into each ``.bib``, and the Zotero ledger (a synced index of each
+library's items and collections, and the push journal).
 
 Records are cached by id, decisions by a key of what the listing said about the paper (id,
 normalised title, abstract, author count, date), so re-running a listing asks arXiv nothing
@@ -21,7 +22,7 @@ from zotbridge.errors import ZotbridgeError
 from zotbridge.models import ArxivRecord, BibEntry, Candidate, ListedPaper, Match
 from zotbridge.normalize import normalize_title
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     arxiv_id TEXT PRIMARY KEY,
@@ -39,6 +40,33 @@ CREATE TABLE IF NOT EXISTS citation_keys (
     arxiv_id TEXT PRIMARY KEY,
     key TEXT NOT NULL UNIQUE COLLATE NOCASE,
     claimed_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE TABLE IF NOT EXISTS zotero_items (
+    library TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    arxiv_id TEXT,
+    json TEXT NOT NULL,
+    PRIMARY KEY (library, item_key)
+);
+CREATE INDEX IF NOT EXISTS zotero_items_by_arxiv ON zotero_items (library, arxiv_id);
+CREATE TABLE IF NOT EXISTS zotero_collections (
+    library TEXT NOT NULL,
+    key TEXT NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (library, key)
+);
+CREATE TABLE IF NOT EXISTS zotero_sync (
+    library TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS push_journal (
+    library TEXT NOT NULL,
+    arxiv_id TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    state TEXT NOT NULL,
+    changed_at TEXT NOT NULL DEFAULT (datetime('now')),
+    PRIMARY KEY (library, arxiv_id)
 );
 CREATE TABLE IF NOT EXISTS bib_ledger (
     path TEXT NOT NULL,
@@ -145,3 +173,53 @@ class Store:
                 "INSERT OR REPLACE INTO bib_ledger (path, arxiv_id, json) VALUES (?, ?, ?)",
                 [(path, arxiv_id, json.dumps(dataclasses.asdict(e))) for arxiv_id, e in entries.items()],
             )
+
+    # -- Zotero ledger --------------------------------------------------------------------------
+    def zotero_version(self, library: str) -> int:
+        row = self._db.execute("SELECT version FROM zotero_sync WHERE library = ?", (library,)).fetchone()
+        return row[0] if row else 0
+
+    def sync_zotero(self, library: str, version: int, items: list[tuple[str, int, str | None, dict]],
+                    collections: list[dict] | None, deleted_items: list[str], deleted_collections: list[str]) -> None:
+        """Apply one incremental sync in one transaction: changed items ``(key, version, arxiv
+        id, data)``, the full collection list (None: unchanged), deletions, the new version."""
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO zotero_items (library, item_key, version, arxiv_id, json) VALUES (?, ?, ?, ?, ?)",
+                [(library, key, v, arxiv_id, json.dumps(data)) for key, v, arxiv_id, data in items])
+            self._db.executemany("DELETE FROM zotero_items WHERE library = ? AND item_key = ?",
+                                 [(library, k) for k in deleted_items])
+            if collections is not None:
+                self._db.execute("DELETE FROM zotero_collections WHERE library = ?", (library,))
+                self._db.executemany("INSERT INTO zotero_collections (library, key, json) VALUES (?, ?, ?)",
+                                     [(library, c["key"], json.dumps(c)) for c in collections])
+            self._db.executemany("DELETE FROM zotero_collections WHERE library = ? AND key = ?",
+                                 [(library, k) for k in deleted_collections])
+            self._db.execute("INSERT OR REPLACE INTO zotero_sync (library, version) VALUES (?, ?)", (library, version))
+
+    def zotero_items(self, library: str) -> list[tuple[str | None, dict]]:
+        """(arXiv id or None, item data) of every synced top-level item."""
+        rows = self._db.execute("SELECT arxiv_id, json FROM zotero_items WHERE library = ? ORDER BY item_key",
+                                (library,))
+        return [(arxiv_id, json.loads(data)) for arxiv_id, data in rows]
+
+    def zotero_collections(self, library: str) -> list[dict]:
+        rows = self._db.execute("SELECT json FROM zotero_collections WHERE library = ? ORDER BY key", (library,))
+        return [json.loads(data) for (data,) in rows]
+
+    def journal_key(self, library: str, arxiv_id: str) -> str | None:
+        """The item key a push planned (or sent) for a paper and has not seen confirmed."""
+        row = self._db.execute("SELECT item_key FROM push_journal WHERE library = ? AND arxiv_id = ?",
+                               (library, arxiv_id)).fetchone()
+        return row[0] if row else None
+
+    def journal(self, library: str, entries: list[tuple[str, str]], state: str) -> None:
+        """Record ``(arxiv_id, item_key)`` as ``planned``/``sent``; ``confirmed`` removes them."""
+        with self._db:
+            if state == "confirmed":
+                self._db.executemany("DELETE FROM push_journal WHERE library = ? AND arxiv_id = ?",
+                                     [(library, a) for a, _ in entries])
+            else:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO push_journal (library, arxiv_id, item_key, state) VALUES (?, ?, ?, ?)",
+                    [(library, a, k, state) for a, k in entries])

@@ -38,10 +38,7 @@ def write_bibliography(matches: list[Match], path: Path, store: Store, style: st
     """Merge the entries of ``matches`` into the ``.bib`` at ``path`` (created if missing)."""
     template = template or KeyTemplate.parse("auth.lower + shorttitle(3,3) + year")
     path = Path(path)
-    if path.is_dir():
-        raise InputError(f"{path} is a directory", "give a file name, e.g. -o refs.bib")
-    if not path.parent.is_dir():
-        raise InputError(f"the directory {path.parent} does not exist", "create it first, or choose another -o")
+    check_output_path(path)
     records = [m.record for m in matches if m.status == "matched" and m.record]
     not_written = [m for m in matches if m.status != "matched"]
     ledger_path = str(path.resolve())
@@ -77,6 +74,15 @@ def write_bibliography(matches: list[Match], path: Path, store: Store, style: st
             result.written = True
         store.put_ledger_entries(ledger_path, merged.ledger)
     return result
+
+
+def check_output_path(path: Path) -> None:
+    """Fail early (before any network work) on a ``.bib`` path that cannot be written."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path} is a directory", "give a file name, e.g. -o refs.bib")
+    if not path.parent.is_dir():
+        raise InputError(f"the directory {path.parent} does not exist", "create it first, or choose another path")
 
 
 def _unresolved_line(match: Match) -> str:

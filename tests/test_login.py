@@ -1,0 +1,91 @@
+"""`zotbridge login` / `logout` with a file-backed keyring (keyrings.alt), against the Zotero
+emulator; the key never lands in output, the config file or the store."""
+
+import base64
+import os
+
+import pytest
+
+from conftest import DATA, run_zotbridge
+from zotbridge.sandbox.arxiv_corpus import Corpus
+from zotbridge.sandbox.arxiv_server import ArxivEmulator
+from zotbridge.sandbox.zotero_server import ZoteroEmulator
+
+KEY, READONLY = "KEYlogin77", "KEYreadonly7"
+ENCODED = base64.b64encode(KEY.encode()).decode()
+
+
+@pytest.fixture
+def env(tmp_path):
+    with ZoteroEmulator(tmp_path / "zotero.json") as server, \
+            ArxivEmulator(Corpus.from_jsonl(DATA / "hard-records.jsonl")) as arxiv:
+        server.add_user(42, "ada", KEY, groups={900: True})
+        server.add_user(43, "bea", READONLY, write=False)
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("ZOTERO_")}
+        environment |= {"ZOTBRIDGE_HOME": str(tmp_path / "home"), "ZOTBRIDGE_ZOTERO_URL": server.url,
+                        "ZOTBRIDGE_ARXIV_URL": arxiv.url, "ZOTBRIDGE_ARXIV_DELAY": "0",
+                        "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+                        "XDG_DATA_HOME": str(tmp_path / "data")}
+        yield server, environment, tmp_path
+
+
+def zb(environment, *args, key=None, listing=b"2410.10636\n"):
+    stdin = (key + "\n").encode() if key is not None else listing
+    proc = run_zotbridge(*args, input=stdin, env=environment)
+    return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+
+
+def all_files_text(root) -> str:
+    return "".join(p.read_bytes().decode("utf-8", "replace") for p in root.rglob("*") if p.is_file())
+
+
+def test_login_keeps_the_key_in_the_keyring_and_push_finds_it(env):
+    server, environment, tmp_path = env
+    code, out, err = zb(environment, "login", key=KEY)
+    assert code == 0, err
+    assert "logged in: library users/42 (ada)" in err and KEY not in out + err
+    config = (tmp_path / "home" / "config.toml").read_text()
+    assert "library_id = 42" in config and 'library_type = "user"' in config and KEY not in config
+    keyring_file = next((tmp_path / "data").rglob("*.cfg"))
+    assert ENCODED in keyring_file.read_text()  # where the (file-backed) keyring keeps it, base64
+    code, out, err = zb(environment, "push", "-", "--collection", "Reading", "--dry-run")
+    assert code == 0, err  # credentials come from config + keyring
+    assert "create" in out and KEY not in out + err
+    store_and_config = all_files_text(tmp_path / "home")
+    assert KEY not in store_and_config
+
+
+def test_logout_forgets_key_and_library(env):
+    _server, environment, tmp_path = env
+    zb(environment, "login", key=KEY)
+    code, _, err = zb(environment, "logout")
+    assert code == 0 and "logged out of users/42" in err
+    assert ENCODED not in all_files_text(tmp_path / "data")
+    code, _, err = zb(environment, "push", "-", "--collection", "Reading")
+    assert code == 2 and "no Zotero library is configured" in err
+    assert "not logged in" in zb(environment, "logout")[2]
+
+
+def test_group_login(env):
+    _server, environment, tmp_path = env
+    code, _, err = zb(environment, "login", "--group", "900", key=KEY)
+    assert code == 0 and "groups/900" in err
+    assert 'library_type = "group"' in (tmp_path / "home" / "config.toml").read_text()
+    code, _, err = zb(environment, "login", "--group", "901", key=KEY)
+    assert code == 2 and "no access to the library groups/901" in err
+
+
+def test_refusals_are_clear(env):
+    _server, environment, tmp_path = env
+    code, _, err = zb(environment, "login", key="WRONGKEY99")
+    assert code == 2 and "Zotero does not know this API key" in err and "WRONGKEY99" not in err
+    code, _, err = zb(environment, "login", key=READONLY)
+    assert code == 2 and "can read but not write" in err and "Allow write access" in err
+    assert not (tmp_path / "home" / "config.toml").exists()
+
+
+def test_no_keyring_backend_says_what_to_do(env):
+    _server, environment, _tmp = env
+    code, _, err = zb(environment | {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}, "login", key=KEY)
+    assert code == 2 and "no system keyring is available" in err
+    assert "keyrings.alt" in err and "ZOTERO_API_KEY" in err and "Traceback" not in err

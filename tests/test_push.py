@@ -1,0 +1,190 @@
+"""`zotbridge push` end to end: the real console script against the arXiv and Zotero emulators,
+the library read back with pyzotero 1.16."""
+
+import math
+import os
+
+import httpx2
+import pytest
+from pyzotero import zotero
+
+from conftest import DATA, SHARED, json_lines, run_zotbridge
+from zotbridge.sandbox.arxiv_corpus import Corpus
+from zotbridge.sandbox.arxiv_server import ArxivEmulator
+from zotbridge.sandbox.zotero_server import ZoteroEmulator
+
+KEY = "KEYpush123"
+EXAMPLE = SHARED / "listings" / "hf-papers-001.txt"
+IDS = b"2311.05440\n2408.04498\n2410.10636\nhep-th/9901001\n2311.05440\narXiv:2501.99999\n"
+
+
+@pytest.fixture(scope="module")
+def arxiv():
+    corpus = Corpus.from_jsonl(SHARED / "reference/arxiv-seed-records.jsonl", DATA / "hard-records.jsonl")
+    with ArxivEmulator(corpus) as server:
+        yield server
+
+
+@pytest.fixture
+def zot_server(tmp_path):
+    with ZoteroEmulator(tmp_path / "zotero.json") as server:
+        server.add_user(42, "ada", KEY, groups={900: True})
+        yield server
+
+
+@pytest.fixture
+def env(tmp_path, arxiv, zot_server):
+    return {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home"), "ZOTBRIDGE_ARXIV_URL": arxiv.url,
+            "ZOTBRIDGE_ARXIV_DELAY": "0", "ZOTBRIDGE_ZOTERO_URL": zot_server.url, "ZOTERO_API_KEY": KEY,
+            "ZOTERO_LIBRARY_ID": "42", "ZOTERO_LIBRARY_TYPE": "user"}
+
+
+def library(server, library_id=42, kind="user"):
+    zot = zotero.Zotero(library_id, kind, KEY, client=httpx2.Client(trust_env=False, timeout=10))
+    zot.endpoint = server.url
+    return zot
+
+
+def push(env, *args, listing=IDS):
+    proc = run_zotbridge("push", "-", *args, input=listing, env=env)
+    return proc, proc.stdout.decode(), proc.stderr.decode()
+
+
+def by_arxiv(zot):
+    out = {}
+    for item in zot.everything(zot.top()):
+        lines = item["data"]["extra"].splitlines() + [item["data"].get("archiveID", "")]
+        ids = [line.split()[0][len("arXiv:"):] for line in lines if line.startswith("arXiv:")]
+        out.setdefault(ids[0] if ids else None, []).append(item)
+    return out
+
+
+def test_push_files_papers_like_zoteros_arxiv_import(env, zot_server, tmp_path):
+    proc, out, err = push(env, "--collection", "Reading/LLMs", "--bib", tmp_path / "refs.bib", "--json")
+    assert proc.returncode == 0, err
+    rows = json_lines(out)
+    summary = rows.pop()["summary"]
+    assert [r["action"] for r in rows] == ["create", "create", "create", "create", "create", "skip"]
+    assert summary["new_collections"] == ["Reading", "LLMs"] and summary["counts"] == {"create": 4, "skip": 1}
+    zot = library(zot_server)
+    top = [c for c in zot.collections() if c["data"]["name"] == "Reading"][0]
+    llms = zot.collections_sub(top["key"])[0]
+    assert llms["data"]["name"] == "LLMs" and llms["meta"]["numItems"] == 4
+    items = by_arxiv(zot)
+    assert sorted(items) == ["2311.05440", "2408.04498", "2410.10636", "hep-th/9901001"]
+    assert all(len(v) == 1 for v in items.values())  # the repeated id made one item
+    data = items["2311.05440"][0]["data"]
+    assert {k: data[k] for k in ("itemType", "title", "date", "url", "repository", "archiveID", "DOI", "extra",
+                                 "libraryCatalog", "collections")} == {
+        "itemType": "preprint", "title": "A Practical Approach to Novel Class Discovery in Tabular Data",
+        "date": "2023-11-01", "url": "http://arxiv.org/abs/2311.05440", "repository": "arXiv",
+        "archiveID": "arXiv:2311.05440", "DOI": "10.48550/arXiv.2311.05440", "extra": "arXiv:2311.05440 [cs.LG]",
+        "libraryCatalog": "arXiv.org", "collections": [llms["key"]]}
+    assert data["creators"][2] == {"creatorType": "author", "firstName": "Stéphane", "lastName": "Gosselin"}
+    assert len(data["creators"]) == 5 and data["abstractNote"].startswith("The problem of Novel Class Discovery")
+    assert data["tags"] == [{"tag": "Computer Science - Machine Learning", "type": 1}]
+    assert data["accessDate"].endswith("Z")
+    # the published paper (journal DOI) is a journal article, as Zotero saves it
+    published = items["hep-th/9901001"][0]["data"]
+    assert published["itemType"] == "journalArticle" and published["DOI"] == "10.1103/PhysRevD.60.046001"
+    assert published["extra"].splitlines()[0] == "arXiv:hep-th/9901001"
+    # citationKey equals the key of the .bib entry for the same paper
+    bib = (tmp_path / "refs.bib").read_text(encoding="utf-8")
+    for arxiv_id, (item,) in items.items():
+        key = item["data"]["citationKey"]
+        assert f"@misc{{{key},\n" in bib and f"eprint = {{{arxiv_id}}}" in bib.split(f"@misc{{{key},")[1].split("}\n")[0] + "}"
+
+
+def test_a_second_push_writes_nothing(env, zot_server):
+    push(env, "--collection", "Reading")
+    writes = zot_server.stats.writes
+    proc, out, err = push(env, "--collection", "Reading", "--json")
+    summary = json_lines(out)[-1]["summary"]
+    assert proc.returncode == 0 and zot_server.stats.writes == writes
+    assert summary["writes"] == 0 and summary["counts"] == {"unchanged": 4, "skip": 1}
+    assert "4 unchanged" in err and "0 Zotero writes" in err
+    before = zot_server.stats.requests
+    push(env, "--collection", "Reading")
+    assert zot_server.stats.requests - before == 1  # the sync's one 304 answer
+
+
+def test_a_connector_saved_journal_article_is_updated_not_duplicated(env, zot_server):
+    zot = library(zot_server)
+    saved = zot.create_items([{
+        "itemType": "journalArticle", "title": "A Practical Approach to Novel Class Discovery in Tabular Data",
+        "DOI": "10.1000/journal.1", "url": "https://arxiv.org/pdf/2311.05440v1", "extra": "arXiv:2311.05440",
+        "tags": [{"tag": "to-read"}], "creators": []}])["successful"]["0"]
+    proc, out, _ = push(env, "--collection", "Reading", "--json")
+    actions = {r["arxiv_id"]: r for r in json_lines(out)[:-1] if r["arxiv_id"]}
+    assert actions["2311.05440"]["action"] == "update" and actions["2311.05440"]["item_key"] == saved["key"]
+    assert len(by_arxiv(zot)["2311.05440"]) == 1
+    data = zot.item(saved["key"])["data"]
+    assert data["itemType"] == "journalArticle" and data["title"] == saved["data"]["title"]  # not rewritten
+    assert {t["tag"] for t in data["tags"]} == {"to-read", "Computer Science - Machine Learning"}
+    assert data["collections"] and data["citationKey"] == actions["2311.05440"]["citation_key"]
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(env, zot_server):
+    proc, out, err = push(env, "--collection", "New/Place", "--dry-run")
+    assert proc.returncode == 0 and zot_server.stats.writes == 0
+    assert "dry run, nothing written" in err and "would create 'New', 'Place'" in err
+    assert "create in the collection" in out
+
+
+def test_two_sibling_collections_with_the_same_name_are_an_error(env, zot_server):
+    zot = library(zot_server)
+    result = zot.create_collections([{"name": "Reading"}, {"name": "Reading"}])
+    proc, _, err = push(env, "--collection", "Reading/LLMs")
+    assert proc.returncode == 2 and "two collections are called 'Reading'" in err
+    for key in result["success"].values():
+        assert key in err
+    assert zot_server.stats.writes == 1  # only the test's own write
+
+
+def test_group_library(env, zot_server):
+    group_env = env | {"ZOTERO_LIBRARY_TYPE": "group", "ZOTERO_LIBRARY_ID": "900"}
+    proc, _, err = push(group_env, "--collection", "Lab")
+    assert proc.returncode == 0, err
+    assert len(library(zot_server, 900, "group").top()) == 4
+    assert library(zot_server).top() == []
+
+
+def test_requests_for_new_papers_stay_within_the_budget(env, zot_server):
+    proc, out, _ = push(env, "--collection", "A/B", "--json")
+    summary = json_lines(out)[-1]["summary"]
+    new = summary["counts"]["create"]
+    assert summary["requests"] <= math.ceil(new / 50) + 3
+
+
+@pytest.mark.parametrize("fault", ["429", "503", "500", "backoff:1", "reset", "write:lost", "write:429", "write:503"])
+def test_faults_lose_nothing_and_duplicate_nothing(env, zot_server, fault):
+    zot_server.faults.plan("ok", fault)  # the second request suffers (and the first write, for write: faults)
+    proc, _, err = push(env, "--collection", "Reading")
+    assert proc.returncode == 0, err
+    items = by_arxiv(library(zot_server))
+    assert sorted(items) == ["2311.05440", "2408.04498", "2410.10636", "hep-th/9901001"]
+    assert all(len(v) == 1 for v in items.values())
+    writes = zot_server.stats.writes
+    again, _, _ = push(env, "--collection", "Reading")
+    assert again.returncode == 0 and zot_server.stats.writes == writes
+
+
+def test_a_stale_version_is_read_again(env, zot_server):
+    zot = library(zot_server)
+    zot.create_items([{"itemType": "preprint", "title": "x", "archiveID": "arXiv:2408.04498", "tags": []}])
+    zot.create_collections([{"name": "Reading"}])
+    zot_server.faults.plan("write:ok", "write:412")  # the creates pass; the update meets a 412
+    proc, out, err = push(env, "--collection", "Reading", "--json")
+    assert proc.returncode == 0, err
+    assert len(by_arxiv(zot)["2408.04498"]) == 1
+    item = by_arxiv(zot)["2408.04498"][0]["data"]
+    assert item["collections"] and item["citationKey"]  # the update went through after reading again
+
+
+def test_not_logged_in_is_a_clear_error(env):
+    bare = {k: v for k, v in env.items() if not k.startswith("ZOTERO_")}
+    proc, _, err = push(bare, "--collection", "Reading")
+    assert proc.returncode == 2 and "no Zotero library is configured" in err and "zotbridge login" in err
+    wrong = env | {"ZOTERO_API_KEY": "WRONGKEY1"}
+    proc, _, err = push(wrong, "--collection", "Reading")
+    assert proc.returncode != 0 and "Invalid key" in err and "WRONGKEY1" not in err and "Traceback" not in err

@@ -1,0 +1,118 @@
+"""Zotero credentials: the API key in the system keyring, the library in the config file, the
+environment over both (``ZOTERO_API_KEY``, ``ZOTERO_LIBRARY_ID``, ``ZOTERO_LIBRARY_TYPE``).
+
+The key is a secret: it lives only in the keyring or the environment, never in the config file,
+the store, logs, errors or output; :class:`Credentials` hides it from ``repr``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import keyring
+import keyring.errors
+
+from zotbridge.config import ConfigError, Settings
+
+KEYRING_SERVICE = "zotbridge"
+LIBRARY_TYPES = ("user", "group")
+NO_KEYRING_HINT = ("install a keyring backend (on a desktop: GNOME Keyring/KWallet/macOS Keychain; on a server: "
+                   "pip install keyrings.alt), or set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID in the environment")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    api_key: str = field(repr=False)
+    library_id: int
+    library_type: str = "user"
+
+    @property
+    def prefix(self) -> str:
+        """The library's API path prefix, ``users/123`` or ``groups/456``."""
+        return f"{self.library_type}s/{self.library_id}"
+
+
+def load_credentials(settings: Settings) -> Credentials:
+    """Environment first, then config file + keyring; a clear error when neither has them."""
+    env = settings.env
+    config = read_config(settings.config_path).get("zotero", {})
+    library_type = env.get("ZOTERO_LIBRARY_TYPE") or config.get("library_type") or "user"
+    if library_type not in LIBRARY_TYPES:
+        raise ConfigError(f"ZOTERO_LIBRARY_TYPE={library_type!r} is neither 'user' nor 'group'",
+                          "set it to user or group")
+    library_id = env.get("ZOTERO_LIBRARY_ID") or config.get("library_id")
+    if library_id is None or not str(library_id).isdigit():
+        raise ConfigError("no Zotero library is configured" if library_id is None else
+                          f"the Zotero library id {library_id!r} is not a number",
+                          "run `zotbridge login`, or set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID "
+                          "(your userID, shown at https://www.zotero.org/settings/keys)")
+    prefix = f"{library_type}s/{library_id}"
+    api_key = env.get("ZOTERO_API_KEY") or keyring_get(prefix)
+    if not api_key:
+        raise ConfigError(f"no API key for the Zotero library {prefix}",
+                          "run `zotbridge login`, or set ZOTERO_API_KEY")
+    return Credentials(api_key, int(library_id), library_type)
+
+
+def keyring_get(prefix: str) -> str | None:
+    try:
+        return keyring.get_password(KEYRING_SERVICE, prefix)
+    except keyring.errors.NoKeyringError as exc:
+        raise ConfigError("no system keyring is available to read the Zotero API key", NO_KEYRING_HINT) from exc
+    except keyring.errors.KeyringError as exc:
+        raise ConfigError(f"the system keyring failed ({type(exc).__name__})", NO_KEYRING_HINT) from exc
+
+
+def keyring_set(prefix: str, api_key: str) -> None:
+    try:
+        keyring.set_password(KEYRING_SERVICE, prefix, api_key)
+    except keyring.errors.NoKeyringError as exc:
+        raise ConfigError("no system keyring is available to keep the Zotero API key", NO_KEYRING_HINT) from exc
+    except keyring.errors.KeyringError as exc:
+        raise ConfigError(f"the system keyring refused the key ({type(exc).__name__})", NO_KEYRING_HINT) from exc
+
+
+def keyring_delete(prefix: str) -> bool:
+    try:
+        keyring.delete_password(KEYRING_SERVICE, prefix)
+        return True
+    except keyring.errors.PasswordDeleteError:
+        return False
+    except keyring.errors.NoKeyringError as exc:
+        raise ConfigError("no system keyring is available", NO_KEYRING_HINT) from exc
+
+
+def read_config(path: Path | None) -> dict:
+    if path is None or not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read the config file {path} ({exc})", "fix or delete the file") from exc
+
+
+def write_config(path: Path, data: dict) -> None:
+    """Write ``{table: {name: str|int|float|bool}}`` as TOML (no secrets ever go here)."""
+    lines = []
+    for table, values in data.items():
+        if not values:
+            continue
+        lines.append(f"[{table}]")
+        for name, value in values.items():
+            lines.append(f"{name} = {_toml_value(value)}")
+        lines.append("")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("\n".join(lines), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

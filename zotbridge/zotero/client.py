@@ -1,0 +1,239 @@
+"""The only code that talks to Zotero: pyzotero 1.16 for its session and reads, and one request
+loop of ours for everything pyzotero gets wrong (docs/zotero-api.md §4).
+
+* Every request goes through :meth:`ZoteroClient.request`: it waits out ``Backoff`` and
+  ``Retry-After`` (on any response), retries 429, 500, 502, 503, 504, timeouts and dropped
+  connections with growing pauses, and gives up with one clear error.
+* Creates are ≤ 50 objects per POST with a ``Zotero-Write-Token`` that is **reused** when the same
+  batch is retried (pyzotero makes a fresh token per call and does not retry creates at all).
+  Items carry keys chosen here, so when a response is lost after the server committed, the
+  retry's "Write token already used" is answered by reading those keys back.
+* Multi-object updates (``update_items`` in pyzotero silently skips a chunk that got a 429) are
+  POSTs of ≤ 50 objects with their versions; per-object failures come back to the caller.
+* Loopback endpoints never go through a proxy from the environment.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import secrets
+import time
+import uuid
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import httpx2
+from pyzotero import zotero
+
+from zotbridge import __version__
+from zotbridge.config import Settings
+from zotbridge.credentials import Credentials
+from zotbridge.errors import ServiceError, ZotbridgeError
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 50
+TRIES = 6
+RETRY_STATUS = (429, 500, 502, 503, 504)
+KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
+
+
+class ZoteroError(ZotbridgeError):
+    """Zotero refused a request for a reason a retry does not fix (400, 404 …)."""
+
+
+class AccessError(ZoteroError):
+    """The key is unknown, or may not read or write the library: the user's settings to fix."""
+
+    exit_code = 2
+
+
+def new_item_key() -> str:
+    return "".join(secrets.choice(KEY_ALPHABET) for _ in range(8))
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class ZoteroClient:
+    def __init__(self, settings: Settings, credentials: Credentials, sleep: Callable[[float], None] = time.sleep):
+        self.credentials = credentials
+        self.base = settings.zotero_url
+        http = httpx2.Client(follow_redirects=True, timeout=30.0, trust_env=not _is_loopback(self.base))
+        self.zot = zotero.Zotero(credentials.library_id, credentials.library_type, credentials.api_key, client=http)
+        self.zot.endpoint = self.base
+        self.prefix = "/" + credentials.prefix
+        self.sleep = sleep
+        self.requests = 0
+        self.writes = 0
+        self._not_before = 0.0
+
+    def close(self) -> None:
+        self.zot.client.close()
+
+    # -- the request loop ---------------------------------------------------------------------
+    def request(self, method: str, path: str, *, params: dict | None = None, body=None,
+                headers: dict | None = None, ok: tuple[int, ...] = (200, 204, 304)) -> httpx2.Response:
+        """One API call with retries; ``path`` is relative to the endpoint (``/users/1/items``)."""
+        all_headers = {**self.zot.default_headers(), "User-Agent": f"zotbridge/{__version__} "
+                       f"({self.zot.default_headers()['User-Agent']})", **(headers or {})}
+        content = None
+        if body is not None:
+            content = json.dumps(body).encode()
+            all_headers["Content-Type"] = "application/json"
+        delay = 1.0
+        for attempt in range(1, TRIES + 1):
+            self._wait()
+            self.requests += 1
+            try:
+                response = self.zot.client.request(method, self.base + path, params=params, content=content,
+                                                   headers=all_headers)
+            except (httpx2.TransportError, httpx2.TimeoutException) as exc:
+                failure = f"no answer ({type(exc).__name__})"
+                response = None
+            else:
+                self._note_backoff(response)
+                if response.status_code in ok:
+                    return response
+                if response.status_code not in RETRY_STATUS:
+                    return response
+                failure = f"HTTP {response.status_code} {response.text[:80].strip()}"
+            if attempt == TRIES:
+                raise ServiceError(f"Zotero did not accept {method} {self._safe(path)} after {TRIES} tries "
+                                   f"({failure})", "try again later; nothing was lost, a re-run continues")
+            wait = max(delay, self._retry_after(response))
+            log.info("Zotero: %s; retrying in %.0f s", failure, wait)
+            self.sleep(wait)
+            delay = min(delay * 2, 30.0)
+        raise AssertionError("unreachable")
+
+    def _wait(self) -> None:
+        remaining = self._not_before - time.monotonic()
+        if remaining > 0:
+            self.sleep(remaining)
+
+    def _note_backoff(self, response: httpx2.Response) -> None:
+        seconds = _seconds(response.headers.get("Backoff"))
+        if seconds:
+            log.info("Zotero asks to back off for %.0f s", seconds)
+            self._not_before = max(self._not_before, time.monotonic() + seconds)
+
+    @staticmethod
+    def _retry_after(response: httpx2.Response | None) -> float:
+        if response is None:
+            return 0.0
+        return max(_seconds(response.headers.get("Retry-After")), _seconds(response.headers.get("Backoff")))
+
+    @staticmethod
+    def _safe(path: str) -> str:
+        return path.split("?")[0]
+
+    def check(self, response: httpx2.Response, what: str) -> httpx2.Response:
+        """Turn a final non-success status into a clear error."""
+        if response.status_code < 400:
+            return response
+        text = response.text.strip()[:200]
+        if response.status_code == 403:
+            hint = ("check the key at https://www.zotero.org/settings/keys (it needs access to this library, "
+                    "and write access for push), then run `zotbridge login` again")
+            raise AccessError(f"Zotero refused {what}: {text or 'Forbidden'}", hint)
+        if response.status_code == 404:
+            raise ZoteroError(f"Zotero has no {what} ({text})", f"check the library id ({self.credentials.prefix})")
+        raise ZoteroError(f"Zotero refused {what}: HTTP {response.status_code} {text}",
+                          "run again with -v for details; please report it if it persists")
+
+    # -- reads ----------------------------------------------------------------------------------
+    def key_info(self) -> dict:
+        return self.check(self.request("GET", "/keys/current"), "the API key").json()
+
+    def versions(self, kind: str, since: int) -> tuple[dict[str, int], int]:
+        """``{key: version}`` of top-level items (or collections) changed after ``since``, and the
+        library version."""
+        path = f"{self.prefix}/items/top" if kind == "items" else f"{self.prefix}/collections"
+        response = self.check(self.request("GET", path, params={"since": since, "format": "versions"}),
+                              f"the {kind} of {self.credentials.prefix}")
+        return response.json(), int(response.headers.get("Last-Modified-Version", 0))
+
+    def fetch_items(self, keys: list[str]) -> list[dict]:
+        """Full items for ``keys``, ≤ 50 per request."""
+        out = []
+        for i in range(0, len(keys), MAX_BATCH):
+            params = {"itemKey": ",".join(keys[i:i + MAX_BATCH]), "limit": 100, "format": "json"}
+            out.extend(self.check(self.request("GET", f"{self.prefix}/items", params=params), "items").json())
+        return out
+
+    def all_collections(self) -> list[dict]:
+        """Every collection of the library (100 per page; libraries rarely have many)."""
+        out, start = [], 0
+        while True:
+            response = self.check(self.request("GET", f"{self.prefix}/collections",
+                                               params={"limit": 100, "start": start, "format": "json"}), "collections")
+            page = response.json()
+            out.extend(page)
+            start += len(page)
+            if not page or start >= int(response.headers.get("Total-Results", start)):
+                return out
+
+    def deleted(self, since: int) -> dict:
+        return self.check(self.request("GET", f"{self.prefix}/deleted", params={"since": since}),
+                          "deleted objects").json()
+
+    # -- writes ---------------------------------------------------------------------------------
+    def create(self, kind: str, objects: list[dict]) -> dict:
+        """POST ≤ 50 new objects (each with a ``key`` chosen by the caller and ``version: 0``).
+        Returns ``{"successful": {index: object}, "failed": {index: {...}}}``; a lost answer
+        after commit is recovered by reading the keys back."""
+        assert len(objects) <= MAX_BATCH
+        path = f"{self.prefix}/{kind}"
+        for _attempt in range(TRIES):
+            token = uuid.uuid4().hex  # one token per batch, reused by request()'s retries of it
+            response = self.request("POST", path, body=objects, headers={"Zotero-Write-Token": token})
+            if response.status_code == 412 and "Write token already used" in response.text:
+                # an earlier try of this very batch was committed but its answer was lost
+                log.info("Zotero: an earlier try of this batch was saved; reading it back")
+                self.writes += 1
+                return self._read_back(kind, objects)
+            if response.status_code == 412:  # a library-version precondition: the keys make a resend safe
+                log.info("Zotero: the library changed meanwhile (412); sending the batch again")
+                continue
+            self.check(response, f"the new {kind}")
+            self.writes += 1
+            return response.json()
+        raise ServiceError(f"Zotero kept refusing the new {kind} (412)", "run again; nothing is duplicated")
+
+    def _read_back(self, kind: str, objects: list[dict]) -> dict:
+        keys = [o["key"] for o in objects]
+        saved = {o["key"]: o for o in (self.fetch_items(keys) if kind == "items" else self.all_collections())}
+        result: dict = {"successful": {}, "failed": {}}
+        for i, obj in enumerate(objects):
+            if obj["key"] in saved:
+                result["successful"][str(i)] = saved[obj["key"]]
+            else:
+                result["failed"][str(i)] = {"key": obj["key"], "code": 0, "message": "not saved; run again"}
+        return result
+
+    def update(self, objects: list[dict]) -> dict:
+        """POST ≤ 50 changed items, each with ``key`` and ``version`` (PATCH semantics). A
+        request-level 412 marks every object stale, so the caller reads them again."""
+        assert len(objects) <= MAX_BATCH
+        response = self.request("POST", f"{self.prefix}/items", body=objects)
+        if response.status_code == 412:
+            return {"failed": {str(i): {"key": o["key"], "code": 412, "message": response.text}
+                               for i, o in enumerate(objects)}}
+        self.check(response, "the item updates")
+        self.writes += 1
+        return response.json()
+
+
+def _seconds(value: str | None) -> float:
+    try:
+        return max(0.0, float(value)) if value else 0.0
+    except ValueError:
+        return 0.0

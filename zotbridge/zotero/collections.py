@@ -1,0 +1,45 @@
+"""``--collection "A/B/C"``: find a collection by its path of names, and plan the missing levels.
+
+Names are compared exactly (case-sensitive, as Zotero shows them; surrounding spaces of each
+level are ignored). Zotero allows two sibling collections with the same name, so a level that
+matches two is an error naming both, rather than a guess. ``/`` separates levels; a name that
+itself contains a slash is written ``\\/``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from zotbridge.errors import InputError
+from zotbridge.zotero.client import new_item_key
+
+
+def split_path(path: str) -> list[str]:
+    parts = [p.replace("\\/", "/").strip() for p in re.split(r"(?<!\\)/", path)]
+    if not path.strip() or any(not p for p in parts):
+        raise InputError(f"the collection path {path!r} has an empty level",
+                         'write it like "Reading/LLMs" (levels separated by /)')
+    return parts
+
+
+def resolve(path: str, collections: list[dict]) -> tuple[str | None, list[dict]]:
+    """(key of the collection at ``path``, collections to create first, parents before children).
+    The key is that of the last planned collection when levels are missing."""
+    parent: str | bool = False
+    names = split_path(path)
+    for depth, name in enumerate(names):
+        same = [c for c in collections if (c.get("parentCollection") or False) == parent and c["name"] == name]
+        if len(same) > 1:
+            where = "/".join(names[:depth + 1])
+            keys = ", ".join(sorted(c["key"] for c in same))
+            raise InputError(f"two collections are called {where!r} (keys {keys})",
+                             "rename one of them in Zotero, then run again")
+        if not same:
+            planned = []
+            for missing in names[depth:]:
+                key = new_item_key()
+                planned.append({"key": key, "version": 0, "name": missing, "parentCollection": parent})
+                parent = key
+            return parent, planned
+        parent = same[0]["key"]
+    return parent, []

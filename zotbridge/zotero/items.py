@@ -1,0 +1,83 @@
+"""An arXiv record as a Zotero item, field for field as Zotero's own arXiv import saves it
+(docs/zotero-api.md §3, translator ``arXiv.org.js``), plus the citation key and the collection.
+
+A preprint gets: title, creators (the last word of each name is the family name, as the
+translator splits; a single word or an organisation is a one-field name), abstractNote, date (of
+the served version, as Zotero does), ``url`` ``http://arxiv.org/abs/<id>`` (http, as the API gives
+it, so Connector saves and ours look alike), repository "arXiv", archiveID ``arXiv:<id>``, the
+DataCite DOI, extra ``arXiv:<id> [<primary category>]`` (just ``arXiv:<id>`` for old-style ids),
+libraryCatalog "arXiv.org", accessDate, shortTitle (the title cut at the first ":" or "?"),
+the category tags as automatic tags (type 1), and ``citationKey``.
+
+When the authors gave a journal DOI, Zotero saves a ``journalArticle`` from the DOI record; without
+the network zotbridge cannot read that record, so it saves a journalArticle with the journal DOI
+and the arXiv fields Zotero keeps (url, extra, libraryCatalog, tags), and the journal reference
+on a line of extra.
+"""
+
+from __future__ import annotations
+
+import re
+
+from zotbridge.bibtex.names import ORGANISATION_WORDS
+from zotbridge.models import ArxivRecord
+from zotbridge.tags.categories import category_tags
+
+ARXIV_DOI_PREFIX = "10.48550/arXiv."
+
+
+def item_for(record: ArxivRecord, citation_key: str, collections: list[str], keyword_tags: list[str] | None = None,
+             with_category_tags: bool = True, key: str | None = None) -> dict:
+    """The item JSON to POST (``key`` and ``version: 0`` when the caller chose the key)."""
+    published = bool(record.doi)
+    extra = f"arXiv:{record.arxiv_id}" + ("" if "/" in record.arxiv_id else f" [{record.primary_category}]")
+    item = {
+        "itemType": "journalArticle" if published else "preprint",
+        "title": record.title,
+        "creators": [creator(name) for name in record.authors if name.strip()],
+        "abstractNote": record.abstract,
+        "date": record.updated[:10],
+        "url": f"http://arxiv.org/abs/{record.arxiv_id}",
+        "accessDate": "CURRENT_TIMESTAMP",
+        "libraryCatalog": "arXiv.org",
+        "shortTitle": short_title(record.title),
+        "citationKey": citation_key,
+        "tags": tag_objects(keyword_tags or [], category_tags(record.categories) if with_category_tags else []),
+        "collections": list(collections),
+        "relations": {},
+    }
+    if published:
+        item["DOI"] = record.doi
+        if record.journal_ref:
+            extra += f"\nJournal reference: {record.journal_ref}"
+    else:
+        item |= {"repository": "arXiv", "archiveID": f"arXiv:{record.arxiv_id}",
+                 "DOI": ARXIV_DOI_PREFIX + record.arxiv_id}
+    item["extra"] = extra
+    if not item["shortTitle"]:
+        del item["shortTitle"]
+    if key:
+        item |= {"key": key, "version": 0}
+    return item
+
+
+def creator(name: str) -> dict:
+    words = name.split()
+    if len(words) == 1 or any(w.lower() in ORGANISATION_WORDS for w in words[1:]):
+        return {"creatorType": "author", "name": " ".join(words)}
+    return {"creatorType": "author", "firstName": " ".join(words[:-1]), "lastName": words[-1]}
+
+
+def short_title(title: str) -> str:
+    """Zotero's rule: the title up to the first ":" (or through the first "?"), when that is shorter."""
+    m = re.search(r"[:?]", title)
+    if not m:
+        return ""
+    cut = title[: m.start()] if m[0] == ":" else title[: m.end()]
+    cut = cut.strip()
+    return cut if cut and len(cut) < len(title.strip()) else ""
+
+
+def tag_objects(manual: list[str], automatic: list[str]) -> list[dict]:
+    """Keyword tags as manual tags (type 0), category tags as automatic ones (type 1)."""
+    return [{"tag": t} for t in manual] + [{"tag": t, "type": 1} for t in automatic]

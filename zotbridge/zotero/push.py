@@ -1,0 +1,279 @@
+"""``zotbridge push``: file matched papers into a collection, once and only once.
+
+1. Sync the library index (zotero/sync.py) so every arXiv paper already saved is known.
+2. Find the collection path, planning the missing levels (zotero/collections.py).
+3. Plan per paper: **create** (a new item, filed in the collection at creation), **update** (an
+   existing item — whatever its type, however it was saved — gets the collection, the missing
+   tags and an empty citation key filled; the user's tags are never removed), **unchanged**, or
+   **skip** (not matched).
+4. Unless ``dry_run``: create the missing collections in one request, items 50 per request,
+   updates 50 per request with their versions; a stale version (412) re-reads the item and
+   tries again.
+
+Item keys of new items are chosen before sending and kept in the store's push journal until
+Zotero confirms them, so a run that died anywhere is completed by the next one without a
+duplicate: the sync sees what was saved, and a planned item is re-sent with the same key.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zotbridge.bibtex.export import BibResult, check_output_path, write_bibliography
+from zotbridge.bibtex.keys import KeyTemplate, key_for
+from zotbridge.config import Settings
+from zotbridge.credentials import load_credentials
+from zotbridge.models import ArxivRecord, Match
+from zotbridge.store import Store
+from zotbridge.tags.categories import category_tags
+from zotbridge.zotero import collections as collection_paths
+from zotbridge.zotero.client import MAX_BATCH, ZoteroClient, ZoteroError, new_item_key
+from zotbridge.zotero.items import item_for, tag_objects
+from zotbridge.zotero.sync import LibraryIndex, arxiv_id_of, sync
+
+log = logging.getLogger(__name__)
+UPDATE_TRIES = 3
+
+
+@dataclass
+class PaperAction:
+    """What push does (or did) for one listed paper (``push --json``)."""
+
+    index: int
+    title: str | None
+    status: str  # the match status
+    arxiv_id: str | None
+    action: str  # "create" | "update" | "unchanged" | "skip" | "failed"
+    item_key: str | None = None
+    citation_key: str | None = None
+    changes: list[str] = field(default_factory=list)
+    reason: str = ""
+
+    def to_json(self) -> dict:
+        return {"index": self.index, "title": self.title, "status": self.status, "arxiv_id": self.arxiv_id,
+                "action": self.action, "item_key": self.item_key, "citation_key": self.citation_key,
+                "changes": self.changes, "reason": self.reason}
+
+
+@dataclass
+class PushResult:
+    library: str
+    collection: str
+    collection_key: str | None
+    new_collections: list[str]
+    actions: list[PaperAction]
+    dry_run: bool
+    sync_requests: int = 0
+    requests: int = 0  # beyond the sync
+    writes: int = 0
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        seen = set()
+        for a in self.actions:
+            if a.arxiv_id and a.arxiv_id in seen:
+                continue
+            seen.add(a.arxiv_id)
+            counts[a.action] = counts.get(a.action, 0) + 1
+        return counts
+
+    def summary_json(self) -> dict:
+        return {"summary": {"library": self.library, "collection": self.collection,
+                            "collection_key": self.collection_key, "new_collections": self.new_collections,
+                            "dry_run": self.dry_run, "counts": self.counts(), "sync_requests": self.sync_requests,
+                            "requests": self.requests, "writes": self.writes}}
+
+
+@dataclass
+class _Plan:
+    action: PaperAction
+    record: ArxivRecord
+    item: dict | None = None  # existing item data (update) or new item JSON (create)
+    tags: list[dict] = field(default_factory=list)
+    collection: str = ""
+
+
+def push(matches: list[Match], client: ZoteroClient, store: Store, collection: str, *, dry_run: bool = False,
+         template: KeyTemplate | None = None, keyword_tags: dict[str, list[str]] | None = None,
+         with_category_tags: bool = True, progress: Callable[[int], Callable[[int], None]] | None = None) -> PushResult:
+    template = template or KeyTemplate.parse("auth.lower + shorttitle(3,3) + year")
+    keyword_tags = keyword_tags or {}
+    index = sync(client, store)
+    start_requests = client.requests
+    collection_key, new_collections = collection_paths.resolve(collection, index.collections)
+    plans: dict[str, _Plan] = {}
+    actions = []
+    for m in matches:
+        if m.status != "matched" or not m.record:
+            actions.append(PaperAction(m.index, m.title, m.status, m.arxiv_id, "skip",
+                                       reason=m.reason or f"not matched ({m.status})"))
+            continue
+        if m.arxiv_id in plans:  # a repeat in the listing: the same item
+            first = plans[m.arxiv_id].action
+            actions.append(first)
+            continue
+        plan = _plan(m, index, store, client, template, collection_key, keyword_tags.get(m.arxiv_id, []),
+                     with_category_tags)
+        plans[m.arxiv_id] = plan
+        actions.append(plan.action)
+    result = PushResult(client.credentials.prefix, collection, collection_key, [c["name"] for c in new_collections],
+                        actions, dry_run, sync_requests=index.requests)
+    if not dry_run:
+        writes_before = client.writes
+        to_do = [p for p in plans.values() if p.action.action in ("create", "update")]
+        tick = progress(len(to_do)) if progress and to_do else (lambda n: None)
+        if new_collections:
+            _create_collections(client, new_collections)
+        _create_items(client, store, index, [p for p in to_do if p.action.action == "create"], tick)
+        _update_items(client, [p for p in to_do if p.action.action == "update"], tick)
+        result.writes = client.writes - writes_before
+    result.requests = client.requests - start_requests
+    return result
+
+
+def _plan(m: Match, index: LibraryIndex, store: Store, client: ZoteroClient, template: KeyTemplate,
+          collection_key: str, keywords: list[str], with_category_tags: bool) -> _Plan:
+    record = m.record
+    existing = (index.by_arxiv.get(record.arxiv_id) or [None])[0]
+    own_key = existing.get("citationKey") if existing else None
+    if own_key:
+        store.claim_citation_key(record.arxiv_id, [own_key])
+        citation_key = own_key
+    else:
+        this_item = existing["key"] if existing else None
+        citation_key = key_for(record, template, store,
+                               lambda k: index.citation_keys.get(k.lower(), this_item) != this_item)
+    tags = tag_objects(keywords, category_tags(record.categories) if with_category_tags else [])
+    action = PaperAction(m.index, m.title, m.status, record.arxiv_id, "create", citation_key=citation_key)
+    if existing is None:
+        key = store.journal_key(index.name, record.arxiv_id) or new_item_key()
+        item = item_for(record, citation_key, [collection_key], keywords, with_category_tags, key=key)
+        action.item_key = key
+        action.changes = ["create in the collection"]
+        return _Plan(action, record, item, tags, collection_key)
+    action.item_key = existing["key"]
+    action.changes = _changes(existing, collection_key, tags, citation_key)
+    action.action = "update" if action.changes else "unchanged"
+    if len(index.by_arxiv[record.arxiv_id]) > 1:
+        others = ", ".join(d["key"] for d in index.by_arxiv[record.arxiv_id][1:])
+        action.reason = f"the library already holds this paper more than once (also {others}); using {existing['key']}"
+    return _Plan(action, record, existing, tags, collection_key)
+
+
+def _changes(item: dict, collection_key: str, tags: list[dict], citation_key: str) -> list[str]:
+    changes = []
+    if collection_key not in item.get("collections", []):
+        changes.append("add to the collection")
+    have = {t["tag"] for t in item.get("tags", [])}
+    missing = [t["tag"] for t in tags if t["tag"] not in have]
+    if missing:
+        changes.append("add tags: " + ", ".join(missing))
+    if not item.get("citationKey") and "citationKey" in item:
+        changes.append(f"set citation key {citation_key}")
+    return changes
+
+
+def _update_body(item: dict, collection_key: str, tags: list[dict], citation_key: str) -> dict:
+    """Only the properties that change, with the item's version (arrays replace, so they are whole)."""
+    body = {"key": item["key"], "version": item["version"]}
+    if collection_key not in item.get("collections", []):
+        body["collections"] = [*item.get("collections", []), collection_key]
+    have = {t["tag"] for t in item.get("tags", [])}
+    missing = [t for t in tags if t["tag"] not in have]
+    if missing:
+        body["tags"] = [*item.get("tags", []), *missing]
+    if not item.get("citationKey") and "citationKey" in item:
+        body["citationKey"] = citation_key
+    return body
+
+
+def _create_collections(client: ZoteroClient, planned: list[dict]) -> None:
+    result = client.create("collections", planned)
+    if result.get("failed"):
+        failure = next(iter(result["failed"].values()))
+        raise ZoteroError(f"Zotero did not create the collection: {failure.get('message')}",
+                          "check the collection path; nothing else was written")
+
+
+def _create_items(client: ZoteroClient, store: Store, index: LibraryIndex, plans: list[_Plan], tick) -> None:
+    for start in range(0, len(plans), MAX_BATCH):
+        batch = plans[start:start + MAX_BATCH]
+        store.journal(index.name, [(p.record.arxiv_id, p.item["key"]) for p in batch], "sent")
+        result = client.create("items", [p.item for p in batch])
+        confirmed = []
+        for i, plan in enumerate(batch):
+            saved = result.get("successful", {}).get(str(i))
+            failure = result.get("failed", {}).get(str(i))
+            if saved:
+                confirmed.append((plan.record.arxiv_id, plan.item["key"]))
+            elif failure and failure.get("code") == 412:  # saved by an earlier, interrupted run
+                confirmed.append((plan.record.arxiv_id, plan.item["key"]))
+                _adopt_existing(client, plan)
+            else:
+                plan.action.action = "failed"
+                plan.action.reason = (failure or {}).get("message", "Zotero gave no answer for this item")
+            tick(1)
+        store.journal(index.name, confirmed, "confirmed")
+
+
+def _adopt_existing(client: ZoteroClient, plan: _Plan) -> None:
+    """A planned key that already exists: that item is this paper (the journal says so); make
+    sure it has what the plan wanted."""
+    found = client.fetch_items([plan.item["key"]])
+    if not found or arxiv_id_of(found[0]["data"]) != plan.record.arxiv_id:
+        plan.action.action = "failed"
+        plan.action.reason = f"item key {plan.item['key']} is taken by another item"
+        return
+    body = _update_body(found[0]["data"], plan.collection, plan.item["tags"], plan.item["citationKey"])
+    if len(body) > 2:
+        client.update([body])
+
+
+def _update_items(client: ZoteroClient, plans: list[_Plan], tick) -> None:
+    pending = plans
+    for attempt in range(1, UPDATE_TRIES + 1):
+        stale = []
+        for start in range(0, len(pending), MAX_BATCH):
+            batch = pending[start:start + MAX_BATCH]
+            bodies = [_update_body(p.item, p.collection, p.tags, p.action.citation_key) for p in batch]
+            result = client.update(bodies)
+            for i, plan in enumerate(batch):
+                failure = result.get("failed", {}).get(str(i))
+                if failure is None:
+                    tick(1)
+                elif failure.get("code") == 412 and attempt < UPDATE_TRIES:
+                    stale.append(plan)
+                else:
+                    plan.action.action = "failed"
+                    plan.action.reason = failure.get("message", "")
+                    tick(1)
+        if not stale:
+            return
+        fresh = {i["key"]: i["data"] for i in client.fetch_items([p.item["key"] for p in stale])}
+        for plan in stale:
+            plan.item = fresh.get(plan.item["key"], plan.item)
+        pending = stale
+
+
+def push_matches(matches: list[Match], settings: Settings, collection: str, *, dry_run: bool = False,
+                 template: KeyTemplate | None = None, with_category_tags: bool = True, bib_path: Path | None = None,
+                 bib_style: str = "bibtex", progress=None) -> tuple[PushResult, BibResult | None]:
+    """The whole job after resolution: push, then (``bib_path``) the BibTeX with the same keys."""
+    credentials = load_credentials(settings)
+    if bib_path is not None:
+        check_output_path(bib_path)
+    store = Store(settings.home)
+    client = ZoteroClient(settings, credentials)
+    try:
+        result = push(matches, client, store, collection, dry_run=dry_run, template=template,
+                      with_category_tags=with_category_tags, progress=progress)
+        bib = None
+        if bib_path is not None:
+            bib = write_bibliography(matches, bib_path, store, bib_style, template, dry_run=dry_run)
+    finally:
+        client.close()
+        store.close()
+    return result, bib

@@ -1,0 +1,78 @@
+"""Know every arXiv paper already in the library, without downloading it on every run.
+
+The store keeps an index of the library's top-level items (and its collections) with the library
+version it reflects. A sync asks ``items/top?since=V&format=versions`` with
+``If-Modified-Since-Version: V`` (304 when nothing changed: one request), fetches only the changed
+items (50 per request), applies ``deleted?since=V``, and re-reads the collection list when it
+changed. The first sync of a library reads everything once.
+
+An item is an arXiv paper when its ``archiveID`` (``arXiv:<id>``), an ``arXiv:<id>`` in
+``extra``, an arXiv abs/pdf ``url`` or a ``10.48550/arXiv.<id>`` DOI says so — whatever its item
+type (the Connector saves published papers as journal articles).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from zotbridge.listing.ids import find_ids
+from zotbridge.store import Store
+from zotbridge.zotero.client import ZoteroClient
+
+ID_FIELDS = ("archiveID", "extra", "url", "DOI")
+
+
+def arxiv_id_of(data: dict) -> str | None:
+    for name in ID_FIELDS:
+        value = data.get(name)
+        if not value:
+            continue
+        for found in find_ids(value):
+            if found.arxiv_id:
+                return found.arxiv_id
+    return None
+
+
+@dataclass
+class LibraryIndex:
+    """The library as the store knows it after a sync."""
+
+    name: str  # store key: "<endpoint> users/123"
+    by_arxiv: dict[str, list[dict]] = field(default_factory=dict)  # arXiv id -> item data, oldest first
+    citation_keys: dict[str, str] = field(default_factory=dict)  # lower-case key -> item key
+    collections: list[dict] = field(default_factory=list)
+    requests: int = 0
+
+    def add(self, arxiv_id: str | None, data: dict) -> None:
+        if arxiv_id:
+            self.by_arxiv.setdefault(arxiv_id, []).append(data)
+        if data.get("citationKey"):
+            self.citation_keys[data["citationKey"].lower()] = data["key"]
+
+
+def library_name(client: ZoteroClient) -> str:
+    return f"{client.base} {client.credentials.prefix}"
+
+
+def sync(client: ZoteroClient, store: Store) -> LibraryIndex:
+    """Bring the store's index of the library up to date and return it."""
+    name = library_name(client)
+    before = client.requests
+    since = store.zotero_version(name)
+    response = client.request("GET", f"{client.prefix}/items/top", params={"since": since, "format": "versions"},
+                              headers={"If-Modified-Since-Version": str(since)} if since else None)
+    if response.status_code != 304:
+        client.check(response, f"the items of {client.credentials.prefix}")
+        changed: dict[str, int] = response.json()
+        version = int(response.headers.get("Last-Modified-Version", since))
+        items = client.fetch_items(sorted(changed))
+        rows = [(i["key"], i["version"], arxiv_id_of(i["data"]), i["data"]) for i in items]
+        collections_changed, _ = client.versions("collections", since)
+        collections = [c["data"] for c in client.all_collections()] if collections_changed or not since else None
+        deleted = client.deleted(since) if since else {"items": [], "collections": []}
+        store.sync_zotero(name, version, rows, collections, deleted.get("items", []), deleted.get("collections", []))
+    index = LibraryIndex(name, collections=store.zotero_collections(name))
+    for arxiv_id, data in sorted(store.zotero_items(name), key=lambda row: row[1].get("dateAdded", "")):
+        index.add(arxiv_id, data)
+    index.requests = client.requests - before
+    return index
