@@ -156,7 +156,8 @@ def test_requests_for_new_papers_stay_within_the_budget(env, zot_server):
     assert summary["requests"] <= math.ceil(new / 50) + 3
 
 
-@pytest.mark.parametrize("fault", ["429", "503", "500", "backoff:1", "reset", "write:lost", "write:429", "write:503"])
+@pytest.mark.parametrize("fault", ["429", "429-bare", "503", "500", "backoff:1", "reset", "write:lost", "write:429",
+                                   "write:503", "write:409", "write:reset"])
 def test_faults_lose_nothing_and_duplicate_nothing(env, zot_server, fault):
     zot_server.faults.plan("ok", fault)  # the second request suffers (and the first write, for write: faults)
     proc, _, err = push(env, "--collection", "Reading")

@@ -7,7 +7,8 @@ tokens (412 on replay), versions and preconditions (412/428), ``limit`` clamped 
 ``Total-Results`` and ``Link`` headers with every non-default parameter.
 
 Faults (``server.faults.plan(...)`` or ``POST /_sandbox/faults {"queue": [...]}``) hit the next
-requests, in order: ``ok``, ``429`` (with ``Retry-After: 1``), ``429-bare`` (no header), ``500``,
+requests, in order: ``ok``, ``429`` (with ``Retry-After: 1``), ``429-bare`` (no header), ``409``
+(library locked), ``500``,
 ``503`` (``Retry-After: 1``), ``412`` (a stale-library precondition failure), ``backoff:N`` (a
 normal answer carrying ``Backoff: N``), ``reset`` (connection closed, nothing done) and ``lost``
 (the write is committed, then the connection is closed with no answer). A fault prefixed with
@@ -564,10 +565,11 @@ class ZoteroEmulator:
                     if fault == "reset":
                         self.close_connection = True
                         return
-                    if fault in ("429", "429-bare", "500", "503", "412"):
+                    if fault in ("429", "429-bare", "409", "500", "503", "412"):
                         status = int(fault[:3])
                         headers = {"Retry-After": "1"} if fault in ("429", "503") else {}
-                        text = {429: "Too many requests", 500: "An error occurred", 503: "Service unavailable",
+                        text = {429: "Too many requests", 409: "The library is locked; try again",
+                                500: "An error occurred", 503: "Service unavailable",
                                 412: "Library has been modified since specified version"}[status]
                         emulator.stats.log.append((self.command, self.path, status))
                         return self._send(status, headers, text.encode())

@@ -2,7 +2,7 @@
 loop of ours for everything pyzotero gets wrong (docs/zotero-api.md §4).
 
 * Every request goes through :meth:`ZoteroClient.request`: it waits out ``Backoff`` and
-  ``Retry-After`` (on any response), retries 429, 500, 502, 503, 504, timeouts and dropped
+  ``Retry-After`` (on any response), retries 409 (locked), 429, 500, 502, 503, 504, timeouts and dropped
   connections with growing pauses, and gives up with one clear error.
 * Creates are ≤ 50 objects per POST with a ``Zotero-Write-Token`` that is **reused** when the same
   batch is retried (pyzotero makes a fresh token per call and does not retry creates at all).
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH = 50
 TRIES = 6
-RETRY_STATUS = (429, 500, 502, 503, 504)
+RETRY_STATUS = (409, 429, 500, 502, 503, 504)  # 409 on a whole request: the library is locked
 KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 
 
