@@ -150,6 +150,20 @@ def parse(ctx, listings, fmt, encoding, listing_year, as_json):
         click.echo(render.parse_summary(count, len(listings), repeats), err=True)
 
 
+def writing_options(dry_run_help: str, json_help: str):
+    """--key-format, --dry-run, --json and --refresh of the commands that write (bib, push)."""
+
+    def decorate(command):
+        command = click.option("--refresh", is_flag=True,
+                               help="Ask arXiv again instead of reusing stored decisions.")(command)
+        command = click.option("--json", "as_json", is_flag=True, help=json_help)(command)
+        command = click.option("--dry-run", is_flag=True, help=dry_run_help)(command)
+        return click.option("--key-format", default=DEFAULT_TEMPLATE, show_default=True, metavar="TEMPLATE",
+                            help="Citation key template for papers that have no key yet (docs/bibtex.md).")(command)
+
+    return decorate
+
+
 class _Progress:
     """A progress bar with ETA on stderr when it is a terminal (never into a pipe, never with -q).
     ``start(total)`` is handed to the pipeline, which calls it once it knows the total."""
@@ -180,19 +194,31 @@ class _Progress:
 @click.pass_context
 def match(ctx, listings, fmt, encoding, listing_year, as_json, refresh):
     """Resolve LISTING... to arXiv records: matched, ambiguous (with candidates) or unmatched."""
+    _settings, matches, requests = _resolve(ctx, listings, fmt, encoding, listing_year, refresh)
+    _output(ctx, as_json, [m.to_json() for m in matches], lambda width: render.match_table(matches, width),
+            render.match_summary(matches, requests))
+
+
+def _resolve(ctx, listings, fmt, encoding, listing_year, refresh):
+    """Settings, then the listings resolved (with a progress bar): (settings, matches, requests)."""
+    settings = Settings.from_env()
     options = ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
     with _Progress(ctx, "Resolving") as progress:
-        matches, requests = match_listings(list(listings), options, Settings.from_env(), refresh=refresh,
-                                           progress=progress)
+        matches, requests = match_listings(list(listings), options, settings, refresh=refresh, progress=progress)
+    return settings, matches, requests
+
+
+def _output(ctx, as_json: bool, objects, table, summary: str) -> None:
+    """JSON Lines of ``objects``, or the table (cut to the terminal's width on a terminal); the
+    summary on stderr unless -q."""
     if as_json:
-        for m in matches:
-            click.echo(json.dumps(m.to_json(), ensure_ascii=False))
+        for obj in objects:
+            click.echo(json.dumps(obj, ensure_ascii=False))
     else:
-        width = render.terminal_width() if sys.stdout.isatty() else None
-        for row in render.match_table(matches, width):
-            click.echo(row)
+        for line in table(render.terminal_width() if sys.stdout.isatty() else None):
+            click.echo(line)
     if not ctx.meta.get("zotbridge.quiet"):
-        click.echo(render.match_summary(matches, requests), err=True)
+        click.echo(summary, err=True)
 
 
 @main.command()
@@ -201,38 +227,23 @@ def match(ctx, listings, fmt, encoding, listing_year, as_json, refresh):
               help="The .bib file to create or merge into.")
 @click.option("--style", type=click.Choice(STYLES), default="bibtex", show_default=True,
               help="bibtex: @misc for natbib/plainnat/IEEEtran; biblatex: @online with eprint fields, UTF-8.")
-@click.option("--key-format", default=DEFAULT_TEMPLATE, show_default=True, metavar="TEMPLATE",
-              help="Citation key template for papers that have no key yet (docs/bibtex.md).")
 @click.option("--comment-unresolved", is_flag=True,
               help="List papers that were not written in an @comment block of the file.")
-@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
-@click.option("--json", "as_json", is_flag=True, help="JSON Lines on stdout, one object per paper.")
-@click.option("--refresh", is_flag=True, help="Ask arXiv again instead of reusing stored decisions.")
+@writing_options("Show what would change; write nothing.", "JSON Lines on stdout, one object per paper.")
 @verbosity
 @click.pass_context
 def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, comment_unresolved, dry_run,
         as_json, refresh):
     """Write the BibTeX of the papers in LISTING... into a .bib file, merging with what is there."""
     template = KeyTemplate.parse(key_format)
-    settings = Settings.from_env()
-    options = ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
-    with _Progress(ctx, "Resolving") as progress:
-        matches, requests = match_listings(list(listings), options, settings, refresh=refresh, progress=progress)
+    settings, matches, _requests = _resolve(ctx, listings, fmt, encoding, listing_year, refresh)
     store = Store(settings.home)
     try:
         result = write_bibliography(matches, output, store, style, template, comment_unresolved, dry_run)
     finally:
         store.close()
-    rows = render.bib_rows(matches, result)
-    if as_json:
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
-    else:
-        width = render.terminal_width() if sys.stdout.isatty() else None
-        for line in render.bib_table(rows, width):
-            click.echo(line)
-    if not ctx.meta.get("zotbridge.quiet"):
-        click.echo(render.bib_summary(result), err=True)
+    rows = list(render.bib_rows(matches, result))
+    _output(ctx, as_json, rows, lambda width: render.bib_table(rows, width), render.bib_summary(result))
 
 
 @main.command()
@@ -241,37 +252,24 @@ def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, c
 @click.option("--bib", "bib_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the BibTeX (same citation keys) into this .bib file.")
 @click.option("--style", type=click.Choice(STYLES), default="bibtex", show_default=True, help="Style of --bib.")
-@click.option("--key-format", default=DEFAULT_TEMPLATE, show_default=True, metavar="TEMPLATE",
-              help="Citation key template for papers that have no key yet.")
 @click.option("--category-tags/--no-category-tags", default=True, show_default=True,
               help="Add arXiv categories as automatic tags, as Zotero does.")
-@click.option("--dry-run", is_flag=True, help="Print the plan; write nothing to Zotero or the .bib.")
-@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one object per paper, then a summary object.")
-@click.option("--refresh", is_flag=True, help="Ask arXiv again instead of reusing stored decisions.")
+@writing_options("Print the plan; write nothing to Zotero or the .bib.",
+                 "JSON Lines: one object per paper, then a summary object.")
 @verbosity
 @click.pass_context
 def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style, key_format, category_tags, dry_run,
          as_json, refresh):
     """Resolve LISTING... and file the papers into a Zotero collection, once and only once."""
     template = KeyTemplate.parse(key_format)
-    settings = Settings.from_env()
-    options = ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
-    with _Progress(ctx, "Resolving") as progress:
-        matches, _requests = match_listings(list(listings), options, settings, refresh=refresh, progress=progress)
+    settings, matches, _requests = _resolve(ctx, listings, fmt, encoding, listing_year, refresh)
     with _Progress(ctx, "Writing to Zotero") as progress:
         result, bib_result = push_matches(matches, settings, collection, dry_run=dry_run, template=template,
                                           with_category_tags=category_tags, bib_path=bib_path, bib_style=style,
                                           progress=progress)
-    if as_json:
-        for action in result.actions:
-            click.echo(json.dumps(action.to_json(), ensure_ascii=False))
-        click.echo(json.dumps(result.summary_json(), ensure_ascii=False))
-    else:
-        width = render.terminal_width() if sys.stdout.isatty() else None
-        for line in render.push_table(result.actions, width):
-            click.echo(line)
-    if not ctx.meta.get("zotbridge.quiet"):
-        click.echo(render.push_summary(result, bib_result), err=True)
+    objects = [a.to_json() for a in result.actions] + [result.summary_json()]
+    _output(ctx, as_json, objects, lambda width: render.push_table(result.actions, width),
+            render.push_summary(result, bib_result))
     if any(a.action == "failed" for a in result.actions):
         sys.exit(EXIT_FAILURE)
 

@@ -21,12 +21,13 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlencode, urlsplit
 from xml.etree import ElementTree as ET
 
 from zotbridge.sandbox.arxiv_corpus import Corpus, Paper
 from zotbridge.sandbox.arxiv_query import QueryError, evaluate, parse
+from zotbridge.sandbox.local_server import LocalServer
 
 ATOM = "http://www.w3.org/2005/Atom"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
@@ -94,7 +95,7 @@ def _sub(parent: ET.Element, ns: str, tag: str, text: str | None = None, **attrs
     return element
 
 
-class ArxivEmulator:
+class ArxivEmulator(LocalServer):
     """``with ArxivEmulator(corpus) as server: server.url`` — the query endpoint."""
 
     def __init__(self, corpus: Corpus, host: str = "127.0.0.1", port: int = 0):
@@ -102,32 +103,11 @@ class ArxivEmulator:
         self.faults = Faults()
         self.stats = Stats()
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), self._handler_class())
-        self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        super().__init__(self._handler_class(), host, port)
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/api/query"
-
-    def start(self) -> ArxivEmulator:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-    def serve_forever(self) -> None:
-        self._httpd.serve_forever()
-
-    def __enter__(self) -> ArxivEmulator:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        return f"{self.address}/api/query"
 
     # --- the API -------------------------------------------------------------------------
 

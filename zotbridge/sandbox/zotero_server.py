@@ -22,10 +22,11 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
+from zotbridge.sandbox.local_server import LocalServer
 from zotbridge.sandbox.zotero_library import Library, LibraryStore, ObjectError
 from zotbridge.sandbox.zotero_schema import CREATOR_FIELDS, Schema
 
@@ -74,7 +75,7 @@ class Response(Exception):
         self.status, self.body, self.headers = status, body, headers or {}
 
 
-class ZoteroEmulator:
+class ZoteroEmulator(LocalServer):
     """``with ZoteroEmulator(state_path) as server: server.url``. Add users with ``add_user``."""
 
     def __init__(self, state_path: str | Path | None = None, host: str = "127.0.0.1", port: int = 0):
@@ -83,9 +84,7 @@ class ZoteroEmulator:
         self.faults = Faults()
         self.stats = Stats()
         self._lock = threading.RLock()
-        self._httpd = ThreadingHTTPServer((host, port), self._handler_class())
-        self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        super().__init__(self._handler_class(), host, port)
 
     def add_user(self, user_id: int, username: str, api_key: str, write: bool = True,
                  groups: dict[int, bool] | None = None) -> None:
@@ -94,29 +93,10 @@ class ZoteroEmulator:
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.address
 
     def library(self, prefix: str) -> Library:
         return self.store.libraries[prefix]
-
-    def start(self) -> ZoteroEmulator:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-    def serve_forever(self) -> None:
-        self._httpd.serve_forever()
-
-    def __enter__(self) -> ZoteroEmulator:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     # -- dispatch ------------------------------------------------------------------------------
     def handle(self, method: str, path: str, query: dict[str, list[str]], headers, body: bytes):
