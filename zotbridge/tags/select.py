@@ -1,0 +1,89 @@
+"""Choose each paper's tags so that they group papers (docs/tags.md).
+
+For the papers of one run (a listing), every paper's 25 best keyphrases are normalised into tag
+keys (tags/vocabulary.py, acronyms learnt from all abstracts of the run). A candidate's score in
+its paper is then multiplied by
+
+* ``1 + 2·log2(papers having it)`` — a keyword shared by several papers of the listing is what a
+  tag is for, a keyword of one paper only describes it;
+* ``2`` when the user's library already has that tag (compared by key), whose exact spelling is
+  then used — the library's vocabulary wins over a new spelling.
+
+The best ``count`` tags per paper are kept (default 5), each with an optional prefix.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from zotbridge.tags.keyphrases import DocumentFrequencies, extract
+from zotbridge.tags.vocabulary import acceptable, acronyms, display, merge_key, tag_key
+
+CANDIDATES_PER_PAPER = 25
+SHARED_BOOST = 2.0
+LIBRARY_BOOST = 2.0
+
+
+@dataclass
+class TagOptions:
+    count: int = 5
+    prefix: str = ""
+    library_tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Tagging:
+    tags: list[list[str]]  # per paper, best first
+    coverage: dict[str, int]  # tag -> number of papers carrying it
+
+
+@lru_cache(maxsize=1)
+def background() -> tuple[dict[str, int], int]:
+    """Word document frequencies of ~1,000 arXiv abstracts (bench/build_background.py)."""
+    data = json.loads(resources.files("zotbridge.tags").joinpath("background.json").read_text(encoding="utf-8"))
+    return data["df"], data["docs"]
+
+
+def tag_papers(texts: list[tuple[str, str]], options: TagOptions | None = None) -> Tagging:
+    """Tags for each (title, abstract)."""
+    options = options or TagOptions()
+    if options.count <= 0 or not texts:
+        return Tagging([[] for _ in texts], {})
+    df, docs = background()
+    frequencies = DocumentFrequencies(df, docs).add(f"{t} {a}" for t, a in texts)
+    expansions: dict[str, str] = {}
+    for title, abstract in texts:
+        expansions.update(acronyms(f"{title}. {abstract}"))
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    per_paper: list[dict[str, float]] = []
+    for title, abstract in texts:
+        found = extract(title, abstract, frequencies, top=CANDIDATES_PER_PAPER)
+        best = found[0].score if found else 1.0
+        scores: dict[str, float] = {}
+        for phrase in found:
+            key = expansions.get(phrase.key, phrase.key)
+            text = phrase.text if key == phrase.key else key
+            if not acceptable(key, text):
+                continue
+            merged = merge_key(key)
+            spellings[merged][text] += 1
+            scores[merged] = max(scores.get(merged, 0.0), phrase.score / best)
+        per_paper.append(scores)
+    shared = Counter(key for scores in per_paper for key in scores)
+    library = {merge_key(tag_key(t)): t for t in options.library_tags}
+    chosen_tags = []
+    for scores in per_paper:
+        ranked = sorted(scores, key=lambda k: (-_final(k, scores[k], shared, library), k))[:options.count]
+        chosen_tags.append([options.prefix + (library.get(k) or display(k, spellings[k])) for k in ranked])
+    coverage = Counter(tag for tags in chosen_tags for tag in tags)
+    return Tagging(chosen_tags, dict(coverage.most_common()))
+
+
+def _final(key: str, score: float, shared: Counter, library: dict[str, str]) -> float:
+    value = score * (1 + SHARED_BOOST * math.log2(shared[key]))
+    return value * LIBRARY_BOOST if key in library else value

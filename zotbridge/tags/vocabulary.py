@@ -1,0 +1,132 @@
+"""From keyphrases to tags a researcher would type (docs/tags.md):
+
+* one spelling per idea: lower case (acronyms keep their capitals: ``BERT``, ``GPT-4``), the last
+  word singular, hyphens, spaces and their absence the same (``pre-trained model`` = ``pretrained
+  model`` = ``pre trained model``; the spelling shown is the one seen most);
+* an acronym and its expansion are one tag, shown as the expansion: an abstract that writes
+  "large language models (LLMs)" teaches that ``LLM`` means ``large language model``
+  (Schwartz–Hearst: the letters of the short form start words of the long form, in order);
+* generic phrases (``proposed method``, ``experimental results``, ``state of the art``, ``paper``)
+  are never tags, nor single words that mean little alone (``model``, ``learning``, ``data``), nor
+  one-word adjectives (``pre-trained``, ``zero-shot``, ``task-specific``: they describe, not group);
+* 3–40 characters, at most 4 words, not just digits.
+"""
+
+from __future__ import annotations
+
+import re
+
+from unidecode import unidecode
+
+from zotbridge.tags.keyphrases import phrase_key, singular
+
+MIN_CHARS, MAX_CHARS, MAX_WORDS = 3, 40, 4
+GENERIC_WORDS = frozenset("""
+paper approach method model framework system result experiment performance task problem work study analysis
+technique algorithm solution application data dataset benchmark baseline evaluation training learning inference
+network architecture module component design setting scenario challenge issue limitation advantage improvement
+accuracy effectiveness efficiency robustness capability ability quality strategy process mechanism feature
+information knowledge representation output input prediction property time cost number set way case example
+domain lot kind type part term level order real-world world
+""".split())
+GENERIC = frozenset(p.strip() for p in """
+state of the art, proposed method, proposed approach, proposed model, proposed framework, experimental result,
+extensive experiment, empirical result, theoretical analysis, future work, related work, existing method,
+previous work, prior work, recent work, recent advance, recent year, real world, real world application,
+wide range, broad range, large scale, various task, downstream task, target task, target domain, source domain,
+natural language, open source, code available, significant improvement, substantial improvement, new method,
+new approach, novel approach, novel method, novel framework, comprehensive experiment, comprehensive evaluation,
+extensive evaluation, main contribution, key insight
+""".split(","))
+# A one-word tag that is an adjective describes, it does not group: "pre-trained", "zero-shot".
+ADJECTIVE_ENDINGS = ("ed", "shot", "specific", "source", "modal", "lingual", "based", "aware", "free", "level",
+                     "scale", "wise", "like", "oriented", "agnostic", "efficient", "invariant", "dependent")
+_ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,9}?)s?\)")
+
+
+def tag_key(phrase: str) -> str:
+    """The comparison form of a tag: ASCII, lower case, hyphen = space, singular last word."""
+    return phrase_key(re.findall(r"[A-Za-z0-9]+(?:'s)?", unidecode(phrase)))
+
+
+def merge_key(key: str) -> str:
+    """Identity of a tag across spellings and word forms: ``pre-trained model`` = ``pretrained
+    model``; ``fine-tuning`` = ``fine-tune``; ``continual pre-training`` = ``continued pretraining``."""
+    return "".join(_stem(w) for w in key.split())
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "al", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def is_generic(key: str, text: str = "") -> bool:
+    words = key.split()
+    if key in GENERIC or all(w in GENERIC_WORDS for w in words):
+        return True
+    single = len(text.split()) <= 1 if text else len(words) == 1
+    if single and (key.endswith(ADJECTIVE_ENDINGS) or len(key) < 4):
+        return True
+    return False
+
+
+def acceptable(key: str, text: str) -> bool:
+    words = key.split()
+    return (MIN_CHARS <= len(text) <= MAX_CHARS and len(words) <= MAX_WORDS and not key.replace(" ", "").isdigit()
+            and not is_generic(key, text))
+
+
+def acronyms(text: str) -> dict[str, str]:
+    """Short form key → long form key for every "long form (SHORT)" in ``text``."""
+    found: dict[str, str] = {}
+    for m in _ACRONYM.finditer(text):
+        short = m.group(1)
+        letters = [c.lower() for c in short if c.isalpha()]
+        if not any(c.isupper() for c in short) or len(letters) < 2:
+            continue
+        before = re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", text[max(0, m.start() - 200):m.start()])
+        long_words = _long_form(before, letters)
+        if long_words:
+            found[tag_key(short)] = phrase_key(long_words)
+    return found
+
+
+def _long_form(words: list[str], letters: list[str]) -> list[str] | None:
+    """The shortest run of trailing words whose initials (hyphen parts included) spell the letters."""
+    for size in range(1, min(len(letters) + 2, len(words)) + 1):
+        window = words[-size:]
+        initials = [part[0].lower() for w in window for part in w.split("-") if part]
+        if _spells(initials, letters) and window[0][0].lower() == letters[0]:
+            return window
+    return None
+
+
+def _spells(initials: list[str], letters: list[str]) -> bool:
+    """Letters in order, each the initial of a distinct word part (extra small words allowed)."""
+    i = 0
+    for initial in initials:
+        if i < len(letters) and initial == letters[i]:
+            i += 1
+    return i == len(letters)
+
+
+def display(key: str, spellings: dict[str, int]) -> str:
+    """The tag as shown: the most common spelling seen; words with two or more capitals (``BERT``,
+    ``GPT-4``, ``LLaMA``) keep them, the rest is lower case; the last word is singular."""
+    best = max(spellings, key=lambda s: (spellings[s], s)) if spellings else key
+    words = [w if _acronym_like(w) else w.lower() for w in best.replace("'s", "").split()]
+    if words:
+        last = words[-1]
+        if last.endswith("s") and last[:-1].isupper():  # LLMs -> LLM
+            words[-1] = last[:-1]
+        elif last.islower():
+            words[-1] = singular(last)
+    return " ".join(words) or key
+
+
+def _acronym_like(word: str) -> bool:
+    """BERT, GPT-4, LLaMA, LLMs, 3D — but not the Title-Case compound Multi-Task."""
+    return any(sum(c.isupper() for c in part) >= 2 or (part[:1].isdigit() and any(c.isupper() for c in part))
+               for part in word.split("-"))
