@@ -22,6 +22,8 @@ from zotbridge.bibtex.export import write_bibliography
 from zotbridge.bibtex.keys import DEFAULT_TEMPLATE, KeyTemplate
 from zotbridge.config import Settings
 from zotbridge.store import Store
+from zotbridge.tags.preview import preview as tags_preview
+from zotbridge.tags.select import TagOptions
 from zotbridge.zotero.account import login as zotero_login
 from zotbridge.zotero.account import logout as zotero_logout
 from zotbridge.zotero.push import push_matches
@@ -164,6 +166,14 @@ def writing_options(dry_run_help: str, json_help: str):
     return decorate
 
 
+def tag_options(command):
+    """--tags N and --tag-prefix of the commands that make keyword tags."""
+    command = click.option("--tag-prefix", default="", metavar="TEXT",
+                           help='Put TEXT before every keyword tag (e.g. "kw:").')(command)
+    return click.option("--tags", type=click.IntRange(0, 20), default=5, show_default=True, metavar="N",
+                        help="Keyword tags per paper, from its title and abstract (0: none).")(command)
+
+
 class _Progress:
     """A progress bar with ETA on stderr when it is a terminal (never into a pipe, never with -q).
     ``start(total)`` is handed to the pipeline, which calls it once it knows the total."""
@@ -254,17 +264,19 @@ def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, c
 @click.option("--style", type=click.Choice(STYLES), default="bibtex", show_default=True, help="Style of --bib.")
 @click.option("--category-tags/--no-category-tags", default=True, show_default=True,
               help="Add arXiv categories as automatic tags, as Zotero does.")
+@tag_options
 @writing_options("Print the plan; write nothing to Zotero or the .bib.",
                  "JSON Lines: one object per paper, then a summary object.")
 @verbosity
 @click.pass_context
-def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style, key_format, category_tags, dry_run,
-         as_json, refresh):
+def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style, key_format, category_tags, tags,
+         tag_prefix, dry_run, as_json, refresh):
     """Resolve LISTING... and file the papers into a Zotero collection, once and only once."""
     template = KeyTemplate.parse(key_format)
     settings, matches, _requests = _resolve(ctx, listings, fmt, encoding, listing_year, refresh)
     with _Progress(ctx, "Writing to Zotero") as progress:
         result, bib_result = push_matches(matches, settings, collection, dry_run=dry_run, template=template,
+                                          tag_options=TagOptions(count=tags, prefix=tag_prefix),
                                           with_category_tags=category_tags, bib_path=bib_path, bib_style=style,
                                           progress=progress)
     objects = [a.to_json() for a in result.actions] + [result.summary_json()]
@@ -272,6 +284,25 @@ def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style
             render.push_summary(result, bib_result))
     if any(a.action == "failed" for a in result.actions):
         sys.exit(EXIT_FAILURE)
+
+
+@main.command()
+@listing_options
+@tag_options
+@click.option("--no-resolve", is_flag=True, help="Tag the listing's own titles and abstracts; no network at all.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: {index, title, tags} per paper.")
+@click.option("--refresh", is_flag=True, help="Ask arXiv again instead of reusing stored decisions.")
+@verbosity
+@click.pass_context
+def tags(ctx, listings, fmt, encoding, listing_year, tags, tag_prefix, no_resolve, as_json, refresh):
+    """Preview the keyword tags of the papers in LISTING..."""
+    options = ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
+    settings = Settings.from_env()
+    with _Progress(ctx, "Resolving") as progress:
+        papers, coverage = tags_preview(list(listings), options, settings, TagOptions(count=tags, prefix=tag_prefix),
+                                        resolve=not no_resolve, refresh=refresh, progress=progress)
+    _output(ctx, as_json, [p.to_json() for p in papers], lambda width: render.tags_table(papers, width),
+            render.tags_summary(papers, coverage))
 
 
 @main.command()

@@ -142,3 +142,19 @@ def push_summary(result, bib=None) -> str:
     if bib is not None:
         line += "\n" + bib_summary(bib)
     return line
+
+
+def tags_table(papers, width: int | None) -> Iterator[str]:
+    fmt = "{:>5}  {}"
+    yield fmt.format("#", "title / tags")
+    for p in papers:
+        row = fmt.format(p.index, p.title or "")
+        yield row if width is None or len(row) <= width else row[: width - 1] + "…"
+        yield f"{'':>5}  ↳ " + (", ".join(p.tags) if p.tags else "(no tags)")
+
+
+def tags_summary(papers, coverage: dict[str, int]) -> str:
+    shared = sum(1 for p in papers if any(coverage[t] >= 2 for t in p.tags))
+    top = ", ".join(f"{t} ({n})" for t, n in list(coverage.items())[:8])
+    return (f"{len(papers)} papers, {len(coverage)} distinct tags; {shared} papers share a tag with another"
+            + (f"; most used: {top}" if top else ""))

@@ -60,6 +60,12 @@ CREATE TABLE IF NOT EXISTS zotero_sync (
     library TEXT PRIMARY KEY,
     version INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS paper_tags (
+    library TEXT NOT NULL,
+    arxiv_id TEXT NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (library, arxiv_id)
+);
 CREATE TABLE IF NOT EXISTS push_journal (
     library TEXT NOT NULL,
     arxiv_id TEXT NOT NULL,
@@ -227,3 +233,13 @@ class Store:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO push_journal (library, arxiv_id, item_key, state) VALUES (?, ?, ?, ?)",
                     [(library, a, k, state) for a, k in entries])
+
+    def paper_tags(self, library: str) -> dict[str, list[str]]:
+        """The keyword tags given to each paper in a library: reused, so a paper keeps its tags."""
+        rows = self._db.execute("SELECT arxiv_id, json FROM paper_tags WHERE library = ?", (library,))
+        return {arxiv_id: json.loads(data) for arxiv_id, data in rows}
+
+    def put_paper_tags(self, library: str, tags: dict[str, list[str]]) -> None:
+        with self._db:
+            self._db.executemany("INSERT OR IGNORE INTO paper_tags (library, arxiv_id, json) VALUES (?, ?, ?)",
+                                 [(library, a, json.dumps(t)) for a, t in tags.items()])

@@ -32,7 +32,7 @@ _CLAUSE_BREAK = set(".,;:!?()[]{}\"/")
 
 STOPWORDS = frozenset("""
 a about above across after again against all almost along already also although always am among an and another
-any are around as at be because been before being below between both but by can cannot could did do does doing
+any are around as at be because vs versus toward towards been before being below between both but by can cannot could did do does doing
 done down during each either else enough etc even ever every few for from further had has have having he her here
 hers him his how however i if in into is it its itself just least less like made make makes making many may me
 might more most much must my neither no nor not now of off often on once one only onto or other others otherwise
@@ -72,7 +72,7 @@ def phrase_key(words: Iterable[str]) -> str:
     return " ".join(parts)
 
 
-_KEEP_S = frozenset("analysis basis bias class gas lens loss mass news physics process series species status thesis "
+_KEEP_S = frozenset("analysis basis bayes bias class gas lens loss mass news physics process series species status thesis "
                     "this its corpus virus radius calculus consensus axis genesis hypothesis diagnosis synthesis "
                     "emphasis crisis dynamics kinetics mathematics statistics robotics linguistics ethics semantics "
                     "graphics economics genomics proteomics electronics optics mechanics".split())
@@ -110,7 +110,15 @@ def _ngrams(run: list[str], start: int, in_title: bool):
     for n in range(1, MAX_WORDS + 1):
         for i in range(len(run) - n + 1):
             words = run[i:i + n]
+            if any(_verb_like(w) for w in words[:-1]):
+                continue  # "regularization prevents memorization": a clause, not a noun phrase
             yield phrase_key(words), " ".join(words), start + i, in_title
+
+
+def _verb_like(word: str) -> bool:
+    """A word (not an acronym) ending in a single s inside a phrase is mostly a verb (prevents)."""
+    return (word[1:].islower() and word.endswith("s") and not word.endswith(("ss", "us", "is", "ics"))
+            and len(word) > 3)
 
 
 class DocumentFrequencies:

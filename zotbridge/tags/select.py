@@ -78,12 +78,34 @@ def tag_papers(texts: list[tuple[str, str]], options: TagOptions | None = None) 
     library = {merge_key(tag_key(t)): t for t in options.library_tags}
     chosen_tags = []
     for scores in per_paper:
-        ranked = sorted(scores, key=lambda k: (-_final(k, scores[k], shared, library), k))[:options.count]
-        chosen_tags.append([options.prefix + (library.get(k) or display(k, spellings[k])) for k in ranked])
+        ranked = sorted(scores, key=lambda k: (-_final(k, scores[k], shared, library), k))
+        chosen = _diverse(ranked, {k: display(k, spellings[k]) for k in ranked}, options.count)
+        chosen_tags.append([options.prefix + (library.get(k) or display(k, spellings[k])) for k in chosen])
     coverage = Counter(tag for tags in chosen_tags for tag in tags)
     return Tagging(chosen_tags, dict(coverage.most_common()))
+
+
+def _diverse(ranked: list[str], shown: dict[str, str], count: int) -> list[str]:
+    """The best ``count`` tags, skipping one whose words contain, or are contained in, a better
+    one's ("user embedding" after "instruction-aware user embedding")."""
+    chosen: list[str] = []
+    for key in ranked:
+        words = set(tag_key(shown[key]).split())
+        if any(words <= set(tag_key(shown[c]).split()) or words >= set(tag_key(shown[c]).split()) for c in chosen):
+            continue
+        chosen.append(key)
+        if len(chosen) == count:
+            break
+    return chosen
 
 
 def _final(key: str, score: float, shared: Counter, library: dict[str, str]) -> float:
     value = score * (1 + SHARED_BOOST * math.log2(shared[key]))
     return value * LIBRARY_BOOST if key in library else value
+
+
+def tag_records(records, options: TagOptions | None = None) -> dict[str, list[str]]:
+    """Tags per arXiv id for resolved records (their own title and abstract)."""
+    unique = list({r.arxiv_id: r for r in records}.values())
+    tagging = tag_papers([(r.title, r.abstract) for r in unique], options)
+    return {r.arxiv_id: tags for r, tags in zip(unique, tagging.tags)}

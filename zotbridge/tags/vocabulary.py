@@ -40,7 +40,8 @@ extensive evaluation, main contribution, key insight
 """.split(","))
 # A one-word tag that is an adjective describes, it does not group: "pre-trained", "zero-shot".
 ADJECTIVE_ENDINGS = ("ed", "shot", "specific", "source", "modal", "lingual", "based", "aware", "free", "level",
-                     "scale", "wise", "like", "oriented", "agnostic", "efficient", "invariant", "dependent")
+                     "scale", "wise", "like", "oriented", "agnostic", "efficient", "invariant", "dependent",
+                     "al", "ive", "ous", "ic")
 _ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,9}?)s?\)")
 
 

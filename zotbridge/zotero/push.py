@@ -29,6 +29,7 @@ from zotbridge.credentials import load_credentials
 from zotbridge.models import ArxivRecord, Match
 from zotbridge.store import Store
 from zotbridge.tags.categories import category_tags
+from zotbridge.tags.select import TagOptions, tag_records
 from zotbridge.zotero import collections as collection_paths
 from zotbridge.zotero.client import MAX_BATCH, ZoteroClient, ZoteroError, new_item_key
 from zotbridge.zotero.items import item_for, tag_objects
@@ -97,11 +98,15 @@ class _Plan:
 
 
 def push(matches: list[Match], client: ZoteroClient, store: Store, collection: str, *, dry_run: bool = False,
-         template: KeyTemplate | None = None, keyword_tags: dict[str, list[str]] | None = None,
+         template: KeyTemplate | None = None, tag_options: TagOptions | None = None,
          with_category_tags: bool = True, progress: Callable[[int], Callable[[int], None]] | None = None) -> PushResult:
+    """Plan and (unless ``dry_run``) carry out the push of ``matches`` into ``collection``.
+    Keyword tags (``tag_options``; count 0 for none) reuse the library's own tag spellings."""
     template = template or KeyTemplate.parse("auth.lower + shorttitle(3,3) + year")
-    keyword_tags = keyword_tags or {}
     index = sync(client, store)
+    tag_options = tag_options or TagOptions()
+    tag_options.library_tags = index.manual_tags
+    keyword_tags = _keyword_tags(matches, store, index, tag_options)
     start_requests = client.requests
     collection_key, new_collections = collection_paths.resolve(collection, index.collections)
     plans: dict[str, _Plan] = {}
@@ -129,9 +134,20 @@ def push(matches: list[Match], client: ZoteroClient, store: Store, collection: s
             _create_collections(client, new_collections)
         _create_items(client, store, index, [p for p in to_do if p.action.action == "create"], tick)
         _update_items(client, [p for p in to_do if p.action.action == "update"], tick)
+        store.put_paper_tags(index.name, {a: t for a, t in keyword_tags.items() if a in plans})
         result.writes = client.writes - writes_before
     result.requests = client.requests - start_requests
     return result
+
+
+def _keyword_tags(matches: list[Match], store: Store, index: LibraryIndex, options: TagOptions) -> dict[str, list[str]]:
+    """Tags per paper: those it was given before in this library (so a push is repeatable), else
+    fresh ones computed over the listing's new papers."""
+    if options.count <= 0:
+        return {}
+    given = store.paper_tags(index.name)
+    fresh = [m.record for m in matches if m.status == "matched" and m.record and m.arxiv_id not in given]
+    return given | tag_records(fresh, options)
 
 
 def _plan(m: Match, index: LibraryIndex, store: Store, client: ZoteroClient, template: KeyTemplate,
@@ -259,7 +275,8 @@ def _update_items(client: ZoteroClient, plans: list[_Plan], tick) -> None:
 
 
 def push_matches(matches: list[Match], settings: Settings, collection: str, *, dry_run: bool = False,
-                 template: KeyTemplate | None = None, with_category_tags: bool = True, bib_path: Path | None = None,
+                 template: KeyTemplate | None = None, tag_options: TagOptions | None = None,
+                 with_category_tags: bool = True, bib_path: Path | None = None,
                  bib_style: str = "bibtex", progress=None) -> tuple[PushResult, BibResult | None]:
     """The whole job after resolution: push, then (``bib_path``) the BibTeX with the same keys."""
     credentials = load_credentials(settings)
@@ -269,7 +286,7 @@ def push_matches(matches: list[Match], settings: Settings, collection: str, *, d
     client = ZoteroClient(settings, credentials)
     try:
         result = push(matches, client, store, collection, dry_run=dry_run, template=template,
-                      with_category_tags=with_category_tags, progress=progress)
+                      tag_options=tag_options, with_category_tags=with_category_tags, progress=progress)
         bib = None
         if bib_path is not None:
             bib = write_bibliography(matches, bib_path, store, bib_style, template, dry_run=dry_run)

@@ -13,6 +13,7 @@ type (the Connector saves published papers as journal articles).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from zotbridge.listing.ids import find_ids
@@ -41,6 +42,7 @@ class LibraryIndex:
     by_arxiv: dict[str, list[dict]] = field(default_factory=dict)  # arXiv id -> item data, oldest first
     citation_keys: dict[str, str] = field(default_factory=dict)  # lower-case key -> item key
     collections: list[dict] = field(default_factory=list)
+    manual_tags: list[str] = field(default_factory=list)  # the library's own tags (type 0), most used first
     requests: int = 0
 
     def add(self, arxiv_id: str | None, data: dict) -> None:
@@ -72,7 +74,10 @@ def sync(client: ZoteroClient, store: Store) -> LibraryIndex:
         deleted = client.deleted(since) if since else {"items": [], "collections": []}
         store.sync_zotero(name, version, rows, collections, deleted.get("items", []), deleted.get("collections", []))
     index = LibraryIndex(name, collections=store.zotero_collections(name))
+    tag_counts: Counter = Counter()
     for arxiv_id, data in sorted(store.zotero_items(name), key=lambda row: row[1].get("dateAdded", "")):
         index.add(arxiv_id, data)
+        tag_counts.update(t["tag"] for t in data.get("tags", []) if not t.get("type"))
+    index.manual_tags = [t for t, _ in tag_counts.most_common()]
     index.requests = client.requests - before
     return index
