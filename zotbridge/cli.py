@@ -26,6 +26,7 @@ from zotbridge.tags.preview import preview as tags_preview
 from zotbridge.tags.select import TagOptions
 from zotbridge.zotero.account import login as zotero_login
 from zotbridge.zotero.account import logout as zotero_logout
+from zotbridge.zotero.organize import organize_library, read_rules
 from zotbridge.zotero.push import push_matches
 from zotbridge.errors import EXIT_FAILURE, ZotbridgeError
 from zotbridge.listing import FORMATS, ReadOptions, read_listings
@@ -303,6 +304,31 @@ def tags(ctx, listings, fmt, encoding, listing_year, tags, tag_prefix, no_resolv
                                         resolve=not no_resolve, refresh=refresh, progress=progress)
     _output(ctx, as_json, [p.to_json() for p in papers], lambda width: render.tags_table(papers, width),
             render.tags_summary(papers, coverage))
+
+
+@main.command()
+@click.option("--collection", required=True, metavar='"A"', help="The collection to organise (a path, like push).")
+@click.option("--by", type=click.Choice(["tags"]), default="tags", show_default=True,
+              help="Group by the items' keyword tags (or by --rules).")
+@click.option("--min-items", type=click.IntRange(1), default=3, show_default=True, metavar="K",
+              help="A tag needs at least K items to get a sub-collection.")
+@click.option("--max-collections", type=click.IntRange(1), default=10, show_default=True, metavar="M",
+              help="At most M sub-collections, most used tags first.")
+@click.option("--rules", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="TOML file of [[group]] name + tag patterns, instead of one sub-collection per tag.")
+@click.option("--prune", is_flag=True, help="Also remove items from group sub-collections they no longer fit.")
+@click.option("--dry-run", is_flag=True, help="Show the tree it would build; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="One object per sub-collection, then a summary object.")
+@verbosity
+@click.pass_context
+def organize(ctx, collection, by, min_items, max_collections, rules, prune, dry_run, as_json):
+    """File the items of a collection into sub-collections by tag (idempotent)."""
+    result = organize_library(Settings.from_env(), collection, min_items=min_items, max_collections=max_collections,
+                              rules=read_rules(rules) if rules else None, prune=prune, dry_run=dry_run)
+    objects = [g.to_json() for g in result.groups] + [result.summary_json()]
+    _output(ctx, as_json, objects, lambda width: render.organize_table(result, width), render.organize_summary(result))
+    if result.failed:
+        sys.exit(EXIT_FAILURE)
 
 
 @main.command()

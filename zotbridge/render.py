@@ -158,3 +158,23 @@ def tags_summary(papers, coverage: dict[str, int]) -> str:
     top = ", ".join(f"{t} ({n})" for t, n in list(coverage.items())[:8])
     return (f"{len(papers)} papers, {len(coverage)} distinct tags; {shared} papers share a tag with another"
             + (f"; most used: {top}" if top else ""))
+
+
+def organize_table(result, width: int | None) -> Iterator[str]:
+    yield f"{result.collection}  ({result.items} items)"
+    for g in result.groups:
+        note = ", ".join(x for x in (("new" if g.created else ""), (f"+{g.added}" if g.added else ""),
+                                     (f"-{g.removed}" if g.removed else "")) if x)
+        row = f"  └─ {g.name}  ({len(g.members)} items{'; ' + note if note else ''})"
+        yield row if width is None or len(row) <= width else row[: width - 1] + "…"
+
+
+def organize_summary(result) -> str:
+    added = sum(g.added for g in result.groups)
+    removed = sum(g.removed for g in result.groups)
+    created = sum(g.created for g in result.groups)
+    text = (f"{result.collection!r}: {len(result.groups)} sub-collections ({created} new), {added} items filed"
+            + (f", {removed} removed" if removed else ""))
+    if result.failed:
+        text += f"; {len(result.failed)} items failed"
+    return text + ("; dry run, nothing written" if result.dry_run else f"; {result.writes} Zotero writes")

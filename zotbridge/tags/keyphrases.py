@@ -46,7 +46,7 @@ propose proposed proposes present presents presented introduce introduces introd
 demonstrate demonstrates demonstrated achieve achieves achieved outperform outperforms outperformed use uses used
 using based new novel existing recent recently various different several significant significantly effective
 effectively efficient efficiently simple simply strong better best extensive extensively state-of-the-art first
-second third finally furthermore moreover specifically particular particularly key main large small high low
+second third finally furthermore moreover specifically particular particularly key main
 able allow allows enable enables enabling provide provides provided including include includes given find found
 remains remain address addresses obtain obtained improve improves improved improving typically often however
 study studies work works paper approach approaches method methods result results experiment experiments
@@ -138,8 +138,11 @@ class DocumentFrequencies:
         return math.log((self.docs + 1) / (self.df.get(word, 0) + 1)) + 1.0
 
 
-def extract(title: str, abstract: str, frequencies: DocumentFrequencies, top: int = 15) -> list[Keyphrase]:
-    """The ``top`` best candidates, best first; a candidate contained in a better one is dropped."""
+def extract(title: str, abstract: str, frequencies: DocumentFrequencies, top: int = 15,
+            drop_contained: bool = True) -> list[Keyphrase]:
+    """The ``top`` best candidates, best first; a candidate contained in a better one is dropped
+    unless ``drop_contained`` is False (tag selection decides that itself, after reuse of the
+    library's tags)."""
     seen: dict[str, list] = {}
     length = max(1, len(words_of(abstract or "")) + len(words_of(title or "")))
     for key, text, position, in_title in candidates(title, abstract):
@@ -157,7 +160,7 @@ def extract(title: str, abstract: str, frequencies: DocumentFrequencies, top: in
     chosen: list[Keyphrase] = []
     for phrase in scored:
         padded = f" {phrase.key} "
-        if any(padded in f" {c.key} " for c in chosen):
+        if drop_contained and any(padded in f" {c.key} " for c in chosen):
             continue  # "diffusion" after "diffusion model"
         chosen.append(phrase)
         if len(chosen) == top:

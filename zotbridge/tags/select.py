@@ -27,6 +27,7 @@ from zotbridge.tags.vocabulary import acceptable, acronyms, display, merge_key, 
 CANDIDATES_PER_PAPER = 25
 SHARED_BOOST = 2.0
 LIBRARY_BOOST = 2.0
+SINGLE_WORD = 0.5  # one word alone ("image", "transfer") groups widely but says little
 
 
 @dataclass
@@ -62,7 +63,7 @@ def tag_papers(texts: list[tuple[str, str]], options: TagOptions | None = None) 
     spellings: dict[str, Counter] = defaultdict(Counter)
     per_paper: list[dict[str, float]] = []
     for title, abstract in texts:
-        found = extract(title, abstract, frequencies, top=CANDIDATES_PER_PAPER)
+        found = extract(title, abstract, frequencies, top=CANDIDATES_PER_PAPER, drop_contained=False)
         best = found[0].score if found else 1.0
         scores: dict[str, float] = {}
         for phrase in found:
@@ -75,10 +76,11 @@ def tag_papers(texts: list[tuple[str, str]], options: TagOptions | None = None) 
             scores[merged] = max(scores.get(merged, 0.0), phrase.score / best)
         per_paper.append(scores)
     shared = Counter(key for scores in per_paper for key in scores)
+    n_words = {k: len(max(v, key=v.get).replace("-", " ").split()) for k, v in spellings.items()}
     library = {merge_key(tag_key(t)): t for t in options.library_tags}
     chosen_tags = []
     for scores in per_paper:
-        ranked = sorted(scores, key=lambda k: (-_final(k, scores[k], shared, library), k))
+        ranked = sorted(scores, key=lambda k: (-_final(k, scores[k], shared, library, n_words[k]), k))
         chosen = _diverse(ranked, {k: display(k, spellings[k]) for k in ranked}, options.count)
         chosen_tags.append([options.prefix + (library.get(k) or display(k, spellings[k])) for k in chosen])
     coverage = Counter(tag for tags in chosen_tags for tag in tags)
@@ -99,8 +101,8 @@ def _diverse(ranked: list[str], shown: dict[str, str], count: int) -> list[str]:
     return chosen
 
 
-def _final(key: str, score: float, shared: Counter, library: dict[str, str]) -> float:
-    value = score * (1 + SHARED_BOOST * math.log2(shared[key]))
+def _final(key: str, score: float, shared: Counter, library: dict[str, str], words: int = 2) -> float:
+    value = score * (1 + SHARED_BOOST * math.log2(shared[key])) * (SINGLE_WORD if words == 1 else 1.0)
     return value * LIBRARY_BOOST if key in library else value
 
 

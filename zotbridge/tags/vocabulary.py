@@ -27,7 +27,7 @@ technique algorithm solution application data dataset benchmark baseline evaluat
 network architecture module component design setting scenario challenge issue limitation advantage improvement
 accuracy effectiveness efficiency robustness capability ability quality strategy process mechanism feature
 information knowledge representation output input prediction property time cost number set way case example
-domain lot kind type part term level order real-world world
+domain lot kind type part term level order real-world world class parameter variable value
 """.split())
 GENERIC = frozenset(p.strip() for p in """
 state of the art, proposed method, proposed approach, proposed model, proposed framework, experimental result,
@@ -36,7 +36,7 @@ previous work, prior work, recent work, recent advance, recent year, real world,
 wide range, broad range, large scale, various task, downstream task, target task, target domain, source domain,
 natural language, open source, code available, significant improvement, substantial improvement, new method,
 new approach, novel approach, novel method, novel framework, comprehensive experiment, comprehensive evaluation,
-extensive evaluation, main contribution, key insight
+extensive evaluation, main contribution, key insight, high quality, low quality, trade off, small scale
 """.split(","))
 # A one-word tag that is an adjective describes, it does not group: "pre-trained", "zero-shot".
 ADJECTIVE_ENDINGS = ("ed", "shot", "specific", "source", "modal", "lingual", "based", "aware", "free", "level",

@@ -34,9 +34,9 @@ from zotbridge.zotero import collections as collection_paths
 from zotbridge.zotero.client import MAX_BATCH, ZoteroClient, ZoteroError, new_item_key
 from zotbridge.zotero.items import item_for, tag_objects
 from zotbridge.zotero.sync import LibraryIndex, arxiv_id_of, sync
+from zotbridge.zotero.writes import apply_updates
 
 log = logging.getLogger(__name__)
-UPDATE_TRIES = 3
 
 
 @dataclass
@@ -249,29 +249,16 @@ def _adopt_existing(client: ZoteroClient, plan: _Plan) -> None:
 
 
 def _update_items(client: ZoteroClient, plans: list[_Plan], tick) -> None:
-    pending = plans
-    for attempt in range(1, UPDATE_TRIES + 1):
-        stale = []
-        for start in range(0, len(pending), MAX_BATCH):
-            batch = pending[start:start + MAX_BATCH]
-            bodies = [_update_body(p.item, p.collection, p.tags, p.action.citation_key) for p in batch]
-            result = client.update(bodies)
-            for i, plan in enumerate(batch):
-                failure = result.get("failed", {}).get(str(i))
-                if failure is None:
-                    tick(1)
-                elif failure.get("code") == 412 and attempt < UPDATE_TRIES:
-                    stale.append(plan)
-                else:
-                    plan.action.action = "failed"
-                    plan.action.reason = failure.get("message", "")
-                    tick(1)
-        if not stale:
-            return
-        fresh = {i["key"]: i["data"] for i in client.fetch_items([p.item["key"] for p in stale])}
-        for plan in stale:
-            plan.item = fresh.get(plan.item["key"], plan.item)
-        pending = stale
+    by_key = {p.item["key"]: p for p in plans}
+
+    def change(data: dict) -> dict:
+        plan = by_key[data["key"]]
+        body = _update_body(data, plan.collection, plan.tags, plan.action.citation_key)
+        return {k: v for k, v in body.items() if k not in ("key", "version")}
+
+    for key, message in apply_updates(client, [p.item for p in plans], change, tick).items():
+        by_key[key].action.action = "failed"
+        by_key[key].action.reason = message
 
 
 def push_matches(matches: list[Match], settings: Settings, collection: str, *, dry_run: bool = False,

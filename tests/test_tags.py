@@ -1,0 +1,97 @@
+"""Keyword tags: normalisation, acronyms, generic phrases, reuse of library tags, grouping on the
+shared listings, category tags, and `zotbridge tags`."""
+
+import pytest
+
+from conftest import LISTINGS, json_lines, read, run_zotbridge
+from zotbridge.tags.categories import category_tags
+from zotbridge.tags.keyphrases import singular
+from zotbridge.tags.select import TagOptions, tag_papers
+from zotbridge.tags.vocabulary import GENERIC, acceptable, acronyms, display, merge_key, tag_key
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Large Language Models", "large language model"),
+    ("self-supervised learning", "Self Supervised Learning"),
+    ("pre-trained models", "pretrained model"),
+    ("fine-tuning", "fine-tune"),
+    ("diffusion models'", "Diffusion Model"),
+])
+def test_spelling_variants_merge(a, b):
+    assert merge_key(tag_key(a)) == merge_key(tag_key(b))
+
+
+@pytest.mark.parametrize(("plural", "single"), [("models", "model"), ("strategies", "strategy"), ("analysis", "analysis"),
+                                                ("approaches", "approach"), ("bayes", "bayes"), ("dynamics", "dynamics")])
+def test_singular(plural, single):
+    assert singular(plural) == single
+
+
+def test_acronyms_map_to_their_expansion():
+    text = ("Large language models (LLMs) with retrieval-augmented generation (RAG) and chain-of-thought (CoT); "
+            "we also use Adam (Kingma) and the value 42 (pp).")
+    assert acronyms(text) == {"llm": "large language model", "rag": "retrieval augmented generation",
+                              "cot": "chain of thought"}
+
+
+def test_display_keeps_acronym_capitals_only():
+    assert display("x", {"Multi-Task Learning": 1}) == "multi-task learning"
+    assert display("x", {"LLMs": 2, "llms": 1}) == "LLM"
+    assert display("x", {"GPT-4 Agents": 1}) == "GPT-4 agent"
+    assert display("x", {"LLaMA": 1}) == "LLaMA"
+
+
+@pytest.mark.parametrize("phrase", ["proposed method", "experimental results", "state of the art", "paper",
+                                    "model", "pre-trained", "zero-shot", "task-specific", "12345"])
+def test_generic_phrases_are_never_tags(phrase):
+    assert not acceptable(tag_key(phrase), phrase)
+
+
+def test_acronym_and_expansion_become_one_tag():
+    texts = [("Scaling LLMs", "Large language models (LLMs) are scaled. LLMs improve."),
+             ("Aligning large language models", "We align large language models with feedback."),
+             ("LLM agents", "Large language model (LLM) agents act. LLMs plan.")]
+    tags = tag_papers(texts).tags
+    assert all("large language model" in t for t in tags), tags
+    assert not any(t in ("LLM", "LLMs", "llm") for paper in tags for t in paper)  # never both
+
+
+def test_library_spelling_is_reused_and_preferred():
+    texts = [("Denoising diffusion models", "Diffusion models generate images by denoising.")] * 2
+    tagging = tag_papers(texts, TagOptions(library_tags=["Diffusion Models"]))
+    assert "Diffusion Models" in tagging.tags[0]
+    assert "diffusion model" not in tagging.tags[0]
+
+
+def test_count_prefix_and_none():
+    texts = [("Graph neural networks for molecules", "Graph neural networks predict molecular properties.")]
+    assert all(t.startswith("kw:") for t in tag_papers(texts, TagOptions(count=2, prefix="kw:")).tags[0])
+    assert len(tag_papers(texts, TagOptions(count=2)).tags[0]) <= 2
+    assert tag_papers(texts, TagOptions(count=0)).tags == [[]]
+
+
+def test_tags_group_the_shared_listings():
+    """Targets of issue 6 on the 822 entries: ≥ 80% of papers carry a tag shared by ≥ 3 others,
+    and none of the 50 most used tags is a generic phrase."""
+    papers = read(*LISTINGS)
+    tagging = tag_papers([(p.title or "", p.abstract or "") for p in papers])
+    grouped = sum(1 for tags in tagging.tags if any(tagging.coverage[t] >= 4 for t in tags))
+    assert grouped / len(papers) >= 0.80
+    top = list(tagging.coverage)[:50]
+    assert not {tag_key(t) for t in top} & GENERIC
+    assert all(len(tags) <= 5 for tags in tagging.tags)
+
+
+def test_category_tags_are_zoteros_names():
+    assert category_tags(["cs.LG", "stat.ML", "hep-th", "cs.LG", "xx.YY"]) == [
+        "Computer Science - Machine Learning", "Statistics - Machine Learning", "High Energy Physics - Theory"]
+
+
+def test_tags_command_without_network(tmp_path):
+    env = {"ZOTBRIDGE_HOME": str(tmp_path), "ZOTBRIDGE_ARXIV_URL": "http://127.0.0.1:9/none", "PATH": "/usr/bin"}
+    proc = run_zotbridge("tags", "--no-resolve", "--json", "--tags", "3", LISTINGS[1], env=env)
+    assert proc.returncode == 0, proc.stderr
+    rows = json_lines(proc.stdout.decode())
+    assert len(rows) == 71 and list(rows[0]) == ["index", "title", "tags"]
+    assert all(len(r["tags"]) <= 3 for r in rows) and sum(bool(r["tags"]) for r in rows) >= 65
+    assert "distinct tags" in proc.stderr.decode()

@@ -1,0 +1,170 @@
+"""``zotbridge organize``: sub-collections of a collection, one per useful tag (or rule), with the
+collection's items filed into them.
+
+* ``--by tags`` (default): the collection's items' keyword tags (manual tags; Zotero's automatic
+  category tags are left out) carried by at least ``min_items`` items and by fewer than all of
+  them (a tag on every item does not divide anything), most used first, at most
+  ``max_collections``; each becomes a sub-collection named after the tag.
+* ``--rules FILE``: a TOML file of groups, each a collection name and tag patterns
+  (shell-style, case-insensitive); an item joins every group one of its tags matches::
+
+      [[group]]
+      name = "Diffusion"
+      tags = ["diffusion*", "score-based*"]
+
+Existing sub-collections with a group's name (exact) are used; missing ones are created in one
+request. Items are only ever **added** to sub-collections; ``prune`` also removes an item from a
+group sub-collection it no longer belongs to (other sub-collections are never touched). A second
+run changes nothing. Writes go through the same path as push (batches, versions, retries).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zotbridge.config import Settings
+from zotbridge.credentials import load_credentials
+from zotbridge.errors import InputError
+from zotbridge.store import Store
+from zotbridge.zotero import collections as collection_paths
+from zotbridge.zotero.client import ZoteroClient, new_item_key
+from zotbridge.zotero.sync import sync
+from zotbridge.zotero.writes import apply_updates
+
+
+@dataclass
+class Group:
+    name: str
+    members: list[str]  # item keys
+    key: str | None = None
+    created: bool = False
+    added: int = 0
+    removed: int = 0
+
+    def to_json(self) -> dict:
+        return {"collection": self.name, "key": self.key, "items": len(self.members), "created": self.created,
+                "added": self.added, "removed": self.removed}
+
+
+@dataclass
+class OrganizeResult:
+    collection: str
+    collection_key: str
+    items: int
+    groups: list[Group] = field(default_factory=list)
+    dry_run: bool = False
+    writes: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def summary_json(self) -> dict:
+        return {"summary": {"collection": self.collection, "collection_key": self.collection_key,
+                            "items": self.items, "groups": len(self.groups), "dry_run": self.dry_run,
+                            "added": sum(g.added for g in self.groups), "removed": sum(g.removed for g in self.groups),
+                            "created": [g.name for g in self.groups if g.created], "writes": self.writes,
+                            "failed": self.failed}}
+
+
+def read_rules(path: Path) -> list[tuple[str, list[str]]]:
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"cannot read the rules file {path} ({exc})",
+                         'write groups as [[group]] name = "…" tags = ["pattern*", …] (docs/organize.md)') from exc
+    groups = data.get("group")
+    if not isinstance(groups, list) or not groups:
+        raise InputError(f"the rules file {path} has no [[group]] entries",
+                         'add e.g.: [[group]] name = "Diffusion" tags = ["diffusion*"]')
+    out = []
+    for i, g in enumerate(groups, 1):
+        name, patterns = g.get("name"), g.get("tags")
+        if not isinstance(name, str) or not name.strip() or not isinstance(patterns, list) or not patterns:
+            raise InputError(f"group {i} of {path} needs a name and a list of tag patterns",
+                             'e.g. [[group]] name = "Diffusion" tags = ["diffusion*"]')
+        out.append((name.strip(), [str(p).lower() for p in patterns]))
+    return out
+
+
+def organize(client: ZoteroClient, store: Store, collection: str, *, min_items: int = 3, max_collections: int = 10,
+             rules: list[tuple[str, list[str]]] | None = None, prune: bool = False,
+             dry_run: bool = False) -> OrganizeResult:
+    index = sync(client, store)
+    parent, missing = collection_paths.resolve(collection, index.collections)
+    if missing:
+        raise InputError(f"there is no collection {collection!r} in {client.credentials.prefix}",
+                         "check the path (names are case-sensitive), or push papers into it first")
+    items = [data for _arxiv_id, data in store.zotero_items(index.name) if parent in data.get("collections", [])]
+    groups = _groups_by_rules(items, rules) if rules else _groups_by_tags(items, min_items, max_collections)
+    result = OrganizeResult(collection, parent, len(items), groups, dry_run)
+    children = [c for c in index.collections if c.get("parentCollection") == parent]
+    planned = []
+    for group in groups:
+        same = [c for c in children if c["name"] == group.name]
+        if len(same) > 1:
+            raise InputError(f"two sub-collections of {collection!r} are called {group.name!r} "
+                             f"(keys {', '.join(sorted(c['key'] for c in same))})", "rename one of them in Zotero")
+        if same:
+            group.key = same[0]["key"]
+        else:
+            group.key, group.created = new_item_key(), True
+            planned.append({"key": group.key, "version": 0, "name": group.name, "parentCollection": parent})
+    wanted = {g.key: set(g.members) for g in groups}
+    by_key = {data["key"]: data for data in items}
+
+    def change(data: dict) -> dict:
+        current = list(data.get("collections", []))
+        new = current + [k for k, members in wanted.items() if data["key"] in members and k not in current]
+        if prune:
+            new = [k for k in new if k not in wanted or data["key"] in wanted[k]]
+        return {"collections": new} if new != current else {}
+
+    for group in groups:
+        group.added = sum(1 for m in group.members if group.key not in by_key[m].get("collections", []))
+        if prune:
+            group.removed = sum(1 for d in items if group.key in d.get("collections", []) and d["key"] not in group.members)
+    if dry_run:
+        return result
+    before = client.writes
+    if planned:
+        created = client.create("collections", planned)
+        if created.get("failed"):
+            raise InputError(f"Zotero did not create the sub-collections: "
+                             f"{next(iter(created['failed'].values())).get('message')}", "nothing else was changed")
+    result.failed = apply_updates(client, items, change)
+    result.writes = client.writes - before
+    return result
+
+
+def _tags_of(data: dict) -> list[str]:
+    return [t["tag"] for t in data.get("tags", []) if not t.get("type")]
+
+
+def _groups_by_tags(items: list[dict], min_items: int, max_collections: int) -> list[Group]:
+    counts = Counter(tag for data in items for tag in set(_tags_of(data)))
+    useful = [(tag, n) for tag, n in counts.items() if n >= min_items and n < len(items)]
+    useful.sort(key=lambda tn: (-tn[1], tn[0].lower()))
+    return [Group(tag, sorted(d["key"] for d in items if tag in _tags_of(d))) for tag, _n in useful[:max_collections]]
+
+
+def _groups_by_rules(items: list[dict], rules: list[tuple[str, list[str]]]) -> list[Group]:
+    groups = []
+    for name, patterns in rules:
+        members = sorted(d["key"] for d in items
+                         if any(fnmatch.fnmatchcase(t.lower(), p) for t in _tags_of(d) for p in patterns))
+        groups.append(Group(name, members))
+    return groups
+
+
+def organize_library(settings: Settings, collection: str, **options) -> OrganizeResult:
+    """Open the store and the configured library, then :func:`organize`."""
+    credentials = load_credentials(settings)
+    store = Store(settings.home)
+    client = ZoteroClient(settings, credentials)
+    try:
+        return organize(client, store, collection, **options)
+    finally:
+        client.close()
+        store.close()
