@@ -1,0 +1,103 @@
+"""`zotbridge organize` against the Zotero emulator: the tree it builds, idempotence, prune, rules."""
+
+import os
+
+import httpx2
+import pytest
+from pyzotero import zotero
+
+from conftest import json_lines, run_zotbridge
+from zotbridge.sandbox.zotero_server import ZoteroEmulator
+
+KEY = "KEYorganize1"
+
+
+@pytest.fixture
+def env(tmp_path):
+    with ZoteroEmulator(tmp_path / "zotero.json") as server:
+        server.add_user(5, "eve", KEY)
+        zot = zotero.Zotero(5, "user", KEY, client=httpx2.Client(trust_env=False, timeout=10))
+        zot.endpoint = server.url
+        top = zot.create_collections([{"name": "Reading"}])["success"]["0"]
+        other = zot.create_collections([{"name": "Elsewhere"}])["success"]["0"]
+        tags = {"a": ["diffusion model", "video"], "b": ["diffusion model"], "c": ["diffusion model", "video"],
+                "d": ["video", "robot"], "e": ["robot"], "f": ["diffusion model", "robot", "video"]}
+        items = [{"itemType": "preprint", "title": f"Paper {name}", "collections": [top],
+                  "tags": [{"tag": t} for t in ts] + [{"tag": "Computer Science - Machine Learning", "type": 1}]}
+                 for name, ts in tags.items()]
+        items.append({"itemType": "preprint", "title": "Not in Reading", "collections": [other],
+                      "tags": [{"tag": "video"}]})
+        zot.create_items(items)
+        environment = {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home"), "ZOTBRIDGE_ZOTERO_URL": server.url,
+                       "ZOTERO_API_KEY": KEY, "ZOTERO_LIBRARY_ID": "5"}
+        yield server, zot, environment, top
+
+
+def organize(environment, *args):
+    proc = run_zotbridge("organize", "--collection", "Reading", *args, env=environment)
+    return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+
+
+def members(zot, parent):
+    return {c["data"]["name"]: sorted(i["data"]["title"][-1] for i in zot.collection_items(c["key"]))
+            for c in zot.collections_sub(parent)}
+
+
+def test_builds_the_tree_and_a_second_run_changes_nothing(env):
+    server, zot, environment, top = env
+    code, out, err = organize(environment, "--json")
+    assert code == 0, err
+    groups = {g["collection"]: g for g in json_lines(out)[:-1]}
+    # robot has 3 items (kept, min 3); every tag on fewer than 3 or on all items is left out;
+    # the automatic category tag is never a group
+    assert set(groups) == {"diffusion model", "video", "robot"}
+    assert members(zot, top) == {"diffusion model": ["a", "b", "c", "f"], "video": ["a", "c", "d", "f"],
+                                 "robot": ["d", "e", "f"]}
+    assert all(g["created"] for g in groups.values())
+    writes = server.stats.writes
+    code, out, err = organize(environment)
+    assert code == 0 and server.stats.writes == writes
+    assert "0 new" in err and "0 items filed" in err
+    assert "└─ diffusion model  (4 items)" in out
+
+
+def test_dry_run_min_items_and_max_collections(env):
+    server, zot, environment, top = env
+    before = server.stats.writes  # the fixture's own
+    code, out, err = organize(environment, "--dry-run", "--min-items", "4", "--max-collections", "1")
+    assert code == 0 and server.stats.writes == before and "dry run" in err
+    assert "diffusion model" in out and "video" not in out  # both have 4; ties go by name, one allowed
+    assert zot.collections_sub(top) == []
+
+
+def test_prune_removes_only_from_group_collections(env):
+    server, zot, environment, top = env
+    organize(environment)
+    item = next(i for i in zot.top() if i["data"]["title"] == "Paper a")
+    data = item["data"]
+    data["tags"] = [t for t in data["tags"] if t["tag"] != "video"]
+    zot.update_item(data)
+    code, _, err = organize(environment)
+    assert "a" in members(zot, top)["video"]  # without --prune nothing is removed
+    code, _, err = organize(environment, "--prune")
+    assert code == 0 and "1 removed" in err
+    assert members(zot, top)["video"] == ["c", "d", "f"]
+
+
+def test_rules_file(env, tmp_path):
+    _server, zot, environment, top = env
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[[group]]\nname = "Generative"\ntags = ["diffusion*"]\n\n'
+                     '[[group]]\nname = "Embodied"\ntags = ["ROBOT", "video"]\n', encoding="utf-8")
+    code, _, err = organize(environment, "--rules", rules)
+    assert code == 0, err
+    assert members(zot, top) == {"Generative": ["a", "b", "c", "f"], "Embodied": ["a", "c", "d", "e", "f"]}
+    rules.write_text("name = 1\n", encoding="utf-8")
+    code, _, err = organize(environment, "--rules", rules)
+    assert code == 2 and "no [[group]] entries" in err
+
+
+def test_unknown_collection(env):
+    _server, _zot, environment, _top = env
+    proc = run_zotbridge("organize", "--collection", "Nope/Deeper", env=environment)
+    assert proc.returncode == 2 and b"there is no collection 'Nope/Deeper'" in proc.stderr
