@@ -21,6 +21,8 @@ from zotbridge.bibtex.entries import STYLES
 from zotbridge.bibtex.export import write_bibliography
 from zotbridge.bibtex.keys import DEFAULT_TEMPLATE, KeyTemplate
 from zotbridge.config import Settings
+from zotbridge.demo import run_demo
+from zotbridge.sandbox.services import start_sandbox
 from zotbridge.store import Store
 from zotbridge.tags.preview import preview as tags_preview
 from zotbridge.tags.select import TagOptions
@@ -349,3 +351,50 @@ def logout():
     """Remove the API key from the keyring and the library from the configuration."""
     prefix = zotero_logout(Settings.from_env())
     click.echo(f"logged out of {prefix}" if prefix else "not logged in", err=True)
+
+
+@main.command()
+@click.option("--dir", "workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the demo keeps its files (default: a new temporary directory).")
+@verbosity
+@click.pass_context
+def demo(ctx, workdir):
+    """Run the whole job on a shipped listing against local emulators (offline, touches nothing of yours)."""
+    import tempfile
+
+    workdir = workdir or Path(tempfile.mkdtemp(prefix="zotbridge-demo-"))
+    with _Progress(ctx, "Resolving") as progress:
+        result = run_demo(workdir, progress=progress)
+    for line in render.demo_report(result):
+        click.echo(line)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback).")
+@click.option("--arxiv-port", type=click.IntRange(0, 65535), default=8801, show_default=True)
+@click.option("--zotero-port", type=click.IntRange(0, 65535), default=8802, show_default=True)
+@click.option("--corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="arXiv snapshot-format JSON Lines to serve (default: the shipped demo corpus).")
+@click.option("--state", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Directory for the Zotero library and key (default: ZOTBRIDGE_HOME/sandbox).")
+@verbosity
+def sandbox(host, arxiv_port, zotero_port, corpus, state):
+    """Start the local arXiv and Zotero emulators and print how to point zotbridge at them."""
+    import signal
+    import threading
+
+    state = state or Settings.from_env().home / "sandbox"
+    running = start_sandbox(state, corpus, host, arxiv_port, zotero_port)
+    click.echo("# zotbridge sandbox: local arXiv and Zotero emulators. In another shell, run:")
+    for name, value in running.env().items():
+        click.echo(f"export {name}={value}")
+    click.echo(f"# Zotero library state: {state}. Stop with Ctrl-C.", err=True)
+    sys.stdout.flush()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.stop()

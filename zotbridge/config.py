@@ -64,10 +64,15 @@ def _endpoint(variable: str, url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"{variable}={url!r} is not an http(s) URL", f"unset {variable} to use the default")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
         raise ConfigError(f"{variable}={url!r} uses plain http to another machine",
                           "use https (plain http is only allowed to 127.0.0.1/localhost)")
     return url.rstrip("/")
+
+
+def is_loopback_url(url: str) -> bool:
+    """True for an endpoint on this machine: such requests never go through a proxy."""
+    return _is_loopback(urlsplit(url).hostname or "")
 
 
 def _is_loopback(host: str) -> bool:

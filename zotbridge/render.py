@@ -178,3 +178,28 @@ def organize_summary(result) -> str:
     if result.failed:
         text += f"; {len(result.failed)} items failed"
     return text + ("; dry run, nothing written" if result.dry_run else f"; {result.writes} Zotero writes")
+
+
+def demo_report(result) -> Iterator[str]:
+    counts = {s: sum(m.status == s for m in result.matches) for s in ("matched", "ambiguous", "unmatched")}
+    yield "zotbridge demo: the whole job on a shipped listing, against local arXiv and Zotero emulators"
+    yield ""
+    yield f"Listing   {result.listing}  ({len(result.matches)} papers, a Hugging Face page copied as text)"
+    yield (f"arXiv     {counts['matched']} matched, {counts['ambiguous']} ambiguous, {counts['unmatched']} unmatched"
+           f"  ({result.arxiv_requests} requests for {len(result.matches)} papers)")
+    for m in [m for m in result.matches if m.status == "ambiguous"][:3]:
+        yield f"          ambiguous: {(m.title or '')[:70]}  ↳ {m.reason[:80]}"
+    push_counts = result.push.counts()
+    yield (f"Zotero    {push_counts.get('create', 0)} items created in {result.push.collection!r}"
+           f" ({result.push.writes} write requests; a second push writes nothing)")
+    yield f"          {result.organized.collection}  ({result.organized.items} items)"
+    for g in result.organized.groups:
+        yield f"            └─ {g.name}  ({len(g.members)} items)"
+    for title, tags in result.tags.items():
+        yield f"          tags of {title[:50]!r}: {', '.join(tags)}"
+    entries = sum(result.bib.counts.values())
+    yield f"BibTeX    {result.bib.path}  ({entries} entries, keys such as " + \
+        ", ".join(o.key for o in list(result.bib.outcomes.values())[:2]) + ")"
+    yield ""
+    yield f"Everything is in {result.workdir}. Next: `zotbridge sandbox` to try the commands yourself,"
+    yield "then `zotbridge login` and `zotbridge push page.txt --collection \"Reading\"` for your real library."

@@ -30,7 +30,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from zotbridge import __version__
-from zotbridge.config import Settings
+from zotbridge.config import Settings, is_loopback_url
 from zotbridge.errors import ServiceError
 from zotbridge.models import ArxivRecord
 
@@ -124,6 +124,8 @@ class ArxivClient:
         # arxiv 4.x keeps its requests.Session in `_session`; the adapter is our transport.
         self._client._session.mount("http://", _PoliteAdapter(gate, settings.arxiv_delay))
         self._client._session.mount("https://", _PoliteAdapter(gate, settings.arxiv_delay))
+        # a proxy from the environment is for the outside world, never for this machine
+        self._client._session.trust_env = not is_loopback_url(settings.arxiv_url)
 
     @property
     def requests_made(self) -> int:

@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from unidecode import unidecode
 
 MAX_WORDS = 3
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*|\d+(?:\.\d+)?|[.,;:!?()\[\]{}\"/]")
+_TOKEN = re.compile(r"\d*[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*|\d+(?:\.\d+)?|[.,;:!?()\[\]{}\"/]")
 _CLAUSE_BREAK = set(".,;:!?()[]{}\"/")
 
 STOPWORDS = frozenset("""
 a about above across after again against all almost along already also although always am among an and another
-any are around as at be because vs versus toward towards been before being below between both but by can cannot could did do does doing
+any are around as at be because vs versus toward towards behind beyond et al been before being below between both but by can cannot could did do does doing
 done down during each either else enough etc even ever every few for from further had has have having he her here
 hers him his how however i if in into is it its itself just least less like made make makes making many may me
 might more most much must my neither no nor not now of off often on once one only onto or other others otherwise

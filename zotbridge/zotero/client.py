@@ -15,20 +15,18 @@ loop of ours for everything pyzotero gets wrong (docs/zotero-api.md §4).
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import secrets
 import time
 import uuid
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 import httpx2
 from pyzotero import zotero
 
 from zotbridge import __version__
-from zotbridge.config import Settings
+from zotbridge.config import Settings, is_loopback_url
 from zotbridge.credentials import Credentials
 from zotbridge.errors import ServiceError, ZotbridgeError
 
@@ -54,19 +52,11 @@ def new_item_key() -> str:
     return "".join(secrets.choice(KEY_ALPHABET) for _ in range(8))
 
 
-def _is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 class ZoteroClient:
     def __init__(self, settings: Settings, credentials: Credentials, sleep: Callable[[float], None] = time.sleep):
         self.credentials = credentials
         self.base = settings.zotero_url
-        http = httpx2.Client(follow_redirects=True, timeout=30.0, trust_env=not _is_loopback(self.base))
+        http = httpx2.Client(follow_redirects=True, timeout=30.0, trust_env=not is_loopback_url(self.base))
         self.zot = zotero.Zotero(credentials.library_id, credentials.library_type, credentials.api_key, client=http)
         self.zot.endpoint = self.base
         self.prefix = "/" + credentials.prefix

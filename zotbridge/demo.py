@@ -1,0 +1,58 @@
+"""``zotbridge demo``: the whole job on a shipped listing, against a throw-away sandbox.
+
+Reads the shipped Hugging Face page (a copy of a shared listing), resolves it against the local
+arXiv emulator serving the shipped demo corpus, pushes the matched papers with tags into a Zotero
+emulator's library, writes the ``.bib``, organises the collection by tag, and reports what happened.
+Offline, right after installation; nothing outside the demo's own directory is touched (not your
+store, not your Zotero credentials).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from zotbridge.arxiv.resolve import match_listings
+from zotbridge.bibtex.export import BibResult
+from zotbridge.config import Settings
+from zotbridge.listing import ReadOptions
+from zotbridge.models import Match
+from zotbridge.sandbox.services import start_sandbox
+from zotbridge.zotero.organize import OrganizeResult, organize_library
+from zotbridge.zotero.push import PushResult, push_matches
+
+COLLECTION = "Demo/Self-supervised learning"
+
+
+def demo_listing() -> Path:
+    return Path(str(resources.files("zotbridge.examples").joinpath("hf-papers-self-supervised.txt")))
+
+
+@dataclass
+class DemoResult:
+    listing: Path
+    workdir: Path
+    matches: list[Match]
+    arxiv_requests: int
+    push: PushResult
+    bib: BibResult
+    organized: OrganizeResult
+    tags: dict[str, list[str]]  # item title -> keyword tags, for the first papers
+
+
+def run_demo(workdir: Path, progress=None) -> DemoResult:
+    workdir = Path(workdir)
+    sandbox = start_sandbox(workdir / "sandbox")
+    try:
+        settings = Settings.from_env({"ZOTBRIDGE_HOME": str(workdir / "home"), **sandbox.env()})
+        listing = demo_listing()
+        matches, requests = match_listings([str(listing)], ReadOptions(), settings, progress=progress)
+        pushed, bib = push_matches(matches, settings, COLLECTION, bib_path=workdir / "refs.bib")
+        organized = organize_library(settings, COLLECTION, min_items=3, max_collections=8)
+        library = sandbox.zotero.library(f"users/{settings.env['ZOTERO_LIBRARY_ID']}")
+        tags = {item["title"]: [t["tag"] for t in item.get("tags", []) if not t.get("type")]
+                for item in sorted(library.items.values(), key=lambda i: i["title"])[:3]}
+    finally:
+        sandbox.stop()
+    return DemoResult(listing, workdir, matches, requests, pushed, bib, organized, tags)

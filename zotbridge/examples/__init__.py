@@ -1,0 +1,1 @@
+"""Shipped examples: a Hugging Face listing and the demo arXiv corpus."""

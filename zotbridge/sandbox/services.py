@@ -1,0 +1,58 @@
+"""Both emulators together, as `zotbridge sandbox` and `zotbridge demo` run them.
+
+The arXiv emulator serves a corpus (by default the shipped demo corpus); the Zotero emulator keeps
+its library in ``STATE/zotero.json`` and has one user whose API key is made on first start and kept
+there. ``env()`` is what points zotbridge at them: the same variables a user sets for the real
+services, so nothing in zotbridge knows it talks to an emulator.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from zotbridge.sandbox.arxiv_corpus import Corpus
+from zotbridge.sandbox.arxiv_server import ArxivEmulator
+from zotbridge.sandbox.zotero_server import ZoteroEmulator
+
+SANDBOX_USER = 1
+SANDBOX_USERNAME = "sandbox"
+
+
+def demo_corpus_path() -> Path:
+    return Path(str(resources.files("zotbridge.examples").joinpath("demo-corpus.jsonl")))
+
+
+@dataclass
+class Sandbox:
+    arxiv: ArxivEmulator
+    zotero: ZoteroEmulator
+    api_key: str
+
+    def env(self) -> dict[str, str]:
+        return {"ZOTBRIDGE_ARXIV_URL": self.arxiv.url, "ZOTBRIDGE_ARXIV_DELAY": "0",
+                "ZOTBRIDGE_ZOTERO_URL": self.zotero.url, "ZOTERO_API_KEY": self.api_key,
+                "ZOTERO_LIBRARY_ID": str(SANDBOX_USER), "ZOTERO_LIBRARY_TYPE": "user"}
+
+    def stop(self) -> None:
+        self.arxiv.stop()
+        self.zotero.stop()
+
+
+def start_sandbox(state_dir: Path, corpus: Path | None = None, host: str = "127.0.0.1", arxiv_port: int = 0,
+                  zotero_port: int = 0) -> Sandbox:
+    state_dir = Path(state_dir)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    arxiv = ArxivEmulator(Corpus.from_jsonl(corpus or demo_corpus_path()), host, arxiv_port).start()
+    zotero = ZoteroEmulator(state_dir / "zotero.json", host, zotero_port).start()
+    key_file = state_dir / "sandbox-key.json"
+    if key_file.exists():
+        api_key = json.loads(key_file.read_text(encoding="utf-8"))["api_key"]
+    else:
+        api_key = "sandbox" + secrets.token_hex(8)
+        zotero.add_user(SANDBOX_USER, SANDBOX_USERNAME, api_key)
+        key_file.write_text(json.dumps({"api_key": api_key}), encoding="utf-8")
+    return Sandbox(arxiv, zotero, api_key)
