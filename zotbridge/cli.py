@@ -20,8 +20,9 @@ from zotbridge.arxiv.resolve import match_listings
 from zotbridge.bibtex.entries import STYLES
 from zotbridge.bibtex.export import write_bibliography
 from zotbridge.bibtex.keys import DEFAULT_TEMPLATE, KeyTemplate
-from zotbridge.config import Settings
+from zotbridge.config import Settings, describe_settings, option_defaults
 from zotbridge.demo import run_demo
+from zotbridge.doctor import run_checks
 from zotbridge.sandbox.services import start_sandbox
 from zotbridge.store import Store
 from zotbridge.tags.preview import preview as tags_preview
@@ -112,7 +113,9 @@ def main() -> None:
     """Resolve listed papers to arXiv, write BibTeX, and file them into Zotero."""
     if not any(isinstance(h, _StderrHandler) for h in log.handlers):
         log.addHandler(_StderrHandler())
-    _apply_log_level(click.get_current_context())
+    ctx = click.get_current_context()
+    _apply_log_level(ctx)
+    ctx.default_map = option_defaults(Settings.from_env())  # [defaults] of the config file
 
 
 def listing_options(command):
@@ -398,3 +401,37 @@ def sandbox(host, arxiv_port, zotero_port, corpus, state):
         pass
     finally:
         running.stop()
+
+
+@main.group(cls=_Group)
+def config():
+    """Where the configuration file is, and what is in effect."""
+
+
+@config.command("path")
+def config_path():
+    """Print the path of the configuration file (it may not exist yet)."""
+    click.echo(str(Settings.from_env().config_path))
+
+
+@config.command("show")
+@verbosity
+def config_show():
+    """Print the settings in effect and where each comes from (secrets are never shown)."""
+    for line in render.config_lines(describe_settings(Settings.from_env())):
+        click.echo(line)
+
+
+@main.command()
+@verbosity
+@click.pass_context
+def doctor(ctx):
+    """Check Python, dependencies, keyring, store, credentials and the arXiv and Zotero endpoints."""
+    checks = run_checks(Settings.from_env())
+    for line in render.doctor_lines(checks):
+        click.echo(line)
+    failed = sum(c.status == "fail" for c in checks)
+    if not ctx.meta.get("zotbridge.quiet"):
+        click.echo(f"{len(checks)} checks: {failed} to fix" if failed else f"{len(checks)} checks: all good", err=True)
+    if failed:
+        sys.exit(EXIT_FAILURE)

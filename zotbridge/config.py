@@ -1,4 +1,10 @@
-"""Settings from the environment (design.md "Environment and state"), validated once.
+"""Settings: command-line option > environment variable > config file > built-in default.
+
+The config file is ``config.toml`` in ``ZOTBRIDGE_HOME`` when that is set, else in the platform's
+config directory (``ZOTBRIDGE_CONFIG`` names another file). Its ``[arxiv]`` and ``[zotero]`` tables
+hold endpoints and the arXiv delay (the environment variables of design.md override them), the
+``[zotero]`` table the library that ``zotbridge login`` configured, and ``[defaults]`` the default
+values of command options (docs/configuration.md). No secret is ever written to it.
 
 Endpoints come only from here — tests and the sandbox point zotbridge at local emulators with
 the same variables a user would set, never through test-only code paths. An endpoint that is not
@@ -9,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +47,10 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         home = Path(env.get("ZOTBRIDGE_HOME") or platformdirs.user_data_dir("zotbridge", appauthor=False))
-        delay_text = env.get("ZOTBRIDGE_ARXIV_DELAY", str(DEFAULT_ARXIV_DELAY))
+        path = config_file(env)
+        config = read_config(path)
+        arxiv, zotero = config.get("arxiv", {}), config.get("zotero", {})
+        delay_text = str(env.get("ZOTBRIDGE_ARXIV_DELAY", arxiv.get("delay", DEFAULT_ARXIV_DELAY)))
         try:
             delay = float(delay_text)
         except ValueError:
@@ -48,16 +58,115 @@ class Settings:
         if not delay >= 0:
             raise ConfigError(f"ZOTBRIDGE_ARXIV_DELAY={delay_text!r} is not a number of seconds",
                               "set it to 3 (arXiv's terms of use) or unset it")
-        config_dir = Path(env["ZOTBRIDGE_HOME"]) if env.get("ZOTBRIDGE_HOME") else \
-            Path(platformdirs.user_config_dir("zotbridge", appauthor=False))
         return cls(
             home=home,
-            config_path=config_dir / "config.toml",
+            config_path=path,
             env=dict(env),
-            arxiv_url=_endpoint("ZOTBRIDGE_ARXIV_URL", env.get("ZOTBRIDGE_ARXIV_URL") or DEFAULT_ARXIV_URL),
+            arxiv_url=_endpoint("ZOTBRIDGE_ARXIV_URL", env.get("ZOTBRIDGE_ARXIV_URL") or arxiv.get("url")
+                                or DEFAULT_ARXIV_URL),
             arxiv_delay=delay,
-            zotero_url=_endpoint("ZOTBRIDGE_ZOTERO_URL", env.get("ZOTBRIDGE_ZOTERO_URL") or DEFAULT_ZOTERO_URL),
+            zotero_url=_endpoint("ZOTBRIDGE_ZOTERO_URL", env.get("ZOTBRIDGE_ZOTERO_URL") or zotero.get("url")
+                                 or DEFAULT_ZOTERO_URL),
         )
+
+
+# [defaults] keys of the config file -> the commands whose option of that name they set.
+OPTION_DEFAULTS = {
+    "collection": ("push", "organize"),
+    "tags": ("push", "tags"),
+    "tag_prefix": ("push", "tags"),
+    "key_format": ("push", "bib"),
+    "style": ("push", "bib"),
+    "category_tags": ("push",),
+    "min_items": ("organize",),
+    "max_collections": ("organize",),
+}
+
+
+def option_defaults(settings: Settings) -> dict[str, dict]:
+    """click's ``default_map`` from the ``[defaults]`` table: option defaults per command."""
+    table = read_config(settings.config_path).get("defaults", {})
+    unknown = sorted(set(table) - set(OPTION_DEFAULTS))
+    if unknown:
+        raise ConfigError(f"{settings.config_path}: unknown [defaults] key {unknown[0]!r}",
+                          f"known keys: {', '.join(OPTION_DEFAULTS)}")
+    out: dict[str, dict] = {}
+    for name, value in table.items():
+        for command in OPTION_DEFAULTS[name]:
+            out.setdefault(command, {})[name] = value
+    return out
+
+
+def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
+    """(name, value, source) of every setting, for ``zotbridge config show``. The API key is only
+    said to be set, and where."""
+    env, config = settings.env, read_config(settings.config_path)
+
+    def source(variable: str | None, table: str, key: str) -> str:
+        if variable and env.get(variable):
+            return f"environment ({variable})"
+        if key in config.get(table, {}):
+            return f"config file [{table}]"
+        return "default"
+
+    rows = [("config file", str(settings.config_path), "exists" if settings.config_path.exists() else "not created yet"),
+            ("home (store, locks)", str(settings.home), source("ZOTBRIDGE_HOME", "-", "-")),
+            ("arxiv url", settings.arxiv_url, source("ZOTBRIDGE_ARXIV_URL", "arxiv", "url")),
+            ("arxiv delay", f"{settings.arxiv_delay:g} s", source("ZOTBRIDGE_ARXIV_DELAY", "arxiv", "delay")),
+            ("zotero url", settings.zotero_url, source("ZOTBRIDGE_ZOTERO_URL", "zotero", "url"))]
+    zotero = config.get("zotero", {})
+    library_id = env.get("ZOTERO_LIBRARY_ID") or zotero.get("library_id")
+    library_type = env.get("ZOTERO_LIBRARY_TYPE") or zotero.get("library_type") or "user"
+    rows.append(("zotero library", f"{library_type}s/{library_id}" if library_id else "not configured (zotbridge login)",
+                 source("ZOTERO_LIBRARY_ID", "zotero", "library_id")))
+    rows.append(("zotero api key", "set" if env.get("ZOTERO_API_KEY") else "in the keyring if logged in",
+                 "environment (ZOTERO_API_KEY)" if env.get("ZOTERO_API_KEY") else "system keyring"))
+    for name, value in config.get("defaults", {}).items():
+        rows.append((f"default --{name.replace('_', '-')}", str(value), "config file [defaults]"))
+    return rows
+
+
+def config_file(env: Mapping[str, str]) -> Path:
+    if env.get("ZOTBRIDGE_CONFIG"):
+        return Path(env["ZOTBRIDGE_CONFIG"])
+    directory = Path(env["ZOTBRIDGE_HOME"]) if env.get("ZOTBRIDGE_HOME") else \
+        Path(platformdirs.user_config_dir("zotbridge", appauthor=False))
+    return directory / "config.toml"
+
+
+def read_config(path: Path | None) -> dict:
+    if path is None or not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read the config file {path} ({exc})", "fix or delete the file") from exc
+
+
+def write_config(path: Path, data: dict) -> None:
+    """Write ``{table: {name: str|int|float|bool}}`` as TOML (no secrets ever go here)."""
+    lines = []
+    for table, values in data.items():
+        if not values:
+            continue
+        lines.append(f"[{table}]")
+        for name, value in values.items():
+            lines.append(f"{name} = {_toml_value(value)}")
+        lines.append("")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("\n".join(lines), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
 
 
 def _endpoint(variable: str, url: str) -> str:

@@ -7,14 +7,12 @@ the store, logs, errors or output; :class:`Credentials` hides it from ``repr``.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import keyring
 import keyring.errors
 
-from zotbridge.config import ConfigError, Settings
+from zotbridge.config import ConfigError, Settings, read_config
 
 KEYRING_SERVICE = "zotbridge"
 LIBRARY_TYPES = ("user", "group")
@@ -82,37 +80,3 @@ def keyring_delete(prefix: str) -> bool:
         return False
     except keyring.errors.NoKeyringError as exc:
         raise ConfigError("no system keyring is available", NO_KEYRING_HINT) from exc
-
-
-def read_config(path: Path | None) -> dict:
-    if path is None or not path.exists():
-        return {}
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read the config file {path} ({exc})", "fix or delete the file") from exc
-
-
-def write_config(path: Path, data: dict) -> None:
-    """Write ``{table: {name: str|int|float|bool}}`` as TOML (no secrets ever go here)."""
-    lines = []
-    for table, values in data.items():
-        if not values:
-            continue
-        lines.append(f"[{table}]")
-        for name, value in values.items():
-            lines.append(f"{name} = {_toml_value(value)}")
-        lines.append("")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("\n".join(lines), encoding="utf-8")
-    tmp.replace(path)
-
-
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'

@@ -203,3 +203,20 @@ def demo_report(result) -> Iterator[str]:
     yield ""
     yield f"Everything is in {result.workdir}. Next: `zotbridge sandbox` to try the commands yourself,"
     yield "then `zotbridge login` and `zotbridge push page.txt --collection \"Reading\"` for your real library."
+
+
+def config_lines(rows) -> Iterator[str]:
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, source in rows:
+        yield f"{name:<{width}}  {value}  ({source})"
+
+
+DOCTOR_MARKS = {"ok": "ok  ", "warn": "warn", "fail": "FAIL"}
+
+
+def doctor_lines(checks) -> Iterator[str]:
+    width = max(len(c.name) for c in checks)
+    for c in checks:
+        yield f"{DOCTOR_MARKS[c.status]}  {c.name:<{width}}  {c.detail}"
+        if c.fix and c.status != "ok":
+            yield f"{'':>{width + 8}}fix: {c.fix}"

@@ -115,8 +115,10 @@ def record_from_result(result: arxiv.Result) -> ArxivRecord:
 class ArxivClient:
     """Queries arXiv (or the emulator at ``settings.arxiv_url``) through the process gate."""
 
-    def __init__(self, settings: Settings, gate: Gate = GATE, sleep: Callable[[float], None] = time.sleep):
+    def __init__(self, settings: Settings, gate: Gate = GATE, sleep: Callable[[float], None] = time.sleep,
+                 retries: int = RETRIES):
         self._settings = settings
+        self._retries = retries
         self._gate = gate
         self._sleep = sleep
         self._client = arxiv.Client(page_size=100, delay_seconds=0, num_retries=0)
@@ -153,11 +155,11 @@ class ArxivClient:
     def _query(self, search: arxiv.Search) -> list[ArxivRecord]:
         self._client.page_size = max(1, min(search.max_results or 100, 2000))
         last_error = ""
-        for attempt in range(RETRIES + 1):
+        for attempt in range(self._retries + 1):
             if attempt:
                 backoff = min(MAX_BACKOFF, max(self._settings.arxiv_delay, 0.05) * 2 ** (attempt - 1))
                 log.info("arXiv: %s; retrying in %.1f s (attempt %d of %d)", last_error, backoff, attempt + 1,
-                         RETRIES + 1)
+                         self._retries + 1)
                 self._sleep(backoff)
             try:
                 return [record_from_result(r) for r in self._client.results(search)]
@@ -175,6 +177,6 @@ class ArxivClient:
             except requests.exceptions.RequestException as exc:
                 last_error = type(exc).__name__
         raise ServiceError(
-            f"arXiv did not answer after {RETRIES + 1} tries ({last_error}) at {self._settings.arxiv_url}",
+            f"arXiv did not answer after {self._retries + 1} tries ({last_error}) at {self._settings.arxiv_url}",
             "check the network and ZOTBRIDGE_ARXIV_URL, or try again later",
         )

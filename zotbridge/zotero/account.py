@@ -9,14 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zotbridge.config import Settings
-from zotbridge.credentials import (
-    Credentials,
-    keyring_delete,
-    keyring_set,
-    read_config,
-    write_config,
-)
+from zotbridge.config import Settings, read_config, write_config
+from zotbridge.credentials import Credentials, keyring_delete, keyring_set
 from zotbridge.errors import InputError
 from zotbridge.zotero.client import AccessError, ZoteroClient
 
