@@ -17,12 +17,14 @@ from pathlib import Path
 
 from zotbridge import __version__, render
 from zotbridge.arxiv.resolve import match_listings
+from zotbridge.arxiv.review import DecisionsFile, ask_on_terminal
 from zotbridge.bibtex.entries import STYLES
 from zotbridge.bibtex.export import write_bibliography
 from zotbridge.bibtex.keys import DEFAULT_TEMPLATE, KeyTemplate
 from zotbridge.config import Settings, describe_settings, option_defaults
 from zotbridge.demo import run_demo
 from zotbridge.doctor import run_checks
+from zotbridge.report import write_report
 from zotbridge.sandbox.services import start_sandbox
 from zotbridge.store import Store
 from zotbridge.tags.preview import preview as tags_preview
@@ -31,7 +33,7 @@ from zotbridge.zotero.account import login as zotero_login
 from zotbridge.zotero.account import logout as zotero_logout
 from zotbridge.zotero.organize import organize_library, read_rules
 from zotbridge.zotero.push import push_matches
-from zotbridge.errors import EXIT_FAILURE, ZotbridgeError
+from zotbridge.errors import EXIT_FAILURE, InputError, ZotbridgeError
 from zotbridge.listing import FORMATS, ReadOptions, read_listings
 
 log = logging.getLogger("zotbridge")
@@ -172,6 +174,12 @@ def writing_options(dry_run_help: str, json_help: str):
     return decorate
 
 
+def report_option(command):
+    return click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+                        help="Write an evidence report (Markdown, or HTML for .html): per paper the decision, "
+                             "score, candidates and why.")(command)
+
+
 def tag_options(command):
     """--tags N and --tag-prefix of the commands that make keyword tags."""
     command = click.option("--tag-prefix", default="", metavar="TEXT",
@@ -206,21 +214,42 @@ class _Progress:
 @listing_options
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines on stdout, one object per paper.")
 @click.option("--refresh", is_flag=True, help="Ask arXiv again instead of reusing stored decisions.")
+@report_option
+@click.option("--interactive", is_flag=True, help="Ask on the terminal which candidate each ambiguous paper is.")
+@click.option("--decisions", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Apply the choices in FILE (JSON Lines), then write the still-open ambiguous papers to it.")
 @verbosity
 @click.pass_context
-def match(ctx, listings, fmt, encoding, listing_year, as_json, refresh):
+def match(ctx, listings, fmt, encoding, listing_year, as_json, refresh, report, interactive, decisions):
     """Resolve LISTING... to arXiv records: matched, ambiguous (with candidates) or unmatched."""
-    _settings, matches, requests = _resolve(ctx, listings, fmt, encoding, listing_year, refresh)
+    chooser = None
+    decisions_file = DecisionsFile(decisions) if decisions else None
+    if interactive:
+        if not sys.stdin.isatty():
+            raise InputError("--interactive needs a terminal", "use --decisions FILE to decide in a file instead")
+        chooser = ask_on_terminal(lambda text: click.prompt(text, default="", show_default=False, err=True),
+                                  lambda text: click.echo(text, err=True))
+    elif decisions_file:
+        chooser = decisions_file.choose
+    _settings, matches, requests = _resolve(ctx, listings, fmt, encoding, listing_year, refresh, chooser)
+    if decisions_file:
+        still_open = decisions_file.write_open(matches)
+        if still_open:
+            click.echo(f"zotbridge: {still_open} ambiguous papers are waiting in {decisions}: set \"choose\" to an "
+                       "arXiv id or \"none\", then run again", err=True)
+    if report:
+        write_report(report, matches, title=", ".join(listings))
     _output(ctx, as_json, [m.to_json() for m in matches], lambda width: render.match_table(matches, width),
             render.match_summary(matches, requests))
 
 
-def _resolve(ctx, listings, fmt, encoding, listing_year, refresh):
+def _resolve(ctx, listings, fmt, encoding, listing_year, refresh, chooser=None):
     """Settings, then the listings resolved (with a progress bar): (settings, matches, requests)."""
     settings = Settings.from_env()
     options = ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
     with _Progress(ctx, "Resolving") as progress:
-        matches, requests = match_listings(list(listings), options, settings, refresh=refresh, progress=progress)
+        matches, requests = match_listings(list(listings), options, settings, refresh=refresh, progress=progress,
+                                           chooser=chooser)
     return settings, matches, requests
 
 
@@ -273,10 +302,11 @@ def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, c
 @tag_options
 @writing_options("Print the plan; write nothing to Zotero or the .bib.",
                  "JSON Lines: one object per paper, then a summary object.")
+@report_option
 @verbosity
 @click.pass_context
 def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style, key_format, category_tags, tags,
-         tag_prefix, dry_run, as_json, refresh):
+         tag_prefix, dry_run, as_json, refresh, report):
     """Resolve LISTING... and file the papers into a Zotero collection, once and only once."""
     template = KeyTemplate.parse(key_format)
     settings, matches, _requests = _resolve(ctx, listings, fmt, encoding, listing_year, refresh)
@@ -285,6 +315,9 @@ def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style
                                           tag_options=TagOptions(count=tags, prefix=tag_prefix),
                                           with_category_tags=category_tags, bib_path=bib_path, bib_style=style,
                                           progress=progress)
+    if report:
+        actions = {a.index: f"{a.action} {a.item_key or ''} {'; '.join(a.changes)}".strip() for a in result.actions}
+        write_report(report, matches, actions, title=f"push into {collection!r}")
     objects = [a.to_json() for a in result.actions] + [result.summary_json()]
     _output(ctx, as_json, objects, lambda width: render.push_table(result.actions, width),
             render.push_summary(result, bib_result))

@@ -23,6 +23,7 @@ from zotbridge.arxiv.client import ArxivClient, QueryTooLong
 from zotbridge.config import Settings
 from zotbridge.listing import ReadOptions, read_listings
 from zotbridge.arxiv.match import ABSTRACT_SAME, TITLE_RELATED, decide, score
+from zotbridge.arxiv.review import Chooser, settle
 from zotbridge.models import ArxivRecord, ListedPaper, Match
 from zotbridge.normalize import search_words
 from zotbridge.store import Store
@@ -44,9 +45,11 @@ class CandidateSource(Protocol):
 
 
 def match_listings(names: list[str], options: ReadOptions, settings: Settings, refresh: bool = False,
-                   progress: Callable[[int], Callable[[int], None]] | None = None) -> tuple[list[Match], int]:
+                   progress: Callable[[int], Callable[[int], None]] | None = None,
+                   chooser: Chooser | None = None) -> tuple[list[Match], int]:
     """Read listings and resolve them online: the decisions and the number of arXiv requests.
-    ``progress(total)`` is asked for a tick function once the listing size is known."""
+    ``progress(total)`` is asked for a tick function once the listing size is known; a
+    ``chooser`` (arxiv/review.py) settles ambiguous papers."""
     papers = list(read_listings(names, options))
     store = Store(settings.home)
     client = ArxivClient(settings)
@@ -54,6 +57,8 @@ def match_listings(names: list[str], options: ReadOptions, settings: Settings, r
     try:
         tick = progress(len(papers)) if progress else None
         matches = resolve(papers, client, store, refresh=refresh, progress=tick)
+        if chooser is not None:
+            matches = settle(papers, matches, store, client, chooser)
     finally:
         store.close()
     return matches, client.requests_made - before
