@@ -10,20 +10,22 @@ import json
 import logging
 import sys
 import traceback
+from pathlib import Path
 
 import click
-
-from pathlib import Path
 
 from zotbridge import __version__, render
 from zotbridge.arxiv.resolve import match_listings
 from zotbridge.arxiv.review import DecisionsFile, ask_on_terminal
 from zotbridge.bibtex.entries import STYLES
-from zotbridge.bibtex.export import write_bibliography
+from zotbridge.bibtex.export import check_output_path, write_bibliography
 from zotbridge.bibtex.keys import DEFAULT_TEMPLATE, KeyTemplate
 from zotbridge.config import Settings, describe_settings, option_defaults
+from zotbridge.credentials import load_credentials
 from zotbridge.demo import run_demo
 from zotbridge.doctor import run_checks
+from zotbridge.errors import EXIT_FAILURE, InputError, ZotbridgeError
+from zotbridge.listing import FORMATS, ReadOptions, read_listings
 from zotbridge.report import write_report
 from zotbridge.sandbox.services import start_sandbox
 from zotbridge.store import Store
@@ -33,8 +35,6 @@ from zotbridge.zotero.account import login as zotero_login
 from zotbridge.zotero.account import logout as zotero_logout
 from zotbridge.zotero.organize import organize_library, read_rules
 from zotbridge.zotero.push import push_matches
-from zotbridge.errors import EXIT_FAILURE, InputError, ZotbridgeError
-from zotbridge.listing import FORMATS, ReadOptions, read_listings
 
 log = logging.getLogger("zotbridge")
 
@@ -52,6 +52,8 @@ class _Group(click.Group):
             sys.exit(0)
         except KeyboardInterrupt:
             click.echo("zotbridge: interrupted", err=True)
+            click.echo("  hint: run the same command again: it continues where it stopped, without duplicates",
+                       err=True)
             sys.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
@@ -281,6 +283,7 @@ def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, c
         as_json, refresh):
     """Write the BibTeX of the papers in LISTING... into a .bib file, merging with what is there."""
     template = KeyTemplate.parse(key_format)
+    check_output_path(output)
     settings, matches, _requests = _resolve(ctx, listings, fmt, encoding, listing_year, refresh)
     store = Store(settings.home)
     try:
@@ -309,6 +312,9 @@ def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style
          tag_prefix, dry_run, as_json, refresh, report):
     """Resolve LISTING... and file the papers into a Zotero collection, once and only once."""
     template = KeyTemplate.parse(key_format)
+    load_credentials(Settings.from_env())  # no credentials: say so before any arXiv request
+    if bib_path is not None:
+        check_output_path(bib_path)
     settings, matches, _requests = _resolve(ctx, listings, fmt, encoding, listing_year, refresh)
     with _Progress(ctx, "Writing to Zotero") as progress:
         result, bib_result = push_matches(matches, settings, collection, dry_run=dry_run, template=template,
