@@ -10,7 +10,6 @@ store, not your Zotero credentials).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from zotbridge.arxiv.resolve import match_listings
@@ -18,15 +17,11 @@ from zotbridge.bibtex.export import BibResult
 from zotbridge.config import Settings
 from zotbridge.listing import ReadOptions
 from zotbridge.models import Match
-from zotbridge.sandbox.services import start_sandbox
+from zotbridge.sandbox.services import example, start_sandbox
 from zotbridge.zotero.organize import OrganizeResult, organize_library
 from zotbridge.zotero.push import PushResult, push_matches
 
 COLLECTION = "Demo/Self-supervised learning"
-
-
-def demo_listing() -> Path:
-    return Path(str(resources.files("zotbridge.examples").joinpath("hf-papers-self-supervised.txt")))
 
 
 @dataclass
@@ -46,7 +41,7 @@ def run_demo(workdir: Path, progress=None) -> DemoResult:
     sandbox = start_sandbox(workdir / "sandbox")
     try:
         settings = Settings.from_env({"ZOTBRIDGE_HOME": str(workdir / "home"), **sandbox.env()})
-        listing = demo_listing()
+        listing = example("hf-papers-self-supervised.txt")
         matches, requests = match_listings([str(listing)], ReadOptions(), settings, progress=progress)
         pushed, bib = push_matches(matches, settings, COLLECTION, bib_path=workdir / "refs.bib")
         organized = organize_library(settings, COLLECTION, min_items=3, max_collections=8)

@@ -22,8 +22,9 @@ SANDBOX_USER = 1
 SANDBOX_USERNAME = "sandbox"
 
 
-def demo_corpus_path() -> Path:
-    return Path(str(resources.files("zotbridge.examples").joinpath("demo-corpus.jsonl")))
+def example(name: str) -> Path:
+    """A file shipped in ``zotbridge/examples`` (the demo listing, the demo corpus)."""
+    return Path(str(resources.files("zotbridge.examples").joinpath(name)))
 
 
 @dataclass
@@ -46,7 +47,7 @@ def start_sandbox(state_dir: Path, corpus: Path | None = None, host: str = "127.
                   zotero_port: int = 0) -> Sandbox:
     state_dir = Path(state_dir)
     state_dir.mkdir(parents=True, exist_ok=True)
-    arxiv = ArxivEmulator(Corpus.from_jsonl(corpus or demo_corpus_path()), host, arxiv_port).start()
+    arxiv = ArxivEmulator(Corpus.from_jsonl(corpus or example("demo-corpus.jsonl")), host, arxiv_port).start()
     zotero = ZoteroEmulator(state_dir / "zotero.json", host, zotero_port).start()
     key_file = state_dir / "sandbox-key.json"
     if key_file.exists():
