@@ -15,7 +15,8 @@ from pathlib import Path
 import click
 
 from zotbridge import __version__, render
-from zotbridge.arxiv.resolve import match_listings
+from zotbridge.arxiv import index as offline_index
+from zotbridge.arxiv.resolve import SOURCES, match_listings
 from zotbridge.arxiv.review import DecisionsFile, ask_on_terminal
 from zotbridge.bibtex.entries import STYLES
 from zotbridge.bibtex.export import check_output_path, write_bibliography
@@ -122,6 +123,15 @@ def main() -> None:
     ctx.default_map = option_defaults(Settings.from_env())  # [defaults] of the config file
 
 
+def source_options(command):
+    """--offline / --source of the commands that resolve (docs/offline.md)."""
+    command = click.option("--source", type=click.Choice(SOURCES), default="auto", show_default=True,
+                           help="Where to resolve: the offline index first then the API (auto), or one of them.")(
+        command)
+    return click.option("--offline", is_flag=True,
+                        help="Resolve with the offline index only (zotbridge index build); no network.")(command)
+
+
 def listing_options(command):
     """Options of every command that reads listings."""
     command = click.argument("listings", nargs=-1, required=True, metavar="LISTING...")(command)
@@ -220,9 +230,11 @@ class _Progress:
 @click.option("--interactive", is_flag=True, help="Ask on the terminal which candidate each ambiguous paper is.")
 @click.option("--decisions", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
               help="Apply the choices in FILE (JSON Lines), then write the still-open ambiguous papers to it.")
+@source_options
 @verbosity
 @click.pass_context
-def match(ctx, listings, fmt, encoding, listing_year, as_json, refresh, report, interactive, decisions):
+def match(ctx, listings, fmt, encoding, listing_year, as_json, refresh, report, interactive, decisions, offline,
+          source):
     """Resolve LISTING... to arXiv records: matched, ambiguous (with candidates) or unmatched."""
     chooser = None
     decisions_file = DecisionsFile(decisions) if decisions else None
@@ -249,9 +261,10 @@ def _resolve(ctx, listings, fmt, encoding, listing_year, refresh, chooser=None):
     """Settings, then the listings resolved (with a progress bar): (settings, matches, requests)."""
     settings = Settings.from_env()
     options = ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
+    source = "index" if ctx.params.get("offline") else ctx.params.get("source", "auto")
     with _Progress(ctx, "Resolving") as progress:
         matches, requests = match_listings(list(listings), options, settings, refresh=refresh, progress=progress,
-                                           chooser=chooser)
+                                           chooser=chooser, source=source)
     return settings, matches, requests
 
 
@@ -277,10 +290,11 @@ def _output(ctx, as_json: bool, objects, table, summary: str) -> None:
 @click.option("--comment-unresolved", is_flag=True,
               help="List papers that were not written in an @comment block of the file.")
 @writing_options("Show what would change; write nothing.", "JSON Lines on stdout, one object per paper.")
+@source_options
 @verbosity
 @click.pass_context
 def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, comment_unresolved, dry_run,
-        as_json, refresh):
+        as_json, refresh, offline, source):
     """Write the BibTeX of the papers in LISTING... into a .bib file, merging with what is there."""
     template = KeyTemplate.parse(key_format)
     check_output_path(output)
@@ -306,10 +320,11 @@ def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, c
 @writing_options("Print the plan; write nothing to Zotero or the .bib.",
                  "JSON Lines: one object per paper, then a summary object.")
 @report_option
+@source_options
 @verbosity
 @click.pass_context
 def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style, key_format, category_tags, tags,
-         tag_prefix, dry_run, as_json, refresh, report):
+         tag_prefix, dry_run, as_json, refresh, report, offline, source):
     """Resolve LISTING... and file the papers into a Zotero collection, once and only once."""
     template = KeyTemplate.parse(key_format)
     load_credentials(Settings.from_env())  # no credentials: say so before any arXiv request
@@ -474,3 +489,63 @@ def doctor(ctx):
         click.echo(f"{len(checks)} checks: {failed} to fix" if failed else f"{len(checks)} checks: all good", err=True)
     if failed:
         sys.exit(EXIT_FAILURE)
+
+
+@main.group(cls=_Group)
+def index():
+    """The offline arXiv index: resolve from arXiv's metadata snapshot, with no network."""
+
+
+class _Counter:
+    """A progress bar of unknown length (rows of a streamed snapshot), on a terminal only."""
+
+    def __init__(self, ctx, label: str):
+        self.enabled = not ctx.meta.get("zotbridge.quiet") and sys.stderr.isatty()
+        self.label, self.count, self.last = label, 0, 0.0
+
+    def __call__(self, n: int) -> None:
+        import time
+
+        self.count += n
+        if self.enabled and time.monotonic() - self.last > 0.5:
+            self.last = time.monotonic()
+            click.echo(f"\r{self.label}: {self.count:,} rows", err=True, nl=False)
+
+    def done(self) -> None:
+        if self.enabled:
+            click.echo("", err=True)
+
+
+@index.command("build")
+@click.argument("snapshot", metavar="SNAPSHOT")
+@verbosity
+@click.pass_context
+def index_build(ctx, snapshot):
+    """Build the index from SNAPSHOT (plain, .gz or .zip JSON Lines; - for stdin)."""
+    counter = _Counter(ctx, "Indexing")
+    report = offline_index.build(snapshot, Settings.from_env().home, progress=counter)
+    counter.done()
+    click.echo(render.index_summary("built", report), err=True)
+
+
+@index.command("update")
+@click.argument("snapshot", metavar="SNAPSHOT")
+@verbosity
+@click.pass_context
+def index_update(ctx, snapshot):
+    """Apply a newer snapshot: only new and changed rows are rewritten."""
+    counter = _Counter(ctx, "Updating")
+    report = offline_index.update(snapshot, Settings.from_env().home, progress=counter)
+    counter.done()
+    click.echo(render.index_summary("updated", report), err=True)
+
+
+@index.command("status")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@verbosity
+def index_status(as_json):
+    """Rows, snapshot date and size of the offline index."""
+    info = offline_index.status(Settings.from_env().home)
+    if info is None:
+        raise InputError("there is no offline arXiv index", "build one: zotbridge index build SNAPSHOT")
+    click.echo(json.dumps(info) if as_json else render.index_status(info))

@@ -220,3 +220,20 @@ def doctor_lines(checks) -> Iterator[str]:
         yield f"{DOCTOR_MARKS[c.status]}  {c.name:<{width}}  {c.detail}"
         if c.fix and c.status != "ok":
             yield f"{'':>{width + 8}}fix: {c.fix}"
+
+
+def index_summary(verb: str, report) -> str:
+    rate = report.rows / report.seconds if report.seconds else 0.0
+    text = f"index {verb}: {report.rows:,} rows read in {report.seconds:.1f} s ({rate:,.0f} rows/s)"
+    if verb == "updated":
+        text += f", {report.changed:,} new or changed"
+    if report.malformed:
+        text += f"; {report.malformed:,} malformed rows skipped (first: {report.first_malformed})"
+    return text
+
+
+def index_status(info: dict) -> str:
+    size = info["size_bytes"] / 2**20
+    return (f"{info['path']}\n  rows: {int(info['rows']):,}\n  snapshot date: {info['snapshot_date'] or '?'}\n"
+            f"  size: {size:,.1f} MiB\n  built: {info['built_at']} from {info['source']}"
+            + (f" ({info['malformed']} malformed rows skipped)" if info.get("malformed", "0") != "0" else ""))

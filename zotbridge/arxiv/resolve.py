@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from zotbridge.arxiv.client import ArxivClient, QueryTooLong
+from zotbridge.arxiv.index import ArxivIndex, index_path
 from zotbridge.config import Settings
 from zotbridge.listing import ReadOptions, read_listings
 from zotbridge.arxiv.match import ABSTRACT_SAME, TITLE_RELATED, decide, score
@@ -44,24 +45,41 @@ class CandidateSource(Protocol):
     def search(self, query: str, max_results: int) -> list[ArxivRecord]: ...
 
 
+SOURCES = ("auto", "api", "index")
+
+
 def match_listings(names: list[str], options: ReadOptions, settings: Settings, refresh: bool = False,
                    progress: Callable[[int], Callable[[int], None]] | None = None,
-                   chooser: Chooser | None = None) -> tuple[list[Match], int]:
-    """Read listings and resolve them online: the decisions and the number of arXiv requests.
-    ``progress(total)`` is asked for a tick function once the listing size is known; a
-    ``chooser`` (arxiv/review.py) settles ambiguous papers."""
+                   chooser: Chooser | None = None, source: str = "auto") -> tuple[list[Match], int]:
+    """Read listings and resolve them: the decisions and the number of arXiv API requests.
+
+    ``source``: ``api`` (arXiv's API), ``index`` (the offline index only; ``--offline``) or
+    ``auto`` (the default: the index first when one is built, then the API for the papers it did
+    not match; the API alone otherwise). ``progress(total)`` is asked for a tick function once
+    the listing size is known; a ``chooser`` (arxiv/review.py) settles ambiguous papers."""
     papers = list(read_listings(names, options))
     store = Store(settings.home)
-    client = ArxivClient(settings)
-    before = client.requests_made
+    index = ArxivIndex(settings.home) if source == "index" or (source == "auto" and index_path(settings.home).exists()) \
+        else None
+    client = ArxivClient(settings) if source != "index" else None
     try:
         tick = progress(len(papers)) if progress else None
-        matches = resolve(papers, client, store, refresh=refresh, progress=tick)
+        if index is not None:
+            matches = resolve(papers, index, store, refresh=refresh, progress=tick)
+            if client is not None:  # auto: the API for what the index did not match
+                missed = {m.index for m in matches if m.status != "matched"}
+                again = resolve([p for p in papers if p.index in missed], client, store, refresh=True)
+                better = {m.index: m for m in again if m.status == "matched"}
+                matches = [better.get(m.index, m) for m in matches]
+        else:
+            matches = resolve(papers, client, store, refresh=refresh, progress=tick)
         if chooser is not None:
-            matches = settle(papers, matches, store, client, chooser)
+            matches = settle(papers, matches, store, client or index, chooser)
     finally:
         store.close()
-    return matches, client.requests_made - before
+        if index is not None:
+            index.close()
+    return matches, client.requests_made if client is not None else 0
 
 
 def resolve(papers: list[ListedPaper], source: CandidateSource, store: Store, refresh: bool = False,
