@@ -4,6 +4,8 @@
    old-style ids with versions and RFC-822 dates, authors as a string and ``authors_parsed``,
    categories, titles and abstracts drawn from vocabularies, wrapped with "\\n  " like arXiv's),
    deterministic for a seed.
+   Words come from a Zipf-weighted vocabulary of field words and pseudo-words (see
+   ``vocabulary``).
 2. Builds the index in a child process (``zotbridge index build``) and reads its peak resident
    memory (``ru_maxrss`` of the child).
 3. Resolves a sample of the generated titles (as a listing of titles, the matcher's second-hardest
@@ -15,6 +17,7 @@ Usage: python bench/offline_index.py --rows 500000 [--keep DIR]
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -22,6 +25,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -39,21 +43,39 @@ LAST = "Smith Wang Müller Garcia Kim Rossi Novak Silva Tanaka Okafor Ivanova Ng
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
+def vocabulary(rng: random.Random, size: int = 30000) -> tuple[list[str], list[float]]:
+    """Real field words plus pseudo-words, with Zipf weights: like real titles, a few words are
+    everywhere and most are rare (a flat 100-word vocabulary would make every phrase common)."""
+    syllables = "ka lo mi tra ven sor qui del pha gen ox ter bil um ris cto nar pel zy dro".split()
+    words = list(WORDS)
+    seen = set(words)
+    while len(words) < size:
+        word = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words, list(itertools.accumulate(1.0 / (rank + 10) for rank in range(len(words))))
+
+
 def synthetic_rows(count: int, seed: int = 0):
     rng = random.Random(seed)
+    words, cumulative = vocabulary(rng)
+    numbers: dict[str, int] = {}
     for n in range(count):
         year = 2007 + n * 19 // count
         month = rng.randint(1, 12)
-        ident = f"{year % 100:02d}{month:02d}.{n % 100000:05d}" if year >= 2015 else \
-            f"{year % 100:02d}{month:02d}.{n % 10000:04d}"
+        yymm = f"{year % 100:02d}{month:02d}"
+        numbers[yymm] = numbers.get(yymm, 0) + 1
+        number = numbers[yymm]
+        ident = f"{yymm}.{number:05d}" if year >= 2015 or number >= 10000 else f"{yymm}.{number:04d}"
         if n % 50 == 0 and year < 2008:
-            ident = f"hep-th/{year % 100:02d}{month:02d}{n % 1000:03d}"
-        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12))).capitalize() + f" {n}"
-        abstract = " ".join(rng.choice(WORDS) for _ in range(rng.randint(80, 200)))
+            ident = f"hep-th/{yymm}{number % 1000:03d}"
+        title = " ".join(rng.choices(words, cum_weights=cumulative, k=rng.randint(4, 12))).capitalize()
+        abstract = " ".join(rng.choices(words, cum_weights=cumulative, k=rng.randint(80, 200)))
         authors = [(rng.choice(LAST), rng.choice(FIRST)) for _ in range(rng.randint(1, 8))]
         versions = [{"version": f"v{v}", "created": f"Mon, {rng.randint(1, 28)} {MONTHS[month - 1]} {year} "
                                                     f"10:00:00 GMT"} for v in range(1, rng.randint(2, 4))]
-        wrapped = "\n  ".join(title[i:i + 70] for i in range(0, len(title), 70))
+        wrapped = "\n  ".join(textwrap.wrap(title, 70))  # arXiv wraps long titles at spaces
         yield {"id": ident, "submitter": None, "authors": ", ".join(f"{f} {last}" for last, f in authors),
                "title": wrapped, "comments": f"{rng.randint(5, 40)} pages", "journal-ref": None, "doi": None,
                "report-no": None, "categories": " ".join(rng.sample(CATEGORIES, rng.randint(1, 3))), "license": None,

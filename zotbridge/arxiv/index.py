@@ -33,6 +33,7 @@ from pathlib import Path
 from zotbridge.arxiv.snapshot import record_from_row
 from zotbridge.errors import InputError, ZotbridgeError
 from zotbridge.models import ArxivRecord
+from zotbridge.normalize import search_words
 
 INDEX_NAME = "arxiv-index.sqlite3"
 ABSTRACT_INDEXED = 600
@@ -44,8 +45,10 @@ CREATE TABLE papers (
     title TEXT NOT NULL,
     abstract TEXT NOT NULL,
     rest TEXT NOT NULL,
-    digest BLOB NOT NULL
+    digest BLOB NOT NULL,
+    title_words TEXT NOT NULL
 );
+CREATE INDEX papers_by_title_words ON papers (title_words);
 CREATE VIRTUAL TABLE papers_fts USING fts5(title, abstract, content='', tokenize='unicode61 remove_diacritics 2',
                                            detail='full');
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -111,7 +114,7 @@ def _rows(lines: Iterator[str], report: BuildReport) -> Iterator[tuple]:
         rest = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         canonical = json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         digest = hashlib.blake2b(canonical.encode(), digest_size=12).digest()  # the row's content, not its spelling
-        yield record.arxiv_id, title, abstract, rest, digest
+        yield record.arxiv_id, title, abstract, rest, digest, " ".join(search_words(title))
 
 
 def build(source: str, home: Path, progress: Callable[[int], None] | None = None) -> BuildReport:
@@ -155,8 +158,8 @@ def _insert(db: sqlite3.Connection, batch: list[tuple], report: BuildReport, pro
         return
     with db:
         for row in batch:
-            cursor = db.execute("INSERT OR REPLACE INTO papers (arxiv_id, title, abstract, rest, digest) "
-                                "VALUES (?, ?, ?, ?, ?)", row)
+            cursor = db.execute("INSERT OR REPLACE INTO papers (arxiv_id, title, abstract, rest, digest, title_words) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", row)
             db.execute("INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)",
                        (cursor.lastrowid, row[1], row[2][:ABSTRACT_INDEXED]))
     report.rows += len(batch)
@@ -192,12 +195,12 @@ def update(source: str, home: Path, progress: Callable[[int], None] | None = Non
                 if old:
                     db.execute("INSERT INTO papers_fts (papers_fts, rowid, title, abstract) VALUES ('delete', ?, ?, ?)",
                                (old[0], old[1], old[2][:ABSTRACT_INDEXED]))
-                    db.execute("UPDATE papers SET title = ?, abstract = ?, rest = ?, digest = ? WHERE rowid = ?",
-                               (row[1], row[2], row[3], row[4], old[0]))
+                    db.execute("UPDATE papers SET title = ?, abstract = ?, rest = ?, digest = ?, title_words = ? "
+                               "WHERE rowid = ?", (*row[1:], old[0]))
                     rowid = old[0]
                 else:
-                    rowid = db.execute("INSERT INTO papers (arxiv_id, title, abstract, rest, digest) "
-                                       "VALUES (?, ?, ?, ?, ?)", row).lastrowid
+                    rowid = db.execute("INSERT INTO papers (arxiv_id, title, abstract, rest, digest, title_words) "
+                                       "VALUES (?, ?, ?, ?, ?, ?)", row).lastrowid
                 db.execute("INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)",
                            (rowid, row[1], row[2][:ABSTRACT_INDEXED]))
                 report.changed += 1
@@ -252,11 +255,45 @@ class ArxivIndex:
         return out
 
     def search(self, query: str, max_results: int) -> list[ArxivRecord]:
-        expression = to_fts(query)
-        rows = self._db.execute(
-            "SELECT p.arxiv_id, p.title, p.abstract, p.rest FROM papers_fts JOIN papers p ON p.rowid = papers_fts.rowid "
-            "WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, 3.0, 1.0) LIMIT ?", (expression, max_results))
-        return [_record(r) for r in rows]
+        """BM25-ranked records for an arXiv query. A top-level ``ti:"…"`` alternative whose words
+        are a whole title is answered from the exact-title table first (a B-tree lookup instead of
+        a phrase scan); only the other alternatives go to FTS5."""
+        found: dict[str, ArxivRecord] = {}
+        rest = []
+        for alternative in _alternatives(query):
+            m = _WHOLE_TITLE.fullmatch(alternative)
+            exact = self._db.execute("SELECT arxiv_id, title, abstract, rest FROM papers WHERE title_words = ?",
+                                     (m.group(1),)).fetchall() if m else []
+            for row in exact:
+                found.setdefault(row[0], _record(row))
+            if not exact:
+                rest.append(alternative)
+        if rest and len(found) < max_results:
+            rows = self._db.execute(
+                "SELECT p.arxiv_id, p.title, p.abstract, p.rest FROM papers_fts JOIN papers p "
+                "ON p.rowid = papers_fts.rowid WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, 3.0, 1.0) LIMIT ?",
+                (to_fts(" OR ".join(rest)), max_results))
+            for row in rows:
+                found.setdefault(row[0], _record(row))
+        return list(found.values())[:max_results]
+
+
+_WHOLE_TITLE = re.compile(r'ti:"([a-z0-9 ]+)"')
+
+
+def _alternatives(query: str) -> list[str]:
+    """The top-level OR alternatives of a query (parentheses respected)."""
+    out, depth, start = [], 0, 0
+    for m in re.finditer(r"\(|\)|\bOR\b", query):
+        if m.group(0) == "(":
+            depth += 1
+        elif m.group(0) == ")":
+            depth -= 1
+        elif depth == 0:
+            out.append(query[start:m.start()].strip())
+            start = m.end()
+    out.append(query[start:].strip())
+    return [a for a in out if a]
 
 
 def _record(row) -> ArxivRecord:
