@@ -516,16 +516,20 @@ class _Counter:
             click.echo("", err=True)
 
 
+def _index_job(ctx, label: str, verb: str, job, snapshot: str) -> None:
+    counter = _Counter(ctx, label)
+    report = job(snapshot, Settings.from_env().home, progress=counter)
+    counter.done()
+    click.echo(render.index_summary(verb, report), err=True)
+
+
 @index.command("build")
 @click.argument("snapshot", metavar="SNAPSHOT")
 @verbosity
 @click.pass_context
 def index_build(ctx, snapshot):
     """Build the index from SNAPSHOT (plain, .gz or .zip JSON Lines; - for stdin)."""
-    counter = _Counter(ctx, "Indexing")
-    report = offline_index.build(snapshot, Settings.from_env().home, progress=counter)
-    counter.done()
-    click.echo(render.index_summary("built", report), err=True)
+    _index_job(ctx, "Indexing", "built", offline_index.build, snapshot)
 
 
 @index.command("update")
@@ -534,10 +538,7 @@ def index_build(ctx, snapshot):
 @click.pass_context
 def index_update(ctx, snapshot):
     """Apply a newer snapshot: only new and changed rows are rewritten."""
-    counter = _Counter(ctx, "Updating")
-    report = offline_index.update(snapshot, Settings.from_env().home, progress=counter)
-    counter.done()
-    click.echo(render.index_summary("updated", report), err=True)
+    _index_job(ctx, "Updating", "updated", offline_index.update, snapshot)
 
 
 @index.command("status")
