@@ -7,6 +7,7 @@ The reference data of ../shared is vendored in tests/data/shared (CI runs on a c
 from __future__ import annotations
 
 import datetime as dt
+import os
 import json
 import subprocess
 import sys
@@ -14,9 +15,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 from zotbridge.cli import main
 from zotbridge.listing import ReadOptions, read_listings
+
+# Property tests: 200 examples each in CI; ZOTBRIDGE_HYPOTHESIS=thorough runs 10,000 (docs/development.md).
+settings.register_profile("ci", max_examples=200, deadline=None)
+settings.register_profile("thorough", max_examples=10_000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("ZOTBRIDGE_HYPOTHESIS", "ci"))
 
 DATA = Path(__file__).parent / "data"
 SHARED = DATA / "shared"

@@ -38,7 +38,7 @@ def braces_balance(text: str) -> bool:
     return not depths or (min(depths) >= 0 and depths[-1] == 0)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(title=TEXT, authors=st.lists(NAME, max_size=4), style=st.sampled_from(["bibtex", "biblatex"]),
        journal=st.none() | TEXT)
 def test_written_entries_parse_back_to_the_same_fields(title, authors, style, journal):
@@ -57,7 +57,7 @@ def test_written_entries_parse_back_to_the_same_fields(title, authors, style, jo
         assert parsed[0]["author"] == entry.fields["author"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(title=TEXT, first_author=NAME, template=st.sampled_from([DEFAULT_TEMPLATE, "auth + year", "shorttitle(2,0)",
                                                                 "auth.upper + \":\" + eprint", "veryshorttitle"]))
 def test_keys_are_ascii_and_safe(title, first_author, template):
@@ -65,7 +65,7 @@ def test_keys_are_ascii_and_safe(title, first_author, template):
     assert KEY_CHARS.match(stem), stem
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.one_of(TRICKY, st.sampled_from(["@article{a,", "title = {x}", "}", "\n", "@string{s = \"v\"}",
                                                    "@comment{c}", "year = 2020", "(", ")", "@misc(b, t=1)"]),
                           st.text(max_size=8)), max_size=30).map("".join))
@@ -78,7 +78,7 @@ def test_reader_is_lossless_or_names_a_line(text):
     assert "".join(text[b.start:b.end] for b in bib.blocks) == text
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(user=st.lists(st.tuples(st.sampled_from(["article", "misc", "book"]), st.from_regex(r"[a-z][a-z0-9]{0,8}",
                                                                                           fullmatch=True), TEXT),
                      max_size=5, unique_by=lambda t: t[1]),

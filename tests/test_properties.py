@@ -21,7 +21,7 @@ FRAGMENTS = st.sampled_from([
 TEXT = st.lists(st.one_of(FRAGMENTS, st.text(max_size=30)), max_size=40).map("".join)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=TEXT, fmt=st.sampled_from(FORMATS))
 def test_readers_never_raise_anything_but_input_error(write, text, fmt):
     path = write("fuzz.txt", text.encode("utf-8", "surrogatepass"))
