@@ -1,0 +1,81 @@
+"""Crash-safe push: `kill -9` of a real `zotbridge push` at many points (after each Zotero request),
+then a re-run, gives exactly the library a clean run gives — no duplicate, nothing missing."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import httpx2
+import pytest
+from pyzotero import zotero
+
+from conftest import SHARED, run_zotbridge
+from zotbridge.sandbox.arxiv_corpus import Corpus
+from zotbridge.sandbox.arxiv_server import ArxivEmulator
+from zotbridge.sandbox.zotero_server import ZoteroEmulator
+
+KEY = "KEYcrash1234"
+SEEDS = SHARED / "reference/arxiv-seed-records.jsonl"
+IDS = [line.split('"id": "')[1].split('"')[0] for line in SEEDS.read_text().splitlines()]
+LISTING = ("\n".join(IDS) + "\n").encode()
+
+
+@pytest.fixture(scope="module")
+def arxiv():
+    with ArxivEmulator(Corpus.from_jsonl(SEEDS)) as server:
+        yield server
+
+
+def library_view(server):
+    zot = zotero.Zotero(9, "user", KEY, client=httpx2.Client(trust_env=False, timeout=10))
+    zot.endpoint = server.url
+    items = zot.everything(zot.top())
+    names = {c["key"]: c["data"]["name"] for c in zot.collections()}
+    return sorted((i["data"]["archiveID"] or i["data"]["extra"], i["data"]["citationKey"],
+                   tuple(sorted(names[c] for c in i["data"]["collections"])),
+                   tuple(sorted(t["tag"] for t in i["data"]["tags"]))) for i in items), sorted(names.values())
+
+
+def env_for(tmp_path, arxiv, zotero_url, name):
+    return {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / name), "ZOTBRIDGE_ARXIV_URL": arxiv.url,
+            "ZOTBRIDGE_ARXIV_DELAY": "0", "ZOTBRIDGE_ZOTERO_URL": zotero_url, "ZOTERO_API_KEY": KEY,
+            "ZOTERO_LIBRARY_ID": "9"}
+
+
+def test_kill_at_every_request_then_rerun_equals_a_clean_run(tmp_path, arxiv):
+    with ZoteroEmulator(tmp_path / "clean.json") as clean:
+        clean.add_user(9, "kim", KEY)
+        proc = run_zotbridge("push", "-", "--collection", "Lab/Reading", input=LISTING,
+                             env=env_for(tmp_path, arxiv, clean.url, "clean-home"))
+        assert proc.returncode == 0, proc.stderr
+        expected = library_view(clean)
+        requests_of_a_run = clean.stats.requests - 2  # minus library_view's own reads
+    assert len(expected[0]) == 50
+    for kill_after in range(1, requests_of_a_run + 1):
+        with ZoteroEmulator(tmp_path / f"z{kill_after}.json") as server:
+            server.add_user(9, "kim", KEY)
+            env = env_for(tmp_path, arxiv, server.url, f"home{kill_after}")
+            child = subprocess.Popen([sys.executable, "-m", "zotbridge", "push", "-", "--collection", "Lab/Reading",
+                                      "-q"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, env=env)
+            killer = threading.Thread(target=_kill_when, args=(server, kill_after, child))
+            killer.start()
+            child.stdin.write(LISTING)
+            child.stdin.close()
+            child.wait(timeout=120)
+            killer.join()
+            rerun = run_zotbridge("push", "-", "--collection", "Lab/Reading", input=LISTING, env=env)
+            assert rerun.returncode == 0, (kill_after, rerun.stderr)
+            assert library_view(server) == expected, kill_after
+
+
+def _kill_when(server, count, child):
+    """SIGKILL the child as soon as the emulator has handled ``count`` requests (or it ended)."""
+    while child.poll() is None:
+        if server.stats.requests >= count:
+            child.send_signal(signal.SIGKILL)
+            return
+        time.sleep(0.0005)
