@@ -1,0 +1,52 @@
+"""arXiv faults end to end through the command line: `zotbridge bib` under each fault writes the
+same .bib as a clean run (nothing lost, nothing duplicated, the file whole); a re-run writes nothing."""
+
+import os
+
+import pytest
+
+from conftest import SHARED, run_zotbridge
+from zotbridge.sandbox.arxiv_corpus import Corpus
+from zotbridge.sandbox.arxiv_server import ArxivEmulator
+
+SEEDS = SHARED / "reference/arxiv-seed-records.jsonl"
+LISTING = b"2311.05440\n2408.04498\nModel-Based Transfer Learning for Contextual Reinforcement Learning\n"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with ArxivEmulator(Corpus.from_jsonl(SEEDS)) as emulator:
+        yield emulator
+
+
+def bib(server, tmp_path, name):
+    env = {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / f"home-{name}"), "ZOTBRIDGE_ARXIV_URL": server.url,
+           "ZOTBRIDGE_ARXIV_DELAY": "0"}
+    out = tmp_path / f"{name}.bib"
+    proc = run_zotbridge("bib", "-", "-o", out, input=LISTING, env=env)
+    return proc, out, env
+
+
+@pytest.mark.parametrize("fault", ["503", "429", "empty", "reset", "slow:0.5"])
+def test_arxiv_faults_through_the_cli(server, tmp_path, fault):
+    clean, clean_out, _ = bib(server, tmp_path, "clean")
+    assert clean.returncode == 0, clean.stderr
+    server.faults.plan(fault)
+    proc, out, env = bib(server, tmp_path, "faulty")
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes() == clean_out.read_bytes()
+    again = run_zotbridge("bib", "-", "-o", out, input=LISTING, env=env)
+    assert again.returncode == 0 and b"file unchanged" in again.stderr
+
+
+def test_arxiv_that_keeps_failing_leaves_the_bib_untouched(server, tmp_path):
+    out = tmp_path / "refs.bib"
+    out.write_text("@misc{mine,\n  title = {Mine}\n}\n", encoding="utf-8")
+    server.faults.plan(*["503"] * 5)
+    env = {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home"), "ZOTBRIDGE_ARXIV_URL": server.url,
+           "ZOTBRIDGE_ARXIV_DELAY": "0"}
+    proc = run_zotbridge("bib", "-", "-o", out, input=LISTING, env=env)
+    assert proc.returncode == 3 and b"arXiv did not answer after 5 tries" in proc.stderr
+    assert out.read_text(encoding="utf-8") == "@misc{mine,\n  title = {Mine}\n}\n"
+    assert run_zotbridge("bib", "-", "-o", out, input=LISTING, env=env).returncode == 0  # a re-run completes
+    assert out.read_text(encoding="utf-8").startswith("@misc{mine,")
