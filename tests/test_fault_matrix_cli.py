@@ -50,3 +50,26 @@ def test_arxiv_that_keeps_failing_leaves_the_bib_untouched(server, tmp_path):
     assert out.read_text(encoding="utf-8") == "@misc{mine,\n  title = {Mine}\n}\n"
     assert run_zotbridge("bib", "-", "-o", out, input=LISTING, env=env).returncode == 0  # a re-run completes
     assert out.read_text(encoding="utf-8").startswith("@misc{mine,")
+
+
+def test_a_timeout_is_retried(server, tmp_path):
+    clean, clean_out, _ = bib(server, tmp_path, "clean")
+    server.faults.plan("slow:2")
+    env = {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home-t"), "ZOTBRIDGE_ARXIV_URL": server.url,
+           "ZOTBRIDGE_ARXIV_DELAY": "0", "ZOTBRIDGE_ARXIV_TIMEOUT": "0.5"}
+    out = tmp_path / "t.bib"
+    proc = run_zotbridge("bib", "-", "-o", out, "-v", input=LISTING, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert b"Timeout" in proc.stderr  # -v shows the retry
+    assert out.read_bytes() == clean_out.read_bytes()
+
+
+def test_url_too_long_through_the_cli(server, tmp_path):
+    clean, clean_out, _ = bib(server, tmp_path, "clean")
+    server.faults.max_url_length = 200
+    try:
+        proc, out, _env = bib(server, tmp_path, "short-urls")
+    finally:
+        server.faults.max_url_length = 16000
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes() == clean_out.read_bytes()

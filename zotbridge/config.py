@@ -28,6 +28,7 @@ from zotbridge.errors import ZotbridgeError
 DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
 DEFAULT_ZOTERO_URL = "https://api.zotero.org"
 DEFAULT_ARXIV_DELAY = 3.0
+DEFAULT_ARXIV_TIMEOUT = 60.0
 
 
 class ConfigError(ZotbridgeError):
@@ -39,6 +40,7 @@ class Settings:
     home: Path
     arxiv_url: str = DEFAULT_ARXIV_URL
     arxiv_delay: float = DEFAULT_ARXIV_DELAY
+    arxiv_timeout: float = DEFAULT_ARXIV_TIMEOUT
     zotero_url: str = DEFAULT_ZOTERO_URL
     config_path: Path | None = None
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -58,9 +60,18 @@ class Settings:
         if not delay >= 0:
             raise ConfigError(f"ZOTBRIDGE_ARXIV_DELAY={delay_text!r} is not a number of seconds",
                               "set it to 3 (arXiv's terms of use) or unset it")
+        timeout_text = str(env.get("ZOTBRIDGE_ARXIV_TIMEOUT", arxiv.get("timeout", DEFAULT_ARXIV_TIMEOUT)))
+        try:
+            timeout = float(timeout_text)
+        except ValueError:
+            timeout = -1.0
+        if not timeout > 0:
+            raise ConfigError(f"ZOTBRIDGE_ARXIV_TIMEOUT={timeout_text!r} is not a positive number of seconds",
+                              "set it to 60 or unset it")
         return cls(
             home=home,
             config_path=path,
+            arxiv_timeout=timeout,
             env=dict(env),
             arxiv_url=_endpoint("ZOTBRIDGE_ARXIV_URL", env.get("ZOTBRIDGE_ARXIV_URL") or arxiv.get("url")
                                 or DEFAULT_ARXIV_URL),

@@ -78,13 +78,13 @@ GATE = Gate()  # all arXiv traffic of the process goes through this one gate
 
 
 class _PoliteAdapter(HTTPAdapter):
-    def __init__(self, gate: Gate, delay: float):
+    def __init__(self, gate: Gate, delay: float, timeout: float = TIMEOUT):
         super().__init__(pool_connections=1, pool_maxsize=1, max_retries=0)
-        self._gate, self._delay = gate, delay
+        self._gate, self._delay, self._timeout = gate, delay, timeout
 
     def send(self, request, **kwargs):
         request.headers["User-Agent"] = USER_AGENT
-        kwargs["timeout"] = kwargs.get("timeout") or TIMEOUT
+        kwargs["timeout"] = self._timeout
         response = self._gate.run(self._delay, lambda: super(_PoliteAdapter, self).send(request, **kwargs))
         if response.status_code == 200 and b"<entry" not in response.content:
             total, start = _TOTAL.search(response.content), _START.search(response.content)
@@ -124,8 +124,9 @@ class ArxivClient:
         self._client = arxiv.Client(page_size=100, delay_seconds=0, num_retries=0)
         self._client.query_url_format = settings.arxiv_url + "?{}"
         # arxiv 4.x keeps its requests.Session in `_session`; the adapter is our transport.
-        self._client._session.mount("http://", _PoliteAdapter(gate, settings.arxiv_delay))
-        self._client._session.mount("https://", _PoliteAdapter(gate, settings.arxiv_delay))
+        adapter = _PoliteAdapter(gate, settings.arxiv_delay, settings.arxiv_timeout)
+        self._client._session.mount("http://", adapter)
+        self._client._session.mount("https://", adapter)
         # a proxy from the environment is for the outside world, never for this machine
         self._client._session.trust_env = not is_loopback_url(settings.arxiv_url)
 
