@@ -516,29 +516,24 @@ class _Counter:
             click.echo("", err=True)
 
 
-def _index_job(ctx, label: str, verb: str, job, snapshot: str) -> None:
-    counter = _Counter(ctx, label)
-    report = job(snapshot, Settings.from_env().home, progress=counter)
-    counter.done()
-    click.echo(render.index_summary(verb, report), err=True)
+def _index_command(name: str, label: str, verb: str, job, help_text: str) -> None:
+    """``index build`` and ``index update``: a snapshot in, a summary out."""
+
+    @index.command(name, help=help_text)
+    @click.argument("snapshot", metavar="SNAPSHOT")
+    @verbosity
+    @click.pass_context
+    def command(ctx, snapshot):
+        counter = _Counter(ctx, label)
+        report = job(snapshot, Settings.from_env().home, progress=counter)
+        counter.done()
+        click.echo(render.index_summary(verb, report), err=True)
 
 
-@index.command("build")
-@click.argument("snapshot", metavar="SNAPSHOT")
-@verbosity
-@click.pass_context
-def index_build(ctx, snapshot):
-    """Build the index from SNAPSHOT (plain, .gz or .zip JSON Lines; - for stdin)."""
-    _index_job(ctx, "Indexing", "built", offline_index.build, snapshot)
-
-
-@index.command("update")
-@click.argument("snapshot", metavar="SNAPSHOT")
-@verbosity
-@click.pass_context
-def index_update(ctx, snapshot):
-    """Apply a newer snapshot: only new and changed rows are rewritten."""
-    _index_job(ctx, "Updating", "updated", offline_index.update, snapshot)
+_index_command("build", "Indexing", "built", offline_index.build,
+               "Build the index from SNAPSHOT (plain, .gz or .zip JSON Lines; - for stdin).")
+_index_command("update", "Updating", "updated", offline_index.update,
+               "Apply a newer snapshot: only new and changed rows are rewritten.")
 
 
 @index.command("status")
