@@ -121,11 +121,6 @@ def _int(value: str | None) -> int | None:
     return int(value) if value else None
 
 
-def first_arxiv_id(text: str) -> FoundId | None:
-    """The first arXiv identifier in ``text`` (plain, URL or DOI form), if any."""
-    return next((f for f in find_ids(text) if f.arxiv_id), None)
-
-
 def leftover_title(line: str, found: list[FoundId]) -> str | None:
     """What remains of a line once its identifiers, URLs and list markup are removed, if it
     reads like a title (two words or more): ``- [Attention Is All You Need](https://arxiv.org/
