@@ -66,7 +66,7 @@ def bib_rows(matches: list[Match], result) -> Iterator[dict]:
         outcome = result.outcomes.get(m.arxiv_id) if m.status == "matched" else None
         yield {
             "index": m.index,
-            "title": m.title,
+            "title": m.title or (m.record.title if m.record else None),  # arXiv's for a paper listed by id
             "status": m.status,
             "arxiv_id": m.arxiv_id,
             "key": outcome.key if outcome else None,

@@ -163,7 +163,9 @@ def _plan(m: Match, index: LibraryIndex, store: Store, client: ZoteroClient, tem
         citation_key = key_for(record, template, store,
                                lambda k: index.citation_keys.get(k.lower(), this_item) != this_item)
     tags = tag_objects(keywords, category_tags(record.categories) if with_category_tags else [])
-    action = PaperAction(m.index, m.title, m.status, record.arxiv_id, "create", citation_key=citation_key)
+    # a paper listed by id has no listed title: show arXiv's
+    action = PaperAction(m.index, m.title or record.title, m.status, record.arxiv_id, "create",
+                         citation_key=citation_key)
     if existing is None:
         key = store.journal_key(index.name, record.arxiv_id) or new_item_key()
         item = item_for(record, citation_key, [collection_key], keywords, with_category_tags, key=key)
