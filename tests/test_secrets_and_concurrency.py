@@ -67,3 +67,28 @@ def test_two_processes_on_one_bib_file_and_one_home(tmp_path):
         assert [p.wait(timeout=120) for p in procs] == [0, 0]
     entries = parse_bib(out.read_text(encoding="utf-8"), "refs.bib").entries
     assert len(entries) == 50 and len({e.key for e in entries}) == 50
+
+
+def _open_store(home):
+    from pathlib import Path
+
+    from zotbridge.store import Store
+    try:
+        Store(Path(home)).close()
+    except Exception as exc:  # reported back to the parent, which fails the test
+        return str(exc)
+    return None
+
+
+def test_processes_opening_one_new_store_together(tmp_path):
+    """Runs started at the same moment on a fresh ZOTBRIDGE_HOME all get the store.
+
+    Setting up WAL needs the file to itself and SQLite refuses at once rather than waiting, so
+    before the setup was retried about one round in five failed with "database is locked".
+    """
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(6) as pool:
+        for n in range(40):
+            home = tmp_path / f"home{n}"
+            assert pool.map(_open_store, [home] * 6) == [None] * 6

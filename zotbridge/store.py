@@ -15,6 +15,7 @@ import dataclasses
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -103,15 +104,36 @@ class Store:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=30)
-            # WAL: readers never wait for a writer, and a commit is one append (no fsync of the
-            # main file each time); NORMAL sync keeps the database consistent after a crash.
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.executescript(_SCHEMA)
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._prepare()
         except (OSError, sqlite3.Error) as exc:
             raise ZotbridgeError(f"cannot open the store {self.path} ({exc})",
                                  "check ZOTBRIDGE_HOME points to a writable directory") from exc
+
+    def _prepare(self) -> None:
+        """Switch to WAL and create the tables, safely when several processes open a new store.
+
+        WAL means readers never wait for a writer and a commit is one append; NORMAL sync keeps
+        the file consistent after a crash. Switching the journal mode needs the file to itself,
+        and SQLite answers "locked" at once there rather than waiting, so two zotbridge runs
+        started together on a fresh home would fail: the setup is retried for up to 30 s, and
+        skipped entirely once the file is in WAL with the current schema.
+        """
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute("PRAGMA synchronous = NORMAL")
+                if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                    self._db.executescript(
+                        f"BEGIN IMMEDIATE; {_SCHEMA}; PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+                return
+            except sqlite3.OperationalError as exc:
+                if self._db.in_transaction:
+                    self._db.rollback()
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def close(self) -> None:
         self._db.close()
