@@ -1,6 +1,7 @@
 """`zotbridge push` end to end: the real console script against the arXiv and Zotero emulators,
 the library read back with pyzotero 1.16."""
 
+import json
 import math
 import os
 
@@ -193,3 +194,48 @@ def test_not_logged_in_is_a_clear_error(env):
     wrong = env | {"ZOTERO_API_KEY": "WRONGKEY1"}
     proc, _, err = push(wrong, "--collection", "Reading")
     assert proc.returncode != 0 and "Invalid key" in err and "WRONGKEY1" not in err and "Traceback" not in err
+
+
+@pytest.fixture
+def commented(tmp_path):
+    """The seed records, the first 30 with an author comment (one with HTML-special characters)."""
+    rows = [json.loads(line) for line in (SHARED / "reference/arxiv-seed-records.jsonl").read_text().splitlines()]
+    for n, row in enumerate(rows[:30]):
+        row["comments"] = f"{n + 10} pages,\n  5 figures" if n else "Accepted at <b>ICML</b> & NeurIPS; error <5%"
+    path = tmp_path / "commented.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with ArxivEmulator(Corpus.from_jsonl(path)) as server:
+        yield server, [r["id"] for r in rows[:30]]
+
+
+@pytest.mark.parametrize("fault", [None, "write:lost"])
+def test_the_authors_comment_becomes_one_child_note(env, zot_server, commented, fault):
+    server, ids = commented
+    env = env | {"ZOTBRIDGE_ARXIV_URL": server.url}
+    if fault:
+        zot_server.faults.plan("ok", fault)
+    listing = "\n".join(ids).encode() + b"\n"
+    proc, out, err = push(env, "--collection", "Reading", "--json", listing=listing)
+    assert proc.returncode == 0, err
+    assert all(r["reason"] == "" for r in json_lines(out)[:-1])
+    zot = library(zot_server)
+    items = {arxiv_id: found[0] for arxiv_id, found in by_arxiv(zot).items()}
+    notes = [n["data"] for n in zot.everything(zot.items(itemType="note"))]
+    assert sorted(n["parentItem"] for n in notes) == sorted(items[i]["key"] for i in ids)  # one each
+    first = zot.children(items[ids[0]]["key"])[0]["data"]
+    assert first["note"] == "Comment: Accepted at &lt;b&gt;ICML&lt;/b&gt; &amp; NeurIPS; error &lt;5%"
+    assert zot.children(items[ids[1]]["key"])[0]["data"]["note"] == "Comment: 11 pages, 5 figures"
+    assert "collections" not in first  # a child is never filed itself (Zotero refuses that)
+    writes = zot_server.stats.writes
+    again, _, _ = push(env, "--collection", "Reading", listing=listing)
+    assert again.returncode == 0 and zot_server.stats.writes == writes
+    assert len(zot.everything(zot.items(itemType="note"))) == 30
+
+
+def test_items_and_their_notes_share_requests(env, zot_server, commented):
+    """30 papers with a comment are 60 objects: two creates (≤ 50 each, no note apart from its item)."""
+    server, ids = commented
+    proc, out, _ = push(env | {"ZOTBRIDGE_ARXIV_URL": server.url}, "--collection", "A", "--json",
+                        listing="\n".join(ids).encode() + b"\n")
+    summary = json_lines(out)[-1]["summary"]
+    assert summary["counts"] == {"create": 30} and summary["requests"] <= 2 + 3

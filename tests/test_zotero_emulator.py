@@ -177,6 +177,26 @@ def test_collections_duplicates_meta_and_membership(server):
     assert len(zot.collections_sub(top)) == 2
 
 
+def test_a_parent_and_its_note_in_one_request(server):
+    """zotero-api.md §1.3: a child after its (client-keyed) parent in the same POST is saved; a
+    child may not be filed in a collection; /items/<key>/children lists it and /items/top not."""
+    zot = zot_for(server)
+    top = zot.create_collections([{"name": "Reading"}])["successful"]["0"]["key"]
+    result = zot.create_items([
+        preprint(key="PARENT23", version=0, collections=[top]),
+        {"itemType": "note", "parentItem": "PARENT23", "note": "Comment: 9 pages", "tags": [], "relations": {},
+         "key": "CHILD234", "version": 0},
+        {"itemType": "note", "parentItem": "PARENT23", "note": "filed", "collections": [top], "tags": []},
+        {"itemType": "note", "parentItem": "NOPARENT", "note": "orphan", "tags": []}])
+    assert sorted(result["successful"]) == ["0", "1"]
+    assert result["failed"]["2"]["message"] == "Child items cannot be assigned to collections"
+    assert result["failed"]["3"]["code"] == 409
+    assert [c["key"] for c in zot.children("PARENT23")] == ["CHILD234"]
+    assert zot.item("PARENT23")["meta"]["numChildren"] == 1
+    assert [i["key"] for i in zot.top()] == ["PARENT23"]
+    assert raw(server, "GET", "/users/101/items/MISSING2/children").status_code == 404
+
+
 def test_the_library_survives_a_restart(tmp_path):
     state = tmp_path / "state.json"
     with ZoteroEmulator(state) as first:

@@ -212,6 +212,11 @@ class ZoteroEmulator(LocalServer):
         if rest in (["items"], ["items", "top"]):
             objects = self._filter_items(lib, query, top=rest == ["items", "top"])
             return self._listing(lib, rest, query, objects, "items")
+        if len(rest) == 3 and rest[0] == "items" and rest[2] == "children":
+            if rest[1] not in lib.items:
+                raise Response(404, "Item not found")
+            objects = [i for i in self._filter_items(lib, query, top=False) if i.get("parentItem") == rest[1]]
+            return self._listing(lib, rest, query, objects, "items")
         if len(rest) >= 3 and rest[0] == "collections" and rest[2] == "items":
             if rest[1] not in lib.collections:
                 raise Response(404, "Collection not found")

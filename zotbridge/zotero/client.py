@@ -15,6 +15,7 @@ loop of ours for everything pyzotero gets wrong (docs/zotero-api.md §4).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import secrets
@@ -50,6 +51,13 @@ class AccessError(ZoteroError):
 
 def new_item_key() -> str:
     return "".join(secrets.choice(KEY_ALPHABET) for _ in range(8))
+
+
+def derived_key(parent_key: str, purpose: str) -> str:
+    """A key that follows from its parent's: a child re-sent after a crash gets the same key, so
+    Zotero refuses it as existing instead of saving it twice."""
+    digest = hashlib.sha256(f"{parent_key}/{purpose}".encode()).digest()
+    return "".join(KEY_ALPHABET[b % len(KEY_ALPHABET)] for b in digest[:8])
 
 
 class ZoteroClient:

@@ -7,7 +7,8 @@ the served version, as Zotero does), ``url`` ``http://arxiv.org/abs/<id>`` (http
 it, so Connector saves and ours look alike), repository "arXiv", archiveID ``arXiv:<id>``, the
 DataCite DOI, extra ``arXiv:<id> [<primary category>]`` (just ``arXiv:<id>`` for old-style ids),
 libraryCatalog "arXiv.org", accessDate, shortTitle (the title cut at the first ":" or "?"),
-the category tags as automatic tags (type 1), and ``citationKey``.
+the category tags as automatic tags (type 1), and ``citationKey``. The authors' comment ("13
+pages, 5 figures") becomes a child note "Comment: …", as the translator adds it.
 
 When the authors gave a journal DOI, Zotero saves a ``journalArticle`` from the DOI record; without
 the network zotbridge cannot read that record, so it saves a journalArticle with the journal DOI
@@ -17,11 +18,13 @@ on a line of extra.
 
 from __future__ import annotations
 
+import html
 import re
 
 from zotbridge.bibtex.names import ORGANISATION_WORDS
 from zotbridge.models import ArxivRecord
 from zotbridge.tags.categories import category_tags
+from zotbridge.zotero.client import derived_key
 
 ARXIV_DOI_PREFIX = "10.48550/arXiv."
 
@@ -59,6 +62,19 @@ def item_for(record: ArxivRecord, citation_key: str, collections: list[str], key
     if key:
         item |= {"key": key, "version": 0}
     return item
+
+
+def comment_note(record: ArxivRecord, parent_key: str) -> dict | None:
+    """The child note Zotero's import makes of ``<arxiv:comment>``, or None without a comment.
+
+    A note is HTML to Zotero, so the text is escaped: "<5% error" shows as written. Its key
+    follows from the parent's, so a re-sent note can never be saved twice.
+    """
+    comment = " ".join((record.comment or "").split())
+    if not comment:
+        return None
+    return {"itemType": "note", "parentItem": parent_key, "note": "Comment: " + html.escape(comment, quote=False),
+            "tags": [], "relations": {}, "key": derived_key(parent_key, "comment"), "version": 0}
 
 
 def creator(name: str) -> dict:

@@ -6,8 +6,9 @@
    existing item — whatever its type, however it was saved — gets the collection, the missing
    tags and an empty citation key filled; the user's tags are never removed), **unchanged**, or
    **skip** (not matched).
-4. Unless ``dry_run``: create the missing collections in one request, items 50 per request,
-   updates 50 per request with their versions; a stale version (412) re-reads the item and
+4. Unless ``dry_run``: create the missing collections in one request, items 50 objects per
+   request (a new item's comment note rides in the same request, right after it), updates 50
+   per request with their versions; a stale version (412) re-reads the item and
    tries again.
 
 Item keys of new items are chosen before sending and kept in the store's push journal until
@@ -32,7 +33,7 @@ from zotbridge.tags.categories import category_tags
 from zotbridge.tags.select import TagOptions, tag_records
 from zotbridge.zotero import collections as collection_paths
 from zotbridge.zotero.client import MAX_BATCH, ZoteroClient, ZoteroError, new_item_key
-from zotbridge.zotero.items import item_for, tag_objects
+from zotbridge.zotero.items import comment_note, item_for, tag_objects
 from zotbridge.zotero.sync import LibraryIndex, arxiv_id_of, sync
 from zotbridge.zotero.writes import apply_updates
 
@@ -95,6 +96,7 @@ class _Plan:
     item: dict | None = None  # existing item data (update) or new item JSON (create)
     tags: list[dict] = field(default_factory=list)
     collection: str = ""
+    note: dict | None = None  # the comment note of a new item
 
 
 def push(matches: list[Match], client: ZoteroClient, store: Store, collection: str, *, dry_run: bool = False,
@@ -170,8 +172,9 @@ def _plan(m: Match, index: LibraryIndex, store: Store, client: ZoteroClient, tem
         key = store.journal_key(index.name, record.arxiv_id) or new_item_key()
         item = item_for(record, citation_key, [collection_key], keywords, with_category_tags, key=key)
         action.item_key = key
-        action.changes = ["create in the collection"]
-        return _Plan(action, record, item, tags, collection_key)
+        note = comment_note(record, key)
+        action.changes = ["create in the collection"] + (["with the comment as a child note"] if note else [])
+        return _Plan(action, record, item, tags, collection_key, note=note)
     action.item_key = existing["key"]
     action.changes = _changes(existing, collection_key, tags, citation_key)
     action.action = "update" if action.changes else "unchanged"
@@ -217,14 +220,14 @@ def _create_collections(client: ZoteroClient, planned: list[dict]) -> None:
 
 
 def _create_items(client: ZoteroClient, store: Store, index: LibraryIndex, plans: list[_Plan], tick) -> None:
-    for start in range(0, len(plans), MAX_BATCH):
-        batch = plans[start:start + MAX_BATCH]
+    for batch in _batches(plans):
         store.journal(index.name, [(p.record.arxiv_id, p.item["key"]) for p in batch], "sent")
-        result = client.create("items", [p.item for p in batch])
+        objects = [o for p in batch for o in (p.item, p.note) if o]
+        result = client.create("items", objects)
+        outcome = {o["key"]: _outcome(result, i) for i, o in enumerate(objects)}
         confirmed = []
-        for i, plan in enumerate(batch):
-            saved = result.get("successful", {}).get(str(i))
-            failure = result.get("failed", {}).get(str(i))
+        for plan in batch:
+            saved, failure = outcome[plan.item["key"]]
             if saved:
                 confirmed.append((plan.record.arxiv_id, plan.item["key"]))
             elif failure and failure.get("code") == 412:  # saved by an earlier, interrupted run
@@ -233,8 +236,33 @@ def _create_items(client: ZoteroClient, store: Store, index: LibraryIndex, plans
             else:
                 plan.action.action = "failed"
                 plan.action.reason = (failure or {}).get("message", "Zotero gave no answer for this item")
+            if plan.note and plan.action.action != "failed":
+                note_saved, note_failure = outcome[plan.note["key"]]
+                if not note_saved and (note_failure or {}).get("code") != 412:
+                    plan.action.reason = ("saved without its comment note: "
+                                          + (note_failure or {}).get("message", "no answer"))
             tick(1)
         store.journal(index.name, confirmed, "confirmed")
+
+
+def _batches(plans: list[_Plan]):
+    """Requests of at most 50 objects, a new item and its note always in the same one (Zotero
+    saves a child only after its parent)."""
+    batch: list[_Plan] = []
+    size = 0
+    for plan in plans:
+        n = 2 if plan.note else 1
+        if batch and size + n > MAX_BATCH:
+            yield batch
+            batch, size = [], 0
+        batch.append(plan)
+        size += n
+    if batch:
+        yield batch
+
+
+def _outcome(result: dict, i: int) -> tuple[dict | None, dict | None]:
+    return result.get("successful", {}).get(str(i)), result.get("failed", {}).get(str(i))
 
 
 def _adopt_existing(client: ZoteroClient, plan: _Plan) -> None:
