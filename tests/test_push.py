@@ -215,7 +215,7 @@ def test_the_authors_comment_becomes_one_child_note(env, zot_server, commented, 
     if fault:
         zot_server.faults.plan("ok", fault)
     listing = "\n".join(ids).encode() + b"\n"
-    proc, out, err = push(env, "--collection", "Reading", "--json", listing=listing)
+    proc, out, err = push(env, "--collection", "Reading", "--json", "--comment-notes", listing=listing)
     assert proc.returncode == 0, err
     assert all(r["reason"] == "" for r in json_lines(out)[:-1])
     zot = library(zot_server)
@@ -227,15 +227,30 @@ def test_the_authors_comment_becomes_one_child_note(env, zot_server, commented, 
     assert zot.children(items[ids[1]]["key"])[0]["data"]["note"] == "Comment: 11 pages, 5 figures"
     assert "collections" not in first  # a child is never filed itself (Zotero refuses that)
     writes = zot_server.stats.writes
-    again, _, _ = push(env, "--collection", "Reading", listing=listing)
+    again, _, _ = push(env, "--collection", "Reading", "--comment-notes", listing=listing)
     assert again.returncode == 0 and zot_server.stats.writes == writes
     assert len(zot.everything(zot.items(itemType="note"))) == 30
 
 
-def test_items_and_their_notes_share_requests(env, zot_server, commented):
-    """30 papers with a comment are 60 objects: two creates (≤ 50 each, no note apart from its item)."""
+def test_comment_notes_are_opt_in(env, zot_server, commented):
+    """Without --comment-notes a push keeps the ⌈n/50⌉ + 3 budget whatever the comments."""
     server, ids = commented
     proc, out, _ = push(env | {"ZOTBRIDGE_ARXIV_URL": server.url}, "--collection", "A", "--json",
                         listing="\n".join(ids).encode() + b"\n")
+    assert proc.returncode == 0 and json_lines(out)[-1]["summary"]["requests"] <= 1 + 3
+    zot = library(zot_server)
+    assert zot.items(itemType="note") == [] and len(zot.top()) == 30
+
+
+def test_items_and_their_notes_share_requests(env, zot_server, commented, tmp_path):
+    """30 papers with a comment are 60 objects: two creates (≤ 50 each, no note apart from its
+    item). Notes turned on in the config file's [defaults]."""
+    server, ids = commented
+    config = tmp_path / "config.toml"
+    config.write_text("[defaults]\ncomment_notes = true\n")
+    proc, out, _ = push(env | {"ZOTBRIDGE_ARXIV_URL": server.url, "ZOTBRIDGE_CONFIG": str(config)},
+                        "--collection", "A", "--json", listing="\n".join(ids).encode() + b"\n")
     summary = json_lines(out)[-1]["summary"]
     assert summary["counts"] == {"create": 30} and summary["requests"] <= 2 + 3
+    zot = library(zot_server)
+    assert len(zot.everything(zot.items(itemType="note"))) == 30

@@ -316,6 +316,8 @@ def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, c
 @click.option("--style", type=click.Choice(STYLES), default="bibtex", show_default=True, help="Style of --bib.")
 @click.option("--category-tags/--no-category-tags", default=True, show_default=True,
               help="Add arXiv categories as automatic tags, as Zotero does.")
+@click.option("--comment-notes/--no-comment-notes", default=False, show_default=True,
+              help="Save the authors' comment (\"13 pages\") as a child note of each new item, as Zotero does.")
 @tag_options
 @writing_options("Print the plan; write nothing to Zotero or the .bib.",
                  "JSON Lines: one object per paper, then a summary object.")
@@ -323,8 +325,8 @@ def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, c
 @source_options
 @verbosity
 @click.pass_context
-def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style, key_format, category_tags, tags,
-         tag_prefix, dry_run, as_json, refresh, report, offline, source):
+def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style, key_format, category_tags,
+         comment_notes, tags, tag_prefix, dry_run, as_json, refresh, report, offline, source):
     """Resolve LISTING... and file the papers into a Zotero collection, once and only once."""
     template = KeyTemplate.parse(key_format)
     load_credentials(Settings.from_env())  # no credentials: say so before any arXiv request
@@ -334,7 +336,8 @@ def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style
     with _Progress(ctx, "Writing to Zotero") as progress:
         result, bib_result = push_matches(matches, settings, collection, dry_run=dry_run, template=template,
                                           tag_options=TagOptions(count=tags, prefix=tag_prefix),
-                                          with_category_tags=category_tags, bib_path=bib_path, bib_style=style,
+                                          with_category_tags=category_tags, comment_notes=comment_notes,
+                                          bib_path=bib_path, bib_style=style,
                                           progress=progress)
     if report:
         actions = {a.index: f"{a.action} {a.item_key or ''} {'; '.join(a.changes)}".strip() for a in result.actions}

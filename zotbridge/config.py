@@ -89,6 +89,7 @@ OPTION_DEFAULTS = {
     "key_format": ("push", "bib"),
     "style": ("push", "bib"),
     "category_tags": ("push",),
+    "comment_notes": ("push",),
     "min_items": ("organize",),
     "max_collections": ("organize",),
 }

@@ -101,9 +101,12 @@ class _Plan:
 
 def push(matches: list[Match], client: ZoteroClient, store: Store, collection: str, *, dry_run: bool = False,
          template: KeyTemplate | None = None, tag_options: TagOptions | None = None,
-         with_category_tags: bool = True, progress: Callable[[int], Callable[[int], None]] | None = None) -> PushResult:
+         with_category_tags: bool = True, comment_notes: bool = False,
+         progress: Callable[[int], Callable[[int], None]] | None = None) -> PushResult:
     """Plan and (unless ``dry_run``) carry out the push of ``matches`` into ``collection``.
-    Keyword tags (``tag_options``; count 0 for none) reuse the library's own tag spellings."""
+    Keyword tags (``tag_options``; count 0 for none) reuse the library's own tag spellings.
+    ``comment_notes`` adds the authors' comment as a child note of each new item, as Zotero's
+    import does; off by default, as it can double the create requests."""
     template = template or KeyTemplate.parse("auth.lower + shorttitle(3,3) + year")
     index = sync(client, store)
     tag_options = tag_options or TagOptions()
@@ -123,7 +126,7 @@ def push(matches: list[Match], client: ZoteroClient, store: Store, collection: s
             actions.append(first)
             continue
         plan = _plan(m, index, store, client, template, collection_key, keyword_tags.get(m.arxiv_id, []),
-                     with_category_tags)
+                     with_category_tags, comment_notes)
         plans[m.arxiv_id] = plan
         actions.append(plan.action)
     result = PushResult(client.credentials.prefix, collection, collection_key, [c["name"] for c in new_collections],
@@ -153,7 +156,7 @@ def _keyword_tags(matches: list[Match], store: Store, index: LibraryIndex, optio
 
 
 def _plan(m: Match, index: LibraryIndex, store: Store, client: ZoteroClient, template: KeyTemplate,
-          collection_key: str, keywords: list[str], with_category_tags: bool) -> _Plan:
+          collection_key: str, keywords: list[str], with_category_tags: bool, comment_notes: bool) -> _Plan:
     record = m.record
     existing = (index.by_arxiv.get(record.arxiv_id) or [None])[0]
     own_key = existing.get("citationKey") if existing else None
@@ -172,7 +175,7 @@ def _plan(m: Match, index: LibraryIndex, store: Store, client: ZoteroClient, tem
         key = store.journal_key(index.name, record.arxiv_id) or new_item_key()
         item = item_for(record, citation_key, [collection_key], keywords, with_category_tags, key=key)
         action.item_key = key
-        note = comment_note(record, key)
+        note = comment_note(record, key) if comment_notes else None
         action.changes = ["create in the collection"] + (["with the comment as a child note"] if note else [])
         return _Plan(action, record, item, tags, collection_key, note=note)
     action.item_key = existing["key"]
@@ -293,7 +296,7 @@ def _update_items(client: ZoteroClient, plans: list[_Plan], tick) -> None:
 
 def push_matches(matches: list[Match], settings: Settings, collection: str, *, dry_run: bool = False,
                  template: KeyTemplate | None = None, tag_options: TagOptions | None = None,
-                 with_category_tags: bool = True, bib_path: Path | None = None,
+                 with_category_tags: bool = True, comment_notes: bool = False, bib_path: Path | None = None,
                  bib_style: str = "bibtex", progress=None) -> tuple[PushResult, BibResult | None]:
     """The whole job after resolution: push, then (``bib_path``) the BibTeX with the same keys."""
     credentials = load_credentials(settings)
@@ -303,7 +306,8 @@ def push_matches(matches: list[Match], settings: Settings, collection: str, *, d
     client = ZoteroClient(settings, credentials)
     try:
         result = push(matches, client, store, collection, dry_run=dry_run, template=template,
-                      tag_options=tag_options, with_category_tags=with_category_tags, progress=progress)
+                      tag_options=tag_options, with_category_tags=with_category_tags,
+                      comment_notes=comment_notes, progress=progress)
         bib = None
         if bib_path is not None:
             bib = write_bibliography(matches, bib_path, store, bib_style, template, dry_run=dry_run)
