@@ -39,6 +39,26 @@ def test_display_keeps_acronym_capitals_only():
     assert display("x", {"LLMs": 2, "llms": 1}) == "LLM"
     assert display("x", {"GPT-4 Agents": 1}) == "GPT-4 agent"
     assert display("x", {"LLaMA": 1}) == "LLaMA"
+    assert display("x", {"mixture-of-experts": 1}) == "mixture-of-experts"  # a name, not a plural
+
+
+def test_a_phrase_cut_off_before_its_head_is_not_a_tag():
+    """In these texts "language" and "multi-task" are (almost) always followed by a noun, so
+    "pre-trained language" and "multi-task" are fragments; the whole phrases are the tags."""
+    texts = [(f"Paper {n}", f"Pre-trained language models{extra} help multi-task learning. "
+              "We study multi-task learning with pre-trained language models.")
+             for n, extra in enumerate(["", " and agents", " for robots", " in medicine", " at scale", " for code"])]
+    tags = tag_papers(texts).tags
+    assert all("multi-task learning" in t for t in tags), tags
+    assert all("pre-trained language model" in t for t in tags), tags
+    assert not any(tag in ("pre-trained language", "multi-task") for t in tags for tag in t)
+
+
+def test_a_tag_inside_a_better_one_is_skipped_whatever_the_hyphens():
+    from zotbridge.tags.select import _diverse
+    shown = {"a": "pretrained language model", "b": "pre-trained language", "c": "language processing",
+             "d": "pre-trained language model agent"}
+    assert _diverse(["a", "b", "c", "d"], shown, 5) == ["a", "c"]
 
 
 @pytest.mark.parametrize("phrase", ["proposed method", "experimental results", "state of the art", "paper",

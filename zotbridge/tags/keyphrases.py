@@ -89,20 +89,28 @@ def singular(word: str) -> str:
     return word[:-1]
 
 
+def runs(text: str) -> list[list[str]]:
+    """The runs of content words of ``text``: what stop words, weak words and punctuation leave."""
+    out: list[list[str]] = []
+    run: list[str] = []
+    for token in _TOKEN.findall(unidecode(text or "")) + ["."]:
+        lower = token.lower()
+        if token in _CLAUSE_BREAK or lower in STOPWORDS or lower in WEAK or token.isdigit() or len(token) < 2:
+            out.append(run)
+            run = []
+        else:
+            run.append(token)
+    return out
+
+
 def candidates(title: str, abstract: str) -> list[tuple[str, str, int, bool]]:
     """(key, text, position, in_title) of every candidate occurrence."""
     out = []
     position = 0
-    for in_title, text in ((True, title or ""), (False, abstract or "")):
-        run: list[str] = []
-        for token in _TOKEN.findall(unidecode(text)) + ["."]:
-            lower = token.lower()
-            if token in _CLAUSE_BREAK or lower in STOPWORDS or lower in WEAK or token.isdigit() or len(token) < 2:
-                out.extend(_ngrams(run, position, in_title))
-                position += len(run) + 1
-                run = []
-            else:
-                run.append(token)
+    for in_title, text in ((True, title), (False, abstract)):
+        for run in runs(text):
+            out.extend(_ngrams(run, position, in_title))
+            position += len(run) + 1
     return out
 
 
@@ -136,6 +144,37 @@ class DocumentFrequencies:
 
     def idf(self, word: str) -> float:
         return math.log((self.docs + 1) / (self.df.get(word, 0) + 1)) + 1.0
+
+
+class HeadWords:
+    """How often each word ends its run of content words in a collection.
+
+    A phrase's last word should be a head noun. "language" in a listing about language models
+    is almost always followed by "model(s)", so "pre-trained language" is a cut-off phrase, not a
+    tag; "multi-task" and "vision-language" are almost always followed by a noun too (they modify
+    it). Words seen fewer than ``MIN_SEEN`` times are not judged.
+    """
+
+    MIN_SEEN = 5
+
+    def __init__(self) -> None:
+        self.seen: Counter = Counter()
+        self.final: Counter = Counter()
+
+    def add(self, texts: Iterable[str]) -> HeadWords:
+        for text in texts:
+            for run in runs(text):
+                for i, token in enumerate(run):
+                    word = singular(token.lower())
+                    self.seen[word] += 1
+                    self.final[word] += i == len(run) - 1
+        return self
+
+    def ends_phrases(self, word: str, share: float = 0.25) -> bool:
+        """False when ``word`` was seen often and ended its run less than ``share`` of the time."""
+        word = singular(word.lower())
+        seen = self.seen[word]
+        return seen < self.MIN_SEEN or self.final[word] >= share * seen
 
 
 def extract(title: str, abstract: str, frequencies: DocumentFrequencies, top: int = 15,

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from zotbridge.tags.keyphrases import DocumentFrequencies, extract
+from zotbridge.tags.keyphrases import DocumentFrequencies, HeadWords, extract
 from zotbridge.tags.vocabulary import acceptable, acronyms, display, merge_key, tag_key
 
 CANDIDATES_PER_PAPER = 25
@@ -57,6 +57,7 @@ def tag_papers(texts: list[tuple[str, str]], options: TagOptions | None = None) 
         return Tagging([[] for _ in texts], {})
     df, docs = background()
     frequencies = DocumentFrequencies(df, docs).add(f"{t} {a}" for t, a in texts)
+    heads = HeadWords().add(f"{t}. {a}" for t, a in texts)
     expansions: dict[str, str] = {}
     for title, abstract in texts:
         expansions.update(acronyms(f"{title}. {abstract}"))
@@ -69,8 +70,8 @@ def tag_papers(texts: list[tuple[str, str]], options: TagOptions | None = None) 
         for phrase in found:
             key = expansions.get(phrase.key, phrase.key)
             text = phrase.text if key == phrase.key else key
-            if not acceptable(key, text):
-                continue
+            if not acceptable(key, text) or not heads.ends_phrases(phrase.text.split()[-1]):
+                continue  # generic, too long, or cut off before its head ("pre-trained language")
             merged = merge_key(key)
             spellings[merged][text] += 1
             scores[merged] = max(scores.get(merged, 0.0), phrase.score / best)
@@ -92,13 +93,19 @@ def _diverse(ranked: list[str], shown: dict[str, str], count: int) -> list[str]:
     one's ("user embedding" after "instruction-aware user embedding")."""
     chosen: list[str] = []
     for key in ranked:
-        words = set(tag_key(shown[key]).split())
-        if any(words <= set(tag_key(shown[c]).split()) or words >= set(tag_key(shown[c]).split()) for c in chosen):
+        words = _word_stems(shown[key])
+        if any(words <= _word_stems(shown[c]) or words >= _word_stems(shown[c]) for c in chosen):
             continue
         chosen.append(key)
         if len(chosen) == count:
             break
     return chosen
+
+
+def _word_stems(tag: str) -> set[str]:
+    """The words of a tag as compared for containment: a hyphenated word is one word, so
+    "pre-trained language" is inside "pretrained language model"."""
+    return {merge_key(tag_key(word)) for word in tag.split()}
 
 
 def _final(key: str, score: float, shared: Counter, library: dict[str, str], words: int = 2) -> float:

@@ -28,6 +28,7 @@ network architecture module component design setting scenario challenge issue li
 accuracy effectiveness efficiency robustness capability ability quality strategy process mechanism feature
 information knowledge representation output input prediction property time cost number set way case example
 domain lot kind type part term level order real-world world class parameter variable value
+sample label generation environment objective step signal score
 """.split())
 GENERIC = frozenset(p.strip() for p in """
 state of the art, proposed method, proposed approach, proposed model, proposed framework, experimental result,
@@ -122,7 +123,7 @@ def display(key: str, spellings: dict[str, int]) -> str:
         last = words[-1]
         if last.endswith("s") and last[:-1].isupper():  # LLMs -> LLM
             words[-1] = last[:-1]
-        elif last.islower():
+        elif last.islower() and "-of-" not in last:  # "mixture-of-experts" is a name, not a plural
             words[-1] = singular(last)
     return " ".join(words) or key
 
