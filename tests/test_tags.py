@@ -54,11 +54,27 @@ def test_a_phrase_cut_off_before_its_head_is_not_a_tag():
     assert not any(tag in ("pre-trained language", "multi-task") for t in tags for tag in t)
 
 
+def test_a_short_form_inside_a_phrase_is_read_as_its_long_form():
+    from zotbridge.tags.vocabulary import expand
+    expansions = {"ncd": "novel class discovery", "llm": "large language model"}
+    assert expand("ncd problem", expansions) == "novel class discovery problem"
+    assert expand("llms agent", expansions) == "large language model agent"
+    assert expand("llm", expansions) == "large language model"
+    assert expand("graph neural network", expansions) == "graph neural network"
+
+
+def test_adverbs_break_phrases():
+    from zotbridge.tags.keyphrases import candidates
+    keys = {c[0] for c in candidates("", "We accurately partition data and jointly train anomaly detection.")}
+    assert "anomaly detection" in keys
+    assert not any(k.startswith(("accurately", "jointly")) or k.endswith(("accurately", "jointly")) for k in keys)
+
+
 def test_a_tag_inside_a_better_one_is_skipped_whatever_the_hyphens():
     from zotbridge.tags.select import _diverse
     shown = {"a": "pretrained language model", "b": "pre-trained language", "c": "language processing",
-             "d": "pre-trained language model agent"}
-    assert _diverse(["a", "b", "c", "d"], shown, 5) == ["a", "c"]
+             "d": "pre-trained language model agent", "e": "self-supervised learning", "f": "supervised learning"}
+    assert _diverse(["a", "b", "c", "d", "e", "f"], shown, 5) == ["a", "c", "e"]
 
 
 @pytest.mark.parametrize("phrase", ["proposed method", "experimental results", "state of the art", "paper",

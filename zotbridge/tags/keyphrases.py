@@ -52,6 +52,11 @@ remains remain address addresses obtain obtained improve improves improved impro
 study studies work works paper approach approaches method methods result results experiment experiments
 """.split())
 
+# "-ly" endings of adverbs ("accurately partition" is no phrase), not of nouns or adjectives that
+# name things ("anomaly", "family", "assembly", "early stopping").
+_ADVERB_ENDINGS = ("ally", "ively", "ately", "ously", "ently", "antly", "ingly", "edly", "fully", "ibly", "ably",
+                   "ctly", "tly", "ely")
+
 
 @dataclass
 class Keyphrase:
@@ -95,7 +100,8 @@ def runs(text: str) -> list[list[str]]:
     run: list[str] = []
     for token in _TOKEN.findall(unidecode(text or "")) + ["."]:
         lower = token.lower()
-        if token in _CLAUSE_BREAK or lower in STOPWORDS or lower in WEAK or token.isdigit() or len(token) < 2:
+        if (token in _CLAUSE_BREAK or lower in STOPWORDS or lower in WEAK or token.isdigit() or len(token) < 2
+                or lower.endswith(_ADVERB_ENDINGS)):
             out.append(run)
             run = []
         else:

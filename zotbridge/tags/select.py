@@ -22,7 +22,7 @@ from functools import lru_cache
 from importlib import resources
 
 from zotbridge.tags.keyphrases import DocumentFrequencies, HeadWords, extract
-from zotbridge.tags.vocabulary import acceptable, acronyms, display, merge_key, tag_key
+from zotbridge.tags.vocabulary import acceptable, acronyms, display, expand, merge_key, tag_key
 
 CANDIDATES_PER_PAPER = 25
 SHARED_BOOST = 2.0
@@ -68,7 +68,7 @@ def tag_papers(texts: list[tuple[str, str]], options: TagOptions | None = None) 
         best = found[0].score if found else 1.0
         scores: dict[str, float] = {}
         for phrase in found:
-            key = expansions.get(phrase.key, phrase.key)
+            key = expand(phrase.key, expansions)
             text = phrase.text if key == phrase.key else key
             if not acceptable(key, text) or not heads.ends_phrases(phrase.text.split()[-1]):
                 continue  # generic, too long, or cut off before its head ("pre-trained language")
@@ -93,8 +93,7 @@ def _diverse(ranked: list[str], shown: dict[str, str], count: int) -> list[str]:
     one's ("user embedding" after "instruction-aware user embedding")."""
     chosen: list[str] = []
     for key in ranked:
-        words = _word_stems(shown[key])
-        if any(words <= _word_stems(shown[c]) or words >= _word_stems(shown[c]) for c in chosen):
+        if any(_nested(shown[key], shown[c]) for c in chosen):
             continue
         chosen.append(key)
         if len(chosen) == count:
@@ -102,10 +101,15 @@ def _diverse(ranked: list[str], shown: dict[str, str], count: int) -> list[str]:
     return chosen
 
 
-def _word_stems(tag: str) -> set[str]:
-    """The words of a tag as compared for containment: a hyphenated word is one word, so
-    "pre-trained language" is inside "pretrained language model"."""
-    return {merge_key(tag_key(word)) for word in tag.split()}
+def _nested(a: str, b: str) -> bool:
+    """Whether the words of one tag are all words of the other, with hyphenated words taken
+    apart ("supervised learning" is in "self-supervised learning") or whole ("pre-trained
+    language" is in "pretrained language model")."""
+    for words in (lambda t: set(tag_key(t).split()), lambda t: {merge_key(tag_key(w)) for w in t.split()}):
+        x, y = words(a), words(b)
+        if x <= y or x >= y:
+            return True
+    return False
 
 
 def _final(key: str, score: float, shared: Counter, library: dict[str, str], words: int = 2) -> float:

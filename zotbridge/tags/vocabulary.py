@@ -95,6 +95,16 @@ def acronyms(text: str) -> dict[str, str]:
     return found
 
 
+def expand(key: str, expansions: dict[str, str]) -> str:
+    """``key`` with every word that is a known short form replaced by its long form: "ncd
+    problem" → "novel class discovery problem", so it is seen to be inside "novel class discovery"."""
+    if key in expansions:
+        return expansions[key]
+    words = key.split()
+    out = [expansions.get(w) or expansions.get(singular(w)) or w for w in words]
+    return phrase_key(" ".join(out).split()) if out != words else key
+
+
 def _long_form(words: list[str], letters: list[str]) -> list[str] | None:
     """The shortest run of trailing words whose initials (hyphen parts included) spell the letters."""
     for size in range(1, min(len(letters) + 2, len(words)) + 1):
