@@ -437,14 +437,22 @@ def demo(ctx, workdir):
               help="arXiv snapshot-format JSON Lines to serve (default: the shipped demo corpus).")
 @click.option("--state", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Directory for the Zotero library and key (default: ZOTBRIDGE_HOME/sandbox).")
+@click.option("--flood", type=click.IntRange(0, 100_000), default=0, show_default=True,
+              help="Large-corpus mode: add this many papers per short or common title phrase, so that "
+                   "phrases have thousands of hits as on arXiv (2000 ≈ 150,000 papers, a minute to load).")
+@click.option("--soft-faults", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Answer this share of arXiv requests with a soft failure real users have seen "
+                   "(200 'Rate exceeded.', 429, 503, a blank or empty answer).")
 @verbosity
-def sandbox(host, arxiv_port, zotero_port, corpus, state):
+def sandbox(host, arxiv_port, zotero_port, corpus, state, flood, soft_faults):
     """Start the local arXiv and Zotero emulators and print how to point zotbridge at them."""
     import signal
     import threading
 
     state = state or Settings.from_env().home / "sandbox"
-    running = start_sandbox(state, corpus, host, arxiv_port, zotero_port)
+    running = start_sandbox(state, corpus, host, arxiv_port, zotero_port, flood=flood)
+    if soft_faults:
+        running.arxiv.faults.at_random(soft_faults)
     click.echo("# zotbridge sandbox: local arXiv and Zotero emulators. In another shell, run:")
     for name, value in running.env().items():
         click.echo(f"export {name}={value}")

@@ -29,6 +29,7 @@ DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
 DEFAULT_ZOTERO_URL = "https://api.zotero.org"
 DEFAULT_ARXIV_DELAY = 3.0
 DEFAULT_ARXIV_TIMEOUT = 60.0
+DEFAULT_ARXIV_MAX_BACKOFF = 600.0  # ten minutes: arXiv's 429s have lasted hours (docs/matching.md)
 
 
 class ConfigError(ZotbridgeError):
@@ -41,6 +42,8 @@ class Settings:
     arxiv_url: str = DEFAULT_ARXIV_URL
     arxiv_delay: float = DEFAULT_ARXIV_DELAY
     arxiv_timeout: float = DEFAULT_ARXIV_TIMEOUT
+    arxiv_max_backoff: float = DEFAULT_ARXIV_MAX_BACKOFF
+    contact: str | None = None  # an e-mail address or URL for the User-Agent arXiv asks blocked users for
     zotero_url: str = DEFAULT_ZOTERO_URL
     config_path: Path | None = None
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -52,26 +55,18 @@ class Settings:
         path = config_file(env)
         config = read_config(path)
         arxiv, zotero = config.get("arxiv", {}), config.get("zotero", {})
-        delay_text = str(env.get("ZOTBRIDGE_ARXIV_DELAY", arxiv.get("delay", DEFAULT_ARXIV_DELAY)))
-        try:
-            delay = float(delay_text)
-        except ValueError:
-            delay = -1.0
-        if not delay >= 0:
-            raise ConfigError(f"ZOTBRIDGE_ARXIV_DELAY={delay_text!r} is not a number of seconds",
-                              "set it to 3 (arXiv's terms of use) or unset it")
-        timeout_text = str(env.get("ZOTBRIDGE_ARXIV_TIMEOUT", arxiv.get("timeout", DEFAULT_ARXIV_TIMEOUT)))
-        try:
-            timeout = float(timeout_text)
-        except ValueError:
-            timeout = -1.0
-        if not timeout > 0:
-            raise ConfigError(f"ZOTBRIDGE_ARXIV_TIMEOUT={timeout_text!r} is not a positive number of seconds",
-                              "set it to 60 or unset it")
+        delay = _seconds(env, arxiv, "ZOTBRIDGE_ARXIV_DELAY", "delay", DEFAULT_ARXIV_DELAY, zero_ok=True,
+                         hint="set it to 3 (arXiv's terms of use) or unset it")
+        timeout = _seconds(env, arxiv, "ZOTBRIDGE_ARXIV_TIMEOUT", "timeout", DEFAULT_ARXIV_TIMEOUT,
+                           hint="set it to 60 or unset it")
+        max_backoff = _seconds(env, arxiv, "ZOTBRIDGE_ARXIV_MAX_BACKOFF", "max_backoff", DEFAULT_ARXIV_MAX_BACKOFF,
+                               hint="set it to 600 (ten minutes) or unset it")
         return cls(
             home=home,
             config_path=path,
             arxiv_timeout=timeout,
+            arxiv_max_backoff=max_backoff,
+            contact=_contact(env.get("ZOTBRIDGE_CONTACT") or config.get("contact")),
             env=dict(env),
             arxiv_url=_endpoint("ZOTBRIDGE_ARXIV_URL", env.get("ZOTBRIDGE_ARXIV_URL") or arxiv.get("url")
                                 or DEFAULT_ARXIV_URL),
@@ -93,6 +88,33 @@ OPTION_DEFAULTS = {
     "min_items": ("organize",),
     "max_collections": ("organize",),
 }
+
+
+def _seconds(env: Mapping[str, str], table: dict, variable: str, key: str, default: float, hint: str,
+             zero_ok: bool = False) -> float:
+    """A duration from the environment or the config file's ``[arxiv]`` table, validated."""
+    text = str(env.get(variable, table.get(key, default)))
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (value >= 0 if zero_ok else value > 0) or value == float("inf"):
+        kind = "a number of seconds" if zero_ok else "a positive number of seconds"
+        raise ConfigError(f"{variable}={text!r} is not {kind}", hint)
+    return value
+
+
+def _contact(value: object) -> str | None:
+    """The user's contact for arXiv's logs: an e-mail address or an http(s) URL, one line."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if not text.isprintable() or " " in text or not (
+        "@" in text or text.startswith(("https://", "http://", "mailto:"))
+    ):
+        raise ConfigError(f"contact {text!r} is not an e-mail address or a URL",
+                          "set `contact = \"you@example.org\"` in the config file, or unset it")
+    return text
 
 
 def option_defaults(settings: Settings) -> dict[str, dict]:
@@ -125,6 +147,11 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
             ("home (store, locks)", str(settings.home), source("ZOTBRIDGE_HOME", "-", "-")),
             ("arxiv url", settings.arxiv_url, source("ZOTBRIDGE_ARXIV_URL", "arxiv", "url")),
             ("arxiv delay", f"{settings.arxiv_delay:g} s", source("ZOTBRIDGE_ARXIV_DELAY", "arxiv", "delay")),
+            ("arxiv timeout", f"{settings.arxiv_timeout:g} s", source("ZOTBRIDGE_ARXIV_TIMEOUT", "arxiv", "timeout")),
+            ("arxiv max backoff", f"{settings.arxiv_max_backoff:g} s",
+             source("ZOTBRIDGE_ARXIV_MAX_BACKOFF", "arxiv", "max_backoff")),
+            ("contact", settings.contact or "not set", "environment (ZOTBRIDGE_CONTACT)"
+             if env.get("ZOTBRIDGE_CONTACT") else ("config file" if "contact" in config else "default")),
             ("zotero url", settings.zotero_url, source("ZOTBRIDGE_ZOTERO_URL", "zotero", "url"))]
     zotero = config.get("zotero", {})
     library_id = env.get("ZOTERO_LIBRARY_ID") or zotero.get("library_id")

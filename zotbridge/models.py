@@ -68,6 +68,36 @@ class ArxivRecord:
 
 
 @dataclass
+class SearchPage:
+    """One answer of an arXiv search: the records that came back and what the server said.
+
+    ``total`` is ``opensearch:totalResults``: more than ``len(records)`` means the answer was
+    cut at ``max_results`` (a common phrase can have thousands of hits). ``suspect`` marks an
+    answer with no record at all that a second ask confirmed: real, or a soft failure arXiv
+    repeated; decisions drawn from it are never stored."""
+
+    records: list[ArxivRecord]
+    total: int
+    suspect: bool = False
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.records)
+
+
+@dataclass
+class IdAnswer:
+    """Records of asked ids (keys as asked); ``unsure`` holds ids whose answer held no record at
+    all, twice: absent, or a soft failure arXiv repeated — not proof that the id does not exist."""
+
+    found: dict[str, ArxivRecord] = field(default_factory=dict)
+    unsure: set[str] = field(default_factory=set)
+
+    def get(self, asked: str) -> ArxivRecord | None:
+        return self.found.get(asked)
+
+
+@dataclass
 class Candidate:
     """A record considered for a listed paper, with the evidence the matcher weighed."""
 

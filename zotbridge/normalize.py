@@ -41,6 +41,21 @@ def clean_text(text: str) -> str:
     return _SPACE_RUN.sub(" ", text).strip()
 
 
+_ACCENT_MARKS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
+                 ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
+                 "r": "\u030a"}
+_LATEX_ACCENTED = re.compile(r"\\(?:([\"'`^~=.])\s*|([uvHckr])(?:\s+|(?=\{)))\{?\s*([A-Za-z])\}?")
+
+
+def latex_to_unicode(text: str) -> str:
+    """LaTeX accents as Unicode letters (``Schr\\"odinger`` -> ``Schrödinger``), font commands
+    and braces dropped; other commands (``$\\infty$``) left for the tokenizer to read as words.
+    This is how arXiv serves and indexes a title (its tex2utf conversion)."""
+    text = _LATEX_ACCENTED.sub(lambda m: m[3] + _ACCENT_MARKS[m[1] or m[2]], text)
+    text = _LATEX_FORMAT.sub("", text).replace("{", "").replace("}", "")
+    return unicodedata.normalize("NFC", text)
+
+
 def normalize_title(title: str) -> str:
     """Comparison key of a title: ASCII, lower case, words separated by single spaces.
 

@@ -1,96 +1,66 @@
-"""The only code that talks to arXiv: one gate, one connection, retries with backoff.
+"""The only code that talks to arXiv's query API: one gate, POST requests, soft failures caught.
 
-It drives the real ``arxiv`` package (4.x) with the package's own retries and delay turned off,
-because the package waits per ``Client`` instance, retries without backoff and reports an empty
-first page as "no results". Instead, one transport adapter mounted on the package's session
-does what arXiv's terms ask for the whole process (docs/arxiv-api.md §3):
+Today's API (since 2025-11-11, arxiv-search's ``classic_api``; docs/matching.md has the sources)
+differs from the documents the ``arxiv`` package was written against, in ways that matter here:
 
-* **one gate**: a process-wide lock held for the whole request (one connection at a time) and at
-  least ``ZOTBRIDGE_ARXIV_DELAY`` seconds (default 3) between the end of one request and the
-  start of the next, whichever client object sends it;
-* a descriptive **User-Agent**;
-* the **empty-page glitch** detected at the source: a page with no entries while
-  ``totalResults`` says there are some.
+* it accepts **POST**, so a batch of 100 title phrases is one request whatever its size, where a
+  GET would hit gunicorn's 4,094-byte request line (a 400, not a 414). The ``arxiv`` package
+  only sends GET, so this client sends the request itself and parses the answer with the
+  package's own Atom parser (``arxiv._feed.parse`` and ``arxiv.Result``);
+* it fails **softly**: a 200 whose body is ``Rate exceeded.`` or blank, a feed with no entries
+  for a query that has hits. Each is an error here, retried, never an empty answer. A 200 with
+  no feed is the rate limit or a glitch; an answer with no record at all is asked once more with
+  a different ``max_results`` (a caching layer sits in front, so the same request could get the
+  same bad answer) and, if still empty, is returned marked ``suspect``;
+* 429 and 503 are retried honouring ``Retry-After``; otherwise the wait doubles from the
+  configured delay up to ``ZOTBRIDGE_ARXIV_MAX_BACKOFF`` (ten minutes by default), with a
+  visible "waiting for arXiv" line. After ``RETRIES`` retries the command stops (exit 3);
+* 400 "Request Line is too large" and 414 mean "split the batch" (:class:`QueryTooLong`); a 400
+  error feed is a query arXiv refuses; 403 is robot detection: stop at once.
 
-Around each call, failures that arXiv documents as transient (5xx, 429, empty pages, dropped
-connections, timeouts) are retried with exponential backoff; a 414 becomes
-:class:`QueryTooLong` so the batcher can split the batch.
+Every request goes through the user's gate (gate.py) with a User-Agent that names zotbridge
+and, when configured, the user's contact.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import arxiv
 import requests
+from arxiv import _feed
 from requests.adapters import HTTPAdapter
 
 from zotbridge import __version__
+from zotbridge.arxiv.gate import Gate, gate_for
 from zotbridge.config import Settings, is_loopback_url
 from zotbridge.errors import ServiceError
-from zotbridge.models import ArxivRecord
+from zotbridge.models import ArxivRecord, IdAnswer, SearchPage
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"zotbridge/{__version__} (bibliography tool; arxiv.py/{arxiv.__version__})"
-ID_BATCH = 200  # ids per id_list request (≈ 3 KB of URL); the target is ≤ 1 request per 100 ids
-RETRIES = 4
-MAX_BACKOFF = 60.0
-TIMEOUT = 60.0
-_TOTAL = re.compile(rb"<opensearch:totalResults[^>]*>\s*(\d+)\s*<")
-_START = re.compile(rb"<opensearch:startIndex[^>]*>\s*(\d+)\s*<")
-_RETRY_STATUS = {429, 500, 502, 503, 504}
+ID_BATCH = 200  # ids per id_list request; the target is ≤ 1 request per 100 ids
+MAX_RESULTS = 2000  # per request: the user manual's limit (the server allows more)
+RETRIES = 8  # with the 3 s delay: 3+6+…+384 s ≈ 13 minutes of waiting before giving up
+_ERROR_FEED = re.compile(rb"arxiv\.org/api/errors#")
+_SUMMARY = re.compile(rb"<summary[^>]*>(.*?)</summary>", re.S)
 
 
 class QueryTooLong(Exception):
-    """The server refused the URL as too long (HTTP 414): split the batch and ask again."""
+    """The server refused the request as too long (414, or gunicorn's 400): split the batch."""
 
 
-class EmptyPage(requests.exceptions.RequestException):
-    """arXiv answered a page with no entries although totalResults is not zero."""
+@dataclass
+class _Transient(Exception):
+    """A failure arXiv's users see come and go: worth another try after a wait."""
 
-
-class Gate:
-    """At most one arXiv request at a time, and ``delay`` seconds between them."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._last_end = 0.0
-        self.requests = 0
-
-    def run(self, delay: float, send: Callable[[], requests.Response]) -> requests.Response:
-        with self._lock:
-            wait = self._last_end + delay - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            try:
-                self.requests += 1
-                return send()
-            finally:
-                self._last_end = time.monotonic()
-
-
-GATE = Gate()  # all arXiv traffic of the process goes through this one gate
-
-
-class _PoliteAdapter(HTTPAdapter):
-    def __init__(self, gate: Gate, delay: float, timeout: float = TIMEOUT):
-        super().__init__(pool_connections=1, pool_maxsize=1, max_retries=0)
-        self._gate, self._delay, self._timeout = gate, delay, timeout
-
-    def send(self, request, **kwargs):
-        request.headers["User-Agent"] = USER_AGENT
-        kwargs["timeout"] = self._timeout
-        response = self._gate.run(self._delay, lambda: super(_PoliteAdapter, self).send(request, **kwargs))
-        if response.status_code == 200 and b"<entry" not in response.content:
-            total, start = _TOTAL.search(response.content), _START.search(response.content)
-            if total and int(total.group(1)) > (int(start.group(1)) if start else 0):
-                raise EmptyPage(f"empty page from {request.url}")
-        return response
+    reason: str
+    retry_after: float | None = None
 
 
 def record_from_result(result: arxiv.Result) -> ArxivRecord:
@@ -112,72 +82,160 @@ def record_from_result(result: arxiv.Result) -> ArxivRecord:
     )
 
 
-class ArxivClient:
-    """Queries arXiv (or the emulator at ``settings.arxiv_url``) through the process gate."""
+def user_agent(contact: str | None) -> str:
+    """zotbridge's User-Agent, with the user's contact when one is configured (arXiv's "Access
+    Denied" page asks blocked users for their User-Agent; a contact lets arXiv reach them)."""
+    if not contact:
+        return USER_AGENT
+    if "@" in contact and not contact.startswith(("mailto:", "http")):
+        contact = f"mailto:{contact}"
+    return f"{USER_AGENT[:-1]}; +{contact})"
 
-    def __init__(self, settings: Settings, gate: Gate = GATE, sleep: Callable[[float], None] = time.sleep,
+
+class ArxivClient:
+    """Queries arXiv (or the emulator at ``settings.arxiv_url``) through the user's gate.
+
+    A context manager: ``with ArxivClient(settings) as client: …`` closes its connection."""
+
+    def __init__(self, settings: Settings, gate: Gate | None = None, sleep: Callable[[float], None] = time.sleep,
                  retries: int = RETRIES):
         self._settings = settings
         self._retries = retries
-        self._gate = gate
+        self._gate = gate if gate is not None else gate_for(settings.home)
         self._sleep = sleep
-        self._client = arxiv.Client(page_size=100, delay_seconds=0, num_retries=0)
-        self._client.query_url_format = settings.arxiv_url + "?{}"
-        # arxiv 4.x keeps its requests.Session in `_session`; the adapter is our transport.
-        adapter = _PoliteAdapter(gate, settings.arxiv_delay, settings.arxiv_timeout)
-        self._client._session.mount("http://", adapter)
-        self._client._session.mount("https://", adapter)
+        self._session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=1, max_retries=0)  # one connection
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
         # a proxy from the environment is for the outside world, never for this machine
-        self._client._session.trust_env = not is_loopback_url(settings.arxiv_url)
+        self._session.trust_env = not is_loopback_url(settings.arxiv_url)
+        self._session.headers["User-Agent"] = user_agent(settings.contact)
+
+    def __enter__(self) -> ArxivClient:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._session.close()
 
     @property
     def requests_made(self) -> int:
         return self._gate.requests
 
-    def fetch_ids(self, ids: list[str], on_batch: Callable[[int], None] | None = None) -> dict[str, ArxivRecord]:
-        """Records of bare or versioned ids, ``ID_BATCH`` per request; unknown ids are absent.
-        Keys are the ids as asked."""
-        found: dict[str, ArxivRecord] = {}
+    def fetch_ids(self, ids: list[str], on_batch: Callable[[int], None] | None = None) -> IdAnswer:
+        """Records of bare or versioned ids, ``ID_BATCH`` per request, matched by id (arXiv
+        returns them in no particular order). A bare id gets the highest version that came back;
+        ``…vN`` that version. Ids arXiv does not know are absent."""
+        answer = IdAnswer()
         unique = list(dict.fromkeys(ids))
         for start in range(0, len(unique), ID_BATCH):
             batch = unique[start : start + ID_BATCH]
-            for record in self._query(arxiv.Search(id_list=batch, max_results=len(batch))):
-                for asked in (record.arxiv_id, f"{record.arxiv_id}v{record.version}"):
-                    if asked in batch:
-                        found[asked] = record
+            params = {"id_list": ",".join(batch), "max_results": str(len(batch)), "start": "0"}
+            feed = self._ask(params)
+            if not feed.results:
+                feed = self._ask({**params, "max_results": str(len(batch) + 1)})
+                if not feed.results:
+                    answer.unsure.update(batch)
+            asked = set(batch)
+            for record in sorted(map(record_from_result, feed.results), key=lambda r: r.version):
+                if record.arxiv_id in asked:
+                    answer.found[record.arxiv_id] = record  # sorted: the highest version wins
+                versioned = f"{record.arxiv_id}v{record.version}"
+                if versioned in asked:
+                    answer.found[versioned] = record
             if on_batch:
                 on_batch(len(batch))
-        return found
+        return answer
 
-    def search(self, query: str, max_results: int) -> list[ArxivRecord]:
-        """One page of a search, ranked by relevance. Raises :class:`QueryTooLong` on a 414."""
-        return self._query(arxiv.Search(query=query, max_results=max_results))
+    def search(self, query: str, max_results: int) -> SearchPage:
+        """One page of a search, ranked by relevance. Raises :class:`QueryTooLong` when the
+        server finds the request too long."""
+        params = {"search_query": query, "max_results": str(max(1, min(max_results, MAX_RESULTS))), "start": "0",
+                  "sortBy": "relevance", "sortOrder": "descending"}
+        feed = self._ask(params)
+        suspect = False
+        if not feed.results:  # maybe a soft failure: ask once more, with a request the cache has not seen
+            feed = self._ask({**params, "max_results": str(int(params["max_results"]) + 1)})
+            suspect = not feed.results
+        records = [record_from_result(r) for r in feed.results]
+        return SearchPage(records, max(feed.header.total_results, len(records)), suspect)
 
-    def _query(self, search: arxiv.Search) -> list[ArxivRecord]:
-        self._client.page_size = max(1, min(search.max_results or 100, 2000))
-        last_error = ""
+    def _ask(self, params: dict[str, str]) -> _feed.ParsedFeed:
         for attempt in range(self._retries + 1):
-            if attempt:
-                backoff = min(MAX_BACKOFF, max(self._settings.arxiv_delay, 0.05) * 2 ** (attempt - 1))
-                log.info("arXiv: %s; retrying in %.1f s (attempt %d of %d)", last_error, backoff, attempt + 1,
-                         self._retries + 1)
-                self._sleep(backoff)
             try:
-                return [record_from_result(r) for r in self._client.results(search)]
-            except arxiv.HTTPError as exc:
-                if exc.status == 414:
-                    raise QueryTooLong(str(exc)) from exc
-                if exc.status not in _RETRY_STATUS:
-                    raise ServiceError(f"arXiv refused the query (HTTP {exc.status})",
-                                       "this is a bug in zotbridge's query; please report it") from exc
-                last_error = f"HTTP {exc.status}"
-            except arxiv.UnexpectedEmptyPageError:
-                last_error = "empty page"
-            except EmptyPage:
-                last_error = "empty page"
-            except requests.exceptions.RequestException as exc:
-                last_error = type(exc).__name__
-        raise ServiceError(
-            f"arXiv did not answer after {self._retries + 1} tries ({last_error}) at {self._settings.arxiv_url}",
-            "check the network and ZOTBRIDGE_ARXIV_URL, or try again later",
-        )
+                return self._send(params)
+            except _Transient as failure:
+                if attempt == self._retries:
+                    raise ServiceError(
+                        f"arXiv did not answer after {self._retries + 1} tries ({failure.reason}) at "
+                        f"{self._settings.arxiv_url}",
+                        "try again later: papers already settled are kept, the next run asks only for the rest",
+                    ) from None
+                wait = failure.retry_after if failure.retry_after is not None else \
+                    min(self._settings.arxiv_max_backoff, self._settings.arxiv_delay * 2 ** attempt)
+                (log.warning if wait >= 1 else log.info)(
+                    "waiting for arXiv (%s), retry in %.0f s (try %d of %d)", failure.reason, wait, attempt + 2,
+                    self._retries + 1)
+                self._sleep(wait)
+                # a different request: a caching layer in front of arXiv may repeat a bad answer
+                params = {**params, "max_results": str(int(params["max_results"]) + 1)}
+        raise AssertionError("unreachable")
+
+    def _send(self, params: dict[str, str]) -> _feed.ParsedFeed:
+        url = self._settings.arxiv_url
+        try:
+            response = self._gate.run(self._settings.arxiv_delay, lambda: self._session.post(
+                url, data=params, timeout=self._settings.arxiv_timeout))
+        except requests.exceptions.Timeout:
+            raise _Transient(f"no answer within {self._settings.arxiv_timeout:g} s (Timeout)") from None
+        except requests.exceptions.ConnectionError as exc:
+            raise _Transient(f"connection failed ({type(exc).__name__})") from None
+        body, status = response.content, response.status_code
+        if status == 200:
+            return _feed_of(body)
+        retry_after = _retry_after(response.headers.get("Retry-After"))
+        if status == 429:
+            raise _Transient("rate limited", retry_after)
+        if status in (500, 502, 503, 504):
+            raise _Transient(f"HTTP {status}", retry_after)
+        if status == 414 or (status == 400 and not _ERROR_FEED.search(body)):
+            raise QueryTooLong(f"HTTP {status} from {url}")
+        if status == 400:
+            raise ServiceError(f"arXiv refused the query ({_summary(body)})",
+                               "this is a bug in zotbridge's query; please report it")
+        if status == 403:
+            raise ServiceError("arXiv denied access (HTTP 403): its robot detection blocked this client",
+                               "stop for a while; set `contact` in the config file so arXiv can reach you, "
+                               "and see docs/troubleshooting.md")
+        raise ServiceError(f"arXiv answered HTTP {status} at {url}", "check ZOTBRIDGE_ARXIV_URL")
+
+
+def _feed_of(body: bytes) -> _feed.ParsedFeed:
+    """The feed of a 200 answer, or the soft failure it really is."""
+    if b"<feed" not in body or b"totalResults" not in body:
+        if b"rate exceeded" in body.lower():
+            raise _Transient("rate limited")
+        raise _Transient("a blank answer" if not body.strip() else "an answer that is not an Atom feed")
+    if _ERROR_FEED.search(body):  # the old server's 200 error feed: the package would skip its entry
+        raise ServiceError(f"arXiv refused the query ({_summary(body)})",
+                           "this is a bug in zotbridge's query; please report it")
+    feed = _feed.parse(body)
+    if feed.malformed:
+        raise _Transient("a malformed feed")
+    if not feed.results and feed.header.total_results > feed.header.start_index:
+        raise _Transient("an empty page although totalResults is not zero")
+    return feed
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:  # an HTTP date: rare, and the backoff is a fine substitute
+        return None
+
+
+def _summary(body: bytes) -> str:
+    m = _SUMMARY.search(body)
+    return m.group(1).decode("utf-8", "replace").strip() if m else "no reason given"

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from zotbridge.arxiv.snapshot import record_from_row
 from zotbridge.errors import InputError, ZotbridgeError
-from zotbridge.models import ArxivRecord
+from zotbridge.models import ArxivRecord, IdAnswer, SearchPage
 from zotbridge.normalize import search_words
 
 INDEX_NAME = "arxiv-index.sqlite3"
@@ -239,9 +239,9 @@ class ArxivIndex:
     def close(self) -> None:
         self._db.close()
 
-    def fetch_ids(self, ids: list[str], on_batch=None) -> dict[str, ArxivRecord]:
+    def fetch_ids(self, ids: list[str], on_batch=None) -> IdAnswer:
         """Records by id; a versioned id (``…v2``) gets the latest metadata, under that key."""
-        out = {}
+        out: dict[str, ArxivRecord] = {}
         bare = {re.sub(r"v\d+$", "", i): i for i in ids}
         keys = list(bare)
         for start in range(0, len(keys), 500):
@@ -252,9 +252,9 @@ class ArxivIndex:
                 out[bare[row[0]]] = _record(row)
             if on_batch:
                 on_batch(len(chunk))
-        return out
+        return IdAnswer(out)
 
-    def search(self, query: str, max_results: int) -> list[ArxivRecord]:
+    def search(self, query: str, max_results: int) -> SearchPage:
         """BM25-ranked records for an arXiv query. A top-level ``ti:"…"`` alternative whose words
         are a whole title is answered from the exact-title table first (a B-tree lookup instead of
         a phrase scan); only the other alternatives go to FTS5."""
@@ -263,7 +263,7 @@ class ArxivIndex:
         for alternative in _alternatives(query):
             m = _WHOLE_TITLE.fullmatch(alternative)
             exact = self._db.execute("SELECT arxiv_id, title, abstract, rest FROM papers WHERE title_words = ?",
-                                     (m.group(1),)).fetchall() if m else []
+                                     (" ".join(search_words(m.group(1))),)).fetchall() if m else []
             for row in exact:
                 found.setdefault(row[0], _record(row))
             if not exact:
@@ -275,10 +275,11 @@ class ArxivIndex:
                 (to_fts(" OR ".join(rest)), max_results))
             for row in rows:
                 found.setdefault(row[0], _record(row))
-        return list(found.values())[:max_results]
+        records = list(found.values())[:max_results]
+        return SearchPage(records, len(records))
 
 
-_WHOLE_TITLE = re.compile(r'ti:"([a-z0-9 ]+)"')
+_WHOLE_TITLE = re.compile(r'ti:"([^"]+)"')
 
 
 def _alternatives(query: str) -> list[str]:

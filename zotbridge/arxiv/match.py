@@ -5,7 +5,7 @@ Evidence, each in [0, 1]:
 * **title** — rapidfuzz ``ratio`` of the normalised titles (case, accents, LaTeX such as
   ``$\\infty$`` vs ``infty``, punctuation and dashes ignored; ``X++`` differs from ``X``);
 * **abstract** — when the listing has one: the share of word pairs (bigrams) of the shorter
-  abstract found in the other. Versions of one abstract share most pairs even when sentences were
+  abstract found in the other (a record's abstract counts for at least half the listed one). Versions of one abstract share most pairs even when sentences were
   reworded; two papers on the same topic share few;
 * **author count and date** — when the listing gives them: small adjustments of the score and a
   note in the reason, never decisive alone (versions add authors; listings date v1 or the day).
@@ -16,9 +16,13 @@ Decision (thresholds and the evidence that set them: docs/matching.md):
   (≥ ``ABSTRACT_IDENTICAL``, whatever the title became), or agrees (≥ ``ABSTRACT_SAME``) with a
   related title (≥ ``TITLE_RELATED``), or its title agrees (≥ ``TITLE_SAME``) and its abstract
   is a rewording (≥ ``ABSTRACT_REWORDED``);
-* without an abstract, a candidate is strong when its title agrees (≥ ``TITLE_SAME``) and no
-  other candidate comes close (≥ ``TITLE_CLOSE``, or a title containing the listed one): two
-  records with one title and nothing else to tell them apart is ``ambiguous``, never a guess;
+* without an abstract, a record whose title equals the listed one (normalised) is strong even
+  when other records' titles contain it (those are other papers: ``X++``, ``A Survey on X``);
+  otherwise a candidate is strong when its title agrees (≥ ``TITLE_SAME``) and no other comes
+  close (≥ ``TITLE_CLOSE``, or a title containing the listed one). Two records with one title
+  and nothing else to tell them apart is ``ambiguous``, never a guess;
+* with an abstract, two strong candidates are told apart when exactly one title agrees
+  (≥ ``TITLE_SAME``) and the others' do not (< ``TITLE_CLOSE``);
 * exactly one strong candidate is ``matched``; two or more are ``ambiguous``; none, but a
   plausible one, is ``ambiguous`` (below the bar, candidates listed); nothing plausible is
   ``unmatched``.
@@ -27,6 +31,7 @@ Decision (thresholds and the evidence that set them: docs/matching.md):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from rapidfuzz import fuzz
 
@@ -58,16 +63,20 @@ def title_relatedness(listed: str, record: str) -> float:
     return len(words & set(normalize_title(record).split())) / len(words) if words else 0.0
 
 
-def _bigrams(text: str) -> set[tuple[str, str]]:
+@functools.lru_cache(maxsize=8192)  # a batch scores each record against up to 100 listed papers
+def _bigrams(text: str) -> frozenset[tuple[str, str]]:
     words = normalize_title(text).split()
-    return set(zip(words, words[1:]))
+    return frozenset(zip(words, words[1:]))
 
 
 def abstract_similarity(listed: str, record: str) -> float:
+    """Share of the shorter abstract's word pairs found in the other (a listing may cut an
+    abstract short) — but a record's abstract counts for at least half of the listed one's pairs,
+    so that a short abstract made of one of the listed sentences is not "the same text"."""
     a, b = _bigrams(listed), _bigrams(record)
     if not a or not b:
         return 0.0
-    return len(a & b) / min(len(a), len(b))
+    return len(a & b) / max(min(len(a), len(b)), len(a) // 2)
 
 
 def _date_days(paper: ListedPaper, record: ArxivRecord) -> int | None:
@@ -117,6 +126,37 @@ def _plausible(c: Candidate) -> bool:
     return c.title_similarity >= TITLE_PLAUSIBLE or c.title_relatedness >= TITLE_CONTAINED
 
 
+def _told_apart_by_title(strong: list[Candidate]) -> Candidate | None:
+    """Among several strong candidates, the one whose title agrees when every other's does not
+    (two records with the same abstract text, e.g. a paper submitted twice under two titles)."""
+    agreeing = [c for c in strong if c.title_similarity >= TITLE_SAME]
+    if len(agreeing) == 1 and all(c.title_similarity < TITLE_CLOSE for c in strong if c is not agreeing[0]):
+        return agreeing[0]
+    return None
+
+
+def _title_only_strong(paper: ListedPaper, plausible: list[Candidate]) -> tuple[list[Candidate], str]:
+    """Strong candidates without an abstract, or a reason the paper is ambiguous.
+
+    A record whose title *equals* the listed one (after normalisation) is the paper even when
+    other records contain that title (``X++``, ``A Survey on X``, ``X: Revisited``): those longer
+    titles are other papers. Two records with equal titles, or a near-identical title that does
+    not contain the listed one (a typo away), leave nothing to tell them apart."""
+    key = normalize_title(paper.title)
+    equal = [c for c in plausible if normalize_title(c.title) == key]
+    near = [c for c in plausible if c not in equal and c.title_similarity >= TITLE_CLOSE
+            and c.title_relatedness < TITLE_CONTAINED]
+    if len(equal) > 1:
+        return [], f"{len(equal)} arXiv records have exactly this title, and the listing has no abstract to tell them apart"
+    if equal and not near:
+        return equal, ""
+    close = [c for c in plausible if c.title_similarity >= TITLE_CLOSE or c.title_relatedness >= TITLE_CONTAINED]
+    if len(close) > 1:
+        return [], (f"{len(close)} arXiv records have this title or one close to it, and the listing has no "
+                    "abstract to tell them apart")
+    return [c for c in close if c.title_similarity >= TITLE_SAME], ""
+
+
 def decide(paper: ListedPaper, records: list[ArxivRecord]) -> Match:
     """The decision for one listed paper among candidate records (any number, any order)."""
     unique = {r.arxiv_id: r for r in records}
@@ -129,15 +169,12 @@ def decide(paper: ListedPaper, records: list[ArxivRecord]) -> Match:
         return base
     if paper.abstract:
         strong = [c for c in plausible if _strong_with_abstract(c)]
+        if len(strong) > 1 and (chosen := _told_apart_by_title(strong)):
+            strong = [chosen]
     else:
-        # Competitors: a near-identical title, or one containing the listed title (a later
-        # version's "X: Revisited", "X++", "A Survey on X"): without an abstract, no way to tell.
-        close = [c for c in plausible if c.title_similarity >= TITLE_CLOSE or c.title_relatedness >= TITLE_CONTAINED]
-        strong = [c for c in close if c.title_similarity >= TITLE_SAME]
-        if len(close) > 1:
-            base.status, base.score = "ambiguous", plausible[0].score
-            base.reason = (f"{len(close)} arXiv records have this title or one containing it, and the listing "
-                           "has no abstract to tell them apart")
+        strong, why_not = _title_only_strong(paper, plausible)
+        if why_not:
+            base.status, base.score, base.reason = "ambiguous", plausible[0].score, why_not
             return base
     if len(strong) == 1:
         best = strong[0]

@@ -1,48 +1,60 @@
-"""Resolve listed papers with as few arXiv requests as the listing allows.
+"""Resolve listed papers with as few arXiv requests as the listing allows, and never store a
+decision drawn from a failed or incomplete answer.
 
 1. Papers seen before: their stored decision (no request).
 2. Papers with an id: ``id_list`` in batches of 200, checked against the listed title.
 3. Papers with a title: phrase searches of ``TITLE_BATCH`` titles per request
-   (``ti:"…" OR ti:"…"`` of plain words); a 414 halves the batch.
-4. Papers the first pass did not match (title changed after v1, LaTeX in arXiv's title, a
-   same-title record that is not theirs):
-   a second pass per ``WORDS_BATCH`` papers, by distinctive title words and, when the listing has
-   one, a distinctive phrase of the abstract.
+   (``ti:"…" OR ti:"…"``, words as arXiv's index splits them: query.py), ``RESULTS_PER_TITLE``
+   results per title. A batch too long for the server is halved.
+4. Titles left unsettled by an answer cut at ``max_results`` (``totalResults`` says there was
+   more: a common title phrase has thousands of hits) are asked again ``REASK_BATCH`` at a time.
+5. Papers still not matched (title changed after v1, LaTeX in arXiv's title, a same-title record
+   that is not theirs, a title with no searchable word): a second pass per ``WORDS_BATCH``
+   papers, by distinctive title words and, when the listing has one, a phrase of the abstract.
 
-Every paper is scored against every record its batch brought back (the pool), so a record found
-for one title also serves a repeat or a near-duplicate. The candidate source is anything with
-``fetch_ids`` and ``search`` (the online client; later the offline index).
+Every paper is scored against every record its batches brought back (its pool), so a record found
+for one title also serves a repeat or a near-duplicate. The batch sizes were chosen by measurement
+(bench/match_listings.py, docs/matching.md).
+
+A decision is stored only when it stands on complete answers: a match, or a non-match whose last
+answer was neither cut short nor an empty answer arXiv gave twice. Others are returned but asked
+again on the next run. If arXiv keeps failing, what was settled is stored and the error says how
+many papers are left.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from zotbridge.arxiv.client import ArxivClient, QueryTooLong
 from zotbridge.arxiv.index import ArxivIndex, index_path
-from zotbridge.config import Settings
-from zotbridge.listing import ReadOptions, read_listings
 from zotbridge.arxiv.match import ABSTRACT_SAME, TITLE_RELATED, decide, score
+from zotbridge.arxiv.query import title_phrases, word_query
 from zotbridge.arxiv.review import Chooser, settle
-from zotbridge.models import ArxivRecord, ListedPaper, Match
-from zotbridge.normalize import search_words
+from zotbridge.config import Settings
+from zotbridge.errors import ServiceError
+from zotbridge.listing import ReadOptions, read_listings
+from zotbridge.models import ArxivRecord, IdAnswer, ListedPaper, Match, SearchPage
 from zotbridge.store import Store
 
-TITLE_BATCH = 20
-RESULTS_PER_TITLE = 5
-WORDS_BATCH = 5
+log = logging.getLogger(__name__)
+
+TITLE_BATCH = 100
+RESULTS_PER_TITLE = 3
+REASK_BATCH = 5
+RESULTS_PER_REASK = 20
+WORDS_BATCH = 10
 RESULTS_PER_WORD_QUERY = 10
-STOPWORDS = frozenset(
-    "a an and are as at be by for from in into is it its of on or that the their this to via with we our "
-    "towards toward using based new can how what when do does not all more than over under about".split()
-)
+RESULTS_PER_WORD_REASK = 50
 
 
 class CandidateSource(Protocol):
-    def fetch_ids(self, ids: list[str], on_batch: Callable[[int], None] | None = None) -> dict[str, ArxivRecord]: ...
+    def fetch_ids(self, ids: list[str], on_batch: Callable[[int], None] | None = None) -> IdAnswer: ...
 
-    def search(self, query: str, max_results: int) -> list[ArxivRecord]: ...
+    def search(self, query: str, max_results: int) -> SearchPage: ...
 
 
 SOURCES = ("auto", "api", "index")
@@ -79,14 +91,53 @@ def match_listings(names: list[str], options: ReadOptions, settings: Settings, r
         store.close()
         if index is not None:
             index.close()
+        if client is not None:
+            client.close()
     return matches, client.requests_made if client is not None else 0
+
+
+@dataclass
+class _Evidence:
+    """What the answers so far say about one paper."""
+
+    pool: list[ArxivRecord] = field(default_factory=list)
+    suspect: bool = False  # an answer it relied on was empty twice
+    complete: bool = False  # its last answer was not cut at max_results
+
+    def add(self, page: SearchPage) -> None:
+        self.pool.extend(page.records)
+        self.suspect = self.suspect or page.suspect
+        self.complete = not page.truncated and not page.suspect
+
+
+class _Decisions:
+    """Decisions as they are made: those to store, and those only to report."""
+
+    def __init__(self, tick: Callable[[int], None]):
+        self.made: dict[int, Match] = {}
+        self.to_store: list[tuple[ListedPaper, Match]] = []
+        self.unsettled = 0
+        self._tick = tick
+
+    def settle(self, paper: ListedPaper, match: Match, storable: bool = True) -> None:
+        self.made[paper.index] = match
+        if storable:
+            self.to_store.append((paper, match))
+        else:
+            self.unsettled += 1
+            match.reason = (match.reason + "; " if match.reason else "") + \
+                "arXiv's answer was empty or cut short: not stored, asked again next run"
+        self._tick(1)
+
+    def save(self, store: Store) -> None:
+        store.put_records([m.record for _, m in self.to_store if m.record])
+        store.put_decisions(self.to_store)
 
 
 def resolve(papers: list[ListedPaper], source: CandidateSource, store: Store, refresh: bool = False,
             progress: Callable[[int], None] | None = None) -> list[Match]:
     """One decision per listed paper, in input order."""
-    tick = progress or (lambda n: None)
-    decided: dict[int, Match] = {}
+    decisions = _Decisions(progress or (lambda n: None))
     present = {p.index for p in papers}
     repeats = {p.index for p in papers if p.duplicate_of is not None and p.duplicate_of in present}
     todo = []
@@ -95,52 +146,53 @@ def resolve(papers: list[ListedPaper], source: CandidateSource, store: Store, re
             continue
         cached = None if refresh else store.decision(paper)
         if cached:
-            decided[paper.index] = cached
-            tick(1)
+            decisions.made[paper.index] = cached
+            decisions._tick(1)
         else:
             todo.append(paper)
-    with_id = [p for p in todo if p.arxiv_id]
-    titled = [p for p in todo if not p.arxiv_id and p.title]
     for paper in todo:
         if not paper.arxiv_id and not paper.title:
-            decided[paper.index] = Match(paper.index, paper.title, "unmatched",
-                                         reason="the listing gives neither an arXiv id nor a title")
-            tick(1)
-    fresh: list[tuple[ListedPaper, Match]] = []
-    for paper, match in _by_ids(with_id, source, tick) + _by_titles(titled, source, tick):
-        decided[paper.index] = match
-        fresh.append((paper, match))
-    store.put_records([m.record for _, m in fresh if m.record])
-    store.put_decisions(fresh)
+            decisions.settle(paper, Match(paper.index, paper.title, "unmatched",
+                                          reason="the listing gives neither an arXiv id nor a title"))
+    try:
+        _by_ids([p for p in todo if p.arxiv_id], source, decisions)
+        _by_titles([p for p in todo if not p.arxiv_id and p.title], source, decisions)
+    except ServiceError as exc:
+        decisions.save(store)
+        left = sum(1 for p in todo if p.index not in decisions.made)
+        raise ServiceError(f"{exc.message}; {left} of {len(todo)} papers are not settled yet",
+                           "run the same command again later: settled papers are kept, and only these "
+                           "are asked for") from exc
+    decisions.save(store)
+    if decisions.unsettled:
+        log.warning("%d papers could not be settled (arXiv's answers were empty or cut short); "
+                    "the next run asks again for exactly these", decisions.unsettled)
     results = []
     for paper in papers:
         if paper.index in repeats:
-            first = decided[paper.duplicate_of]
+            first = decisions.made[paper.duplicate_of]
             match = Match(paper.index, paper.title, first.status, first.arxiv_id, first.score, first.candidates,
                           f"repeats entry {paper.duplicate_of}" + (f"; {first.reason}" if first.reason else ""),
                           first.record)
-            tick(1)
+            decisions._tick(1)
         else:
-            match = decided[paper.index]
+            match = decisions.made[paper.index]
         results.append(match)
     return results
 
 
-def _by_ids(papers: list[ListedPaper], source: CandidateSource, tick) -> list[tuple[ListedPaper, Match]]:
+def _by_ids(papers: list[ListedPaper], source: CandidateSource, decisions: _Decisions) -> None:
     if not papers:
-        return []
+        return
     asked = [p.arxiv_id + (f"v{p.arxiv_version}" if p.arxiv_version else "") for p in papers]
-    found = source.fetch_ids(asked)
-    out = []
+    answer = source.fetch_ids(asked)
     for paper, ident in zip(papers, asked):
-        record = found.get(ident)
+        record = answer.get(ident)
         if record is None:
-            match = Match(paper.index, paper.title, "unmatched", reason=f"arXiv has no paper {ident}")
+            decisions.settle(paper, Match(paper.index, paper.title, "unmatched", reason=f"arXiv has no paper {ident}"),
+                             storable=ident not in answer.unsure)
         else:
-            match = _check_listed_id(paper, record)
-        out.append((paper, match))
-        tick(1)
-    return out
+            decisions.settle(paper, _check_listed_id(paper, record))
 
 
 def _check_listed_id(paper: ListedPaper, record: ArxivRecord) -> Match:
@@ -155,62 +207,80 @@ def _check_listed_id(paper: ListedPaper, record: ArxivRecord) -> Match:
     return Match(paper.index, paper.title, "matched", record.arxiv_id, candidate.score, [candidate], "", record)
 
 
-def _phrase(title: str) -> str:
-    return f'ti:"{" ".join(search_words(title))}"'
-
-
-def _word_query(paper: ListedPaper) -> str:
-    words = [w for w in search_words(paper.title) if w not in STOPWORDS and len(w) > 2 and not w.isdigit()]
-    distinctive = sorted(dict.fromkeys(words), key=len, reverse=True)[:4]
-    parts = []
-    if distinctive:
-        parts.append("(" + " AND ".join(f"ti:{w}" for w in distinctive) + ")")
-    if paper.abstract:
-        abstract_words = search_words(paper.abstract[:400])
-        window = max((abstract_words[i:i + 5] for i in range(max(1, len(abstract_words) - 4))),
-                     key=lambda ws: sum(len(w) for w in ws if w not in STOPWORDS), default=[])
-        if len(window) >= 3:
-            parts.append(f'abs:"{" ".join(window)}"')
-    return " OR ".join(parts)
-
-
-def _search_batches(papers: list[ListedPaper], source: CandidateSource, size: int, per_paper: int,
-                    query_of: Callable[[ListedPaper], str]) -> dict[int, list[ArxivRecord]]:
-    """Pool of records per paper index, batching ``size`` queries per request (halving on 414)."""
-    pools: dict[int, list[ArxivRecord]] = {}
+def _pages(papers: list[ListedPaper], source: CandidateSource, size: int, per_paper: int,
+           clauses_of: Callable[[ListedPaper], list[str]]) -> Iterator[tuple[list[ListedPaper], SearchPage | None]]:
+    """Each batch of ``size`` papers with the page its OR-query brought back; a batch the server
+    finds too long is halved; a single paper whose query is still too long gets ``None``."""
     queue = [papers[i:i + size] for i in range(0, len(papers), size)]
     while queue:
         batch = queue.pop(0)
-        queries = [q for q in (query_of(p) for p in batch) if q]
-        if not queries:
+        clauses = list(dict.fromkeys(c for p in batch for c in clauses_of(p)))
+        if not clauses:
+            yield batch, SearchPage([], 0)
             continue
         try:
-            records = source.search(" OR ".join(queries), max_results=min(2000, per_paper * len(queries)))
+            page = source.search(" OR ".join(clauses), max_results=min(2000, per_paper * len(batch)))
         except QueryTooLong:
             if len(batch) == 1:
-                raise
+                yield batch, None
+                continue
             half = len(batch) // 2
             queue[:0] = [batch[:half], batch[half:]]
             continue
-        for paper in batch:
-            pools[paper.index] = records
-    return pools
+        yield batch, page
 
 
-def _by_titles(papers: list[ListedPaper], source: CandidateSource, tick) -> list[tuple[ListedPaper, Match]]:
+def _by_titles(papers: list[ListedPaper], source: CandidateSource, decisions: _Decisions) -> None:
     if not papers:
-        return []
-    pools = _search_batches(papers, source, TITLE_BATCH, RESULTS_PER_TITLE, lambda p: _phrase(p.title))
-    out, second = [], []
-    for paper in papers:
-        match = decide(paper, pools.get(paper.index, []))
-        if match.status == "matched":
-            out.append((paper, match))
-            tick(1)
-        else:
-            second.append(paper)
-    more = _search_batches(second, source, WORDS_BATCH, RESULTS_PER_WORD_QUERY, _word_query)
+        return
+    evidence = {p.index: _Evidence() for p in papers}
+    phrases = {p.index: title_phrases(p.title) for p in papers}
+    # first pass: title phrases; titles left open by a cut answer are asked again in small batches
+    cut = _search_pass([p for p in papers if phrases[p.index]], source, evidence, decisions, TITLE_BATCH,
+                       RESULTS_PER_TITLE, lambda p: phrases[p.index])
+    cut = _search_pass(cut, source, evidence, decisions, REASK_BATCH, RESULTS_PER_REASK, lambda p: phrases[p.index])
+    # second pass: every paper not matched yet, a title with no searchable word included
+    second = [p for p in papers if p.index not in decisions.made]
+    queries = {p.index: word_query(p.title, p.abstract) for p in second}
     for paper in second:
-        out.append((paper, decide(paper, pools.get(paper.index, []) + more.get(paper.index, []))))
-        tick(1)
-    return out
+        if not queries[paper.index] and not evidence[paper.index].pool:
+            decisions.settle(paper, Match(paper.index, paper.title, "unmatched",
+                                          reason="the title has no word arXiv can search for"))
+    searchable = [p for p in second if queries[p.index]]
+    cut = _search_pass(searchable, source, evidence, decisions, WORDS_BATCH, RESULTS_PER_WORD_QUERY,
+                       lambda p: [queries[p.index]])
+    _search_pass(cut, source, evidence, decisions, 1, RESULTS_PER_WORD_REASK, lambda p: [queries[p.index]],
+                 last=True)
+    for paper in second:  # not asked for in the second pass: decided on what the first pass found
+        if paper.index not in decisions.made:
+            _settle_last(paper, evidence[paper.index], decisions)
+    for paper in searchable:  # the second pass's answer was complete and not cut: decided
+        if paper.index not in decisions.made:
+            _settle_last(paper, evidence[paper.index], decisions)
+
+
+def _search_pass(papers: list[ListedPaper], source: CandidateSource, evidence: dict[int, _Evidence],
+                 decisions: _Decisions, size: int, per_paper: int, clauses_of: Callable[[ListedPaper], list[str]],
+                 last: bool = False) -> list[ListedPaper]:
+    """One round of searches: settles the papers it matches and returns those whose answer was
+    cut at ``max_results`` (to ask again in smaller batches). On the ``last`` round every paper
+    is decided."""
+    cut = []
+    for batch, page in _pages(papers, source, size, per_paper, clauses_of):
+        for paper in batch:
+            ev = evidence[paper.index]
+            if page is not None:
+                ev.add(page)
+            match = decide(paper, ev.pool)
+            if match.status == "matched" and not ev.suspect:
+                decisions.settle(paper, match)
+            elif last:
+                _settle_last(paper, ev, decisions)
+            elif page is not None and page.truncated:
+                cut.append(paper)
+    return cut
+
+
+def _settle_last(paper: ListedPaper, ev: _Evidence, decisions: _Decisions) -> None:
+    match = decide(paper, ev.pool)
+    decisions.settle(paper, match, storable=not ev.suspect and (match.status == "matched" or ev.complete))

@@ -1,10 +1,13 @@
 """The arXiv emulator's data: snapshot-format JSON Lines rows and a positional token index.
 
-Rows load as arXiv publishes them (docs/arxiv-api.md §6): ``authors`` as one string or
+Rows load as arXiv publishes them in its metadata snapshot: ``authors`` as one string or
 ``authors_parsed``, titles and abstracts wrapped with ``\\n  ``, ``versions`` with RFC-822 dates.
-The tokenizer is deliberately the emulator's own (lower case, accents folded, split on anything
-that is not a letter or digit, like Lucene's standard analyzer), not the client's title
-normaliser: if both sides shared code, a normaliser bug would be invisible in tests.
+
+Each paper is indexed as arXiv's Elasticsearch mapping indexes it (arxiv_analysis.py): titles
+and abstracts twice, ``ti``/``abs`` with the standard analyzer and ``ti.english``/``abs.english``
+with the English one; ``all`` (the combined field) with accents folded; ``cat`` and ``id``
+as exact values. The analysis is the emulator's own, not the client's: if both sides shared
+code, a tokenizer bug would be invisible in tests.
 """
 
 from __future__ import annotations
@@ -12,21 +15,17 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from zotbridge.arxiv.snapshot import parse_snapshot_date
+from zotbridge.sandbox.arxiv_analysis import Stream, english, folded, words
 
 FIELDS = ("ti", "au", "abs", "co", "jr", "cat", "rn", "id")
-_TOKEN = re.compile(r"[a-z0-9]+")
-
-
-def tokenize(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKD", text.lower())
-    return _TOKEN.findall("".join(ch for ch in folded if not unicodedata.combining(ch)))
+# What is indexed: the API's fields, the English sub-fields of title and abstract, and `all`.
+INDEXES = (*FIELDS, "ti.english", "abs.english", "all")
 
 
 @dataclass
@@ -49,7 +48,6 @@ class Paper:
     journal_ref: str | None = None
     doi: str | None = None
     report_no: str | None = None
-    tokens: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def published(self) -> datetime:
@@ -98,12 +96,12 @@ def paper_from_row(row: dict) -> Paper:
 
 
 class Corpus:
-    """Papers plus an inverted index with positions, per field, for phrase and BM25 search."""
+    """Papers plus an inverted index with positions, per indexed field, for phrase and BM25 search."""
 
     def __init__(self, papers: list[Paper]):
         self.papers: dict[str, Paper] = {}
-        self.postings: dict[str, dict[str, dict[str, list[int]]]] = {f: defaultdict(dict) for f in (*FIELDS, "all")}
-        self.lengths: dict[str, dict[str, int]] = {f: {} for f in (*FIELDS, "all")}
+        self.postings: dict[str, dict[str, dict[str, list[int]]]] = {f: defaultdict(dict) for f in INDEXES}
+        self.lengths: dict[str, dict[str, int]] = {f: {} for f in INDEXES}
         self._total_length: dict[str, int] = defaultdict(int)
         for paper in papers:
             self.add(paper)
@@ -122,28 +120,34 @@ class Corpus:
         if paper.arxiv_id in self.papers:
             raise ValueError(f"duplicate id {paper.arxiv_id} in the corpus")
         self.papers[paper.arxiv_id] = paper
-        texts = {
-            "ti": tokenize(paper.title),
-            "au": tokenize(" ".join(paper.authors)),
-            "abs": tokenize(paper.abstract),
-            "co": tokenize(paper.comment or ""),
-            "jr": tokenize(paper.journal_ref or ""),
+        streams: dict[str, Stream] = {
+            "ti": words(paper.title),
+            "ti.english": english(paper.title),
+            "au": words(" ".join(paper.authors)),
+            "abs": words(paper.abstract),
+            "abs.english": english(paper.abstract),
+            "co": words(paper.comment or ""),
+            "jr": words(paper.journal_ref or ""),
             "cat": [c.lower() for c in paper.categories],
-            "rn": tokenize(paper.report_no or ""),
+            "rn": words(paper.report_no or ""),
             "id": [paper.arxiv_id.lower()],
+            "all": folded(" ".join((paper.title, " ".join(paper.authors), paper.abstract, paper.comment or "",
+                                    paper.journal_ref or "", " ".join(paper.categories)))),
         }
-        texts["all"] = [t for f in FIELDS for t in texts[f]]
-        for name, tokens in texts.items():
-            self.lengths[name][paper.arxiv_id] = len(tokens)
-            self._total_length[name] += len(tokens)
-            for pos, token in enumerate(tokens):
-                self.postings[name][token].setdefault(paper.arxiv_id, []).append(pos)
-        paper.tokens = texts
+        for name, stream in streams.items():
+            postings = self.postings[name]
+            count = 0
+            for pos, token in enumerate(stream):
+                if token is not None:
+                    count += 1
+                    postings[token].setdefault(paper.arxiv_id, []).append(pos)
+            self.lengths[name][paper.arxiv_id] = count
+            self._total_length[name] += count
 
-    def idf(self, field_name: str, token: str) -> float:
+    def idf(self, index: str, token: str) -> float:
         n = len(self.papers)
-        df = len(self.postings[field_name].get(token, ()))
+        df = len(self.postings[index].get(token, ()))
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def avg_length(self, field_name: str) -> float:
-        return max(self._total_length[field_name], 1) / max(len(self.papers), 1)
+    def avg_length(self, index: str) -> float:
+        return max(self._total_length[index], 1) / max(len(self.papers), 1)

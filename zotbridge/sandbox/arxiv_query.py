@@ -1,30 +1,40 @@
-"""The arXiv query language (docs/arxiv-api.md §1) parsed and evaluated like a token search.
+"""arXiv's query language as today's server reads it, evaluated over the emulator's index.
 
-Grammar (operators upper case, as arXiv requires)::
+Since 2025-11-11 the API is arxiv-search's ``classic_api`` (docs/sandbox.md names the sources): a
+regex pass that repairs queries, a Lark grammar, one Elasticsearch ``query_string`` per term.
+What that means, and what this module reproduces:
 
-    query   := clause (("OR") clause)*
-    clause  := unary (("AND" | "ANDNOT" | <space>) unary)*
-    unary   := "(" query ")" | [field ":"] ( '"' phrase '"' | word | "[" from " TO " to "]" )
-
-``AND``/``ANDNOT`` (and terms joined by a space, read as AND) bind tighter than ``OR``. A bare
-term searches ``all``. A word holding punctuation (``ti:self-supervised``) is a phrase of its
-tokens, as in Lucene. Scores are BM25 sums over the positive terms, so ranking follows how
-many and how rare the matched tokens are, not substring tricks.
+* operators are ``AND``, ``OR``, ``ANDNOT`` and ``NOT`` (read as ``ANDNOT``), **upper case
+  only**; ``and``/``or`` are ordinary (stop) words;
+* a space between two terms is **OR** (``fix_missing_operators``);
+* **no precedence**: ``expression operator expression`` is right-associative, so
+  ``ti:a AND ti:b OR ti:c`` is ``ti:a AND (ti:b OR ti:c)``;
+* ``ti:(a b)`` distributes the field over the group;
+* ``ti:""`` is an empty term, which the query builder turns into ``match_all``: every record,
+  all with the same score (``X OR match_all`` is ``match_all``);
+* a quoted phrase on ``ti``/``abs`` is searched on the standard and the English sub-field and
+  scored by the better of the two (``dis_max``); an unquoted word only on the English one;
+* relevance is BM25; ties have no defined order (the emulator breaks them at random, seeded
+  by the query, so one query always gives one order);
+* a query that cannot be parsed is an HTTP 400 error feed.
 """
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from zotbridge.sandbox.arxiv_corpus import FIELDS, Corpus, tokenize
+from zotbridge.sandbox.arxiv_analysis import english, folded, without_stop_words, words
+from zotbridge.sandbox.arxiv_corpus import FIELDS, Corpus
 
 K1, B = 1.2, 0.75
 _LEX = re.compile(
     r'\s*(?:(?P<open>\()|(?P<close>\))|(?:(?P<field>[A-Za-z_]+):)?'
-    r'(?:"(?P<phrase>[^"]*)"|\[(?P<range>[^\]]*)\]|(?P<word>[^\s()"]+)))'
+    r'(?:"(?P<phrase>[^"]*)"|\[(?P<range>[^\]]*)\]|(?P<group>\()|(?P<word>[^\s()"]+)))'
 )
+_OPERATORS = {"AND": "AND", "OR": "OR", "ANDNOT": "ANDNOT", "NOT": "ANDNOT"}
 _DATE_FIELDS = {"submitteddate": "published", "lastupdateddate": "updated"}
 
 
@@ -35,8 +45,8 @@ class QueryError(ValueError):
 @dataclass
 class Term:
     field: str
-    tokens: list[str]
-    raw: str = ""
+    text: str
+    quoted: bool
 
 
 @dataclass
@@ -44,6 +54,11 @@ class Range:
     field: str
     low: datetime
     high: datetime
+
+
+@dataclass
+class MatchAll:
+    """What an empty term (``ti:""``) becomes."""
 
 
 @dataclass
@@ -55,41 +70,38 @@ class Bool:
 
 def parse(query: str):
     tokens = _lex(query)
-    node, pos = _parse_or(tokens, 0)
+    if not tokens:
+        raise QueryError("empty query")
+    node, pos = _expression(tokens, 0, None)
     if pos != len(tokens):
         raise QueryError(f"unexpected {tokens[pos][1]!r} in query")
     return node
 
 
 def _lex(query: str) -> list[tuple[str, object]]:
-    out, pos = [], 0
-    while pos < len(query):
-        if query[pos:].strip() == "":
-            break
+    out: list[tuple[str, object]] = []
+    pos = 0
+    while query[pos:].strip():
         m = _LEX.match(query, pos)
         if not m or m.end() == pos:
             raise QueryError(f"cannot parse query near {query[pos:pos + 20]!r}")
         pos = m.end()
+        field = m["field"].lower() if m["field"] else None
         if m["open"]:
-            out.append(("(", "("))
+            out.append(("(", None))
         elif m["close"]:
-            out.append((")", ")"))
-        elif m["word"] in ("AND", "OR", "ANDNOT") and not m["field"]:
-            out.append(("op", m["word"]))
+            out.append((")", None))
+        elif m["group"]:
+            out.append(("(", field))
+        elif m["word"] in _OPERATORS and not field:
+            out.append(("op", _OPERATORS[m["word"]]))
+        elif m["range"] is not None:
+            out.append(("term", _range(field or "all", m["range"])))
+        elif m["phrase"] is not None:
+            out.append(("term", Term(field or "", m["phrase"], True)))
         else:
-            field = (m["field"] or "all").lower()
-            if m["range"] is not None:
-                out.append(("term", _range(field, m["range"])))
-            else:
-                text = m["phrase"] if m["phrase"] is not None else m["word"]
-                out.append(("term", Term(field, _field_tokens(field, text), text)))
+            out.append(("term", Term(field or "", m["word"], False)))
     return out
-
-
-def _field_tokens(field: str, text: str) -> list[str]:
-    if field in ("cat", "id"):
-        return [text.strip().lower()]
-    return tokenize(text)
 
 
 def _range(field: str, text: str) -> Range:
@@ -106,42 +118,41 @@ def _range(field: str, text: str) -> Range:
     return Range(field, stamp(m[1]), stamp(m[2]))
 
 
-def _parse_or(tokens, pos):
-    left, pos = _parse_and(tokens, pos)
-    while pos < len(tokens) and tokens[pos] == ("op", "OR"):
-        right, pos = _parse_and(tokens, pos + 1)
-        left = Bool("OR", left, right)
-    return left, pos
+def _expression(tokens, pos, field):
+    """operand [operator expression]; a missing operator is OR; right-associative."""
+    left, pos = _operand(tokens, pos, field)
+    if pos >= len(tokens) or tokens[pos][0] == ")":
+        return left, pos
+    op = "OR"
+    if tokens[pos][0] == "op":
+        op = tokens[pos][1]
+        pos += 1
+    right, pos = _expression(tokens, pos, field)
+    return Bool(op, left, right), pos
 
 
-def _parse_and(tokens, pos):
-    left, pos = _parse_unary(tokens, pos)
-    while pos < len(tokens) and tokens[pos][0] != ")" and tokens[pos] != ("op", "OR"):
-        op = "AND"
-        if tokens[pos][0] == "op":
-            op = tokens[pos][1]
-            pos += 1
-        right, pos = _parse_unary(tokens, pos)
-        left = Bool(op, left, right)
-    return left, pos
-
-
-def _parse_unary(tokens, pos):
+def _operand(tokens, pos, field):
     if pos >= len(tokens):
         raise QueryError("query ends where a term was expected")
     kind, value = tokens[pos]
     if kind == "(":
-        node, pos = _parse_or(tokens, pos + 1)
+        node, pos = _expression(tokens, pos + 1, value or field)
         if pos >= len(tokens) or tokens[pos][0] != ")":
             raise QueryError("unbalanced parentheses in query")
         return node, pos + 1
     if kind == "term":
+        if isinstance(value, Term):
+            value = Term(value.field or field or "all", value.text, value.quoted)
+            if value.quoted and not value.text.strip():
+                return MatchAll(), pos + 1
         return value, pos + 1
     raise QueryError(f"unexpected {value!r} in query")
 
 
-def evaluate(node, corpus: Corpus) -> dict[str, float]:
-    """Matching paper ids with their relevance score."""
+def evaluate(node, corpus: Corpus) -> dict[str, float] | None:
+    """Matching paper ids with their relevance score; ``None`` means every paper (match_all)."""
+    if isinstance(node, MatchAll):
+        return None
     if isinstance(node, Term):
         return _term(node, corpus)
     if isinstance(node, Range):
@@ -149,31 +160,68 @@ def evaluate(node, corpus: Corpus) -> dict[str, float]:
         return {pid: 0.0 for pid, p in corpus.papers.items() if node.low <= getattr(p, attr) <= node.high}
     left, right = evaluate(node.left, corpus), evaluate(node.right, corpus)
     if node.op == "OR":
+        if left is None or right is None:
+            return None
         return {pid: left.get(pid, 0.0) + right.get(pid, 0.0) for pid in left.keys() | right.keys()}
     if node.op == "AND":
+        if left is None or right is None:
+            return right if left is None else left
         return {pid: score + right[pid] for pid, score in left.items() if pid in right}
-    return {pid: score for pid, score in left.items() if pid not in right}
+    if right is None:
+        return {}
+    everything = {pid: 1.0 for pid in corpus.papers} if left is None else left
+    return {pid: score for pid, score in everything.items() if pid not in right}
+
+
+def ranked(scores: dict[str, float] | None, corpus: Corpus, seed: str) -> list[str]:
+    """Paper ids by descending score, ties in an order of their own (seeded by ``seed``)."""
+    rng = random.Random(seed)
+    pool = {pid: 1.0 for pid in corpus.papers} if scores is None else scores
+    tiebreak = {pid: rng.random() for pid in pool}
+    return sorted(pool, key=lambda pid: (-pool[pid], tiebreak[pid]))
 
 
 def _term(term: Term, corpus: Corpus) -> dict[str, float]:
-    field = term.field if term.field in (*FIELDS, "all") else None
-    if field is None or not term.tokens:
+    field = term.field
+    if field in ("ti", "abs"):
+        english_scores = _phrase(corpus, f"{field}.english", english(term.text))
+        if not term.quoted:
+            return english_scores
+        # the quote analyzer: `simple` (stop words dropped) for titles; the standard one for abstracts
+        plain = without_stop_words(term.text) if field == "ti" else words(term.text)
+        plain_scores = _phrase(corpus, field, plain)
+        return {pid: max(english_scores.get(pid, 0.0), plain_scores.get(pid, 0.0))
+                for pid in english_scores.keys() | plain_scores.keys()}
+    if field == "all":
+        return _phrase(corpus, "all", folded(term.text))
+    if field in ("cat", "id"):
+        return _phrase(corpus, field, [term.text.strip().lower()])
+    if field in FIELDS:
+        return _phrase(corpus, field, words(term.text))
+    return {}
+
+
+def _phrase(corpus: Corpus, index: str, stream: list) -> dict[str, float]:
+    """BM25 of a phrase (consecutive positions; a stop word's gap matches any one word)."""
+    wanted = [(offset, token) for offset, token in enumerate(stream) if token is not None]
+    if not wanted:
         return {}
-    postings = corpus.postings[field]
-    lists = [postings.get(tok) for tok in term.tokens]
+    postings = corpus.postings[index]
+    lists = [postings.get(token) for _, token in wanted]
     if any(p is None for p in lists):
         return {}
     candidates = set(lists[0]).intersection(*lists[1:]) if len(lists) > 1 else set(lists[0])
-    idf = sum(corpus.idf(field, tok) for tok in term.tokens)
-    avg = corpus.avg_length(field)
+    idf = sum(corpus.idf(index, token) for _, token in wanted)
+    avg = corpus.avg_length(index)
+    first_offset = wanted[0][0]
     scores = {}
     for pid in candidates:
         if len(lists) == 1:
             tf = len(lists[0][pid])
-        else:  # phrase: count starts where every next token follows
-            follow = [set(p[pid]) for p in lists[1:]]
-            tf = sum(1 for s in lists[0][pid] if all(s + i + 1 in f for i, f in enumerate(follow)))
+        else:
+            follow = [(offset - first_offset, set(p[pid])) for (offset, _), p in zip(wanted[1:], lists[1:])]
+            tf = sum(1 for s in lists[0][pid] if all(s + d in positions for d, positions in follow))
         if tf:
-            length = corpus.lengths[field][pid]
+            length = corpus.lengths[index][pid]
             scores[pid] = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
     return scores

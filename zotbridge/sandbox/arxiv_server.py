@@ -1,20 +1,33 @@
-"""A local arXiv query API (docs/arxiv-api.md §1–§3) over real HTTP, for tests and demos.
+"""A local arXiv query API over real HTTP, behaving as the real one does today (docs/sandbox.md).
 
-Strict where arXiv is strict: ``max_results`` above 2000 or a window past 30000 is a 400 error
-feed, a malformed id is a 400 error feed, ``max_results`` defaults to 10 (so a client that
-forgets to set it gets 10 of its 150 ids, as with the real server), and operators must be upper
-case. Unknown well-formed ids are simply absent from the feed.
+Since 2025-11-11 ``export.arxiv.org/api/query`` is arxiv-search's ``classic_api`` behind
+gunicorn 20.1.0 (sources in docs/sandbox.md). The emulator is strict and odd where it is:
 
-Fault switches (``server.faults`` in-process, or ``POST /_sandbox/faults`` with JSON) make the
-next requests answer ``ok`` (no fault: to space faults out), ``503``, ``429``, ``empty`` (a page with no entries while
-``totalResults`` says there are some — arXiv's known glitch), ``reset`` (connection closed with
-no answer), or ``slow:SECONDS``; ``max_url_length`` makes long URLs a 414. ``GET
-/_sandbox/stats`` and ``server.stats`` count requests.
+* GET and POST (form-encoded) are both accepted;
+* a request line over 4,094 bytes is a **400** HTML page "Request Line is too large"
+  (gunicorn's default ``limit_request_line``), not a 414;
+* ``start``/``max_results`` must be non-negative integers (400 otherwise); ``max_results``
+  defaults to 10, also for ``id_list``; ``start + max_results`` past the result window of
+  10,000 is refused (what the real server does there is not confirmed);
+* ``id_list``: an id that looks like one (``parse_arxiv_id``'s pattern) but does not exist is
+  simply left out with 200; a string that does not look like an id is a 400 error feed; the
+  results come back in score order, **not in request order** (here: a seeded shuffle); a bare
+  id is the latest version, ``…vN`` that version;
+* the query grammar and text analysis of arxiv_query.py / arxiv_analysis.py;
+* Atom as the new serializer writes it: ``itemsPerPage`` is the requested size, links are
+  https, one ``<arxiv:doi>`` per DOI, ``primary_category`` without a scheme, errors as 400
+  feeds titled "arXiv Search Results" whose entry has no ``<published>``.
+
+Fault switches (``server.faults`` in-process, or ``POST /_sandbox/faults`` with JSON
+``{"queue": [...], "random": {"rate": 0.2, "kinds": [...], "seed": 0}}``) answer the next
+requests with one of :data:`FAULTS` — the failure shapes users of the real API have reported —
+or at random with a given rate. ``GET /_sandbox/stats`` and ``server.stats`` count requests.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import re
 import threading
 import time
@@ -26,7 +39,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from xml.etree import ElementTree as ET
 
 from zotbridge.sandbox.arxiv_corpus import Corpus, Paper
-from zotbridge.sandbox.arxiv_query import QueryError, evaluate, parse
+from zotbridge.sandbox.arxiv_query import QueryError, evaluate, parse, ranked
 from zotbridge.sandbox.local_server import LocalServer
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -36,52 +49,84 @@ ET.register_namespace("", ATOM)
 ET.register_namespace("opensearch", OPENSEARCH)
 ET.register_namespace("arxiv", ARXIV)
 
-MAX_PER_CALL = 2000
-MAX_WINDOW = 30000
-_ID = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v(?P<v>\d+))?$")
+RESULT_WINDOW = 10_000  # arxiv-search's MAX_RESULTS (search/services/index/util.py)
+REQUEST_LINE_LIMIT = 4094  # gunicorn's default limit_request_line
+# parse_arxiv_id (arXiv/arxiv-base): a new-style id anywhere in the string, or an old-style one
+# with a known archive.
+_NEW_ID = re.compile(r"(?P<id>\d{4}\.\d{4,5})(?:v(?P<v>\d*))?")
+_OLD_ID = re.compile(
+    r"(?P<id>(?:acc-phys|adap-org|alg-geom|ao-sci|astro-ph|atom-ph|bayes-an|chao-dyn|chem-ph|cmp-lg|comp-gas|"
+    r"cond-mat|cs|dg-ga|funct-an|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math|math-ph|mtrl-th|nlin|nucl-ex|nucl-th|"
+    r"patt-sol|physics|plasm-ph|q-alg|q-bio|quant-ph|solv-int|supr-con)(?:\.[A-Za-z]{2})?/\d{7})(?:v(?P<v>\d+))?"
+)
 _SORT_BY = ("relevance", "lastUpdatedDate", "submittedDate")
 _SORT_ORDER = ("ascending", "descending")
+
+# What each fault answers (sources in docs/sandbox.md):
+FAULTS = {
+    "ok": "no fault (to space faults out)",
+    "rate200": "HTTP 200 with the text body 'Rate exceeded.'",
+    "429": "HTTP 429 'Rate exceeded.' without Retry-After; '429:N' adds Retry-After: N",
+    "503": "HTTP 503 'first byte timeout' with Retry-After: 0",
+    "blank": "HTTP 200 with an empty body",
+    "zero": "a valid feed with no entries and totalResults 0, whatever the query",
+    "empty": "a feed with no entries while totalResults says there are some",
+    "414": "HTTP 414, as the old Apache front end answered long URLs",
+    "denied": "HTTP 403 'Access Denied' (robot detection)",
+    "reset": "the connection closed without an answer",
+    "slow": "'slow:S' answers normally after S seconds",
+}
+SOFT_FAULTS = ("rate200", "429", "503", "blank", "zero", "empty")
 
 
 @dataclass
 class Faults:
-    """What the next requests should suffer. Thread-safe enough for a test server."""
+    """What the next requests should suffer: a queue first, then a random rate."""
 
     queue: deque = field(default_factory=deque)
-    max_url_length: int = 16000
+    request_line_limit: int = REQUEST_LINE_LIMIT
+    rate: float = 0.0
+    kinds: tuple = SOFT_FAULTS
+    _rng: random.Random = field(default_factory=lambda: random.Random(0))
 
     def plan(self, *faults: str) -> None:
+        for fault in faults:
+            if fault.split(":")[0] not in FAULTS:
+                raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
         self.queue.extend(faults)
 
+    def at_random(self, rate: float, kinds: tuple = SOFT_FAULTS, seed: int = 0) -> None:
+        """From now on, answer a share ``rate`` of requests with one of ``kinds``."""
+        self.plan(*kinds)
+        self.queue.clear()
+        self.rate, self.kinds, self._rng = rate, tuple(kinds), random.Random(seed)
+
+    def clear(self) -> None:
+        self.queue.clear()
+        self.rate = 0.0
+        self.request_line_limit = REQUEST_LINE_LIMIT
+
     def next(self) -> str | None:
-        try:
+        if self.queue:
             return self.queue.popleft()
-        except IndexError:
-            return None
+        if self.rate and self._rng.random() < self.rate:
+            return self._rng.choice(self.kinds)
+        return None
 
 
 @dataclass
 class Stats:
     requests: int = 0
-    answered: int = 0  # 200 responses with a feed
-    urls: list = field(default_factory=list)
+    answered: int = 0  # 200 responses with a real answer
+    faults: int = 0
+    urls: list = field(default_factory=list)  # path?query of each request (a POST's body as the query)
+    methods: list = field(default_factory=list)
     user_agents: set = field(default_factory=set)
     arrivals: list = field(default_factory=list)  # time.monotonic() of each request
 
 
 class _BadRequest(Exception):
     pass
-
-
-def _plausible(ident: str) -> bool:
-    """arXiv rejects ids whose month or number width cannot exist (``1234.1234``)."""
-    if "/" in ident:
-        number = ident.split("/")[1]
-        return 1 <= int(number[2:4]) <= 12
-    yymm, number = ident.split(".")
-    if not 1 <= int(yymm[2:]) <= 12:
-        return False
-    return len(number) == (4 if yymm < "1501" else 5)
 
 
 def _iso(moment: datetime) -> str:
@@ -111,48 +156,49 @@ class ArxivEmulator(LocalServer):
 
     # --- the API -------------------------------------------------------------------------
 
-    def answer(self, query_string: str) -> tuple[int, bytes]:
-        """Status and Atom body for the query part of a URL."""
-        params = {k: v[-1] for k, v in parse_qs(query_string, keep_blank_values=True).items()}
+    def answer(self, params: dict[str, str]) -> tuple[int, bytes]:
+        """Status and Atom body for the request's parameters."""
         canonical = urlencode({k: params.get(k, d) for k, d in
                                (("search_query", ""), ("id_list", ""), ("start", "0"), ("max_results", "10"))})
         try:
-            total, papers, start = self._search(params)
+            total, hits, start, size = self._search(params)
         except _BadRequest as exc:
             return 400, self._error_feed(canonical, str(exc))
-        return 200, self._feed(canonical, total, start, papers)
+        return 200, self._feed(canonical, total, start, size, hits)
 
-    def _search(self, params: dict) -> tuple[int, list[tuple[Paper, int]], int]:
+    def _search(self, params: dict) -> tuple[int, list[tuple[Paper, int]], int, int]:
         start = self._int(params.get("start", "0"), "start")
         max_results = self._int(params.get("max_results", "10"), "max_results")
-        if max_results > MAX_PER_CALL:
-            raise _BadRequest(f"max_results specified ({max_results}) exceeds maximum allowed ({MAX_PER_CALL})")
-        if start + max_results > MAX_WINDOW:
-            raise _BadRequest(f"start + max_results may not exceed {MAX_WINDOW}")
+        if start + max_results > RESULT_WINDOW:
+            raise _BadRequest(f"start + max_results may not exceed {RESULT_WINDOW}")
         sort_by = params.get("sortBy", "relevance")
         sort_order = params.get("sortOrder", "descending")
         if sort_by not in _SORT_BY:
             raise _BadRequest(f"sortBy must be in {', '.join(_SORT_BY)}")
         if sort_order not in _SORT_ORDER:
             raise _BadRequest(f"sortOrder must be in {', '.join(_SORT_ORDER)}")
-        ids = [i.strip() for i in params.get("id_list", "").split(",") if i.strip()]
-        wanted = [self._lookup(i) for i in ids]
+        id_text = params.get("id_list", "")
+        wanted = [self._lookup(i) for i in (i.strip() for i in id_text.split(",")) if i]
+        wanted = [(p, v) for p, v in wanted if p is not None]
         query = params.get("search_query", "").strip()
         if query:
             try:
                 scores = evaluate(parse(query), self.corpus)
             except QueryError as exc:
                 raise _BadRequest(str(exc)) from exc
-            if ids:  # both: the listed papers that also match the query, in id_list order
-                hits = [(p, v) for p, v in wanted if p is not None and p.arxiv_id in scores]
+            order = ranked(scores, self.corpus, query + id_text)
+            if id_text:  # search_query filtered by id_list
+                allowed = {p.arxiv_id: (p, v) for p, v in wanted}
+                hits = [allowed[pid] for pid in order if pid in allowed]
             else:
-                hits = [(self.corpus.papers[pid], 0) for pid in scores]
-                hits = self._sorted(hits, scores, sort_by, sort_order)
+                hits = [(self.corpus.papers[pid], 0) for pid in order]
         else:
-            hits = [(p, v) for p, v in wanted if p is not None]
-            if ids and sort_by != "relevance":
-                hits = self._sorted(hits, {}, sort_by, sort_order)
-        return len(hits), hits[start : start + max_results], start
+            hits = list({(p.arxiv_id, v): (p, v) for p, v in wanted}.values())
+            random.Random(id_text).shuffle(hits)  # score order: all equal, so no defined order
+        if sort_by != "relevance":
+            attr = "updated" if sort_by == "lastUpdatedDate" else "published"
+            hits.sort(key=lambda h: getattr(h[0], attr), reverse=sort_order == "descending")
+        return len(hits), hits[start : start + max_results], start, max_results
 
     @staticmethod
     def _int(value: str, name: str) -> int:
@@ -161,41 +207,33 @@ class ArxivEmulator(LocalServer):
         return int(value)
 
     def _lookup(self, ident: str) -> tuple[Paper | None, int]:
-        m = _ID.match(ident)
-        if not m or not _plausible(m["id"]):
+        m = _NEW_ID.search(ident) or _OLD_ID.search(ident)
+        if not m:
             raise _BadRequest(f"incorrect id format for {ident}")
         paper = self.corpus.papers.get(m["id"])
         if paper is None:
             return None, 0
-        version = int(m["v"]) if m["v"] else 0
-        if version > len(paper.versions) or (m["v"] and version < 1):
-            return None, 0
-        return paper, version
-
-    @staticmethod
-    def _sorted(hits, scores, sort_by, sort_order):
-        descending = sort_order == "descending"
-        if sort_by == "relevance":
-            return sorted(hits, key=lambda h: (-scores[h[0].arxiv_id], h[0].arxiv_id))
-        attr = "updated" if sort_by == "lastUpdatedDate" else "published"
-        return sorted(hits, key=lambda h: getattr(h[0], attr), reverse=descending)
+        if not m["v"]:
+            return paper, len(paper.versions)
+        version = int(m["v"])
+        return (paper, version) if 1 <= version <= len(paper.versions) else (None, 0)
 
     # --- Atom ----------------------------------------------------------------------------
 
-    def _feed_head(self, canonical: str, total: int, start: int, per_page: int) -> ET.Element:
+    def _feed_head(self, canonical: str, total: int, start: int, per_page: int, title: str) -> ET.Element:
         feed = ET.Element(f"{{{ATOM}}}feed")
-        _sub(feed, ATOM, "link", href=f"http://arxiv.org/api/query?{canonical}", rel="self",
+        _sub(feed, ATOM, "link", href=f"https://arxiv.org/api/query?{canonical}", rel="self",
              type="application/atom+xml")
-        _sub(feed, ATOM, "title", f"ArXiv Query: {canonical}", type="html")
-        _sub(feed, ATOM, "id", f"http://arxiv.org/api/{abs(hash(canonical)):x}")
+        _sub(feed, ATOM, "title", title, type="html")
+        _sub(feed, ATOM, "id", f"https://arxiv.org/api/{abs(hash(canonical)):x}")
         _sub(feed, ATOM, "updated", _iso(datetime.now(timezone.utc)))
         _sub(feed, OPENSEARCH, "totalResults", str(total))
         _sub(feed, OPENSEARCH, "startIndex", str(start))
         _sub(feed, OPENSEARCH, "itemsPerPage", str(per_page))
         return feed
 
-    def _feed(self, canonical: str, total: int, start: int, hits: list[tuple[Paper, int]]) -> bytes:
-        feed = self._feed_head(canonical, total, start, len(hits))
+    def _feed(self, canonical: str, total: int, start: int, per_page: int, hits: list[tuple[Paper, int]]) -> bytes:
+        feed = self._feed_head(canonical, total, start, per_page, f"arXiv Query: {canonical}")
         for paper, version in hits:
             self._entry(feed, paper, version or len(paper.versions))
         return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
@@ -213,22 +251,22 @@ class ArxivEmulator(LocalServer):
         for name in paper.authors:
             author = _sub(entry, ATOM, "author")
             _sub(author, ATOM, "name", name)
-        if paper.doi:
-            _sub(entry, ARXIV, "doi", paper.doi)
-            _sub(entry, ATOM, "link", title="doi", href=f"http://dx.doi.org/{paper.doi}", rel="related")
+        for doi in (paper.doi or "").split():  # one element per DOI, as the new serializer writes them
+            _sub(entry, ARXIV, "doi", doi)
+            _sub(entry, ATOM, "link", title="doi", href=f"https://doi.org/{doi}", rel="related")
         if paper.comment:
             _sub(entry, ARXIV, "comment", paper.comment)
         if paper.journal_ref:
             _sub(entry, ARXIV, "journal_ref", paper.journal_ref)
-        _sub(entry, ATOM, "link", href=f"http://arxiv.org/abs/{vid}", rel="alternate", type="text/html")
-        _sub(entry, ATOM, "link", title="pdf", href=f"http://arxiv.org/pdf/{vid}", rel="related",
+        _sub(entry, ATOM, "link", href=f"https://arxiv.org/abs/{vid}", rel="alternate", type="text/html")
+        _sub(entry, ATOM, "link", title="pdf", href=f"https://arxiv.org/pdf/{vid}", rel="related",
              type="application/pdf")
-        _sub(entry, ARXIV, "primary_category", term=paper.categories[0], scheme=ARXIV)
+        _sub(entry, ARXIV, "primary_category", term=paper.categories[0])
         for category in paper.categories:
-            _sub(entry, ATOM, "category", term=category, scheme=ARXIV)
+            _sub(entry, ATOM, "category", term=category, scheme="http://arxiv.org/schemas/atom")
 
     def _error_feed(self, canonical: str, message: str) -> bytes:
-        feed = self._feed_head(canonical, 1, 0, 1)
+        feed = self._feed_head(canonical, 1, 0, 1, "arXiv Search Results")
         anchor = "http://arxiv.org/api/errors#" + re.sub(r"\W+", "_", message).strip("_")
         entry = _sub(feed, ATOM, "entry")
         _sub(entry, ATOM, "id", anchor)
@@ -240,14 +278,41 @@ class ArxivEmulator(LocalServer):
         _sub(author, ATOM, "name", "arXiv api core")
         return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
-    def _empty_page(self, query_string: str) -> bytes:
-        status, body = self.answer(query_string)
+    def _without_entries(self, params: dict, total: int | None) -> bytes:
+        """The answer's feed with its entries removed; ``total`` replaces totalResults."""
+        status, body = self.answer(params)
         if status != 200:
             return body
         feed = ET.fromstring(body)
         for entry in feed.findall(f"{{{ATOM}}}entry"):
             feed.remove(entry)
+        if total is not None:
+            feed.find(f"{{{OPENSEARCH}}}totalResults").text = str(total)
         return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+    def _faulty(self, fault: str, params: dict) -> tuple[int, bytes, str, dict] | None:
+        """The answer a fault gives instead of the real one (None: answer normally)."""
+        kind, _, argument = fault.partition(":")
+        text = "text/plain; charset=utf-8"
+        if kind == "rate200":
+            return 200, b"Rate exceeded.", text, {}
+        if kind == "429":
+            return 429, b"Rate exceeded.", text, {"Retry-After": argument} if argument else {}
+        if kind == "503":
+            return 503, b"Error 503 first byte timeout", text, {"Retry-After": "0"}
+        if kind == "blank":
+            return 200, b"", "application/atom+xml; charset=utf-8", {}
+        if kind == "zero":
+            return 200, self._without_entries(params, 0), "application/atom+xml; charset=utf-8", {}
+        if kind == "empty":
+            return 200, self._without_entries(params, None), "application/atom+xml; charset=utf-8", {}
+        if kind == "414":
+            return 414, b"Request-URI Too Long", text, {}
+        if kind == "denied":
+            return 403, b"<html><body><h1>Access Denied</h1></body></html>", "text/html", {}
+        if kind == "slow":
+            time.sleep(float(argument))
+        return None
 
     # --- HTTP ----------------------------------------------------------------------------
 
@@ -260,10 +325,13 @@ class ArxivEmulator(LocalServer):
             def log_message(self, *args):  # keep test output clean
                 pass
 
-            def _send(self, status: int, body: bytes, content_type: str = "application/atom+xml; charset=utf-8"):
+            def _send(self, status: int, body: bytes, content_type: str = "application/atom+xml; charset=utf-8",
+                      headers: dict | None = None):
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -271,50 +339,62 @@ class ArxivEmulator(LocalServer):
                 parts = urlsplit(self.path)
                 if parts.path == "/_sandbox/stats":
                     s = emulator.stats
-                    body = {"requests": s.requests, "answered": s.answered, "urls": s.urls[-200:]}
+                    body = {"requests": s.requests, "answered": s.answered, "faults": s.faults, "urls": s.urls[-200:]}
                     return self._send(200, json.dumps(body).encode(), "application/json")
-                if parts.path != "/api/query":
+                self._query(parts.path, parts.query)
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                path = urlsplit(self.path).path
+                if path == "/api/query":
+                    return self._query(path, raw.decode("utf-8", "replace"))
+                data = json.loads(raw or b"{}")
+                if path == "/_sandbox/faults":
+                    emulator.faults.plan(*data.get("queue", []))
+                    if "random" in data:
+                        spec = data["random"]
+                        emulator.faults.at_random(float(spec.get("rate", 0.2)), tuple(spec.get("kinds", SOFT_FAULTS)),
+                                                  int(spec.get("seed", 0)))
+                    if "request_line_limit" in data:
+                        emulator.faults.request_line_limit = int(data["request_line_limit"])
+                    return self._send(204, b"", "text/plain")
+                if path == "/_sandbox/reset":
+                    emulator.faults.clear()
+                    emulator.stats = Stats()
+                    return self._send(204, b"", "text/plain")
+                self._send(405, b"Method Not Allowed", "text/plain")
+
+            def _query(self, path: str, query: str):
+                line = len(self.requestline.encode("latin-1", "replace"))
+                if line > emulator.faults.request_line_limit:
+                    body = ("<html><head><title>Bad Request</title></head><body><h1><p>Bad Request</p></h1>"
+                            f"Request Line is too large ({line} &gt; {emulator.faults.request_line_limit})"
+                            "</body></html>").encode()
+                    return self._send(400, body, "text/html")
+                if path != "/api/query":
                     return self._send(404, b"Not Found", "text/plain")
+                params = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
                 with emulator._lock:
                     emulator.stats.requests += 1
-                    emulator.stats.urls.append(self.path)
+                    emulator.stats.urls.append(f"{path}?{query}")
+                    emulator.stats.methods.append(self.command)
                     emulator.stats.arrivals.append(time.monotonic())
                     emulator.stats.user_agents.add(self.headers.get("User-Agent", ""))
                     fault = emulator.faults.next()
-                if len(self.path) > emulator.faults.max_url_length:
-                    return self._send(414, b"Request-URI Too Long", "text/plain")
-                if fault == "ok":
-                    fault = None
-                if fault and fault.startswith("slow:"):
-                    time.sleep(float(fault.split(":", 1)[1]))
-                    fault = None
                 if fault == "reset":
                     self.close_connection = True
                     return
-                if fault in ("503", "429"):
-                    return self._send(int(fault), b"Service Unavailable" if fault == "503" else b"Too Many Requests",
-                                      "text/plain")
-                if fault == "empty":
-                    return self._send(200, emulator._empty_page(parts.query))
-                status, body = emulator.answer(parts.query)
+                faulty = emulator._faulty(fault, params) if fault else None
+                if faulty is not None:
+                    with emulator._lock:
+                        emulator.stats.faults += 1
+                    status, body, content_type, headers = faulty
+                    return self._send(status, body, content_type, headers)
+                status, body = emulator.answer(params)
                 if status == 200:
                     with emulator._lock:
                         emulator.stats.answered += 1
                 self._send(status, body)
-
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                data = json.loads(self.rfile.read(length) or b"{}")
-                path = urlsplit(self.path).path
-                if path == "/_sandbox/faults":
-                    emulator.faults.plan(*data.get("queue", []))
-                    if "max_url_length" in data:
-                        emulator.faults.max_url_length = int(data["max_url_length"])
-                    return self._send(204, b"", "text/plain")
-                if path == "/_sandbox/reset":
-                    emulator.faults.queue.clear()
-                    emulator.stats = Stats()
-                    return self._send(204, b"", "text/plain")
-                self._send(405, b"Method Not Allowed", "text/plain")
 
         return Handler

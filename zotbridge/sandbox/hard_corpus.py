@@ -12,6 +12,12 @@ Built from the shared material, deterministically (``seed``):
 
 Each trap row carries ``"trap": kind`` (and ``"trap_of": id``) so tests can find them; the
 emulator ignores unknown keys, like the real snapshot's extra columns.
+
+:func:`flood` adds the **large-corpus mode**: on 2.7M real titles a short or common title phrase
+(``World Models``, ``Learning without Forgetting``, ``large language models``) has thousands of
+hits, so one ``max_results`` shared by a batch of phrases cuts answers short. The flood gives every
+listing title of at most four words, and the listings' most common title phrases, ``per_phrase``
+other papers whose titles contain them, under ids no real month reaches (``YYMM.8NNNN``).
 """
 
 from __future__ import annotations
@@ -119,6 +125,49 @@ def build(listings: Iterable[Path], seed_records: Path, labels: Path, seed: int 
             true["abstract"] = _reword(rng, true["abstract"], _another_abstract(rng, abstracts))
             true["trap"] = "abstract_reworded"
     return list(rows.values())
+
+
+_TEMPLATES = ("{p} for {a} {b}", "Towards {p}", "{a} {p}: {b} and {c}", "On {p} in {a} {b}",
+              "Revisiting {p} with {a} {b}", "{p} Meets {a}", "Scaling {p} for {a} {b} {c}")
+
+
+def flood_phrases(titles: Iterable[str], common: int = 40) -> list[str]:
+    """The phrases to flood: titles of at most four words, and the most common word pairs and
+    triples of the titles (no stop-word edges)."""
+    stop = {"a", "an", "and", "for", "of", "on", "the", "to", "with", "in", "via", "from", "is", "all", "you"}
+    titles = sorted(set(titles))
+    short = [t for t in titles if len(normalize_title(t).split()) <= 4]
+    counts: dict[str, int] = {}
+    for title in titles:
+        words = normalize_title(title).split()
+        for n in (2, 3):
+            for i in range(len(words) - n + 1):
+                gram = words[i:i + n]
+                if gram[0] not in stop and gram[-1] not in stop:
+                    counts[" ".join(gram)] = counts.get(" ".join(gram), 0) + 1
+    frequent = sorted(counts, key=lambda g: (-counts[g], g))[:common]
+    return short + frequent
+
+
+def flood(titles: list[str], abstracts: list[str], per_phrase: int, seed: int = 0) -> list[dict]:
+    """Snapshot-format rows of the large-corpus mode (see the module docstring), built from the
+    titles and abstracts of a listing or a corpus."""
+    rng = random.Random(seed)
+    vocabulary = sorted({w for t in titles for w in normalize_title(t).split() if len(w) > 3})
+    # abstracts of random words: a copied sentence would be a subset of a listed abstract
+    lexicon = sorted({w for a in abstracts for w in a.split() if w.isalpha() and len(w) > 3}) or vocabulary
+    rows, number = [], 0
+    for phrase in flood_phrases(titles):
+        for _ in range(per_phrase):
+            a, b, c = (rng.choice(vocabulary).capitalize() for _ in range(3))
+            title = rng.choice(_TEMPLATES).format(p=phrase, a=a, b=b, c=c)
+            month = number // 10000
+            ident = f"{19 + month // 12:02d}{month % 12 + 1:02d}.{80000 + number % 10000:05d}"
+            number += 1
+            abstract = " ".join(rng.choice(lexicon) for _ in range(rng.randint(12, 24))).capitalize() + "."
+            rows.append(_row(ident, title, abstract, _names(rng, rng.randint(1, 6)),
+                             (2019 + month // 12, month % 12 + 1, 1 + number % 27), trap="flood"))
+    return rows
 
 
 def _plusplus(title: str) -> str:

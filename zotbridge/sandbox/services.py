@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from zotbridge.sandbox.arxiv_corpus import Corpus
+from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
+from zotbridge.sandbox.hard_corpus import flood as flood_rows
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 from zotbridge.sandbox.zotero_server import ZoteroEmulator
 
@@ -44,10 +45,17 @@ class Sandbox:
 
 
 def start_sandbox(state_dir: Path, corpus: Path | None = None, host: str = "127.0.0.1", arxiv_port: int = 0,
-                  zotero_port: int = 0) -> Sandbox:
+                  zotero_port: int = 0, flood: int = 0) -> Sandbox:
+    """Both emulators; ``flood`` > 0 adds that many papers per short or common title phrase of
+    the corpus (the large-corpus mode, hard_corpus.flood)."""
     state_dir = Path(state_dir)
     state_dir.mkdir(parents=True, exist_ok=True)
-    arxiv = ArxivEmulator(Corpus.from_jsonl(corpus or example("demo-corpus.jsonl")), host, arxiv_port).start()
+    served = Corpus.from_jsonl(corpus or example("demo-corpus.jsonl"))
+    if flood:
+        papers = list(served.papers.values())
+        for row in flood_rows([p.title for p in papers], [p.abstract for p in papers], flood):
+            served.add(paper_from_row(row))
+    arxiv = ArxivEmulator(served, host, arxiv_port).start()
     zotero = ZoteroEmulator(state_dir / "zotero.json", host, zotero_port).start()
     key_file = state_dir / "sandbox-key.json"
     if key_file.exists():
