@@ -53,10 +53,10 @@ def kind_of(url: str) -> str:
     if "id_list" in params and params["id_list"][0]:
         return "ids"
     query = params.get("search_query", [""])[0]
-    clauses = query.count(' OR ti:"') + 1 if query.startswith('ti:"') else 0
     if "abs:" in query or " AND " in query:
-        return "second pass"
-    return "titles" if clauses > resolver.REASK_BATCH * 2 else "re-ask of cut answers"
+        alone = query.count(" AND ") <= 3 and query.count("abs:") <= 1
+        return "papers asked alone" if alone else "second pass"
+    return "titles"
 
 
 def resolve_listings(corpus: Corpus, papers: list[ListedPaper], fault_rate: float = 0.0) -> dict:

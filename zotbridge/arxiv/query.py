@@ -34,7 +34,7 @@ _WORDLIKE = regex.compile(r"[\p{L}\p{N}\p{M}\p{Pc}]")
 _CLEAN = regex.compile(r"^[\p{L}\p{N}\p{M}]+$")
 _PLAIN_GAP = regex.compile(r"^[\s,;.\-–—'’]*$")  # what may lie between two words of an abstract window
 WINDOW = 5
-ABSTRACT_HEAD = 600  # characters of the abstract where a window is looked for
+ABSTRACT_WORDS = 80  # words of each half of the abstract where a window is looked for
 
 
 def words(text: str) -> list[str]:
@@ -77,11 +77,20 @@ def distinctive_title_words(title: str, count: int = 4) -> list[str]:
     return sorted(unique, key=lambda w: (not w.isascii(), -len(w)))[:count]
 
 
-def abstract_window(abstract: str) -> str | None:
-    """Five consecutive words of the abstract's head, cut at word boundaries, made only of clean
-    words with nothing but spaces and light punctuation between them (no TeX, which arXiv and a
-    listing render differently); the most informative such window, or None."""
-    spans = [s for s in _spans(abstract) if s[2] <= ABSTRACT_HEAD]
+def abstract_windows(abstract: str) -> list[str]:
+    """Up to two phrases of the abstract, one from its first sentences and one from the next, so
+    that a later version that reworded one part is still found by the other."""
+    spans = _spans(abstract)
+    middle = len(spans) // 2
+    halves = (spans[:middle], spans[middle:]) if len(spans) >= 4 * WINDOW else (spans,)
+    return [w for w in (_best_window(abstract, half) for half in halves) if w]
+
+
+def _best_window(abstract: str, spans: list[tuple[str, int, int]]) -> str | None:
+    """Five consecutive words, cut at word boundaries, made only of clean words with nothing but
+    spaces and light punctuation between them (no TeX, which arXiv and a listing render
+    differently); the most informative such window, or None."""
+    spans = spans[:ABSTRACT_WORDS]
     best, best_weight = None, 0
     for i in range(len(spans) - WINDOW + 1):
         window = spans[i:i + WINDOW]
@@ -102,7 +111,5 @@ def word_query(title: str | None, abstract: str | None) -> str:
     distinctive = distinctive_title_words(title or "")
     if distinctive:
         parts.append("(" + " AND ".join(f"ti:{w}" for w in distinctive) + ")")
-    window = abstract_window(abstract) if abstract else None
-    if window:
-        parts.append(f'abs:"{window}"')
+    parts.extend(f'abs:"{window}"' for window in abstract_windows(abstract or ""))
     return " OR ".join(parts)

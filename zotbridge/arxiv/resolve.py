@@ -6,11 +6,12 @@ decision drawn from a failed or incomplete answer.
 3. Papers with a title: phrase searches of ``TITLE_BATCH`` titles per request
    (``ti:"…" OR ti:"…"``, words as arXiv's index splits them: query.py), ``RESULTS_PER_TITLE``
    results per title. A batch too long for the server is halved.
-4. Titles left unsettled by an answer cut at ``max_results`` (``totalResults`` says there was
-   more: a common title phrase has thousands of hits) are asked again ``REASK_BATCH`` at a time.
-5. Papers still not matched (title changed after v1, LaTeX in arXiv's title, a same-title record
-   that is not theirs, a title with no searchable word): a second pass per ``WORDS_BATCH``
-   papers, by distinctive title words and, when the listing has one, a phrase of the abstract.
+4. Papers not matched (title changed after v1, LaTeX in arXiv's title, a same-title record
+   that is not theirs, a title with no searchable word, or a title whose answer was cut at
+   ``max_results`` because a common phrase has thousands of hits): a second pass per
+   ``WORDS_BATCH`` papers, by distinctive title words, a phrase of the abstract when the listing
+   has one, and the title phrase again when its first answer was cut.
+5. Papers whose second answer was cut too are asked once more on their own (``RESULTS_ALONE``).
 
 Every paper is scored against every record its batches brought back (its pool), so a record found
 for one title also serves a repeat or a near-duplicate. The batch sizes were chosen by measurement
@@ -44,11 +45,9 @@ log = logging.getLogger(__name__)
 
 TITLE_BATCH = 100
 RESULTS_PER_TITLE = 3
-REASK_BATCH = 5
-RESULTS_PER_REASK = 20
-WORDS_BATCH = 10
-RESULTS_PER_WORD_QUERY = 10
-RESULTS_PER_WORD_REASK = 50
+WORDS_BATCH = 20
+RESULTS_PER_WORD_QUERY = 20
+RESULTS_ALONE = 50
 
 
 class CandidateSource(Protocol):
@@ -235,26 +234,24 @@ def _by_titles(papers: list[ListedPaper], source: CandidateSource, decisions: _D
         return
     evidence = {p.index: _Evidence() for p in papers}
     phrases = {p.index: title_phrases(p.title) for p in papers}
-    # first pass: title phrases; titles left open by a cut answer are asked again in small batches
     cut = _search_pass([p for p in papers if phrases[p.index]], source, evidence, decisions, TITLE_BATCH,
                        RESULTS_PER_TITLE, lambda p: phrases[p.index])
-    cut = _search_pass(cut, source, evidence, decisions, REASK_BATCH, RESULTS_PER_REASK, lambda p: phrases[p.index])
-    # second pass: every paper not matched yet, a title with no searchable word included
+    # Second pass: every paper not matched yet. A title whose first answer was cut short is asked
+    # again with its phrase next to the word query: the abstract's phrase pins the paper's own
+    # record to the top even among thousands of records sharing a common title.
+    was_cut = {p.index for p in cut}
     second = [p for p in papers if p.index not in decisions.made]
-    queries = {p.index: word_query(p.title, p.abstract) for p in second}
+    clauses = {p.index: (phrases[p.index] if p.index in was_cut else [])
+               + ([q] if (q := word_query(p.title, p.abstract)) else []) for p in second}
     for paper in second:
-        if not queries[paper.index] and not evidence[paper.index].pool:
+        if not clauses[paper.index] and not evidence[paper.index].pool:
             decisions.settle(paper, Match(paper.index, paper.title, "unmatched",
                                           reason="the title has no word arXiv can search for"))
-    searchable = [p for p in second if queries[p.index]]
+    searchable = [p for p in second if clauses[p.index]]
     cut = _search_pass(searchable, source, evidence, decisions, WORDS_BATCH, RESULTS_PER_WORD_QUERY,
-                       lambda p: [queries[p.index]])
-    _search_pass(cut, source, evidence, decisions, 1, RESULTS_PER_WORD_REASK, lambda p: [queries[p.index]],
-                 last=True)
-    for paper in second:  # not asked for in the second pass: decided on what the first pass found
-        if paper.index not in decisions.made:
-            _settle_last(paper, evidence[paper.index], decisions)
-    for paper in searchable:  # the second pass's answer was complete and not cut: decided
+                       lambda p: clauses[p.index])
+    _search_pass(cut, source, evidence, decisions, 1, RESULTS_ALONE, lambda p: clauses[p.index], last=True)
+    for paper in second:  # decided on the answers so far: complete, or nothing more to ask
         if paper.index not in decisions.made:
             _settle_last(paper, evidence[paper.index], decisions)
 
