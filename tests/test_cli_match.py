@@ -59,4 +59,4 @@ def test_unreachable_arxiv_is_one_clear_error_with_exit_3(tmp_path):
     proc = zb(environment, "match", "-", input=b"Some Title Of A Paper\n")
     stderr = proc.stderr.decode()
     assert proc.returncode == 3
-    assert "arXiv did not answer after 5 tries" in stderr and "Traceback" not in stderr
+    assert "arXiv did not answer after 9 tries" in stderr and "1 of 1 papers are not settled yet" in stderr and "Traceback" not in stderr

@@ -33,11 +33,11 @@ def test_build_status_and_lookup(tmp_path):
     info = offline.status(tmp_path)
     assert info["rows"] == "200" and info["size_bytes"] > 0 and info["snapshot_date"] >= "2007"
     index = offline.ArxivIndex(tmp_path)
-    record = index.fetch_ids(["0704.0001v2"])["0704.0001v2"]
+    record = index.fetch_ids(["0704.0001v2"]).found["0704.0001v2"]
     assert record.title == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
     assert record.authors[0] == "C. Balázs" and record.primary_category == "hep-ph"
     hits = index.search('ti:"prompt diphoton production" OR (ti:tevatron AND abs:"perturbative quantum")', 5)
-    assert hits[0].arxiv_id == "0704.0001"
+    assert hits.records[0].arxiv_id == "0704.0001"
     index.close()
 
 
@@ -83,7 +83,7 @@ def test_an_interrupted_build_leaves_the_old_index_usable(tmp_path):
     assert offline.status(tmp_path)["rows"] == "50"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["arxiv-index.sqlite3"]
     index = offline.ArxivIndex(tmp_path)
-    assert index.fetch_ids(["2408.04498"])  # still answers
+    assert index.fetch_ids(["2408.04498"]).found  # still answers
     index.close()
 
 
@@ -97,8 +97,8 @@ def test_update_rewrites_only_changed_rows(tmp_path):
     report = offline.update(str(newer), tmp_path)
     assert (report.rows, report.changed) == (51, 2)
     index = offline.ArxivIndex(tmp_path)
-    assert [r.arxiv_id for r in index.search('ti:"completely new title"', 5)] == [rows[0]["id"]]
-    assert index.search('ti:"model based transfer learning for contextual"', 5) == []  # the old title is gone
+    assert [r.arxiv_id for r in index.search('ti:"completely new title"', 5).records] == [rows[0]["id"]]
+    assert index.search('ti:"model based transfer learning for contextual"', 5).records == []  # the old title is gone
     index.close()
     assert offline.status(tmp_path)["rows"] == "51"
 

@@ -125,29 +125,39 @@ class ArxivClient:
         return self._gate.requests
 
     def fetch_ids(self, ids: list[str], on_batch: Callable[[int], None] | None = None) -> IdAnswer:
-        """Records of bare or versioned ids, ``ID_BATCH`` per request, matched by id (arXiv
-        returns them in no particular order). A bare id gets the highest version that came back;
-        ``…vN`` that version. Ids arXiv does not know are absent."""
+        """Records of bare or versioned ids, ``ID_BATCH`` per request (halved when the server finds
+        a request too long), matched by id: arXiv returns them in no particular order. A bare id
+        gets the highest version that came back; ``…vN`` that version. Unknown ids are absent."""
         answer = IdAnswer()
         unique = list(dict.fromkeys(ids))
-        for start in range(0, len(unique), ID_BATCH):
-            batch = unique[start : start + ID_BATCH]
-            params = {"id_list": ",".join(batch), "max_results": str(len(batch)), "start": "0"}
-            feed = self._ask(params)
-            if not feed.results:
-                feed = self._ask({**params, "max_results": str(len(batch) + 1)})
-                if not feed.results:
-                    answer.unsure.update(batch)
-            asked = set(batch)
-            for record in sorted(map(record_from_result, feed.results), key=lambda r: r.version):
-                if record.arxiv_id in asked:
-                    answer.found[record.arxiv_id] = record  # sorted: the highest version wins
-                versioned = f"{record.arxiv_id}v{record.version}"
-                if versioned in asked:
-                    answer.found[versioned] = record
+        queue = [unique[i:i + ID_BATCH] for i in range(0, len(unique), ID_BATCH)]
+        while queue:
+            batch = queue.pop(0)
+            try:
+                self._fetch_batch(batch, answer)
+            except QueryTooLong:
+                if len(batch) == 1:
+                    raise
+                queue[:0] = [batch[: len(batch) // 2], batch[len(batch) // 2 :]]
+                continue
             if on_batch:
                 on_batch(len(batch))
         return answer
+
+    def _fetch_batch(self, batch: list[str], answer: IdAnswer) -> None:
+        params = {"id_list": ",".join(batch), "max_results": str(len(batch)), "start": "0"}
+        feed = self._ask(params)
+        if not feed.results:  # maybe a soft failure: once more, with a request the cache has not seen
+            feed = self._ask({**params, "max_results": str(len(batch) + 1)})
+            if not feed.results:
+                answer.unsure.update(batch)
+        asked = set(batch)
+        for record in sorted(map(record_from_result, feed.results), key=lambda r: r.version):
+            if record.arxiv_id in asked:
+                answer.found[record.arxiv_id] = record  # sorted: the highest version wins
+            versioned = f"{record.arxiv_id}v{record.version}"
+            if versioned in asked:
+                answer.found[versioned] = record
 
     def search(self, query: str, max_results: int) -> SearchPage:
         """One page of a search, ranked by relevance. Raises :class:`QueryTooLong` when the

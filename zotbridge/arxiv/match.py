@@ -17,7 +17,9 @@ Decision (thresholds and the evidence that set them: docs/matching.md):
   related title (≥ ``TITLE_RELATED``), or its title agrees (≥ ``TITLE_SAME``) and its abstract
   is a rewording (≥ ``ABSTRACT_REWORDED``);
 * without an abstract, a record whose title equals the listed one (normalised) is strong even
-  when other records' titles contain it (those are other papers: ``X++``, ``A Survey on X``);
+  when other records' titles contain it as other papers' names do (``X++``, ``A Survey on X``),
+  but not when one extends it or its head (``X: Revisited``, ``Head: Another Tail``: perhaps
+  the paper itself, retitled);
   otherwise a candidate is strong when its title agrees (≥ ``TITLE_SAME``) and no other comes
   close (≥ ``TITLE_CLOSE``, or a title containing the listed one). Two records with one title
   and nothing else to tell them apart is ``ambiguous``, never a guess;
@@ -135,26 +137,55 @@ def _told_apart_by_title(strong: list[Candidate]) -> Candidate | None:
     return None
 
 
-def _title_only_strong(paper: ListedPaper, plausible: list[Candidate]) -> tuple[list[Candidate], str]:
+def _title_only_strong(paper: ListedPaper, plausible: list[Candidate],
+                       candidates: list[Candidate]) -> tuple[list[Candidate], str]:
     """Strong candidates without an abstract, or a reason the paper is ambiguous.
 
     A record whose title *equals* the listed one (after normalisation) is the paper even when
-    other records contain that title (``X++``, ``A Survey on X``, ``X: Revisited``): those longer
-    titles are other papers. Two records with equal titles, or a near-identical title that does
-    not contain the listed one (a typo away), leave nothing to tell them apart."""
+    other records' titles contain it as another paper's name does (``X++``, ``A Survey on X``).
+    A title that *extends* the listed one (``X: Revisited and Extended``) may be the paper itself,
+    retitled in a later version (arXiv searches only current titles), so it still competes. Two
+    records with equal titles, or a near-identical title a typo away, leave nothing to tell them
+    apart."""
     key = normalize_title(paper.title)
+    head = title_head(paper.title)
     equal = [c for c in plausible if normalize_title(c.title) == key]
-    near = [c for c in plausible if c not in equal and c.title_similarity >= TITLE_CLOSE
-            and c.title_relatedness < TITLE_CONTAINED]
+    rivals = [c for c in candidates if c not in equal and (
+        (c.title_similarity >= TITLE_CLOSE and c.title_relatedness < TITLE_CONTAINED)
+        or _extends(normalize_title(c.title), key) or (head and _extends(normalize_title(c.title), head)))]
     if len(equal) > 1:
         return [], f"{len(equal)} arXiv records have exactly this title, and the listing has no abstract to tell them apart"
-    if equal and not near:
+    if equal and not rivals:
         return equal, ""
+    if equal:
+        base_reason = f"{len(rivals) + 1} arXiv records have this title or extend it"
+        return [], (f"{base_reason} ({', '.join(c.arxiv_id for c in rivals[:3])}: perhaps this paper, "
+                    "retitled after v1), and the listing has no abstract to tell them apart")
     close = [c for c in plausible if c.title_similarity >= TITLE_CLOSE or c.title_relatedness >= TITLE_CONTAINED]
     if len(close) > 1:
         return [], (f"{len(close)} arXiv records have this title or one close to it, and the listing has no "
                     "abstract to tell them apart")
     return [c for c in close if c.title_similarity >= TITLE_SAME], ""
+
+
+def title_head(title: str) -> str:
+    """The comparison key of a title's part before its colon (``GenSim`` of ``GenSim: …``), or
+    "" when it has none: a later version may keep the head and change the rest."""
+    head, colon, _ = title.partition(":")
+    return normalize_title(head) if colon and normalize_title(head) else ""
+
+
+def needs_head_check(paper: ListedPaper, match: Match) -> bool:
+    """A title-only match that won over records containing its title, for a title with a head:
+    before it is kept, the records sharing the head are fetched (one may be the paper itself,
+    retitled after v1, while another paper carries its old title)."""
+    return bool(not paper.abstract and match.status == "matched" and title_head(paper.title) and any(
+        c.title_relatedness >= TITLE_CONTAINED and c.arxiv_id != match.arxiv_id for c in match.candidates))
+
+
+def _extends(title_key: str, listed_key: str) -> bool:
+    """``X: more words`` extends ``X`` (a later version's title may); ``X++`` names another paper."""
+    return title_key.startswith(listed_key + " ") and not title_key[len(listed_key) + 1:].startswith("plus")
 
 
 def decide(paper: ListedPaper, records: list[ArxivRecord]) -> Match:
@@ -172,7 +203,7 @@ def decide(paper: ListedPaper, records: list[ArxivRecord]) -> Match:
         if len(strong) > 1 and (chosen := _told_apart_by_title(strong)):
             strong = [chosen]
     else:
-        strong, why_not = _title_only_strong(paper, plausible)
+        strong, why_not = _title_only_strong(paper, plausible, candidates)
         if why_not:
             base.status, base.score, base.reason = "ambiguous", plausible[0].score, why_not
             return base

@@ -104,6 +104,13 @@ def _best_window(abstract: str, spans: list[tuple[str, int, int]]) -> str | None
     return best
 
 
+def head_query(title: str) -> str:
+    """``(ti:w1 AND …)`` of the distinctive words of a title's part before its colon, or ""."""
+    head, colon, _ = title.partition(":")
+    distinctive = distinctive_title_words(head) if colon else []
+    return "(" + " AND ".join(f"ti:{w}" for w in distinctive) + ")" if distinctive else ""
+
+
 def word_query(title: str | None, abstract: str | None) -> str:
     """The second pass's query for one paper: ``(ti:w1 AND …) OR abs:"…"``; empty when the
     paper offers nothing searchable."""

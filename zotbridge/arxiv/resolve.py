@@ -11,14 +11,17 @@ decision drawn from a failed or incomplete answer.
    ``max_results`` because a common phrase has thousands of hits): a second pass per
    ``WORDS_BATCH`` papers, by distinctive title words, a phrase of the abstract when the listing
    has one, and the title phrase again when its first answer was cut.
-5. Papers whose second answer was cut too are asked once more on their own (``RESULTS_ALONE``).
+5. Papers whose second answer was cut too are asked once more on their own (``RESULTS_ALONE``),
+   by their abstract's phrases alone when the listing has an abstract.
 
 Every paper is scored against every record its batches brought back (its pool), so a record found
 for one title also serves a repeat or a near-duplicate. The batch sizes were chosen by measurement
 (bench/match_listings.py, docs/matching.md).
 
-A decision is stored only when it stands on complete answers: a match, or a non-match whose last
-answer was neither cut short nor an empty answer arXiv gave twice. Others are returned but asked
+A decision is stored only when it stands on a sound answer: a match whose last answer was not an
+empty one arXiv gave twice, or a non-match whose last answer was neither cut short nor empty
+twice (the second pass asks for every paper the first left open, so its answer is the one that
+counts). Others are returned but asked
 again on the next run. If arXiv keeps failing, what was settled is stored and the error says how
 many papers are left.
 """
@@ -32,8 +35,8 @@ from typing import Protocol
 
 from zotbridge.arxiv.client import ArxivClient, QueryTooLong
 from zotbridge.arxiv.index import ArxivIndex, index_path
-from zotbridge.arxiv.match import ABSTRACT_SAME, TITLE_RELATED, decide, score
-from zotbridge.arxiv.query import title_phrases, word_query
+from zotbridge.arxiv.match import ABSTRACT_SAME, TITLE_RELATED, decide, needs_head_check, score
+from zotbridge.arxiv.query import abstract_windows, head_query, title_phrases, word_query
 from zotbridge.arxiv.review import Chooser, settle
 from zotbridge.config import Settings
 from zotbridge.errors import ServiceError
@@ -100,12 +103,12 @@ class _Evidence:
     """What the answers so far say about one paper."""
 
     pool: list[ArxivRecord] = field(default_factory=list)
-    suspect: bool = False  # an answer it relied on was empty twice
-    complete: bool = False  # its last answer was not cut at max_results
+    suspect: bool = False  # its last answer was empty twice: real, or a soft failure repeated
+    complete: bool = False  # its last answer was whole: neither cut at max_results nor suspect
 
     def add(self, page: SearchPage) -> None:
         self.pool.extend(page.records)
-        self.suspect = self.suspect or page.suspect
+        self.suspect = page.suspect
         self.complete = not page.truncated and not page.suspect
 
 
@@ -242,7 +245,7 @@ def _by_titles(papers: list[ListedPaper], source: CandidateSource, decisions: _D
     was_cut = {p.index for p in cut}
     second = [p for p in papers if p.index not in decisions.made]
     clauses = {p.index: (phrases[p.index] if p.index in was_cut else [])
-               + ([q] if (q := word_query(p.title, p.abstract)) else []) for p in second}
+               + [q for q in (word_query(p.title, p.abstract), head_query(p.title)) if q] for p in second}
     for paper in second:
         if not clauses[paper.index] and not evidence[paper.index].pool:
             decisions.settle(paper, Match(paper.index, paper.title, "unmatched",
@@ -250,7 +253,10 @@ def _by_titles(papers: list[ListedPaper], source: CandidateSource, decisions: _D
     searchable = [p for p in second if clauses[p.index]]
     cut = _search_pass(searchable, source, evidence, decisions, WORDS_BATCH, RESULTS_PER_WORD_QUERY,
                        lambda p: clauses[p.index])
-    _search_pass(cut, source, evidence, decisions, 1, RESULTS_ALONE, lambda p: clauses[p.index], last=True)
+    # Last, alone: by the abstract's phrases only when there are some (title words shared with
+    # thousands of records would bury the paper again), else by everything it has.
+    alone = {p.index: [f'abs:"{w}"' for w in abstract_windows(p.abstract or "")] or clauses[p.index] for p in cut}
+    _search_pass(cut, source, evidence, decisions, 1, RESULTS_ALONE, lambda p: alone[p.index], last=True)
     for paper in second:  # decided on the answers so far: complete, or nothing more to ask
         if paper.index not in decisions.made:
             _settle_last(paper, evidence[paper.index], decisions)
@@ -269,13 +275,22 @@ def _search_pass(papers: list[ListedPaper], source: CandidateSource, evidence: d
             if page is not None:
                 ev.add(page)
             match = decide(paper, ev.pool)
-            if match.status == "matched" and not ev.suspect:
+            if match.status == "matched" and not ev.suspect and (last or _sure(paper, match, page)):
                 decisions.settle(paper, match)
             elif last:
                 _settle_last(paper, ev, decisions)
             elif page is not None and page.truncated:
                 cut.append(paper)
     return cut
+
+
+def _sure(paper: ListedPaper, match: Match, page: SearchPage | None) -> bool:
+    """Whether a match can be kept before the last round. With an abstract, yes. From a title
+    alone, not when the answer was cut (a record extending the title, perhaps the paper itself
+    retitled, ranks low and may be what was cut) nor when the title's head must be checked."""
+    if paper.abstract:
+        return True
+    return not (page is not None and page.truncated) and not needs_head_check(paper, match)
 
 
 def _settle_last(paper: ListedPaper, ev: _Evidence, decisions: _Decisions) -> None:
