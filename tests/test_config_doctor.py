@@ -68,11 +68,13 @@ def test_doctor_reports_what_to_fix_and_passes_on_a_sandbox(tmp_path):
     assert proc.returncode == 1
     assert "FAIL  zotero credentials" in out and "fix: run `zotbridge login`" in out
     assert "FAIL  arxiv" in out and "ok    store" in out
+    assert "warn  contact" in out and 'contact = "you@example.org"' in out  # a User-Agent arXiv can reply to
     sandbox = start_sandbox(tmp_path / "sandbox")
     try:
-        proc = run_zotbridge("doctor", env=env_for(tmp_path, **sandbox.env()))
+        proc = run_zotbridge("doctor", env=env_for(tmp_path, ZOTBRIDGE_CONTACT="me@uni.example", **sandbox.env()))
     finally:
         sandbox.stop()
     out = proc.stdout.decode()
     assert proc.returncode == 0, out
+    assert "ok    contact" in out and "me@uni.example" in out
     assert "key of sandbox, write access" in out and sandbox.api_key not in out + proc.stderr.decode()

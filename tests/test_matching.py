@@ -281,3 +281,17 @@ def test_a_rerun_asks_only_for_the_papers_an_empty_answer_left_open(server, list
     assert all(store.decision(p) is not None for p in papers)
     assert all(title_phrases(p.title)[0] in asked for p in left)
     assert not any(title_phrases(p.title)[0] in asked for p in papers if p not in left)
+
+
+def test_two_strong_abstracts_are_told_apart_by_the_title():
+    """Two records with the listed abstract (a paper submitted twice, or a duplicate under a new
+    title): the one whose title agrees is the paper when the other's does not; both agreeing
+    stays ambiguous."""
+    paper = ListedPaper(source="x", kind="hf_listing", title="Tabular Reasoning With Retrieval", abstract=ABSTRACT,
+                        index=0)
+    agreeing = record("2401.00008", "Tabular Reasoning with Retrieval", ABSTRACT)
+    other = record("2401.00009", "A Benchmark for Row Retrieval", ABSTRACT)
+    match = decide(paper, [other, agreeing])
+    assert (match.status, match.arxiv_id) == ("matched", "2401.00008")
+    twin = record("2401.00010", "Tabular reasoning with retrieval", ABSTRACT)
+    assert decide(paper, [agreeing, twin]).status == "ambiguous"

@@ -24,7 +24,8 @@ DEPENDENCIES = {"pyzotero": ("1.16.", "pyzotero 1.16 is the Zotero client zotbri
                 "arxiv": ("4.", "arxiv 4.x is the arXiv client"),
                 "bibtexparser": ("1.4", "pyzotero 1.16 needs bibtexparser 1.4"),
                 "click": ("8.", ""), "keyring": ("", ""), "httpx2": ("2.", ""), "pylatexenc": ("2.", ""),
-                "rapidfuzz": ("3.", ""), "unidecode": ("1.", ""), "platformdirs": ("4.", "")}
+                "rapidfuzz": ("3.", ""), "unidecode": ("1.", ""), "platformdirs": ("4.", ""), "regex": ("", ""),
+                "snowballstemmer": ("", "")}
 
 
 @dataclass
@@ -40,6 +41,7 @@ def run_checks(settings: Settings) -> list[Check]:
     credentials_check, credentials = _credentials(settings)
     checks.append(credentials_check)
     checks.append(_arxiv(settings))
+    checks.append(_contact(settings))
     checks.append(_zotero(settings, credentials))
     return checks
 
@@ -101,10 +103,19 @@ def _credentials(settings: Settings):
 
 def _arxiv(settings: Settings) -> Check:
     try:
-        ArxivClient(settings, retries=1).search("ti:test", max_results=1)  # a check, not a job: 2 tries
+        with ArxivClient(settings, retries=1) as client:  # a check, not a job: 2 tries
+            client.search("ti:test", max_results=1)
     except ZotbridgeError as exc:
         return Check("arxiv", "fail", exc.message, exc.hint or "")
     return Check("arxiv", "ok", f"{settings.arxiv_url} answers (delay {settings.arxiv_delay:g} s)")
+
+
+def _contact(settings: Settings) -> Check:
+    if settings.contact:
+        return Check("contact", "ok", f"sent to arXiv in the User-Agent: {settings.contact}")
+    return Check("contact", "warn", "arXiv does not know how to reach you if it blocks or throttles this client",
+                 'add `contact = "you@example.org"` (an e-mail address or a URL) at the top of '
+                 f"{settings.config_path}, or set ZOTBRIDGE_CONTACT")
 
 
 def _zotero(settings: Settings, credentials) -> Check:

@@ -181,7 +181,7 @@ class ArxivClient:
                     raise ServiceError(
                         f"arXiv did not answer after {self._retries + 1} tries ({failure.reason}) at "
                         f"{self._settings.arxiv_url}",
-                        "try again later: papers already settled are kept, the next run asks only for the rest",
+                        "check the network and ZOTBRIDGE_ARXIV_URL, or try again later",
                     ) from None
                 wait = failure.retry_after if failure.retry_after is not None else \
                     min(self._settings.arxiv_max_backoff, self._settings.arxiv_delay * 2 ** attempt)

@@ -30,7 +30,7 @@ _COMMON = frozenset(
     "about".split()
 )
 _BOUNDARY = regex.compile(r"(?w)\b")
-_WORDLIKE = regex.compile(r"[\p{L}\p{N}\p{M}\p{Pc}]")
+_WORDLIKE = regex.compile(r"[\p{L}\p{N}]")  # a lone "_" or mark is no word for Lucene
 _CLEAN = regex.compile(r"^[\p{L}\p{N}\p{M}]+$")
 _PLAIN_GAP = regex.compile(r"^[\s,;.\-–—'’]*$")  # what may lie between two words of an abstract window
 WINDOW = 5

@@ -34,7 +34,7 @@ STOP_WORDS = frozenset(
     "they this to was will with".split()
 )
 _BOUNDARY = regex.compile(r"(?w)\b")
-_WORDLIKE = regex.compile(r"[\p{L}\p{N}\p{M}\p{Pc}]")
+_WORDLIKE = regex.compile(r"[\p{L}\p{N}]")  # a lone "_" or mark is no token
 _POSSESSIVE = regex.compile(r"['’]s$")
 _STEMMER = snowballstemmer.stemmer("porter")
 
