@@ -151,12 +151,19 @@ def main() -> None:
     report("clean", resolve_listings(corpus, papers), n)
     report("1 request in 5 a soft fault", resolve_listings(corpus, papers, 0.2), n)
     if args.sweep:
-        chosen = (resolver.TITLE_BATCH, resolver.RESULTS_PER_TITLE)
+        chosen = (resolver.TITLE_BATCH, resolver.RESULTS_PER_TITLE, resolver.WORDS_BATCH,
+                  resolver.RESULTS_PER_WORD_QUERY)
         for batch in (20, 50, 100, 200):
             for per_title in (1, 3, 5, 10):
                 resolver.TITLE_BATCH, resolver.RESULTS_PER_TITLE = batch, per_title
-                report(f"batch {batch}, {per_title} per title", resolve_listings(corpus, papers), n)
-        resolver.TITLE_BATCH, resolver.RESULTS_PER_TITLE = chosen
+                report(f"titles: batch {batch}, {per_title} per title", resolve_listings(corpus, papers), n)
+        resolver.TITLE_BATCH, resolver.RESULTS_PER_TITLE = chosen[:2]
+        for batch in (5, 10, 20, 40):
+            for per_paper in (10, 20):
+                resolver.WORDS_BATCH, resolver.RESULTS_PER_WORD_QUERY = batch, per_paper
+                report(f"second pass: batch {batch}, {per_paper} per paper", resolve_listings(corpus, papers), n)
+        (resolver.TITLE_BATCH, resolver.RESULTS_PER_TITLE, resolver.WORDS_BATCH,
+         resolver.RESULTS_PER_WORD_QUERY) = chosen
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """The arXiv client against the emulator: etiquette, soft failures, retries and the settings it
-is built from. Each failure shape is one real users of today's API reported (arxiv-real.md §7)."""
+is built from. Each failure shape is one real users of today's API reported (docs/sandbox.md)."""
 
 import logging
 import re
@@ -99,7 +99,7 @@ def test_two_processes_of_one_user_share_the_gate(emulator, tmp_path):
 
 def test_ids_by_post_with_max_results_matched_by_id(emulator, tmp_path):
     """``id_list`` answers come in no particular order and a bare id is the latest version
-    (arxiv-real.md §5): records are matched by id, never by position."""
+    (docs/sandbox.md): records are matched by id, never by position."""
     client, _ = make(emulator, tmp_path)
     before = len(emulator.stats.urls)
     asked = [r["id"] for r in ROWS[:250]] + ["2403.00002v1", "2403.00005v2"]
@@ -185,7 +185,7 @@ def test_it_gives_up_with_exit_3_after_the_retries(emulator, tmp_path):
 
 
 def test_request_too_long_means_split(emulator, tmp_path):
-    """gunicorn answers a request line over its limit with 400 text/html (arxiv-real.md §4); the
+    """gunicorn answers a request line over its limit with 400 text/html (docs/sandbox.md); the
     old Apache front end with 414 (lukasschwab/arxiv.py #15)."""
     client, _ = make(emulator, tmp_path)
     emulator.faults.request_line_limit = 10

@@ -79,7 +79,7 @@ def test_id_list_with_and_without_versions(server):
 
 def test_id_list_results_do_not_come_in_request_order(server):
     """arxiv-search returns ``id_list`` results in ``_score`` order, all scores equal: not the
-    request's order (arxiv-real.md §5)."""
+    request's order (docs/sandbox.md)."""
     wanted = [f"2402.{i:05d}" for i in range(1, 21)]
     got = [i[:10] for i in ids(client(server).results(arxiv.Search(id_list=wanted, max_results=20)))]
     assert sorted(got) == sorted(wanted) and got != wanted
@@ -136,7 +136,7 @@ def test_phrases_booleans_and_parentheses(server):
 
 def test_grammar_of_todays_parser(server):
     """arxiv-search's classic_api grammar (query_parser.py, classic_search_query.py), as run in
-    arxiv-real.md §2: a space is OR, no precedence (right-associative), NOT is ANDNOT, only upper
+    docs/sandbox.md: a space is OR, no precedence (right-associative), NOT is ANDNOT, only upper
     case operators, ``field:(a b)`` distributes, ``ti:""`` matches everything."""
     assert search(server, "ti:walks ti:deep") == ["2401.00002", "2401.00003"]  # space = OR
     # ti:walks AND (ti:deep OR ti:quantum), not (ti:walks AND ti:deep) OR ti:quantum
@@ -151,7 +151,7 @@ def test_grammar_of_todays_parser(server):
 
 def test_words_as_arxivs_index_splits_them(server):
     """UAX #29 segmentation, lower case, English stop words and Porter stems, no accent folding
-    on ti:/abs: (mappings/DocumentMapping.json; arxiv-real.md §3). A phrase of ASCII words does
+    on ti:/abs: (mappings/DocumentMapping.json; docs/sandbox.md). A phrase of ASCII words does
     not find these titles; only ``all:`` folds accents."""
     assert search(server, 'ti:"let\'s verify step by step"') == ["2401.00005"]
     assert search(server, 'ti:"let s verify step by step"') == []
@@ -190,7 +190,7 @@ def test_post_is_answered_like_get(server):
 
 def test_a_request_line_over_4094_bytes_is_a_400_page(server):
     """gunicorn 20.1.0's default limit_request_line, with arXiv's container command line:
-    "Request Line is too large", HTTP 400 text/html, not 414 (arxiv-real.md §4; andycasey/ads #75)."""
+    "Request Line is too large", HTTP 400 text/html, not 414 (docs/sandbox.md; andycasey/ads #75)."""
     def line_of(query):
         return len(f"GET /api/query?{query} HTTP/1.1")
 
@@ -227,7 +227,7 @@ def test_errors_are_400_with_an_error_feed(server, query, message):
 
 @pytest.mark.parametrize("fault, status, body", [
     ("rate200", 200, b"Rate exceeded."),  # openags/paper-search-mcp PR #81
-    ("429", 429, b"Rate exceeded."),  # third-party captures, arxiv-real.md §7
+    ("429", 429, b"Rate exceeded."),  # third-party captures, docs/sandbox.md
     ("503", 503, b"Error 503 first byte timeout"),  # arXiv API group, 6cU-pUjuUAo
     ("blank", 200, b""),  # ropensci/aRxiv #66
 ])

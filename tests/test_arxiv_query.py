@@ -1,5 +1,5 @@
 """Queries built from words as arXiv's index splits them (zotbridge/arxiv/query.py), checked by
-properties and, end to end, against the emulator's index (arxiv-real.md §3, §10.1)."""
+properties and, end to end, against the emulator's index (docs/sandbox.md)."""
 
 from urllib.parse import unquote_plus
 
@@ -26,7 +26,7 @@ text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
 
 @given(text)
 def test_a_title_phrase_is_never_empty_nor_breaks_the_query(title):
-    """``ti:""`` is match_all on today's server (arxiv-real.md §2): never sent."""
+    """``ti:""`` is match_all on today's server (docs/sandbox.md): never sent."""
     phrases = title_phrases(title)
     assert all(PHRASE.match(p) for p in phrases)
     assert (phrases == []) == (words(latex_to_unicode(title)) == [])
@@ -54,7 +54,7 @@ def test_abstract_windows_are_whole_consecutive_words(tokens):
 
 @given(text)
 def test_and_groups_never_hold_a_stop_word(title):
-    """A stop word analyses to nothing and may void the AND group around it (arxiv-real.md §3)."""
+    """A stop word analyses to nothing and may void the AND group around it (docs/sandbox.md)."""
     assert not set(distinctive_title_words(title)) & ARXIV_STOP_WORDS
     for word in distinctive_title_words(title):
         assert regex.fullmatch(r"[\p{L}\p{N}\p{M}]+", word)
@@ -99,7 +99,7 @@ def server():
 ])
 def test_such_titles_find_themselves_in_the_first_pass(server, tmp_path, listed, arxiv_id):
     """20 of the 760 listing titles missed arXiv's analyzers when built from ASCII words
-    (arxiv-real.md §3): built from UAX #29 words, each is found by its phrase, in one request."""
+    (docs/sandbox.md): built from UAX #29 words, each is found by its phrase, in one request."""
     client = ArxivClient(Settings(home=tmp_path, arxiv_url=server.url, arxiv_delay=0), gate=Gate())
     before = server.stats.requests
     (match,) = resolve([ListedPaper("x", "title", title=listed, index=0)], client, Store(tmp_path))

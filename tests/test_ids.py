@@ -1,4 +1,4 @@
-"""arXiv identifiers in every form of arxiv-api.md §5, and text that only looks like one."""
+"""arXiv identifiers in every form arXiv writes them, and text that only looks like one."""
 
 import pytest
 

@@ -128,7 +128,7 @@ def test_refresh_asks_again(run, listed):
 
 
 def test_faults_are_retried_and_everything_resolves(run, listed, server):
-    """Every failure shape users of today's API reported (arxiv-real.md §7): retried, and the
+    """Every failure shape users of today's API reported (docs/sandbox.md): retried, and the
     decisions are those of a clean run."""
     papers = listed[100:160]
     clean, clean_requests = run(papers)
@@ -231,7 +231,7 @@ def test_abstract_decides_between_same_titles():
 def large_server(rows, listed):
     """The large-corpus mode: every short or common listing title phrase shared by 300 other
     titles, so that one max_results for a batch cuts answers short as 2.7M real titles do
-    (arxiv-real.md §3, "With one max_results for a whole OR-batch…")."""
+    (docs/sandbox.md, "With one max_results for a whole OR-batch…")."""
     flood = hard_corpus.flood([p.title for p in listed if p.title], [p.abstract for p in listed if p.abstract], 300)
     with ArxivEmulator(Corpus([paper_from_row(r) for r in rows + flood])) as srv:
         yield srv
@@ -239,7 +239,7 @@ def large_server(rows, listed):
 
 def test_large_corpus_with_one_request_in_five_a_soft_fault(large_server, listed, tmp_path, caplog):
     """The five shared listings against the large corpus, one request in five answered by a soft
-    failure real users have seen (arxiv-real.md §7): no wrong paper, every findable paper matched,
+    failure real users have seen (docs/sandbox.md): no wrong paper, every findable paper matched,
     at most 0.06 requests per paper, and a second run asks only for what the first left open."""
     large_server.faults.at_random(0.2, seed=7)
     client = ArxivClient(Settings(home=tmp_path, arxiv_url=large_server.url, arxiv_delay=0), gate=Gate())

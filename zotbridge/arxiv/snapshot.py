@@ -1,4 +1,4 @@
-"""arXiv's metadata snapshot rows (docs/arxiv-api.md §6) as :class:`ArxivRecord` values.
+"""arXiv's metadata snapshot rows (docs/offline.md) as :class:`ArxivRecord` values.
 
 The snapshot is what arXiv publishes in bulk; a row carries the same facts the API serves, in
 other clothes: RFC-822 version dates, ``authors_parsed`` as ``[last, first, suffix, …]``, text

@@ -1,4 +1,4 @@
-"""Hugging Face papers pages copied as text (docs/arxiv-api.md §8, docs/listings.md).
+"""Hugging Face papers pages copied as text (docs/listings.md).
 
 The reader does not count lines in pairs: it classifies each line, so a paper without an
 abstract, a multi-paragraph abstract or two pages pasted one after the other do not shift every

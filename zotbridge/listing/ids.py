@@ -1,6 +1,6 @@
 """Find arXiv identifiers and DOIs in free text, and read identifier listings.
 
-Every form of docs/arxiv-api.md §5 is recognised anywhere in a line: new-style ids
+Every form of arXiv identifier (docs/listings.md) is recognised anywhere in a line: new-style ids
 (``2410.10636``, ``0704.0001v2``), old-style ids (``hep-th/9901001``, ``math.GT/0309136``), the
 ``arXiv:`` prefix, abs/pdf/html/export/Hugging Face URLs (they contain the id), and the DataCite
 DOI ``10.48550/arXiv.<id>`` bare or as a URL. Other DOIs (journal DOIs) are kept as DOIs.
