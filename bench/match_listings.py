@@ -53,10 +53,9 @@ def kind_of(url: str) -> str:
     if "id_list" in params and params["id_list"][0]:
         return "ids"
     query = params.get("search_query", [""])[0]
-    if "abs:" in query or " AND " in query:
-        alone = query.count(" AND ") <= 3 and query.count("abs:") <= 1
-        return "papers asked alone" if alone else "second pass"
-    return "titles"
+    if "abs:" in query and "ti:" not in query:
+        return "papers asked alone"
+    return "second pass" if "abs:" in query or " AND " in query else "titles"
 
 
 def resolve_listings(corpus: Corpus, papers: list[ListedPaper], fault_rate: float = 0.0) -> dict:

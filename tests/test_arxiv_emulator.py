@@ -8,8 +8,8 @@ from xml.etree import ElementTree as ET
 import arxiv
 import pytest
 import requests
-
 from conftest import SHARED
+
 from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 

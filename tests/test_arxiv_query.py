@@ -10,8 +10,15 @@ from hypothesis import strategies as st
 
 from zotbridge.arxiv.client import ArxivClient
 from zotbridge.arxiv.gate import Gate
-from zotbridge.arxiv.query import (ARXIV_STOP_WORDS, WINDOW, abstract_windows, distinctive_title_words,
-                                   title_phrases, word_query, words)
+from zotbridge.arxiv.query import (
+    ARXIV_STOP_WORDS,
+    WINDOW,
+    abstract_windows,
+    distinctive_title_words,
+    title_phrases,
+    word_query,
+    words,
+)
 from zotbridge.arxiv.resolve import resolve
 from zotbridge.config import Settings
 from zotbridge.models import ListedPaper

@@ -5,9 +5,10 @@ import dataclasses
 import json
 import re
 from urllib.parse import unquote_plus
-import pytest
 
+import pytest
 from conftest import LISTINGS, SHARED, read
+
 from zotbridge.arxiv.client import RETRIES, ArxivClient
 from zotbridge.arxiv.gate import Gate
 from zotbridge.arxiv.match import decide

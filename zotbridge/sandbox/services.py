@@ -15,8 +15,8 @@ from importlib import resources
 from pathlib import Path
 
 from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
-from zotbridge.sandbox.hard_corpus import flood as flood_rows
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
+from zotbridge.sandbox.hard_corpus import flood as flood_rows
 from zotbridge.sandbox.zotero_server import ZoteroEmulator
 
 SANDBOX_USER = 1
