@@ -1,10 +1,12 @@
 """`zotbridge demo` and `zotbridge sandbox`: offline, right after installation."""
 
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import urllib.request
 
 from conftest import json_lines, run_zotbridge
 from zotbridge.bibtex.bibfile import parse_bib
@@ -50,3 +52,32 @@ def test_sandbox_serves_both_apis_until_stopped(tmp_path):
     finally:
         again.send_signal(signal.SIGTERM)
         again.wait(timeout=10)
+
+
+def test_sandbox_large_corpus_and_soft_faults(tmp_path):
+    """`zotbridge sandbox --flood N --soft-faults R`: short titles have N more hits, and a share of
+    requests fail softly; zotbridge still resolves a title through them."""
+    proc = subprocess.Popen([sys.executable, "-m", "zotbridge", "sandbox", "--arxiv-port", "0", "--zotero-port", "0",
+                             "--state", str(tmp_path / "state"), "--flood", "50", "--soft-faults", "0.5"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home")})
+    try:
+        lines = [proc.stdout.readline().decode() for _ in range(7)]
+        exports = dict(line[len("export "):].strip().split("=", 1) for line in lines if line.startswith("export "))
+        url = exports["ZOTBRIDGE_ARXIV_URL"]
+        base = url.rsplit("/api/query", 1)[0]
+        urllib.request.urlopen(urllib.request.Request(f"{base}/_sandbox/faults", data=b'{"random": {"rate": 0}}',
+                                                      method="POST"))
+        body = urllib.request.urlopen(f"{url}?search_query=ti:%22world%20models%22&max_results=1").read().decode()
+        assert int(re.search(r"totalResults[^>]*>(\d+)<", body)[1]) >= 50
+        urllib.request.urlopen(urllib.request.Request(f"{base}/_sandbox/faults",
+                                                      data=b'{"random": {"rate": 0.5, "seed": 2}}', method="POST"))
+        env = {**os.environ, **exports, "ZOTBRIDGE_HOME": str(tmp_path / "client")}
+        match = run_zotbridge("match", "-", "--json", input=b"World Models\n", env=env)
+        assert match.returncode == 0, match.stderr
+        assert json_lines(match.stdout.decode())[0]["status"] == "matched"
+        stats = json.loads(urllib.request.urlopen(f"{base}/_sandbox/stats").read())
+        assert stats["faults"] >= 1
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)

@@ -18,8 +18,8 @@ Decision (thresholds and the evidence that set them: docs/matching.md):
   is a rewording (≥ ``ABSTRACT_REWORDED``);
 * without an abstract, a record whose title equals the listed one (normalised) is strong even
   when other records' titles contain it as other papers' names do (``X++``, ``A Survey on X``),
-  but not when one extends it or its head (``X: Revisited``, ``Head: Another Tail``: perhaps
-  the paper itself, retitled);
+  but not when one keeps it or its head before a new subtitle (``X: Revisited``, ``Head:
+  Another Tail``: perhaps the paper itself, retitled);
   otherwise a candidate is strong when its title agrees (≥ ``TITLE_SAME``) and no other comes
   close (≥ ``TITLE_CLOSE``, or a title containing the listed one). Two records with one title
   and nothing else to tell them apart is ``ambiguous``, never a guess;
@@ -143,8 +143,9 @@ def _title_only_strong(paper: ListedPaper, plausible: list[Candidate],
 
     A record whose title *equals* the listed one (after normalisation) is the paper even when
     other records' titles contain it as another paper's name does (``X++``, ``A Survey on X``).
-    A title that *extends* the listed one (``X: Revisited and Extended``) may be the paper itself,
-    retitled in a later version (arXiv searches only current titles), so it still competes. Two
+    A title that keeps the listed one, or its head, before a new subtitle (``X: Revisited``,
+    ``Head: Another Subtitle``) may be the paper itself, retitled in a later version (arXiv
+    searches only current titles), so it still competes. Two
     records with equal titles, or a near-identical title a typo away, leave nothing to tell them
     apart."""
     key = normalize_title(paper.title)
@@ -152,7 +153,7 @@ def _title_only_strong(paper: ListedPaper, plausible: list[Candidate],
     equal = [c for c in plausible if normalize_title(c.title) == key]
     rivals = [c for c in candidates if c not in equal and (
         (c.title_similarity >= TITLE_CLOSE and c.title_relatedness < TITLE_CONTAINED)
-        or _extends(normalize_title(c.title), key) or (head and _extends(normalize_title(c.title), head)))]
+        or title_head(c.title) in (key, head or None))]
     if len(equal) > 1:
         return [], f"{len(equal)} arXiv records have exactly this title, and the listing has no abstract to tell them apart"
     if equal and not rivals:
@@ -181,11 +182,6 @@ def needs_head_check(paper: ListedPaper, match: Match) -> bool:
     retitled after v1, while another paper carries its old title)."""
     return bool(not paper.abstract and match.status == "matched" and title_head(paper.title) and any(
         c.title_relatedness >= TITLE_CONTAINED and c.arxiv_id != match.arxiv_id for c in match.candidates))
-
-
-def _extends(title_key: str, listed_key: str) -> bool:
-    """``X: more words`` extends ``X`` (a later version's title may); ``X++`` names another paper."""
-    return title_key.startswith(listed_key + " ") and not title_key[len(listed_key) + 1:].startswith("plus")
 
 
 def decide(paper: ListedPaper, records: list[ArxivRecord]) -> Match:
