@@ -39,7 +39,7 @@ class Gate:
     def run(self, delay: float, send: Callable[[], T]) -> T:
         with self._lock, self._shared() as stamp:
             last_end = max(self._last_end, _read(stamp))
-            wait = last_end + delay - time.time()
+            wait = min(delay, last_end + delay - time.time())  # never more, should the clock go back
             if wait > 0:
                 self._sleep(wait)
             try:
