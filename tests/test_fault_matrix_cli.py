@@ -36,6 +36,8 @@ def test_arxiv_faults_through_the_cli(server, tmp_path, fault):
     proc, out, env = bib(server, tmp_path, "faulty")
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes() == clean_out.read_bytes()
+    if fault == "429:1":  # a wait the user sees
+        assert b"waiting for arXiv (rate limited), retry in 1 s" in proc.stderr
     again = run_zotbridge("bib", "-", "-o", out, input=LISTING, env=env)
     assert again.returncode == 0 and b"file unchanged" in again.stderr
 
