@@ -2,6 +2,8 @@
 the server does. Expected texts and codes come from docs/zotero-api.md (the dataserver's)."""
 
 import json
+import threading
+import time
 
 import httpx2
 import pytest
@@ -241,3 +243,149 @@ def test_fault_switches(server):
     for fault in ("500", "503", "412"):
         server.faults.plan(fault)
         assert raw(server, "GET", "/users/101/items").status_code == int(fault)
+
+
+# --- what users do in Zotero every day, as the real server records it (zotero/dataserver) ---------
+
+def post(server, kind, objects, **headers):
+    return raw(server, "POST", f"/users/101/{kind}", json=objects, headers=headers)
+
+
+def test_deleting_a_collection_leaves_its_items_versions_alone(server):
+    """ "Deleting a collection removes items from it without bumping their versions"
+    (model/Item.inc.php): an incremental sync never re-reads them; /deleted lists the collection."""
+    coll = post(server, "collections", [{"name": "LLMs"}]).json()["successful"]["0"]["key"]
+    item = post(server, "items", [preprint(collections=[coll])]).json()["successful"]["0"]
+    before = raw(server, "GET", "/users/101/items?format=versions").json()
+    library_version = int(raw(server, "GET", "/users/101/items?format=versions").headers["Last-Modified-Version"])
+    assert raw(server, "DELETE", f"/users/101/collections?collectionKey={coll}",
+               headers={"If-Unmodified-Since-Version": str(library_version)}).status_code == 204
+    assert raw(server, "GET", "/users/101/items?format=versions").json() == before  # no item version moved
+    assert raw(server, "GET", f"/users/101/items?since={library_version}&format=versions").json() == {}
+    assert raw(server, "GET", f"/users/101/deleted?since={library_version}").json()["collections"] == [coll]
+    assert raw(server, "GET", f"/users/101/items/{item['key']}").json()["data"]["collections"] == []
+
+
+def test_a_collection_in_the_trash_is_listed_with_deleted_true(server):
+    """Trashing writes ``deleted: true`` (Collections::updateFromJSON); /collections has no trash
+    filter and Collection::toJSON adds ``"deleted": true`` (model/Collection.inc.php)."""
+    saved = post(server, "collections", [{"name": "Reading"}]).json()["successful"]["0"]
+    trashed = post(server, "collections", [{"key": saved["key"], "version": saved["version"], "deleted": True}])
+    assert list(trashed.json()["successful"]) == ["0"]
+    (listed,) = raw(server, "GET", "/users/101/collections").json()
+    assert listed["data"]["deleted"] is True and listed["data"]["name"] == "Reading"
+
+
+def test_items_in_the_trash_are_left_out_unless_include_trashed(server):
+    """includeTrashed defaults to 0 for since and itemKey reads; trashed items carry ``deleted: 1``
+    (tests/remote/tests/3/item.test.js "should return items in trash with includeTrashed")."""
+    saved = post(server, "items", [preprint()]).json()["successful"]["0"]
+    version = saved["version"]
+    post(server, "items", [{"key": saved["key"], "version": version, "deleted": 1}])
+    assert raw(server, "GET", f"/users/101/items/top?since={version - 1}&format=versions").json() == {}
+    assert raw(server, "GET", f"/users/101/items?itemKey={saved['key']}").json() == []
+    (found,) = raw(server, "GET", f"/users/101/items?itemKey={saved['key']}&includeTrashed=1").json()
+    assert found["data"]["deleted"] == 1
+    versions = raw(server, "GET", f"/users/101/items/top?since={version - 1}&format=versions&includeTrashed=1").json()
+    assert list(versions) == [saved["key"]]
+    assert raw(server, "GET", f"/users/101/deleted?since={version - 1}").json()["items"] == []  # not deleted yet
+
+
+@pytest.mark.parametrize("code", [500, 503])
+def test_one_object_can_fail_with_5xx_inside_a_200(server, code):
+    """An exception while saving one object is caught per object and becomes failed[i] with 500
+    "An error occurred" (or 503 on a read-only shard) — the request is still a 200
+    (model/DataObjects.inc.php, Errors.inc.php)."""
+    server.faults.plan(f"write:object{code}:1")
+    response = post(server, "items", [preprint(title="a"), preprint(title="b"), preprint(title="c")])
+    assert response.status_code == 200
+    result = response.json()
+    assert sorted(result["successful"]) == ["0", "2"] and result["failed"]["1"]["code"] == code
+    assert len(server.library("users/101").items) == 2  # the failed one was not saved
+
+
+def test_a_creator_name_over_255_bytes_fails_that_object_with_413(server):
+    """"The creator name … is too long to sync" — counted in bytes (model/Creator.inc.php)."""
+    fits = "Ω" * 127  # 254 bytes
+    too_long = "Ω" * 128  # 128 characters, 256 bytes
+    result = post(server, "items", [preprint(creators=[{"creatorType": "author", "name": fits}]),
+                                    preprint(creators=[{"creatorType": "author", "name": too_long}])]).json()
+    assert list(result["successful"]) == ["0"]
+    assert result["failed"]["1"]["code"] == 413 and "is too long to sync" in result["failed"]["1"]["message"]
+
+
+def test_failed_entries_carry_no_key(server):
+    """v3 ``failed`` entries never carry ``key`` (model/DataObjects.inc.php reads a v2 property;
+    Results.inc.php drops the empty key): failures are matched by index."""
+    result = post(server, "items", [preprint(key="ABCD2345")]).json()  # 428: no version
+    assert "key" not in result["failed"]["0"] and result["failed"]["0"]["code"] == 428
+
+
+def test_an_unchanged_object_still_bumps_the_library_version(server):
+    """"each item bumps the version, even if unchanged" (tests/remote/tests/3/collection.test.js);
+    a re-POST of an item's own data is ``unchanged``."""
+    saved = post(server, "items", [preprint()]).json()["successful"]["0"]
+    data = raw(server, "GET", f"/users/101/items/{saved['key']}").json()["data"]
+    before = int(raw(server, "GET", "/users/101/items?format=versions").headers["Last-Modified-Version"])
+    again = post(server, "items", [data, data])
+    assert again.json()["unchanged"] == {"0": saved["key"], "1": saved["key"]}
+    assert int(again.headers["Last-Modified-Version"]) == before + 2
+
+
+def test_preconditions_conflict_only_when_the_server_is_newer(server):
+    """``obj.version > version`` and ``library > header`` (controllers/ApiController.php,
+    model/API.inc.php): a higher version is accepted; PATCH with version 0 creates a missing
+    object (tests/remote/tests/3/version.test.js)."""
+    saved = post(server, "items", [preprint()]).json()["successful"]["0"]
+    higher = post(server, "items", [{"key": saved["key"], "version": saved["version"] + 5, "title": "newer"}])
+    assert list(higher.json()["successful"]) == ["0"]
+    library = int(higher.headers["Last-Modified-Version"])
+    ahead = post(server, "items", [preprint(title="x")], **{"If-Unmodified-Since-Version": str(library + 3)})
+    assert ahead.status_code == 200
+    behind = post(server, "items", [preprint(title="y")], **{"If-Unmodified-Since-Version": str(library - 1)})
+    assert behind.status_code == 412
+    created = raw(server, "PATCH", "/users/101/items/WXYZ2345", json=preprint(title="made by PATCH"),
+                  headers={"If-Unmodified-Since-Version": "0"})
+    assert created.status_code == 204
+    assert raw(server, "GET", "/users/101/items/WXYZ2345").json()["data"]["title"] == "made by PATCH"
+
+
+def test_what_the_server_accepts_silently(server):
+    """Empty tags dropped (Item::setTags), "" for a field the type lacks ignored and a non-empty
+    value refused (Item::setField), strings trimmed, control characters stripped
+    (ApiController::jsonDecode; general.test.js "should filter invalid characters"), notes up to
+    500,000 characters (Notes::$MAX_NOTE_LENGTH)."""
+    result = post(server, "items", [preprint(title="  Spaced\x07 title  ", tags=[{"tag": ""}, {"tag": "kept"}],
+                                             pages="")]).json()
+    data = result["successful"]["0"]["data"]
+    assert data["title"] == "Spaced title" and data["tags"] == [{"tag": "kept"}] and "pages" not in data
+    parent = result["successful"]["0"]["key"]
+    note = {"itemType": "note", "parentItem": parent, "note": "x" * 400_000, "tags": [], "relations": {}}
+    assert list(post(server, "items", [note]).json()["successful"]) == ["0"]
+    assert post(server, "items", [note | {"note": "x" * 500_001}]).json()["failed"]["0"]["code"] == 413
+
+
+def test_a_304_carries_no_last_modified_version(server):
+    """The If-Modified-Since-Version check runs before the version is set (ApiController.php)."""
+    post(server, "items", [preprint()])
+    latest = raw(server, "GET", "/users/101/items?format=versions").headers["Last-Modified-Version"]
+    unchanged = raw(server, "GET", "/users/101/items", headers={"If-Modified-Since-Version": latest})
+    assert unchanged.status_code == 304 and "Last-Modified-Version" not in unchanged.headers
+
+
+def test_a_slow_write_lets_a_retry_through_before_its_token_is_stored(server):
+    """Each object of a multi-object POST is its own transaction and the write token is stored only
+    at the end (DataObjects.inc.php, ItemsController.php; pyzotero #316): a retry sent while the
+    first request still runs is processed, and the objects the first one already committed come
+    back to it as per-object 412 (version 0 on an existing key)."""
+    objects = [preprint(title=f"p{i}", key=f"SLWA{i}{i}{i}{i}", version=0) for i in range(2, 6)]
+    token = {"Zotero-Write-Token": "t" * 32}
+    server.faults.plan("write:slowwrite:1.5")
+    first = threading.Thread(target=lambda: post(server, "items", objects, **token))
+    first.start()
+    time.sleep(0.5)  # the first request has committed objects 0 and 1 and is pausing
+    retry = post(server, "items", objects, **token).json()
+    first.join()
+    assert sorted(retry["failed"]) == ["0", "1"] and {f["code"] for f in retry["failed"].values()} == {412}
+    assert sorted(retry["successful"]) == ["2", "3"]
+    assert len(server.library("users/101").items) == 4  # nothing twice

@@ -79,9 +79,21 @@ def test_collection_paths():
     existing = [{"key": "AAAA2222", "name": "Reading", "parentCollection": False},
                 {"key": "BBBB2222", "name": "LLMs", "parentCollection": "AAAA2222"},
                 {"key": "CCCC2222", "name": "llms", "parentCollection": "AAAA2222"}]
-    assert resolve("Reading/LLMs", existing) == ("BBBB2222", [])
-    key, planned = resolve("Reading/LLMs/New", existing)
+    assert resolve("Reading/LLMs", existing) == ("BBBB2222", [], [])
+    key, planned, _ = resolve("Reading/LLMs/New", existing)
     assert [(p["name"], p["parentCollection"]) for p in planned] == [("New", "BBBB2222")] and key == planned[0]["key"]
-    key, planned = resolve("reading", existing)  # case-sensitive: a new top-level collection
+    key, planned, _ = resolve("reading", existing)  # case-sensitive: a new top-level collection
     assert planned[0]["parentCollection"] is False
+
+
+def test_a_collection_in_the_trash_is_no_target():
+    """The API lists a trashed collection with ``data.deleted: true`` (Collection::toJSON,
+    model/Collection.inc.php): papers filed there would not show in the user's tree."""
+    existing = [{"key": "AAAA2222", "name": "Reading", "parentCollection": False, "deleted": True},
+                {"key": "BBBB2222", "name": "LLMs", "parentCollection": "AAAA2222", "deleted": True}]
+    key, planned, notes = resolve("Reading/LLMs", existing)
+    assert [(p["name"], p["parentCollection"]) for p in planned] == [("Reading", False), ("LLMs", planned[0]["key"])]
+    assert notes == ["the collection 'Reading' is in Zotero's trash: a new one is made"]
+    existing.append({"key": "DDDD2222", "name": "Reading", "parentCollection": False})  # a live namesake
+    assert resolve("Reading", existing) == ("DDDD2222", [], [])
     assert split_path(" A / B\\/C ") == ["A", "B/C"]

@@ -29,6 +29,7 @@ DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
 DEFAULT_ZOTERO_URL = "https://api.zotero.org"
 DEFAULT_ARXIV_DELAY = 3.0
 DEFAULT_ARXIV_TIMEOUT = 60.0
+DEFAULT_ZOTERO_TIMEOUT = 120.0  # a 50-object write is 50 transactions on the server
 DEFAULT_ARXIV_MAX_BACKOFF = 600.0  # ten minutes: arXiv's 429s have lasted hours (docs/matching.md)
 
 
@@ -45,6 +46,7 @@ class Settings:
     arxiv_max_backoff: float = DEFAULT_ARXIV_MAX_BACKOFF
     contact: str | None = None  # an e-mail address or URL for the User-Agent arXiv asks blocked users for
     zotero_url: str = DEFAULT_ZOTERO_URL
+    zotero_timeout: float = DEFAULT_ZOTERO_TIMEOUT
     config_path: Path | None = None
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -61,9 +63,12 @@ class Settings:
                            hint="set it to 60 or unset it")
         max_backoff = _seconds(env, arxiv, "ZOTBRIDGE_ARXIV_MAX_BACKOFF", "max_backoff", DEFAULT_ARXIV_MAX_BACKOFF,
                                hint="set it to 600 (ten minutes) or unset it")
+        zotero_timeout = _seconds(env, zotero, "ZOTBRIDGE_ZOTERO_TIMEOUT", "timeout", DEFAULT_ZOTERO_TIMEOUT,
+                                  hint="set it to 120 or unset it")
         return cls(
             home=home,
             config_path=path,
+            zotero_timeout=zotero_timeout,
             arxiv_timeout=timeout,
             arxiv_max_backoff=max_backoff,
             contact=_contact(env.get("ZOTBRIDGE_CONTACT") or config.get("contact")),
@@ -92,7 +97,7 @@ OPTION_DEFAULTS = {
 
 def _seconds(env: Mapping[str, str], table: dict, variable: str, key: str, default: float, hint: str,
              zero_ok: bool = False) -> float:
-    """A duration from the environment or the config file's ``[arxiv]`` table, validated."""
+    """A duration from the environment or a table of the config file, validated."""
     text = str(env.get(variable, table.get(key, default)))
     try:
         value = float(text)
@@ -152,7 +157,8 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
              source("ZOTBRIDGE_ARXIV_MAX_BACKOFF", "arxiv", "max_backoff")),
             ("contact", settings.contact or "not set", "environment (ZOTBRIDGE_CONTACT)"
              if env.get("ZOTBRIDGE_CONTACT") else ("config file" if "contact" in config else "default")),
-            ("zotero url", settings.zotero_url, source("ZOTBRIDGE_ZOTERO_URL", "zotero", "url"))]
+            ("zotero url", settings.zotero_url, source("ZOTBRIDGE_ZOTERO_URL", "zotero", "url")),
+            ("zotero timeout", f"{settings.zotero_timeout:g} s", source("ZOTBRIDGE_ZOTERO_TIMEOUT", "zotero", "timeout"))]
     zotero = config.get("zotero", {})
     library_id = env.get("ZOTERO_LIBRARY_ID") or zotero.get("library_id")
     library_type = env.get("ZOTERO_LIBRARY_TYPE") or zotero.get("library_type") or "user"

@@ -114,14 +114,15 @@ def push_table(actions, width: int | None) -> Iterator[str]:
     for a in actions:
         row = fmt.format(a.index, a.action, a.item_key or "", a.citation_key or "", a.title or "")
         yield row if width is None or len(row) <= width else row[: width - 1] + "…"
-        details = a.changes if a.action in ("create", "update") else []
+        details = a.changes if a.action in ("create", "update", "restored") else []
         if a.reason:
             details = [*details, a.reason]
         for detail in details:
             yield f"{'':>5}  ↳ {detail}"
 
 
-PUSH_ACTIONS = (("create", "created", "to create"), ("update", "updated", "to update"),
+PUSH_ACTIONS = (("create", "created", "to create"), ("restored", "restored from the trash", "to restore from the trash"),
+                ("update", "updated", "to update"),
                 ("unchanged", "unchanged", "unchanged"), ("skip", "skipped (not matched)", "to skip (not matched)"),
                 ("failed", "failed", "failed"))
 
@@ -139,6 +140,8 @@ def push_summary(result, bib=None) -> str:
         line += "; dry run, nothing written"
     else:
         line += f"; {result.writes} Zotero write{'s' if result.writes != 1 else ''}"
+    for note in result.notes:
+        line += f"\nnote: {note}"
     if bib is not None:
         line += "\n" + bib_summary(bib)
     return line
@@ -177,7 +180,8 @@ def organize_summary(result) -> str:
             + (f", {removed} removed" if removed else ""))
     if result.failed:
         text += f"; {len(result.failed)} items failed"
-    return text + ("; dry run, nothing written" if result.dry_run else f"; {result.writes} Zotero writes")
+    text += "; dry run, nothing written" if result.dry_run else f"; {result.writes} Zotero writes"
+    return "\n".join([text, *(f"note: {n}" for n in result.notes)])
 
 
 def demo_report(result) -> Iterator[str]:

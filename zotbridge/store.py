@@ -231,7 +231,23 @@ class Store:
                                      [(library, c["key"], json.dumps(c)) for c in collections])
             self._db.executemany("DELETE FROM zotero_collections WHERE library = ? AND key = ?",
                                  [(library, k) for k in deleted_collections])
+            if collections is not None or deleted_collections:
+                self._forget_gone_collections(library)
             self._db.execute("INSERT OR REPLACE INTO zotero_sync (library, version) VALUES (?, ?)", (library, version))
+
+    def _forget_gone_collections(self, library: str) -> None:
+        """Take collections that no longer exist out of every stored item. Zotero does not bump the
+        versions of a deleted collection's items (model/Item.inc.php), so a sync never re-reads
+        them: without this, a later write would send the deleted key back and fail with 409."""
+        live = {key for (key,) in self._db.execute("SELECT key FROM zotero_collections WHERE library = ?", (library,))}
+        rewritten = []
+        for key, data in self._db.execute("SELECT item_key, json FROM zotero_items WHERE library = ?", (library,)):
+            item = json.loads(data)
+            kept = [c for c in item.get("collections", []) if c in live]
+            if kept != item.get("collections", []):
+                item["collections"] = kept
+                rewritten.append((json.dumps(item), library, key))
+        self._db.executemany("UPDATE zotero_items SET json = ? WHERE library = ? AND item_key = ?", rewritten)
 
     def zotero_items(self, library: str) -> list[tuple[str | None, dict]]:
         """(arXiv id or None, item data) of every synced top-level item."""

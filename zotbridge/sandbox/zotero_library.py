@@ -1,10 +1,15 @@
 """The Zotero emulator's data: libraries of items and collections with versions, validated writes,
 and a JSON file that keeps them across restarts.
 
-Behaviour follows docs/zotero-api.md (dataserver): every object written in a multi-object POST
-gets its own library-version bump; POST has PATCH semantics; arrays replace; per-object failures
-go into ``failed`` with the server's codes and messages (400 invalid, 409 missing referent, 412
-stale version, 413 too long, 428 missing version, 404 missing object).
+Behaviour follows the real dataserver (zotero/dataserver; docs/zotero.md names the files): every
+object written in a multi-object POST gets its own library-version bump, unchanged ones included;
+POST has PATCH semantics; arrays replace; per-object failures go into ``failed`` with the server's
+codes and messages (400 invalid, 409 missing referent, 412 stale version, 413 too long, 428
+missing version, 404 missing object). Version checks conflict only when the server's version is
+**newer** than the one sent. What the server accepts silently, it accepts here: empty tags are
+dropped, ``""`` for a field the item type lacks is ignored, strings are trimmed. A collection
+deleted takes itself out of its items without changing their versions; a collection or an item in
+the trash (``deleted``) stays, flagged.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from zotbridge.sandbox.zotero_schema import COMMON_PROPERTIES, CREATOR_FIELDS, E
 
 KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 MAX_FIELD_BYTES = 65535
+MAX_NOTE_CHARS = 500_000  # Notes::$MAX_NOTE_LENGTH
+MAX_CREATOR_BYTES = 255  # model/Creator.inc.php: "The creator name … is too long to sync"
 MAX_TAG = 255
 MAX_COLLECTION_NAME = 255
 
@@ -148,7 +155,7 @@ class LibraryStore:
             merged.setdefault("dateAdded", stamp)
             merged["dateModified"] = stamp
         else:
-            if "version" in data and data["version"] != existing["version"]:
+            if "version" in data and existing["version"] > data["version"]:  # only a newer server version conflicts
                 raise ObjectError(412, f"Item has been modified since specified version (expected "
                                   f"{data['version']}, found {existing['version']})", key)
             if "version" not in data and header_version is None:
@@ -156,6 +163,7 @@ class LibraryStore:
                                   "provided for 'key'-based writes", key)
             merged = self._validated(lib, data, existing)
             if _same_item(merged, existing):
+                lib.bump()  # the server bumps the library version for unchanged objects too
                 return "unchanged", existing
             merged["dateModified"] = now_iso()
         merged["version"] = lib.bump()
@@ -199,12 +207,23 @@ class LibraryStore:
         for name, value in data.items():
             if name not in allowed:
                 if name in self.schema.all_fields:
+                    if value == "":  # Item::setField ignores an empty value for a field the type lacks
+                        continue
                     raise ObjectError(400, f"'{name}' is not a valid field for type '{item_type}'", key)
                 raise ObjectError(400, f"Invalid property '{name}'", key)
             if name in ("key", "version"):
                 continue
             if name in fields or name in EXTRA_PROPERTIES.get(item_type, ()):
                 value = self._field_value(name, value, key)
+                if value == "":  # an empty value unsets the field
+                    merged.pop(name, None)
+                    continue
+            elif name == "deleted":
+                if value in (1, True, "1", "true"):
+                    merged["deleted"] = 1
+                else:
+                    merged.pop("deleted", None)
+                continue
             elif name == "creators":
                 value = self._creators(value, item_type, key)
             elif name == "tags":
@@ -240,7 +259,12 @@ class LibraryStore:
             value = ""
         if not isinstance(value, str):
             raise ObjectError(400, f"'{name}' must be a string", key)
-        if len(value.encode("utf-8")) > MAX_FIELD_BYTES:
+        value = value.strip()  # Item::setField trims
+        if name == "note":
+            if len(value) > MAX_NOTE_CHARS:
+                raise ObjectError(413, f"Note is too long ({len(value)} characters; the limit is {MAX_NOTE_CHARS})",
+                                  key)
+        elif len(value.encode("utf-8")) > MAX_FIELD_BYTES:
             raise ObjectError(413, f"Field '{name}' is too long", key, {"field": name, "value": value[:50]})
         if name == "accessDate" and value == "CURRENT_TIMESTAMP":
             value = now_iso()
@@ -272,6 +296,11 @@ class LibraryStore:
                 if len(value) == 1:
                     continue  # the template's empty creator is ignored
                 raise ObjectError(400, "Creator name cannot be empty", key)
+            for part in CREATOR_FIELDS:
+                name = creator.get(part) or ""
+                if len(name.encode("utf-8")) > MAX_CREATOR_BYTES:  # bytes, not characters
+                    raise ObjectError(413, f"The creator name ‘{name[:50]}…’ is too long to sync.", key,
+                                      {"creator": name})
             out.append(dict(creator))
         return out
 
@@ -287,8 +316,10 @@ class LibraryStore:
                 if prop not in ("tag", "type"):
                     raise ObjectError(400, f"Invalid tag property '{prop}'", key)
             name = tag.get("tag")
-            if not isinstance(name, str) or not name.strip():
-                raise ObjectError(400, "Tag cannot be empty", key)
+            if isinstance(name, str) and not name.strip():
+                continue  # Item::setTags drops empty tags
+            if not isinstance(name, str):
+                raise ObjectError(400, "Tag must be a string", key)
             if len(name) > MAX_TAG:
                 raise ObjectError(413, f"Tag '{name[:50]}…' too long", key, {"tag": name})
             kind = tag.get("type", 0)
@@ -321,7 +352,7 @@ class LibraryStore:
         for prop in data:
             if prop not in ("key", "version", "name", "parentCollection", "relations", "deleted"):
                 raise ObjectError(400, f"Invalid property '{prop}'", key)
-        if existing and "version" in data and data["version"] != existing["version"]:
+        if existing and "version" in data and existing["version"] > data["version"]:
             raise ObjectError(412, f"Collection has been modified since specified version (expected "
                               f"{data['version']}, found {existing['version']})", key)
         merged = dict(existing) if existing else {"key": key or new_key(), "name": None, "parentCollection": False,
@@ -339,8 +370,14 @@ class LibraryStore:
             if parent and parent == merged["key"]:
                 raise ObjectError(400, "Collection cannot be a child of itself", key)
             merged["parentCollection"] = parent
+        if "deleted" in data:  # the trash: Collections::updateFromJSON
+            if data["deleted"] in (1, True, "1", "true"):
+                merged["deleted"] = True
+            else:
+                merged.pop("deleted", None)
         if existing and {k: merged[k] for k in merged if k != "version"} == \
                 {k: existing[k] for k in existing if k != "version"}:
+            lib.bump()
             return "unchanged", existing
         merged["version"] = lib.bump()
         lib.collections[merged["key"]] = merged
@@ -356,10 +393,11 @@ class LibraryStore:
             del table[key]
             lib.deleted[kind][key] = version
             if kind == "collections":
+                # "Deleting a collection removes items from it without bumping their versions"
+                # (model/Item.inc.php): an incremental sync never sees those items change.
                 for item in lib.items.values():
                     if key in item.get("collections", []):
                         item["collections"] = [c for c in item["collections"] if c != key]
-                        item["version"] = version
                 for child in [c for c in lib.collections.values() if c["parentCollection"] == key]:
                     self.delete(lib, "collections", [child["key"]])
 

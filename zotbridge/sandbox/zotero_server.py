@@ -6,13 +6,24 @@ POST (413), JSON-array bodies, schema validation of every object (per-object ``f
 tokens (412 on replay), versions and preconditions (412/428), ``limit`` clamped to 100,
 ``Total-Results`` and ``Link`` headers with every non-default parameter.
 
+Odd where the server is odd (zotero/dataserver): ``failed`` entries carry no ``key`` (match them
+by index); a 304 carries no ``Last-Modified-Version``; preconditions conflict only when the
+server's version is newer; PATCH/PUT with version 0 creates a missing object; control characters
+are stripped from the JSON; a collection in the trash is listed with ``deleted: true``; items in
+the trash are left out of listings unless ``includeTrashed=1``.
+
 Faults (``server.faults.plan(...)`` or ``POST /_sandbox/faults {"queue": [...]}``) hit the next
 requests, in order: ``ok``, ``429`` (with ``Retry-After: 1``), ``429-bare`` (no header), ``409``
-(library locked), ``500``,
+(whole request), ``500``,
 ``503`` (``Retry-After: 1``), ``412`` (a stale-library precondition failure), ``backoff:N`` (a
-normal answer carrying ``Backoff: N``), ``reset`` (connection closed, nothing done) and ``lost``
-(the write is committed, then the connection is closed with no answer). A fault prefixed with
-``write:`` waits for the next write request. ``GET /_sandbox/stats`` counts requests and writes.
+normal answer carrying ``Backoff: N``), ``reset`` (connection closed, nothing done), ``lost``
+(the write is committed, then the connection is closed with no answer), ``object500:I`` and
+``object503:I`` (object I of a multi-object write fails alone, inside a 200, and is not saved:
+``DataObjects.inc.php`` catches an exception per object), and ``slowwrite:S`` (the first half of
+the objects is committed, then S seconds pass before the rest and the answer, as a 50-object
+POST on a busy server; another request may run meanwhile, and the write token is stored only at
+the end). A fault prefixed with ``write:`` waits for the next write request. ``GET
+/_sandbox/stats`` counts requests and writes.
 """
 
 from __future__ import annotations
@@ -84,6 +95,7 @@ class ZoteroEmulator(LocalServer):
         self.faults = Faults()
         self.stats = Stats()
         self._lock = threading.RLock()
+        self._object_fault: tuple | None = None  # set by the object500/object503/slowwrite faults
         super().__init__(self._handler_class(), host, port)
 
     def add_user(self, user_id: int, username: str, api_key: str, write: bool = True,
@@ -208,7 +220,7 @@ class ZoteroEmulator(LocalServer):
             return 200, {"Last-Modified-Version": str(coll["version"])}, _json(self._collection_json(lib, coll))
         since_header = headers.get("If-Modified-Since-Version")
         if since_header is not None and lib.version <= _int(since_header, "If-Modified-Since-Version"):
-            raise Response(304, "", {"Last-Modified-Version": str(lib.version)})
+            raise Response(304, "")  # the check runs before the version is set: no Last-Modified-Version
         if rest in (["items"], ["items", "top"]):
             objects = self._filter_items(lib, query, top=rest == ["items", "top"])
             return self._listing(lib, rest, query, objects, "items")
@@ -373,7 +385,8 @@ class ZoteroEmulator(LocalServer):
                 "meta": {"numCollections": sum(c["parentCollection"] == coll["key"] for c in lib.collections.values()),
                          "numItems": sum(coll["key"] in i.get("collections", []) for i in lib.items.values())},
                 "data": {"key": coll["key"], "version": coll["version"], "name": coll["name"],
-                         "parentCollection": coll["parentCollection"], "relations": coll.get("relations", {})}}
+                         "parentCollection": coll["parentCollection"], "relations": coll.get("relations", {}),
+                         **({"deleted": True} if coll.get("deleted") else {})}}
 
     # -- writes --------------------------------------------------------------------------------
     def _write(self, lib: Library, method: str, rest, query, headers, body: bytes, api_key: str):
@@ -386,7 +399,7 @@ class ZoteroEmulator(LocalServer):
         unmodified = headers.get("If-Unmodified-Since-Version")
         unmodified = None if unmodified is None else _int(unmodified, "If-Unmodified-Since-Version")
         if method == "POST" and rest in (["items"], ["collections"]):
-            if unmodified is not None and unmodified != lib.version:
+            if unmodified is not None and lib.version > unmodified:
                 raise self._stale_library(lib, unmodified)
             payload = self._json_array(body)
             if len(payload) > MAX_WRITE:
@@ -394,12 +407,23 @@ class ZoteroEmulator(LocalServer):
             result = {"successful": {}, "success": {}, "unchanged": {}, "failed": {}}
             writer = self.store.write_item if rest == ["items"] else self.store.write_collection
             changed = False
+            object_fault = self._object_fault
+            self._object_fault = None
             for index, obj in enumerate(payload):
+                if object_fault and object_fault[0] == "slowwrite" and index == len(payload) // 2:
+                    self.store.save()
+                    self._lock.release()  # another request may run meanwhile, as on the server
+                    try:
+                        time.sleep(object_fault[1])
+                    finally:
+                        self._lock.acquire()
                 try:
+                    if object_fault and object_fault[0] in (500, 503) and index == object_fault[1]:
+                        raise ObjectError(object_fault[0], "An error occurred" if object_fault[0] == 500 else
+                                          "Zotero is in read-only mode for maintenance. Please try again later.")
                     outcome, saved = writer(lib, obj, unmodified)
                 except ObjectError as err:
-                    failed = {"key": err.key} if err.key else {}
-                    failed |= {"code": err.code, "message": _html_escape(err.message)}
+                    failed = {"code": err.code, "message": _html_escape(err.message)}  # v3: never a key
                     if err.data:
                         failed["data"] = err.data
                     result["failed"][str(index)] = failed
@@ -425,7 +449,7 @@ class ZoteroEmulator(LocalServer):
         table = lib.items if rest[0] == "items" else lib.collections
         key = rest[1]
         try:
-            data = json.loads(body or b"null")
+            data = _clean(json.loads(body or b"null"))
         except ValueError:
             raise Response(400, "JSON Error: Syntax error, malformed JSON") from None
         if not isinstance(data, dict):
@@ -436,12 +460,20 @@ class ZoteroEmulator(LocalServer):
             raise Response(400, "If-Unmodified-Since-Version does not match 'version' property")
         expected = unmodified if unmodified is not None else version
         if existing is None:
+            if expected == 0:  # PATCH/PUT with version 0 creates (tests/remote/tests/3/version.test.js)
+                writer = self.store.write_item if rest[0] == "items" else self.store.write_collection
+                try:
+                    writer(lib, {**data, "key": key, "version": 0}, None)
+                except ObjectError as err:
+                    raise Response(err.code, err.message) from None
+                self.store.save()
+                return 204, {"Last-Modified-Version": str(lib.version), "_changed": True}, b""
             raise Response(404, f"{rest[0][:-1].capitalize()} doesn't exist (to create, use If-Unmodified-Since-"
                            "Version: 0 or a 'version' property of 0)")
         if expected is None:
             raise Response(428, "Either If-Unmodified-Since-Version or 'version' property must be provided for "
                            "single-item writes")
-        if expected != existing["version"]:
+        if existing["version"] > expected:
             noun = "Item" if rest[0] == "items" else "Collection"
             raise Response(412, f"{noun} has been modified since specified version (expected {expected}, found "
                            f"{existing['version']})", {"Last-Modified-Version": str(existing["version"])})
@@ -464,7 +496,7 @@ class ZoteroEmulator(LocalServer):
                 raise Response(404, "Not found")
             if unmodified is None:
                 raise Response(428, "If-Unmodified-Since-Version must be provided for delete requests")
-            if unmodified != existing["version"]:
+            if existing["version"] > unmodified:
                 raise Response(412, f"Object has been modified since specified version (expected {unmodified}, "
                                f"found {existing['version']})", {"Last-Modified-Version": str(existing["version"])})
             self.store.delete(lib, rest[0], [rest[1]])
@@ -473,7 +505,7 @@ class ZoteroEmulator(LocalServer):
             keys = query.get(param, [""])[0].split(",")
             if len(keys) > MAX_WRITE:
                 raise Response(413, f"Cannot delete more than {MAX_WRITE} objects at a time")
-            if unmodified is not None and unmodified != lib.version:
+            if unmodified is not None and lib.version > unmodified:
                 raise self._stale_library(lib, unmodified)
             self.store.delete(lib, rest[0], [k for k in keys if k])
         else:
@@ -496,7 +528,7 @@ class ZoteroEmulator(LocalServer):
             raise Response(400, "JSON Error: Syntax error, malformed JSON") from None
         if not isinstance(payload, list):
             raise Response(400, "Uploaded data must be a JSON array")
-        return payload
+        return _clean(payload)
 
     def _control(self, method: str, path: str, body: bytes):
         if method == "GET" and path == "/_sandbox/stats":
@@ -547,6 +579,11 @@ class ZoteroEmulator(LocalServer):
                     if fault and fault.startswith("backoff:"):
                         extra["Backoff"] = fault.split(":", 1)[1]
                         fault = None
+                    if fault and fault.startswith(("object500", "object503", "slowwrite")):
+                        kind, _, argument = fault.partition(":")
+                        emulator._object_fault = ("slowwrite", float(argument or 1)) if kind == "slowwrite" \
+                            else (int(kind[-3:]), int(argument or 0))
+                        fault = None
                     if fault == "reset":
                         self.close_connection = True
                         return
@@ -588,6 +625,21 @@ def _int(text: str, name: str) -> int:
         return int(text)
     except (TypeError, ValueError):
         raise Response(400, f"Invalid '{name}' value '{text}'") from None
+
+
+_CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
+
+
+def _clean(value):
+    """Control characters stripped from every string of the JSON (ApiController::jsonDecode →
+    cleanString; tests/remote/tests/3/general.test.js "should filter invalid characters")."""
+    if isinstance(value, str):
+        return value.translate(_CONTROL)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    return value
 
 
 def _html_escape(text: str) -> str:

@@ -35,7 +35,10 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH = 50
 TRIES = 6
-RETRY_STATUS = (409, 429, 500, 502, 503, 504)  # 409 on a whole request: the library is locked
+RETRY_STATUS = (409, 429, 500, 502, 503, 504)  # 409 on a whole request: harmless to retry
+# A per-object 500/503 inside a 200: one object's transaction failed (DataObjects.inc.php catches
+# the exception per object); sending that object again is the cure.
+TRANSIENT_OBJECT_CODES = (500, 503)
 KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 
 
@@ -64,7 +67,9 @@ class ZoteroClient:
     def __init__(self, settings: Settings, credentials: Credentials, sleep: Callable[[float], None] = time.sleep):
         self.credentials = credentials
         self.base = settings.zotero_url
-        http = httpx2.Client(follow_redirects=True, timeout=30.0, trust_env=not is_loopback_url(self.base))
+        # a 50-object POST can take a minute on a busy server (each object is its own transaction)
+        http = httpx2.Client(follow_redirects=True, timeout=settings.zotero_timeout,
+                             trust_env=not is_loopback_url(self.base))
         self.zot = zotero.Zotero(credentials.library_id, credentials.library_type, credentials.api_key, client=http)
         self.zot.endpoint = self.base
         self.prefix = "/" + credentials.prefix
@@ -160,10 +165,11 @@ class ZoteroClient:
         return response.json(), int(response.headers.get("Last-Modified-Version", 0))
 
     def fetch_items(self, keys: list[str]) -> list[dict]:
-        """Full items for ``keys``, ≤ 50 per request."""
+        """Full items for ``keys``, ≤ 50 per request, those in the trash included."""
         out = []
         for i in range(0, len(keys), MAX_BATCH):
-            params = {"itemKey": ",".join(keys[i:i + MAX_BATCH]), "limit": 100, "format": "json"}
+            params = {"itemKey": ",".join(keys[i:i + MAX_BATCH]), "limit": 100, "format": "json",
+                      "includeTrashed": 1}  # a trashed item is still the user's: never take it for absent
             out.extend(self.check(self.request("GET", f"{self.prefix}/items", params=params), "items").json())
         return out
 

@@ -4,6 +4,11 @@ Names are compared exactly (case-sensitive, as Zotero shows them; surrounding sp
 level are ignored). Zotero allows two sibling collections with the same name, so a level that
 matches two is an error naming both, rather than a guess. ``/`` separates levels; a name that
 itself contains a slash is written ``\\/``.
+
+A collection in Zotero's trash is still listed by the API, flagged ``deleted: true``
+(``Collection::toJSON`` in zotero/dataserver): it is not a target — papers filed there would not
+show in the user's library tree — so it counts as absent, a new one is made, and the caller is
+told.
 """
 
 from __future__ import annotations
@@ -22,13 +27,17 @@ def split_path(path: str) -> list[str]:
     return parts
 
 
-def resolve(path: str, collections: list[dict]) -> tuple[str | None, list[dict]]:
-    """(key of the collection at ``path``, collections to create first, parents before children).
-    The key is that of the last planned collection when levels are missing."""
+def resolve(path: str, collections: list[dict]) -> tuple[str | None, list[dict], list[str]]:
+    """(key of the collection at ``path``, collections to create first, parents before children,
+    notes for the user). The key is that of the last planned collection when levels are missing."""
     parent: str | bool = False
     names = split_path(path)
+    notes = []
     for depth, name in enumerate(names):
-        same = [c for c in collections if (c.get("parentCollection") or False) == parent and c["name"] == name]
+        here = [c for c in collections if (c.get("parentCollection") or False) == parent and c["name"] == name]
+        same = [c for c in here if not c.get("deleted")]
+        if here and not same:
+            notes.append(f"the collection {'/'.join(names[:depth + 1])!r} is in Zotero's trash: a new one is made")
         if len(same) > 1:
             where = "/".join(names[:depth + 1])
             keys = ", ".join(sorted(c["key"] for c in same))
@@ -40,6 +49,6 @@ def resolve(path: str, collections: list[dict]) -> tuple[str | None, list[dict]]
                 key = new_item_key()
                 planned.append({"key": key, "version": 0, "name": missing, "parentCollection": parent})
                 parent = key
-            return parent, planned
+            return parent, planned, notes
         parent = same[0]["key"]
-    return parent, []
+    return parent, [], notes

@@ -77,11 +77,32 @@ def comment_note(record: ArxivRecord, parent_key: str) -> dict | None:
             "tags": [], "relations": {}, "key": derived_key(parent_key, "comment"), "version": 0}
 
 
+MAX_CREATOR_BYTES = 255  # Zotero refuses a longer name part (model/Creator.inc.php): the paper would fail
+
+
 def creator(name: str) -> dict:
+    """A creator as the translator splits a name, each part cut to what Zotero accepts."""
+    return {k: fit_name(v) if k != "creatorType" else v for k, v in _split_name(name).items()}
+
+
+def _split_name(name: str) -> dict:
     words = name.split()
     if len(words) == 1 or any(w.lower() in ORGANISATION_WORDS for w in words[1:]):
         return {"creatorType": "author", "name": " ".join(words)}
     return {"creatorType": "author", "firstName": " ".join(words[:-1]), "lastName": words[-1]}
+
+
+def fit_name(text: str) -> str:
+    """``text`` cut to Zotero's 255 bytes at a character boundary (an ellipsis marks the cut)."""
+    if len(text.encode("utf-8")) <= MAX_CREATOR_BYTES:
+        return text
+    room = MAX_CREATOR_BYTES - len("…".encode())
+    return text.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip() + "…"
+
+
+def shortened_authors(record: ArxivRecord) -> list[str]:
+    """The authors whose names had to be cut for Zotero (long collaboration credits)."""
+    return [name for name in record.authors if name.strip() and creator(name) != _split_name(name)]
 
 
 def short_title(title: str) -> str:

@@ -31,7 +31,7 @@ from zotbridge.credentials import load_credentials
 from zotbridge.errors import InputError
 from zotbridge.store import Store
 from zotbridge.zotero import collections as collection_paths
-from zotbridge.zotero.client import ZoteroClient, new_item_key
+from zotbridge.zotero.client import MAX_BATCH, ZoteroClient, new_item_key
 from zotbridge.zotero.sync import sync
 from zotbridge.zotero.writes import apply_updates
 
@@ -59,9 +59,10 @@ class OrganizeResult:
     dry_run: bool = False
     writes: int = 0
     failed: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # library states the user should know about
 
     def summary_json(self) -> dict:
-        return {"summary": {"collection": self.collection, "collection_key": self.collection_key,
+        return {"summary": {"collection": self.collection, "collection_key": self.collection_key, "notes": self.notes,
                             "items": self.items, "groups": len(self.groups), "dry_run": self.dry_run,
                             "added": sum(g.added for g in self.groups), "removed": sum(g.removed for g in self.groups),
                             "created": [g.name for g in self.groups if g.created], "writes": self.writes,
@@ -92,17 +93,21 @@ def organize(client: ZoteroClient, store: Store, collection: str, *, min_items: 
              rules: list[tuple[str, list[str]]] | None = None, prune: bool = False,
              dry_run: bool = False) -> OrganizeResult:
     index = sync(client, store)
-    parent, missing = collection_paths.resolve(collection, index.collections)
+    parent, missing, trashed = collection_paths.resolve(collection, index.collections)
     if missing:
-        raise InputError(f"there is no collection {collection!r} in {client.credentials.prefix}",
-                         "check the path (names are case-sensitive), or push papers into it first")
+        where = f" ({trashed[0].split(':')[0]})" if trashed else ""
+        raise InputError(f"there is no collection {collection!r} in {client.credentials.prefix}{where}",
+                         "restore it from Zotero's trash, check the path (names are case-sensitive), "
+                         "or push papers into it first")
     items = [data for _arxiv_id, data in store.zotero_items(index.name) if parent in data.get("collections", [])]
     groups = _groups_by_rules(items, rules) if rules else _groups_by_tags(items, min_items, max_collections)
     result = OrganizeResult(collection, parent, len(items), groups, dry_run)
     children = [c for c in index.collections if c.get("parentCollection") == parent]
     planned = []
     for group in groups:
-        same = [c for c in children if c["name"] == group.name]
+        same = [c for c in children if c["name"] == group.name and not c.get("deleted")]
+        if not same and any(c["name"] == group.name for c in children):
+            result.notes.append(f"the sub-collection {group.name!r} is in Zotero's trash: a new one is made")
         if len(same) > 1:
             raise InputError(f"two sub-collections of {collection!r} are called {group.name!r} "
                              f"(keys {', '.join(sorted(c['key'] for c in same))})", "rename one of them in Zotero")
@@ -128,11 +133,12 @@ def organize(client: ZoteroClient, store: Store, collection: str, *, min_items: 
     if dry_run:
         return result
     before = client.writes
-    if planned:
-        created = client.create("collections", planned)
+    for start in range(0, len(planned), MAX_BATCH):  # Zotero takes 50 objects per request
+        created = client.create("collections", planned[start:start + MAX_BATCH])
         if created.get("failed"):
             raise InputError(f"Zotero did not create the sub-collections: "
-                             f"{next(iter(created['failed'].values())).get('message')}", "nothing else was changed")
+                             f"{next(iter(created['failed'].values())).get('message')}",
+                             "run again: the sub-collections made so far are kept and reused")
     result.failed = apply_updates(client, items, change)
     result.writes = client.writes - before
     return result

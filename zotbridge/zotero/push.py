@@ -4,12 +4,15 @@
 2. Find the collection path, planning the missing levels (zotero/collections.py).
 3. Plan per paper: **create** (a new item, filed in the collection at creation), **update** (an
    existing item — whatever its type, however it was saved — gets the collection, the missing
-   tags and an empty citation key filled; the user's tags are never removed), **unchanged**, or
-   **skip** (not matched).
+   tags and an empty citation key filled; the user's tags are never removed), **restored** (the
+   paper's item is in Zotero's trash: it is taken out, and updated as above, never created
+   twice), **unchanged**, or **skip** (not matched). A collection in the trash is no target: a
+   new one is made, and the summary says so.
 4. Unless ``dry_run``: create the missing collections in one request, items 50 objects per
    request (a new item's comment note rides in the same request, right after it), updates 50
    per request with their versions; a stale version (412) re-reads the item and
-   tries again.
+   tries again. An object Zotero could not save this time (a per-object 500 or 503 inside a
+   200: one object's transaction failed) is sent again in the same run, with the same key.
 
 Item keys of new items are chosen before sending and kept in the store's push journal until
 Zotero confirms them, so a run that died anywhere is completed by the next one without a
@@ -32,8 +35,8 @@ from zotbridge.store import Store
 from zotbridge.tags.categories import category_tags
 from zotbridge.tags.select import TagOptions, tag_records
 from zotbridge.zotero import collections as collection_paths
-from zotbridge.zotero.client import MAX_BATCH, ZoteroClient, ZoteroError, new_item_key
-from zotbridge.zotero.items import comment_note, item_for, tag_objects
+from zotbridge.zotero.client import MAX_BATCH, TRANSIENT_OBJECT_CODES, ZoteroClient, ZoteroError, new_item_key
+from zotbridge.zotero.items import comment_note, item_for, shortened_authors, tag_objects
 from zotbridge.zotero.sync import LibraryIndex, arxiv_id_of, sync
 from zotbridge.zotero.writes import apply_updates
 
@@ -48,7 +51,7 @@ class PaperAction:
     title: str | None
     status: str  # the match status
     arxiv_id: str | None
-    action: str  # "create" | "update" | "unchanged" | "skip" | "failed"
+    action: str  # "create" | "update" | "restored" | "unchanged" | "skip" | "failed"
     item_key: str | None = None
     citation_key: str | None = None
     changes: list[str] = field(default_factory=list)
@@ -71,6 +74,7 @@ class PushResult:
     sync_requests: int = 0
     requests: int = 0  # beyond the sync
     writes: int = 0
+    notes: list[str] = field(default_factory=list)  # library states the user should know about
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -86,7 +90,7 @@ class PushResult:
         return {"summary": {"library": self.library, "collection": self.collection,
                             "collection_key": self.collection_key, "new_collections": self.new_collections,
                             "dry_run": self.dry_run, "counts": self.counts(), "sync_requests": self.sync_requests,
-                            "requests": self.requests, "writes": self.writes}}
+                            "requests": self.requests, "writes": self.writes, "notes": self.notes}}
 
 
 @dataclass
@@ -96,7 +100,8 @@ class _Plan:
     item: dict | None = None  # existing item data (update) or new item JSON (create)
     tags: list[dict] = field(default_factory=list)
     collection: str = ""
-    note: dict | None = None  # the comment note of a new item
+    note: dict | None = None  # the comment note of a new item, until Zotero has it
+    saved: bool = False  # the new item is in Zotero (its note may still be to send)
 
 
 def push(matches: list[Match], client: ZoteroClient, store: Store, collection: str, *, dry_run: bool = False,
@@ -113,7 +118,7 @@ def push(matches: list[Match], client: ZoteroClient, store: Store, collection: s
     tag_options.library_tags = index.manual_tags
     keyword_tags = _keyword_tags(matches, store, index, tag_options)
     start_requests = client.requests
-    collection_key, new_collections = collection_paths.resolve(collection, index.collections)
+    collection_key, new_collections, notes = collection_paths.resolve(collection, index.collections)
     plans: dict[str, _Plan] = {}
     actions = []
     for m in matches:
@@ -130,15 +135,15 @@ def push(matches: list[Match], client: ZoteroClient, store: Store, collection: s
         plans[m.arxiv_id] = plan
         actions.append(plan.action)
     result = PushResult(client.credentials.prefix, collection, collection_key, [c["name"] for c in new_collections],
-                        actions, dry_run, sync_requests=index.requests)
+                        actions, dry_run, sync_requests=index.requests, notes=notes)
     if not dry_run:
         writes_before = client.writes
-        to_do = [p for p in plans.values() if p.action.action in ("create", "update")]
+        to_do = [p for p in plans.values() if p.action.action in ("create", "update", "restored")]
         tick = progress(len(to_do)) if progress and to_do else (lambda n: None)
         if new_collections:
             _create_collections(client, new_collections)
         _create_items(client, store, index, [p for p in to_do if p.action.action == "create"], tick)
-        _update_items(client, [p for p in to_do if p.action.action == "update"], tick)
+        _update_items(client, [p for p in to_do if p.action.action in ("update", "restored")], tick)
         store.put_paper_tags(index.name, {a: t for a, t in keyword_tags.items() if a in plans})
         result.writes = client.writes - writes_before
     result.requests = client.requests - start_requests
@@ -158,7 +163,7 @@ def _keyword_tags(matches: list[Match], store: Store, index: LibraryIndex, optio
 def _plan(m: Match, index: LibraryIndex, store: Store, client: ZoteroClient, template: KeyTemplate,
           collection_key: str, keywords: list[str], with_category_tags: bool, comment_notes: bool) -> _Plan:
     record = m.record
-    existing = (index.by_arxiv.get(record.arxiv_id) or [None])[0]
+    existing = (index.by_arxiv.get(record.arxiv_id) or index.trashed.get(record.arxiv_id) or [None])[0]
     own_key = existing.get("citationKey") if existing else None
     if own_key:
         store.claim_citation_key(record.arxiv_id, [own_key])
@@ -177,18 +182,21 @@ def _plan(m: Match, index: LibraryIndex, store: Store, client: ZoteroClient, tem
         action.item_key = key
         note = comment_note(record, key) if comment_notes else None
         action.changes = ["create in the collection"] + (["with the comment as a child note"] if note else [])
+        action.changes += [f"author name shortened to Zotero's 255 bytes: {name[:60]}…"
+                           for name in shortened_authors(record)]
         return _Plan(action, record, item, tags, collection_key, note=note)
     action.item_key = existing["key"]
     action.changes = _changes(existing, collection_key, tags, citation_key)
-    action.action = "update" if action.changes else "unchanged"
-    if len(index.by_arxiv[record.arxiv_id]) > 1:
-        others = ", ".join(d["key"] for d in index.by_arxiv[record.arxiv_id][1:])
+    action.action = "restored" if existing.get("deleted") else "update" if action.changes else "unchanged"
+    copies = index.by_arxiv.get(record.arxiv_id, [])
+    if len(copies) > 1:
+        others = ", ".join(d["key"] for d in copies[1:])
         action.reason = f"the library already holds this paper more than once (also {others}); using {existing['key']}"
     return _Plan(action, record, existing, tags, collection_key)
 
 
 def _changes(item: dict, collection_key: str, tags: list[dict], citation_key: str) -> list[str]:
-    changes = []
+    changes = ["restore from Zotero's trash"] if item.get("deleted") else []
     if collection_key not in item.get("collections", []):
         changes.append("add to the collection")
     have = {t["tag"] for t in item.get("tags", [])}
@@ -203,6 +211,8 @@ def _changes(item: dict, collection_key: str, tags: list[dict], citation_key: st
 def _update_body(item: dict, collection_key: str, tags: list[dict], citation_key: str) -> dict:
     """Only the properties that change, with the item's version (arrays replace, so they are whole)."""
     body = {"key": item["key"], "version": item["version"]}
+    if item.get("deleted"):
+        body["deleted"] = 0  # out of the trash
     if collection_key not in item.get("collections", []):
         body["collections"] = [*item.get("collections", []), collection_key]
     have = {t["tag"] for t in item.get("tags", [])}
@@ -222,30 +232,52 @@ def _create_collections(client: ZoteroClient, planned: list[dict]) -> None:
                           "check the collection path; nothing else was written")
 
 
+CREATE_ROUNDS = 3  # an object Zotero failed with 500/503 is sent again, at most twice
+
+
 def _create_items(client: ZoteroClient, store: Store, index: LibraryIndex, plans: list[_Plan], tick) -> None:
-    for batch in _batches(plans):
-        store.journal(index.name, [(p.record.arxiv_id, p.item["key"]) for p in batch], "sent")
-        objects = [o for p in batch for o in (p.item, p.note) if o]
-        result = client.create("items", objects)
-        outcome = {o["key"]: _outcome(result, i) for i, o in enumerate(objects)}
-        confirmed = []
-        for plan in batch:
-            saved, failure = outcome[plan.item["key"]]
-            if saved:
-                confirmed.append((plan.record.arxiv_id, plan.item["key"]))
-            elif failure and failure.get("code") == 412:  # saved by an earlier, interrupted run
-                confirmed.append((plan.record.arxiv_id, plan.item["key"]))
-                _adopt_existing(client, plan)
-            else:
-                plan.action.action = "failed"
-                plan.action.reason = (failure or {}).get("message", "Zotero gave no answer for this item")
-            if plan.note and plan.action.action != "failed":
-                note_saved, note_failure = outcome[plan.note["key"]]
-                if not note_saved and (note_failure or {}).get("code") != 412:
-                    plan.action.reason = ("saved without its comment note: "
-                                          + (note_failure or {}).get("message", "no answer"))
-            tick(1)
-        store.journal(index.name, confirmed, "confirmed")
+    pending = plans
+    for round_ in range(1, CREATE_ROUNDS + 1):
+        again: list[_Plan] = []
+        adopted: list[_Plan] = []
+        for batch in _batches(pending):
+            store.journal(index.name, [(p.record.arxiv_id, p.item["key"]) for p in batch], "sent")
+            objects = [o for p in batch for o in ((p.item,) if not p.saved else ()) + ((p.note,) if p.note else ()) if o]
+            result = client.create("items", objects)
+            outcome = {o["key"]: _outcome(result, i) for i, o in enumerate(objects)}
+            confirmed = []
+            for plan in batch:
+                saved, failure = outcome.get(plan.item["key"], (plan.item, None))
+                code = (failure or {}).get("code")
+                if saved or code == 412:  # 412: saved by an earlier try whose answer was lost
+                    plan.saved = True
+                    confirmed.append((plan.record.arxiv_id, plan.item["key"]))
+                    if not saved:
+                        adopted.append(plan)
+                elif code in TRANSIENT_OBJECT_CODES and round_ < CREATE_ROUNDS:
+                    again.append(plan)
+                    continue
+                else:
+                    plan.action.action = "failed"
+                    plan.action.reason = (failure or {}).get("message", "Zotero gave no answer for this item")
+                if plan.note and plan.saved:
+                    note_saved, note_failure = outcome[plan.note["key"]]
+                    note_code = (note_failure or {}).get("code")
+                    if note_saved or note_code == 412:
+                        plan.note = None
+                    elif note_code in TRANSIENT_OBJECT_CODES and round_ < CREATE_ROUNDS:
+                        again.append(plan)
+                        continue
+                    else:
+                        plan.action.reason = ("saved without its comment note: "
+                                              + (note_failure or {}).get("message", "no answer"))
+                tick(1)
+            store.journal(index.name, confirmed, "confirmed")
+        _adopt_existing(client, adopted)
+        if not again:
+            return
+        log.info("Zotero could not save %d objects this time (500/503); sending them again", len(again))
+        pending = again
 
 
 def _batches(plans: list[_Plan]):
@@ -268,17 +300,30 @@ def _outcome(result: dict, i: int) -> tuple[dict | None, dict | None]:
     return result.get("successful", {}).get(str(i)), result.get("failed", {}).get(str(i))
 
 
-def _adopt_existing(client: ZoteroClient, plan: _Plan) -> None:
-    """A planned key that already exists: that item is this paper (the journal says so); make
-    sure it has what the plan wanted."""
-    found = client.fetch_items([plan.item["key"]])
-    if not found or arxiv_id_of(found[0]["data"]) != plan.record.arxiv_id:
-        plan.action.action = "failed"
-        plan.action.reason = f"item key {plan.item['key']} is taken by another item"
+def _adopt_existing(client: ZoteroClient, plans: list[_Plan]) -> None:
+    """Planned keys that already exist: those items are these papers (saved by an earlier try or
+    run); make sure they have what the plans wanted. One read for all of them, then the updates,
+    so a retried 50-object write costs two requests more, not fifty."""
+    if not plans:
         return
-    body = _update_body(found[0]["data"], plan.collection, plan.item["tags"], plan.item["citationKey"])
-    if len(body) > 2:
-        client.update([body])
+    found = {i["key"]: i["data"] for i in client.fetch_items([p.item["key"] for p in plans])}
+    ours = []
+    for plan in plans:
+        data = found.get(plan.item["key"])
+        if data is None or arxiv_id_of(data) != plan.record.arxiv_id:
+            plan.action.action = "failed"
+            plan.action.reason = f"item key {plan.item['key']} is taken by another item"
+        else:
+            ours.append(data)
+    by_key = {p.item["key"]: p for p in plans}
+
+    def change(data: dict) -> dict:
+        plan = by_key[data["key"]]
+        body = _update_body(data, plan.collection, plan.item["tags"], plan.item["citationKey"])
+        return {k: v for k, v in body.items() if k not in ("key", "version")}
+
+    for key, message in apply_updates(client, ours, change).items():
+        by_key[key].action.reason = f"saved, but not brought up to date: {message}"
 
 
 def _update_items(client: ZoteroClient, plans: list[_Plan], tick) -> None:

@@ -1,10 +1,15 @@
 """Know every arXiv paper already in the library, without downloading it on every run.
 
 The store keeps an index of the library's top-level items (and its collections) with the library
-version it reflects. A sync asks ``items/top?since=V&format=versions`` with
+version it reflects. A sync asks ``items/top?since=V&format=versions&includeTrashed=1`` with
 ``If-Modified-Since-Version: V`` (304 when nothing changed: one request), fetches only the changed
-items (50 per request), applies ``deleted?since=V``, and re-reads the collection list when it
-changed. The first sync of a library reads everything once.
+items (50 per request, trashed ones included), applies ``deleted?since=V``, and re-reads the
+collection list when it changed. The first sync of a library reads everything once.
+
+What users do in Zotero every day shapes it (zotero/dataserver): items in the trash are left out
+of every read unless ``includeTrashed=1``, so without it a trashed paper would look absent and be
+created twice; a deleted collection leaves its items' versions alone, so the store forgets it in
+every item itself; a collection in the trash is still listed, flagged ``deleted``.
 
 An item is an arXiv paper when its ``archiveID`` (``arXiv:<id>``), an ``arXiv:<id>`` in
 ``extra``, an arXiv abs/pdf ``url`` or a ``10.48550/arXiv.<id>`` DOI says so — whatever its item
@@ -40,6 +45,7 @@ class LibraryIndex:
 
     name: str  # store key: "<endpoint> users/123"
     by_arxiv: dict[str, list[dict]] = field(default_factory=dict)  # arXiv id -> item data, oldest first
+    trashed: dict[str, list[dict]] = field(default_factory=dict)  # arXiv id -> items in the trash
     citation_keys: dict[str, str] = field(default_factory=dict)  # lower-case key -> item key
     collections: list[dict] = field(default_factory=list)
     manual_tags: list[str] = field(default_factory=list)  # the library's own tags (type 0), most used first
@@ -47,7 +53,7 @@ class LibraryIndex:
 
     def add(self, arxiv_id: str | None, data: dict) -> None:
         if arxiv_id:
-            self.by_arxiv.setdefault(arxiv_id, []).append(data)
+            (self.trashed if data.get("deleted") else self.by_arxiv).setdefault(arxiv_id, []).append(data)
         if data.get("citationKey"):
             self.citation_keys[data["citationKey"].lower()] = data["key"]
 
@@ -61,7 +67,8 @@ def sync(client: ZoteroClient, store: Store) -> LibraryIndex:
     name = library_name(client)
     before = client.requests
     since = store.zotero_version(name)
-    response = client.request("GET", f"{client.prefix}/items/top", params={"since": since, "format": "versions"},
+    response = client.request("GET", f"{client.prefix}/items/top",
+                              params={"since": since, "format": "versions", "includeTrashed": 1},
                               headers={"If-Modified-Since-Version": str(since)} if since else None)
     if response.status_code != 304:
         client.check(response, f"the items of {client.credentials.prefix}")
@@ -73,10 +80,12 @@ def sync(client: ZoteroClient, store: Store) -> LibraryIndex:
         collections = [c["data"] for c in client.all_collections()] if collections_changed or not since else None
         deleted = client.deleted(since) if since else {"items": [], "collections": []}
         store.sync_zotero(name, version, rows, collections, deleted.get("items", []), deleted.get("collections", []))
-    index = LibraryIndex(name, collections=store.zotero_collections(name))
+    index = LibraryIndex(name, collections=store.zotero_collections(name))  # trashed ones flagged `deleted`
     tag_counts: Counter = Counter()
     for arxiv_id, data in sorted(store.zotero_items(name), key=lambda row: row[1].get("dateAdded", "")):
         index.add(arxiv_id, data)
+        if data.get("deleted"):
+            continue
         tag_counts.update(t["tag"] for t in data.get("tags", []) if not t.get("type"))
     index.manual_tags = [t for t, _ in tag_counts.most_common()]
     index.requests = client.requests - before

@@ -3,14 +3,16 @@
 Changes are computed from an item's current data, sent 50 items per request with each item's
 version, and when Zotero says an item changed meanwhile (412), the item is read again and its
 change computed again from the fresh data — so a concurrent edit in Zotero is merged, never
-overwritten.
+overwritten. The same re-read answers a per-object 409 naming a collection that is gone (deleted
+in Zotero meanwhile: the fresh data no longer holds it) and a per-object 500/503 (that object's
+transaction failed this time).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from zotbridge.zotero.client import MAX_BATCH, ZoteroClient
+from zotbridge.zotero.client import MAX_BATCH, TRANSIENT_OBJECT_CODES, ZoteroClient
 
 UPDATE_TRIES = 3
 
@@ -33,7 +35,7 @@ def apply_updates(client: ZoteroClient, items: list[dict], change: Callable[[dic
                 failure = result.get("failed", {}).get(str(i))
                 if failure is None:
                     tick(1)
-                elif failure.get("code") == 412 and attempt < UPDATE_TRIES:
+                elif _worth_reading_again(failure) and attempt < UPDATE_TRIES:
                     stale.append(data)
                 else:
                     failures[data["key"]] = failure.get("message", "") or f"HTTP {failure.get('code')}"
@@ -43,3 +45,9 @@ def apply_updates(client: ZoteroClient, items: list[dict], change: Callable[[dic
         fresh = {i["key"]: i["data"] for i in client.fetch_items([d["key"] for d in stale])}
         pending = [fresh.get(d["key"], d) for d in stale]
     return failures
+
+
+def _worth_reading_again(failure: dict) -> bool:
+    code = failure.get("code")
+    missing_collection = code == 409 and "collection" in (failure.get("data") or {})
+    return code == 412 or code in TRANSIENT_OBJECT_CODES or missing_collection
