@@ -10,7 +10,7 @@ import pytest
 from pyzotero import zotero
 
 from conftest import DATA, SHARED, json_lines, run_zotbridge
-from zotbridge.sandbox.arxiv_corpus import Corpus
+from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 from zotbridge.sandbox.zotero_server import ZoteroEmulator
 
@@ -254,3 +254,96 @@ def test_items_and_their_notes_share_requests(env, zot_server, commented, tmp_pa
     assert summary["counts"] == {"create": 30} and summary["requests"] <= 2 + 3
     zot = library(zot_server)
     assert len(zot.everything(zot.items(itemType="note"))) == 30
+
+
+# --- the library a user really has (zotero/dataserver; docs/zotero.md) ------------------------------
+
+THREE = b"2311.05440\n2408.04498\n2410.10636\n"
+COLLABORATION = "The " + "Very Large Hadron Collider Physics Collaboration Working Group " * 5 + "Team"
+
+
+def user(zot_server, method, path, body=None, **headers):
+    """What the user does in Zotero, sent as the Zotero client sends it."""
+    response = httpx2.request(method, zot_server.url + "/users/42" + path, json=body, trust_env=False, timeout=10,
+                              headers={"Zotero-API-Key": KEY, **headers})
+    assert response.status_code in (200, 204), response.text
+    return response
+
+
+def test_a_library_with_a_deleted_collection_a_trashed_collection_and_a_trashed_item(env, zot_server, arxiv):
+    """Three ordinary library states that broke real pushes (zotero/dataserver): a deleted
+    collection leaves its items' versions alone (model/Item.inc.php), so its key stayed in the
+    items zotbridge had synced and every later update failed with 409 "Collection … not found"; a
+    trashed collection is still listed, with ``deleted: true`` (Collection::toJSON); a trashed item
+    is invisible without ``includeTrashed=1`` (item.test.js). And a per-object 500 inside a 200
+    (DataObjects.inc.php), and an author name over Zotero's 255 bytes (Creator.inc.php)."""
+    arxiv.corpus.add(paper_from_row({"id": "2502.00777", "title": "A Measurement by a Very Large Team",
+                                     "authors": f"Ada Lovelace, {COLLABORATION}", "abstract": "We measure.",
+                                     "categories": "hep-ex", "versions": [{"version": "v1",
+                                                                           "created": "Mon, 3 Feb 2025 10:00:00 GMT"}]}))
+    assert push(env, "--collection", "Reading/LLMs", listing=THREE)[0].returncode == 0
+    assert push(env, "--collection", "Reading/Other", listing=THREE)[0].returncode == 0  # synced: in both
+    zot = library(zot_server)
+    collections = {c["data"]["name"]: c for c in zot.collections()}
+    items = {arxiv_id: copies[0] for arxiv_id, copies in by_arxiv(zot).items()}
+    version = zot.last_modified_version()
+    user(zot_server, "DELETE", f"/collections?collectionKey={collections['LLMs']['key']}",
+         **{"If-Unmodified-Since-Version": str(version)})
+    other = collections["Other"]
+    user(zot_server, "POST", "/collections", [{"key": other["key"], "version": other["version"], "deleted": True}])
+    trashed = items["2408.04498"]
+    user(zot_server, "POST", "/items", [{"key": trashed["key"], "version": trashed["version"], "deleted": 1}])
+
+    zot_server.faults.plan("write:ok", "write:object500:0")  # the new collection; then the new item's write
+    proc, out, err = push(env, "--collection", "Reading/Other", "--json", listing=THREE + b"2502.00777\n")
+    assert proc.returncode == 0, err
+    rows = json_lines(out)
+    summary = rows.pop()["summary"]
+    assert [r["action"] for r in rows] == ["update", "restored", "update", "create"]
+    assert summary["notes"] == ["the collection 'Reading/Other' is in Zotero's trash: a new one is made"]
+    assert any("author name shortened" in c for c in rows[3]["changes"])
+
+    zot = library(zot_server)
+    new_other = [c for c in zot.collections() if c["data"]["name"] == "Other" and not c["data"].get("deleted")]
+    assert len(new_other) == 1 and new_other[0]["key"] != other["key"]
+    everything = zot.everything(zot.items(includeTrashed=1))
+    copies = by_arxiv(zot)
+    assert sorted(copies) == ["2311.05440", "2408.04498", "2410.10636", "2502.00777"]
+    assert all(len(v) == 1 for v in copies.values()) and len(everything) == 4  # no duplicate, trash included
+    for item in everything:
+        assert not item["data"].get("deleted")
+        assert new_other[0]["key"] in item["data"]["collections"]  # visible in a collection not in the trash
+    team = copies["2502.00777"][0]["data"]["creators"][1]
+    assert len((team.get("name") or team["lastName"]).encode()) <= 255 and "Collaboration" in str(team)
+    again = push(env, "--collection", "Reading/Other", "--json", listing=THREE + b"2502.00777\n")
+    assert [r["action"] for r in json_lines(again[1])[:-1]] == ["unchanged"] * 4
+
+
+def test_organize_makes_more_than_50_sub_collections(env, zot_server, tmp_path):
+    """Zotero takes at most 50 objects per write (DataObjects.inc.php: 413 "Cannot add more than
+    50 … at a time"): 55 new sub-collections are two requests, not an error."""
+    assert push(env, "--collection", "Many", listing=THREE)[0].returncode == 0
+    rules = tmp_path / "rules.toml"
+    rules.write_text("".join(f'[[group]]\nname = "Group {i:02d}"\ntags = ["*"]\n' for i in range(55)))
+    proc = run_zotbridge("organize", "--collection", "Many", "--rules", rules, "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    subs = [c for c in library(zot_server).collections() if c["data"]["name"].startswith("Group ")]
+    assert len(subs) == 55
+
+
+def test_a_timeout_on_a_big_write_does_not_multiply_requests(env, zot_server):
+    """A 50-object POST is 50 transactions and its write token is stored only at the end
+    (DataObjects.inc.php, ItemsController.php); pyzotero #316 saw read timeouts where "the write
+    request may succeed". The retry, sent while the first still runs, gets per-object 412s for what
+    the first committed: adopted with one read, not one per item — and nothing twice."""
+    ids = [json.loads(line)["id"] for line in (SHARED / "reference/arxiv-seed-records.jsonl").open()][:40]
+    env = {**env, "ZOTBRIDGE_ZOTERO_TIMEOUT": "1"}
+    assert push(env, "--collection", "Warm", listing=b"2311.05440\n")[0].returncode == 0  # collection exists
+    zot_server.faults.plan("write:slowwrite:2.5")
+    proc, out, err = push(env, "--collection", "Warm", "--json", "--tags", "0", listing="\n".join(ids).encode())
+    assert proc.returncode == 0, err
+    summary = json_lines(out)[-1]["summary"]
+    # the POST that timed out, its retry, one read of the items the retry found saved
+    assert summary["requests"] == 3, summary
+    copies = by_arxiv(library(zot_server))
+    assert len(copies) == 40 and all(len(v) == 1 for v in copies.values())

@@ -212,6 +212,31 @@ class ZoteroClient:
             return response.json()
         raise ServiceError(f"Zotero kept refusing the new {kind} (412)", "run again; nothing is duplicated")
 
+    def create_all(self, kind: str, objects: list[dict], rounds: int = 3) -> dict[str, dict]:
+        """Create any number of keyed objects, 50 per request, parents listed before children;
+        an object that failed with a per-object 500/503 is sent again (at most ``rounds`` times in
+        all). Returns ``{key: failure}`` for the objects that were not saved."""
+        failures: dict[str, dict] = {}
+        pending = objects
+        for round_ in range(1, rounds + 1):
+            again = []
+            for start in range(0, len(pending), MAX_BATCH):
+                batch = pending[start:start + MAX_BATCH]
+                result = self.create(kind, batch)
+                for i, obj in enumerate(batch):
+                    failure = result.get("failed", {}).get(str(i))
+                    if failure is None or failure.get("code") == 412:  # 412: saved by an earlier try
+                        failures.pop(obj["key"], None)
+                    elif failure.get("code") in TRANSIENT_OBJECT_CODES and round_ < rounds:
+                        again.append(obj)
+                    else:
+                        failures[obj["key"]] = failure
+            if not again:
+                break
+            log.info("Zotero could not save %d %s this time (500/503); sending them again", len(again), kind)
+            pending = again
+        return failures
+
     def _read_back(self, kind: str, objects: list[dict]) -> dict:
         keys = [o["key"] for o in objects]
         saved = {o["key"]: o for o in (self.fetch_items(keys) if kind == "items" else self.all_collections())}

@@ -31,7 +31,7 @@ from zotbridge.credentials import load_credentials
 from zotbridge.errors import InputError
 from zotbridge.store import Store
 from zotbridge.zotero import collections as collection_paths
-from zotbridge.zotero.client import MAX_BATCH, ZoteroClient, new_item_key
+from zotbridge.zotero.client import ZoteroClient, new_item_key
 from zotbridge.zotero.sync import sync
 from zotbridge.zotero.writes import apply_updates
 
@@ -133,12 +133,10 @@ def organize(client: ZoteroClient, store: Store, collection: str, *, min_items: 
     if dry_run:
         return result
     before = client.writes
-    for start in range(0, len(planned), MAX_BATCH):  # Zotero takes 50 objects per request
-        created = client.create("collections", planned[start:start + MAX_BATCH])
-        if created.get("failed"):
-            raise InputError(f"Zotero did not create the sub-collections: "
-                             f"{next(iter(created['failed'].values())).get('message')}",
-                             "run again: the sub-collections made so far are kept and reused")
+    failures = client.create_all("collections", planned)  # 50 per request, however many groups
+    if failures:
+        raise InputError(f"Zotero did not create the sub-collections: {next(iter(failures.values())).get('message')}",
+                         "run again: the sub-collections made so far are kept and reused")
     result.failed = apply_updates(client, items, change)
     result.writes = client.writes - before
     return result

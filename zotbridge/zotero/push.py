@@ -225,9 +225,9 @@ def _update_body(item: dict, collection_key: str, tags: list[dict], citation_key
 
 
 def _create_collections(client: ZoteroClient, planned: list[dict]) -> None:
-    result = client.create("collections", planned)
-    if result.get("failed"):
-        failure = next(iter(result["failed"].values()))
+    failures = client.create_all("collections", planned)
+    if failures:
+        failure = next(iter(failures.values()))
         raise ZoteroError(f"Zotero did not create the collection: {failure.get('message')}",
                           "check the collection path; nothing else was written")
 
