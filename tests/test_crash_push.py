@@ -16,7 +16,7 @@ from pyzotero import zotero
 from conftest import SHARED, run_zotbridge
 from zotbridge.sandbox.arxiv_corpus import Corpus
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
-from zotbridge.sandbox.zotero_server import ZoteroEmulator
+from zotbridge.sandbox.zotero_server import Stats, ZoteroEmulator
 
 KEY = "KEYcrash1234"
 SEEDS = SHARED / "reference/arxiv-seed-records.jsonl"
@@ -24,10 +24,11 @@ IDS = [line.split('"id": "')[1].split('"')[0] for line in SEEDS.read_text().spli
 LISTING = ("\n".join(IDS) + "\n").encode()
 
 
-@pytest.fixture(scope="module", params=["plain", "comment-notes"])
+@pytest.fixture(scope="module", params=["plain", "comment-notes", "user-states"])
 def arxiv(request, tmp_path_factory):
     """The seed records; for the comment-notes run each has an author comment, and push adds
-    the notes (a new item and its note travel in one request)."""
+    the notes (a new item and its note travel in one request). For the user-states run the
+    library starts as users leave theirs (see :func:`prepare_user_states`)."""
     rows = [json.loads(line) for line in SEEDS.read_text().splitlines()]
     if request.param == "comment-notes":
         for n, row in enumerate(rows):
@@ -36,7 +37,34 @@ def arxiv(request, tmp_path_factory):
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     with ArxivEmulator(Corpus.from_jsonl(path)) as server:
         server.push_options = ["--comment-notes"] if request.param == "comment-notes" else []
+        server.prepare = prepare_user_states if request.param == "user-states" else (lambda *args: None)
         yield server
+
+
+def prepare_user_states(server, env):
+    """A library as a user leaves it (zotero/dataserver): three papers pushed into "Old", then
+    "Old" deleted (its items keep their versions, so the synced store still names it), one of
+    them trashed (invisible without includeTrashed), and a "Lab" collection in the trash (still
+    listed, flagged deleted). The requests of this setup are not counted."""
+    assert run_zotbridge("push", "-", "--collection", "Old", input=("\n".join(IDS[:3]) + "\n").encode(),
+                         env=env).returncode == 0
+    zot = zotero.Zotero(9, "user", KEY, client=httpx2.Client(trust_env=False, timeout=10))
+    zot.endpoint = server.url
+    old = zot.collections()[0]
+    trashed = next(i for i in zot.top() if i["data"]["archiveID"] == f"arXiv:{IDS[1]}")
+
+    def send(method, path, body=None, **headers):
+        response = httpx2.request(method, f"{server.url}/users/9{path}", json=body, trust_env=False, timeout=10,
+                                  headers={"Zotero-API-Key": KEY, **headers})
+        assert response.status_code in (200, 204), response.text
+        return response.json() if response.status_code == 200 else None
+
+    send("DELETE", f"/collections?collectionKey={old['key']}",
+         **{"If-Unmodified-Since-Version": str(zot.last_modified_version())})
+    send("POST", "/items", [{"key": trashed["key"], "version": trashed["version"], "deleted": 1}])
+    lab = send("POST", "/collections", [{"name": "Lab"}])["successful"]["0"]
+    send("POST", "/collections", [{"key": lab["key"], "version": lab["version"], "deleted": True}])
+    server.stats = Stats()
 
 
 def library_view(server):
@@ -61,6 +89,7 @@ def env_for(tmp_path, arxiv, zotero_url, name):
 def test_kill_at_every_request_then_rerun_equals_a_clean_run(tmp_path, arxiv):
     with ZoteroEmulator(tmp_path / "clean.json") as clean:
         clean.add_user(9, "kim", KEY)
+        arxiv.prepare(clean, env_for(tmp_path, arxiv, clean.url, "clean-home"))
         proc = run_zotbridge("push", "-", "--collection", "Lab/Reading", *arxiv.push_options, input=LISTING,
                              env=env_for(tmp_path, arxiv, clean.url, "clean-home"))
         assert proc.returncode == 0, proc.stderr
@@ -71,6 +100,7 @@ def test_kill_at_every_request_then_rerun_equals_a_clean_run(tmp_path, arxiv):
         with ZoteroEmulator(tmp_path / f"z{kill_after}.json") as server:
             server.add_user(9, "kim", KEY)
             env = env_for(tmp_path, arxiv, server.url, f"home{kill_after}")
+            arxiv.prepare(server, env)
             child = subprocess.Popen([sys.executable, "-m", "zotbridge", "push", "-", "--collection", "Lab/Reading",
                                       "-q", *arxiv.push_options], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL, env=env)

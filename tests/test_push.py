@@ -162,7 +162,8 @@ def test_requests_for_new_papers_stay_within_the_budget(env, zot_server):
 
 
 @pytest.mark.parametrize("fault", ["429", "429-bare", "503", "500", "backoff:1", "reset", "write:lost", "write:429",
-                                   "write:503", "write:409", "write:reset"])
+                                   "write:503", "write:409", "write:reset", "write:object500:0", "write:object503:2",
+                                   "write:slowwrite:0.5"])
 def test_faults_lose_nothing_and_duplicate_nothing(env, zot_server, fault):
     zot_server.faults.plan("ok", fault)  # the second request suffers (and the first write, for write: faults)
     proc, _, err = push(env, "--collection", "Reading")
