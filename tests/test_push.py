@@ -10,9 +10,13 @@ import pytest
 from pyzotero import zotero
 
 from conftest import DATA, SHARED, json_lines, run_zotbridge
+from zotbridge.config import Settings
+from zotbridge.credentials import Credentials
 from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 from zotbridge.sandbox.zotero_server import ZoteroEmulator
+from zotbridge.zotero.client import ZoteroClient
+from zotbridge.zotero.writes import apply_updates
 
 KEY = "KEYpush123"
 EXAMPLE = SHARED / "listings" / "hf-papers-001.txt"
@@ -348,3 +352,23 @@ def test_a_timeout_on_a_big_write_does_not_multiply_requests(env, zot_server):
     assert summary["requests"] == 3, summary
     copies = by_arxiv(library(zot_server))
     assert len(copies) == 40 and all(len(v) == 1 for v in copies.values())
+
+
+def test_an_update_naming_a_collection_deleted_meanwhile_is_read_again(zot_server, tmp_path):
+    """Between zotbridge's sync and its write the user deletes a collection the item is in: the
+    server answers that object with 409 "Collection … not found" and ``data.collection``
+    (model/Item.inc.php, Errors.inc.php). The item is read again — without the gone collection —
+    and the change is sent again."""
+    zot = library(zot_server)
+    keep, gone, new = (zot.create_collections([{"name": n}])["successful"]["0"]["key"] for n in ("Keep", "Gone", "New"))
+    item = zot.create_items([{"itemType": "preprint", "title": "x", "collections": [keep, gone],
+                              "tags": []}])["successful"]["0"]
+    stale = item["data"]  # what a sync stored before the user deleted "Gone"
+    httpx2.request("DELETE", f"{zot_server.url}/users/42/collections?collectionKey={gone}", trust_env=False,
+                   headers={"Zotero-API-Key": KEY, "If-Unmodified-Since-Version": str(zot.last_modified_version())})
+    client = ZoteroClient(Settings(home=tmp_path, zotero_url=zot_server.url), Credentials(KEY, 42))
+    before = zot_server.stats.requests
+    failures = apply_updates(client, [stale], lambda data: {"collections": [*data["collections"], new]})
+    assert failures == {}
+    assert zot_server.stats.requests - before == 3  # the 409, one read, the update again
+    assert zot.item(item["key"])["data"]["collections"] == [keep, new]

@@ -3,11 +3,14 @@
 
 from dataclasses import replace
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from test_bibtex_entries import make
 from zotbridge.sandbox.zotero_library import Library, LibraryStore
 from zotbridge.sandbox.zotero_schema import Schema
 from zotbridge.zotero.collections import resolve, split_path
-from zotbridge.zotero.items import creator, item_for, short_title
+from zotbridge.zotero.items import MAX_CREATOR_BYTES, creator, fit_name, item_for, short_title
 from zotbridge.zotero.sync import arxiv_id_of
 
 BERT = make(arxiv_id="1810.04805", version=2,
@@ -97,3 +100,15 @@ def test_a_collection_in_the_trash_is_no_target():
     existing.append({"key": "DDDD2222", "name": "Reading", "parentCollection": False})  # a live namesake
     assert resolve("Reading", existing) == ("DDDD2222", [], [])
     assert split_path(" A / B\\/C ") == ["A", "B/C"]
+
+
+@given(st.text(min_size=1, max_size=400))
+def test_an_author_name_fits_zoteros_255_bytes_cut_at_a_character(name):
+    """Zotero refuses a creator name over 255 bytes with 413 (model/Creator.inc.php): the name is
+    cut at a character boundary, never inside a UTF-8 sequence, and marked with an ellipsis."""
+    fitted = fit_name(name)
+    assert len(fitted.encode("utf-8")) <= MAX_CREATOR_BYTES
+    if len(name.encode("utf-8")) <= MAX_CREATOR_BYTES:
+        assert fitted == name
+    else:
+        assert fitted.endswith("…") and name.startswith(fitted[:-1])
