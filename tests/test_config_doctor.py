@@ -73,7 +73,7 @@ def test_doctor_reports_what_to_fix_and_passes_on_a_sandbox(tmp_path):
     try:
         proc = run_zotbridge("doctor", env=env_for(tmp_path, ZOTBRIDGE_CONTACT="me@uni.example", **sandbox.env()))
     finally:
-        sandbox.stop()
+        sandbox.close()
     out = proc.stdout.decode()
     assert proc.returncode == 0, out
     assert "ok    contact" in out and "me@uni.example" in out

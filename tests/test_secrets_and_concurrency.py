@@ -38,7 +38,7 @@ def test_the_key_never_leaks(tmp_path):
                               env=env | {"ZOTERO_API_KEY": key[:-1] + "0"})
         outputs.append(wrong.stdout + wrong.stderr)
     finally:
-        sandbox.stop()
+        sandbox.close()
     assert any(b"Traceback" in out for out in outputs)  # the -v runs did print tracebacks
     for out in outputs:
         assert key.encode() not in out and key[:-1].encode() not in out

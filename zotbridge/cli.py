@@ -6,6 +6,7 @@ status (docs/cli.md); ``-v`` adds the traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -299,11 +300,8 @@ def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, c
     template = KeyTemplate.parse(key_format)
     check_output_path(output)
     settings, matches, _requests = _resolve(ctx, listings, fmt, encoding, listing_year, refresh)
-    store = Store(settings.home)
-    try:
+    with Store(settings.home) as store:
         result = write_bibliography(matches, output, store, style, template, comment_unresolved, dry_run)
-    finally:
-        store.close()
     rows = list(render.bib_rows(matches, result))
     _output(ctx, as_json, rows, lambda width: render.bib_table(rows, width), render.bib_summary(result))
 
@@ -450,22 +448,18 @@ def sandbox(host, arxiv_port, zotero_port, corpus, state, flood, soft_faults):
     import threading
 
     state = state or Settings.from_env().home / "sandbox"
-    running = start_sandbox(state, corpus, host, arxiv_port, zotero_port, flood=flood)
-    if soft_faults:
-        running.arxiv.faults.at_random(soft_faults)
-    click.echo("# zotbridge sandbox: local arXiv and Zotero emulators. In another shell, run:")
-    for name, value in running.env().items():
-        click.echo(f"export {name}={value}")
-    click.echo(f"# Zotero library state: {state}. Stop with Ctrl-C.", err=True)
-    sys.stdout.flush()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        running.stop()
+    with start_sandbox(state, corpus, host, arxiv_port, zotero_port, flood=flood) as running:
+        if soft_faults:
+            running.arxiv.faults.at_random(soft_faults)
+        click.echo("# zotbridge sandbox: local arXiv and Zotero emulators. In another shell, run:")
+        for name, value in running.env().items():
+            click.echo(f"export {name}={value}")
+        click.echo(f"# Zotero library state: {state}. Stop with Ctrl-C.", err=True)
+        sys.stdout.flush()
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        with contextlib.suppress(KeyboardInterrupt):
+            stop.wait()
 
 
 @main.group(cls=_Group)

@@ -38,8 +38,7 @@ class DemoResult:
 
 def run_demo(workdir: Path, progress=None) -> DemoResult:
     workdir = Path(workdir)
-    sandbox = start_sandbox(workdir / "sandbox")
-    try:
+    with start_sandbox(workdir / "sandbox") as sandbox:
         settings = Settings.from_env({"ZOTBRIDGE_HOME": str(workdir / "home"), **sandbox.env()})
         listing = example("hf-papers-self-supervised.txt")
         matches, requests = match_listings([str(listing)], ReadOptions(), settings, progress=progress)
@@ -48,6 +47,4 @@ def run_demo(workdir: Path, progress=None) -> DemoResult:
         library = sandbox.zotero.library(f"users/{settings.env['ZOTERO_LIBRARY_ID']}")
         tags = {item["title"]: [t["tag"] for t in item.get("tags", []) if not t.get("type")]
                 for item in sorted(library.items.values(), key=lambda i: i["title"])[:3]}
-    finally:
-        sandbox.stop()
     return DemoResult(listing, workdir, matches, requests, pushed, bib, organized, tags)

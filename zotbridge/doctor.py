@@ -79,11 +79,8 @@ def _keyring() -> Check:
 
 def _store(settings: Settings) -> Check:
     try:
-        store = Store(settings.home)
-        try:
+        with Store(settings.home) as store:
             result = store.integrity()
-        finally:
-            store.close()
     except ZotbridgeError as exc:
         return Check("store", "fail", exc.message, exc.hint or "")
     if result != "ok":
@@ -122,13 +119,11 @@ def _zotero(settings: Settings, credentials) -> Check:
     if credentials is None:
         return Check("zotero", "warn", f"{settings.zotero_url}: not checked without credentials",
                      "run `zotbridge login`")
-    client = ZoteroClient(settings, credentials)
     try:
-        info = client.key_info()
+        with ZoteroClient(settings, credentials) as client:
+            info = client.key_info()
     except ZotbridgeError as exc:
         return Check("zotero", "fail", exc.message, exc.hint or "")
-    finally:
-        client.close()
     access = info.get("access", {})
     grant = access.get("user", {}) if credentials.library_type == "user" else \
         (access.get("groups", {}).get(str(credentials.library_id)) or access.get("groups", {}).get("all") or {})

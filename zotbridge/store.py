@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from zotbridge.resource import Resource
 from zotbridge.errors import ZotbridgeError
 from zotbridge.models import ArxivRecord, BibEntry, Candidate, ListedPaper, Match
 from zotbridge.normalize import normalize_title
@@ -98,7 +99,9 @@ def decision_key(paper: ListedPaper) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-class Store:
+class Store(Resource):
+    """The one SQLite file of ``ZOTBRIDGE_HOME``: ``with Store(home) as store: …``."""
+
     def __init__(self, home: Path):
         self.path = Path(home) / "zotbridge.sqlite3"
         try:

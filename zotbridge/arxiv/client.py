@@ -40,6 +40,7 @@ from zotbridge.arxiv.gate import Gate, gate_for
 from zotbridge.config import Settings, is_loopback_url
 from zotbridge.errors import ServiceError
 from zotbridge.models import ArxivRecord, IdAnswer, SearchPage
+from zotbridge.resource import Resource
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def user_agent(contact: str | None) -> str:
     return f"{USER_AGENT[:-1]}; +{contact})"
 
 
-class ArxivClient:
+class ArxivClient(Resource):
     """Queries arXiv (or the emulator at ``settings.arxiv_url``) through the user's gate.
 
     A context manager: ``with ArxivClient(settings) as client: …`` closes its connection."""
@@ -110,19 +111,15 @@ class ArxivClient:
         # a proxy from the environment is for the outside world, never for this machine
         self._session.trust_env = not is_loopback_url(settings.arxiv_url)
         self._session.headers["User-Agent"] = user_agent(settings.contact)
-
-    def __enter__(self) -> ArxivClient:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
+        self._requests = 0
 
     def close(self) -> None:
         self._session.close()
 
     @property
     def requests_made(self) -> int:
-        return self._gate.requests
+        """Requests this client sent (the gate counts those of every client of the process)."""
+        return self._requests
 
     def fetch_ids(self, ids: list[str], on_batch: Callable[[int], None] | None = None) -> IdAnswer:
         """Records of bare or versioned ids, ``ID_BATCH`` per request (halved when the server finds
@@ -195,6 +192,7 @@ class ArxivClient:
 
     def _send(self, params: dict[str, str]) -> _feed.ParsedFeed:
         url = self._settings.arxiv_url
+        self._requests += 1
         try:
             response = self._gate.run(self._settings.arxiv_delay, lambda: self._session.post(
                 url, data=params, timeout=self._settings.arxiv_timeout))

@@ -16,6 +16,7 @@ same matcher as the online API (``fetch_ids`` and ``search``, docs/offline.md).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import io
@@ -33,6 +34,7 @@ from pathlib import Path
 from zotbridge.arxiv.snapshot import record_from_row
 from zotbridge.errors import InputError, ZotbridgeError
 from zotbridge.models import ArxivRecord, IdAnswer, SearchPage
+from zotbridge.resource import Resource
 from zotbridge.normalize import search_words
 
 INDEX_NAME = "arxiv-index.sqlite3"
@@ -126,29 +128,27 @@ def build(source: str, home: Path, progress: Callable[[int], None] | None = None
     tmp.unlink(missing_ok=True)
     report = BuildReport(0, 0, 0.0)
     started = time.monotonic()
-    db = sqlite3.connect(tmp)
     try:
-        db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -200000;")
-        db.executescript(_SCHEMA)
-        batch = []
-        for row in _rows(open_snapshot(source), report):
-            batch.append(row)
-            if len(batch) == BATCH:
-                _insert(db, batch, report, progress)
-                batch = []
-        _insert(db, batch, report, progress)
-        if report.rows == 0:
-            raise InputError(f"{source}: no snapshot row could be read ({report.malformed} malformed)",
-                             "give arXiv's metadata snapshot (one JSON object per line)")
-        db.execute("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')")
-        report.seconds = time.monotonic() - started
-        _write_meta(db, source, report)
-        db.commit()
-        db.close()
+        with contextlib.closing(sqlite3.connect(tmp)) as db:
+            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -200000;")
+            db.executescript(_SCHEMA)
+            batch = []
+            for row in _rows(open_snapshot(source), report):
+                batch.append(row)
+                if len(batch) == BATCH:
+                    _insert(db, batch, report, progress)
+                    batch = []
+            _insert(db, batch, report, progress)
+            if report.rows == 0:
+                raise InputError(f"{source}: no snapshot row could be read ({report.malformed} malformed)",
+                                 "give arXiv's metadata snapshot (one JSON object per line)")
+            db.execute("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')")
+            report.seconds = time.monotonic() - started
+            _write_meta(db, source, report)
+            db.commit()
         os.replace(tmp, final)
     except BaseException:
-        db.close()
-        tmp.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)  # an interrupted build leaves the previous index as it was
         raise
     return report
 
@@ -183,33 +183,29 @@ def update(source: str, home: Path, progress: Callable[[int], None] | None = Non
         raise IndexMissing("there is no offline index to update", "build one first: zotbridge index build SNAPSHOT")
     report = BuildReport(0, 0, 0.0)
     started = time.monotonic()
-    db = sqlite3.connect(path)
-    try:
-        with db:
-            for row in _rows(open_snapshot(source), report):
-                report.rows += 1
-                old = db.execute("SELECT rowid, title, abstract, digest FROM papers WHERE arxiv_id = ?",
-                                 (row[0],)).fetchone()
-                if old and old[3] == row[4]:
-                    continue
-                if old:
-                    db.execute("INSERT INTO papers_fts (papers_fts, rowid, title, abstract) VALUES ('delete', ?, ?, ?)",
-                               (old[0], old[1], old[2][:ABSTRACT_INDEXED]))
-                    db.execute("UPDATE papers SET title = ?, abstract = ?, rest = ?, digest = ?, title_words = ? "
-                               "WHERE rowid = ?", (*row[1:], old[0]))
-                    rowid = old[0]
-                else:
-                    rowid = db.execute("INSERT INTO papers (arxiv_id, title, abstract, rest, digest, title_words) "
-                                       "VALUES (?, ?, ?, ?, ?, ?)", row).lastrowid
-                db.execute("INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)",
-                           (rowid, row[1], row[2][:ABSTRACT_INDEXED]))
-                report.changed += 1
-                if progress and report.changed % 1000 == 0:
-                    progress(1000)
-            report.seconds = time.monotonic() - started
-            _write_meta(db, source, report)
-    finally:
-        db.close()
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        for row in _rows(open_snapshot(source), report):
+            report.rows += 1
+            old = db.execute("SELECT rowid, title, abstract, digest FROM papers WHERE arxiv_id = ?",
+                             (row[0],)).fetchone()
+            if old and old[3] == row[4]:
+                continue
+            if old:
+                db.execute("INSERT INTO papers_fts (papers_fts, rowid, title, abstract) VALUES ('delete', ?, ?, ?)",
+                           (old[0], old[1], old[2][:ABSTRACT_INDEXED]))
+                db.execute("UPDATE papers SET title = ?, abstract = ?, rest = ?, digest = ?, title_words = ? "
+                           "WHERE rowid = ?", (*row[1:], old[0]))
+                rowid = old[0]
+            else:
+                rowid = db.execute("INSERT INTO papers (arxiv_id, title, abstract, rest, digest, title_words) "
+                                   "VALUES (?, ?, ?, ?, ?, ?)", row).lastrowid
+            db.execute("INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)",
+                       (rowid, row[1], row[2][:ABSTRACT_INDEXED]))
+            report.changed += 1
+            if progress and report.changed % 1000 == 0:
+                progress(1000)
+        report.seconds = time.monotonic() - started
+        _write_meta(db, source, report)
     return report
 
 
@@ -217,16 +213,13 @@ def status(home: Path) -> dict | None:
     path = index_path(home)
     if not path.exists():
         return None
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         meta = dict(db.execute("SELECT key, value FROM meta"))
-    finally:
-        db.close()
     return meta | {"path": str(path), "size_bytes": path.stat().st_size}
 
 
-class ArxivIndex:
-    """A candidate source over the index (same interface as the API client)."""
+class ArxivIndex(Resource):
+    """A candidate source over the index (same interface as the API client); a context manager."""
 
     def __init__(self, home: Path):
         path = index_path(home)

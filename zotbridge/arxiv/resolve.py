@@ -28,6 +28,7 @@ many papers are left.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -72,11 +73,11 @@ def match_listings(names: list[str], options: ReadOptions, settings: Settings, r
     not match; the API alone otherwise). ``progress(total)`` is asked for a tick function once
     the listing size is known; a ``chooser`` (arxiv/review.py) settles ambiguous papers."""
     papers = list(read_listings(names, options))
-    store = Store(settings.home)
-    index = ArxivIndex(settings.home) if source == "index" or (source == "auto" and index_path(settings.home).exists()) \
-        else None
-    client = ArxivClient(settings) if source != "index" else None
-    try:
+    use_index = source == "index" or (source == "auto" and index_path(settings.home).exists())
+    with contextlib.ExitStack() as resources:
+        store = resources.enter_context(Store(settings.home))
+        index = resources.enter_context(ArxivIndex(settings.home)) if use_index else None
+        client = resources.enter_context(ArxivClient(settings)) if source != "index" else None
         tick = progress(len(papers)) if progress else None
         if index is not None:
             matches = resolve(papers, index, store, refresh=refresh, progress=tick)
@@ -89,12 +90,6 @@ def match_listings(names: list[str], options: ReadOptions, settings: Settings, r
             matches = resolve(papers, client, store, refresh=refresh, progress=tick)
         if chooser is not None:
             matches = settle(papers, matches, store, client or index, chooser)
-    finally:
-        store.close()
-        if index is not None:
-            index.close()
-        if client is not None:
-            client.close()
     return matches, client.requests_made if client is not None else 0
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 from zotbridge.sandbox.hard_corpus import flood as flood_rows
+from zotbridge.resource import Resource
 from zotbridge.sandbox.zotero_server import ZoteroEmulator
 
 SANDBOX_USER = 1
@@ -29,7 +30,9 @@ def example(name: str) -> Path:
 
 
 @dataclass
-class Sandbox:
+class Sandbox(Resource):
+    """Both emulators, running; ``with start_sandbox(dir) as sandbox: …`` stops them."""
+
     arxiv: ArxivEmulator
     zotero: ZoteroEmulator
     api_key: str
@@ -39,7 +42,7 @@ class Sandbox:
                 "ZOTBRIDGE_ZOTERO_URL": self.zotero.url, "ZOTERO_API_KEY": self.api_key,
                 "ZOTERO_LIBRARY_ID": str(SANDBOX_USER), "ZOTERO_LIBRARY_TYPE": "user"}
 
-    def stop(self) -> None:
+    def close(self) -> None:
         self.arxiv.stop()
         self.zotero.stop()
 

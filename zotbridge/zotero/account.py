@@ -28,11 +28,8 @@ def login(settings: Settings, api_key: str, group: int | None = None) -> Login:
     if not api_key.isalnum():
         raise InputError("that does not look like a Zotero API key (letters and digits only)",
                          f"copy the key from {KEYS_PAGE}")
-    probe = ZoteroClient(settings, Credentials(api_key, group or 0, "group" if group else "user"))
-    try:
+    with ZoteroClient(settings, Credentials(api_key, group or 0, "group" if group else "user")) as probe:
         response = probe.request("GET", "/keys/current")
-    finally:
-        probe.close()
     if response.status_code == 403:
         raise AccessError("Zotero does not know this API key", f"copy it again from {KEYS_PAGE}")
     info = probe.check(response, "the API key").json()

@@ -30,6 +30,7 @@ from zotbridge import __version__
 from zotbridge.config import Settings, is_loopback_url
 from zotbridge.credentials import Credentials
 from zotbridge.errors import ServiceError, ZotbridgeError
+from zotbridge.resource import Resource
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,9 @@ def derived_key(parent_key: str, purpose: str) -> str:
     return "".join(KEY_ALPHABET[b % len(KEY_ALPHABET)] for b in digest[:8])
 
 
-class ZoteroClient:
+class ZoteroClient(Resource):
+    """One library's API, through pyzotero's session: ``with ZoteroClient(settings, creds) as c: …``."""
+
     def __init__(self, settings: Settings, credentials: Credentials, sleep: Callable[[float], None] = time.sleep):
         self.credentials = credentials
         self.base = settings.zotero_url

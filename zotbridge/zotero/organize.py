@@ -165,10 +165,5 @@ def _groups_by_rules(items: list[dict], rules: list[tuple[str, list[str]]]) -> l
 def organize_library(settings: Settings, collection: str, **options) -> OrganizeResult:
     """Open the store and the configured library, then :func:`organize`."""
     credentials = load_credentials(settings)
-    store = Store(settings.home)
-    client = ZoteroClient(settings, credentials)
-    try:
+    with Store(settings.home) as store, ZoteroClient(settings, credentials) as client:
         return organize(client, store, collection, **options)
-    finally:
-        client.close()
-        store.close()

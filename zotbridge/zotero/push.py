@@ -347,16 +347,11 @@ def push_matches(matches: list[Match], settings: Settings, collection: str, *, d
     credentials = load_credentials(settings)
     if bib_path is not None:
         check_output_path(bib_path)
-    store = Store(settings.home)
-    client = ZoteroClient(settings, credentials)
-    try:
+    with Store(settings.home) as store, ZoteroClient(settings, credentials) as client:
         result = push(matches, client, store, collection, dry_run=dry_run, template=template,
                       tag_options=tag_options, with_category_tags=with_category_tags,
                       comment_notes=comment_notes, progress=progress)
         bib = None
         if bib_path is not None:
             bib = write_bibliography(matches, bib_path, store, bib_style, template, dry_run=dry_run)
-    finally:
-        client.close()
-        store.close()
     return result, bib
