@@ -9,10 +9,10 @@ import threading
 
 import pytest
 
-from zotbridge.arxiv.client import ID_BATCH, RETRIES, USER_AGENT, ArxivClient, QueryTooLong, user_agent
+from zotbridge.arxiv.client import ID_BATCH, RETRIES, USER_AGENT, ArxivClient, user_agent
 from zotbridge.arxiv.gate import Gate
-from zotbridge.config import ConfigError, Settings
-from zotbridge.errors import EXIT_SERVICE, ServiceError
+from zotbridge.config import Settings
+from zotbridge.errors import ConfigError, ExitStatus, QueryTooLong, ServiceError
 from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 
@@ -181,7 +181,7 @@ def test_it_gives_up_with_exit_3_after_the_retries(emulator, tmp_path):
     emulator.faults.plan(*["rate200"] * (RETRIES + 1))
     with pytest.raises(ServiceError, match=rf"after {RETRIES + 1} tries \(rate limited\)") as caught:
         client.search('ti:"paper 7"', 3)
-    assert caught.value.exit_code == EXIT_SERVICE
+    assert caught.value.exit_code == ExitStatus.SERVICE
 
 
 def test_request_too_long_means_split(emulator, tmp_path):

@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from test_bibtex_entries import make
-from zotbridge.bibtex.bibfile import BibSyntaxError, parse_bib
+from zotbridge.bibtex.bibfile import parse_bib
+from zotbridge.errors import BibSyntaxError
 from zotbridge.bibtex.entries import entry_for, render_entry
 from zotbridge.bibtex.keys import DEFAULT_TEMPLATE, KeyTemplate
 from zotbridge.bibtex.merge import merge

@@ -26,7 +26,7 @@ from zotbridge.config import Settings, describe_settings, option_defaults
 from zotbridge.credentials import load_credentials
 from zotbridge.demo import run_demo
 from zotbridge.doctor import run_checks
-from zotbridge.errors import EXIT_FAILURE, InputError, ZotbridgeError
+from zotbridge.errors import ExitStatus, InputError, ZotbridgeError
 from zotbridge.listing import FORMATS, ReadOptions, read_listings
 from zotbridge.report import write_report
 from zotbridge.sandbox.services import start_sandbox
@@ -56,12 +56,12 @@ class _Group(click.Group):
             click.echo("zotbridge: interrupted", err=True)
             click.echo("  hint: run the same command again: it continues where it stopped, without duplicates",
                        err=True)
-            sys.exit(130)
+            sys.exit(ExitStatus.INTERRUPTED)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except Exception as exc:  # a bug: still one line, with the way to get details
             _fail(ctx, exc, f"internal error: {type(exc).__name__}: {exc}",
-                  "run again with -v for the traceback, and please report it", EXIT_FAILURE)
+                  "run again with -v for the traceback, and please report it", ExitStatus.FAILURE)
 
 
 def _fail(ctx: click.Context, exc: BaseException, message: str, hint: str | None, code: int) -> None:
@@ -344,7 +344,7 @@ def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style
     _output(ctx, as_json, objects, lambda width: render.push_table(result.actions, width),
             render.push_summary(result, bib_result))
     if any(a.action == "failed" for a in result.actions):
-        sys.exit(EXIT_FAILURE)
+        sys.exit(ExitStatus.FAILURE)
 
 
 @main.command()
@@ -388,7 +388,7 @@ def organize(ctx, collection, by, min_items, max_collections, rules, prune, dry_
     objects = [g.to_json() for g in result.groups] + [result.summary_json()]
     _output(ctx, as_json, objects, lambda width: render.organize_table(result, width), render.organize_summary(result))
     if result.failed:
-        sys.exit(EXIT_FAILURE)
+        sys.exit(ExitStatus.FAILURE)
 
 
 @main.command()
@@ -493,7 +493,7 @@ def doctor(ctx):
     if not ctx.meta.get("zotbridge.quiet"):
         click.echo(f"{len(checks)} checks: {failed} to fix" if failed else f"{len(checks)} checks: all good", err=True)
     if failed:
-        sys.exit(EXIT_FAILURE)
+        sys.exit(ExitStatus.FAILURE)
 
 
 @main.group(cls=_Group)

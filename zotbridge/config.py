@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from zotbridge.errors import ZotbridgeError
+from zotbridge.errors import ConfigError
 
 DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
 DEFAULT_ZOTERO_URL = "https://api.zotero.org"
@@ -31,10 +31,6 @@ DEFAULT_ARXIV_DELAY = 3.0
 DEFAULT_ARXIV_TIMEOUT = 60.0
 DEFAULT_ZOTERO_TIMEOUT = 120.0  # a 50-object write is 50 transactions on the server
 DEFAULT_ARXIV_MAX_BACKOFF = 600.0  # ten minutes: arXiv's 429s have lasted hours (docs/matching.md)
-
-
-class ConfigError(ZotbridgeError):
-    exit_code = 2
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import keyring
 import keyring.errors
 
-from zotbridge.config import ConfigError, Settings, read_config
+from zotbridge.config import Settings, read_config
+from zotbridge.errors import ConfigError
 
 KEYRING_SERVICE = "zotbridge"
 LIBRARY_TYPES = ("user", "group")

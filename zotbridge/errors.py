@@ -1,20 +1,41 @@
-"""Errors a user can act on.
+"""Every error zotbridge raises, in one tree, and the exit statuses they end a command with.
 
-Every foreseeable failure is raised as a :class:`ZotbridgeError` carrying one sentence, a hint
-and an exit status; ``cli.py`` prints them without a traceback (``-v`` adds it).
+A user sees a :class:`ZotbridgeError` as one ``error:`` sentence and a ``hint:`` line, with the
+exit status of its class (docs/cli.md); ``-v`` adds the traceback. The tree::
+
+    ZotbridgeError                 exit 1  something the user can act on
+    ├── InputError                 exit 2  the user's input or settings cannot be used as given
+    │   ├── ConfigError                    a setting or the config file is wrong
+    │   ├── BibSyntaxError                 a .bib file that cannot be read safely
+    │   └── IndexMissing                   --offline without an offline index
+    ├── ServiceError               exit 3  arXiv or Zotero could not be reached, or kept failing
+    └── ZoteroError                exit 1  Zotero refused a request; a retry would not help
+        └── AccessError            exit 2  the API key cannot read or write that library
+
+Two exceptions are signals between modules, never shown to a user: :class:`QueryTooLong` (split
+the batch) and :class:`KeyConflict` (a .bib key is someone else's).
 """
 
 from __future__ import annotations
 
-# Exit statuses (documented in docs/cli.md).
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_BAD_INPUT = 2
-EXIT_SERVICE = 3  # a service (arXiv, Zotero) could not be reached or kept failing
+from enum import IntEnum
+from typing import Any
+
+
+class ExitStatus(IntEnum):
+    """The exit statuses of the command line (docs/cli.md)."""
+
+    OK = 0
+    FAILURE = 1  # also: some papers failed (push, organize)
+    BAD_INPUT = 2
+    SERVICE = 3  # a service (arXiv, Zotero) could not be reached or kept failing
+    INTERRUPTED = 130  # Ctrl-C
 
 
 class ZotbridgeError(Exception):
-    exit_code = EXIT_FAILURE
+    """A failure a user can act on: one sentence, a hint, an exit status."""
+
+    exit_code = ExitStatus.FAILURE
 
     def __init__(self, message: str, hint: str | None = None):
         super().__init__(message)
@@ -23,12 +44,46 @@ class ZotbridgeError(Exception):
 
 
 class InputError(ZotbridgeError):
-    """The user's input (a listing file, stdin) cannot be read as asked."""
+    """The user's input (a listing file, stdin, an option) cannot be used as given."""
 
-    exit_code = EXIT_BAD_INPUT
+    exit_code = ExitStatus.BAD_INPUT
+
+
+class ConfigError(InputError):
+    """A setting (environment variable or config file) is missing, malformed or unsafe."""
+
+
+class BibSyntaxError(InputError):
+    """A .bib file zotbridge would have to rewrite cannot be read without losing something."""
+
+
+class IndexMissing(InputError):
+    """The offline arXiv index was asked for and has not been built."""
 
 
 class ServiceError(ZotbridgeError):
     """arXiv or Zotero could not be reached, or kept failing after retries."""
 
-    exit_code = EXIT_SERVICE
+    exit_code = ExitStatus.SERVICE
+
+
+class ZoteroError(ZotbridgeError):
+    """Zotero refused a request for a reason a retry does not fix (400, 404, a refused object)."""
+
+
+class AccessError(ZoteroError):
+    """The API key is unknown, or may not read or write the library: the user's settings to fix."""
+
+    exit_code = ExitStatus.BAD_INPUT
+
+
+class QueryTooLong(Exception):
+    """arXiv refused a request as too long (414, or gunicorn's 400): split the batch and ask again."""
+
+
+class KeyConflict(Exception):
+    """A citation key the store gave a paper is used in the .bib by another entry."""
+
+    def __init__(self, key: str, arxiv_id: str, block: Any):
+        super().__init__(key)
+        self.key, self.arxiv_id, self.block = key, arxiv_id, block

@@ -38,7 +38,7 @@ from requests.adapters import HTTPAdapter
 from zotbridge import __version__
 from zotbridge.arxiv.gate import Gate, gate_for
 from zotbridge.config import Settings, is_loopback_url
-from zotbridge.errors import ServiceError
+from zotbridge.errors import QueryTooLong, ServiceError
 from zotbridge.models import ArxivRecord, IdAnswer, SearchPage
 from zotbridge.resource import Resource
 
@@ -50,10 +50,6 @@ MAX_RESULTS = 2000  # per request: the user manual's limit (the server allows mo
 RETRIES = 8  # with the 3 s delay: 3+6+…+384 s ≈ 13 minutes of waiting before giving up
 _ERROR_FEED = re.compile(rb"arxiv\.org/api/errors#")
 _SUMMARY = re.compile(rb"<summary[^>]*>(.*?)</summary>", re.S)
-
-
-class QueryTooLong(Exception):
-    """The server refused the request as too long (414, or gunicorn's 400): split the batch."""
 
 
 @dataclass

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from zotbridge.arxiv.snapshot import record_from_row
-from zotbridge.errors import InputError, ZotbridgeError
+from zotbridge.errors import IndexMissing, InputError
 from zotbridge.models import ArxivRecord, IdAnswer, SearchPage
 from zotbridge.resource import Resource
 from zotbridge.normalize import search_words
@@ -57,10 +57,6 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 _FIELDS = {"ti": "title", "abs": "abstract", "all": None}
 _QUERY_TOKEN = re.compile(r'\(|\)|ANDNOT|AND|OR|(?P<field>[a-z]+):(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s()"]+))')
-
-
-class IndexMissing(ZotbridgeError):
-    exit_code = 2
 
 
 @dataclass

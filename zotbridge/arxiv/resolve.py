@@ -34,13 +34,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from zotbridge.arxiv.client import ArxivClient, QueryTooLong
+from zotbridge.arxiv.client import ArxivClient
 from zotbridge.arxiv.index import ArxivIndex, index_path
 from zotbridge.arxiv.match import ABSTRACT_SAME, TITLE_RELATED, decide, needs_head_check, score
 from zotbridge.arxiv.query import abstract_windows, head_query, title_phrases, word_query
 from zotbridge.arxiv.review import Chooser, settle
 from zotbridge.config import Settings
-from zotbridge.errors import ServiceError
+from zotbridge.errors import QueryTooLong, ServiceError
 from zotbridge.listing import ReadOptions, read_listings
 from zotbridge.models import ArxivRecord, IdAnswer, ListedPaper, Match, SearchPage
 from zotbridge.store import Store

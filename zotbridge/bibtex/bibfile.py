@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zotbridge.errors import InputError
+from zotbridge.errors import BibSyntaxError, InputError
 
 try:
     import fcntl
@@ -33,10 +33,6 @@ except ImportError:  # Windows: no advisory locks; a single writer is assumed
 _ENTRY_HEAD = re.compile(r"@[ \t]*([A-Za-z][\w-]*)[ \t\r\n]*([{(])")
 _NAME = re.compile(r"[^\s\"#%'(),={}]+")
 _FRESH_ENTRY_LINE = re.compile(r"\n@[ \t]*[A-Za-z]+[ \t]*[{(][^\s,{}()]+[ \t]*,[ \t]*\r?\n")
-
-
-class BibSyntaxError(InputError):
-    pass
 
 
 @dataclass

@@ -13,7 +13,8 @@ from pathlib import Path
 from zotbridge.bibtex.bibfile import Block, locked, read_bib_file, replace_atomically
 from zotbridge.bibtex.entries import entry_for
 from zotbridge.bibtex.keys import KeyTemplate, key_for
-from zotbridge.bibtex.merge import KeyConflict, Outcome, merge
+from zotbridge.bibtex.merge import Outcome, merge
+from zotbridge.errors import KeyConflict
 from zotbridge.errors import InputError
 from zotbridge.models import ArxivRecord, Match
 from zotbridge.store import Store

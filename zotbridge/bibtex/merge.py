@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from zotbridge.bibtex.bibfile import BibFile, Block
 from zotbridge.bibtex.entries import MONTHS, render_entry
+from zotbridge.errors import KeyConflict
 from zotbridge.listing.bibtex import entry_ids
 from zotbridge.models import ArxivRecord, BibEntry
 
@@ -42,12 +43,6 @@ class Merged:
     text: str
     outcomes: list[Outcome]
     ledger: dict[str, BibEntry]  # what zotbridge now has written, by arXiv id
-
-
-class KeyConflict(Exception):
-    def __init__(self, key: str, arxiv_id: str, block: Block):
-        super().__init__(key)
-        self.key, self.arxiv_id, self.block = key, arxiv_id, block
 
 
 def index_entries(bib: BibFile) -> tuple[dict[str, Block], dict[str, Block]]:

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 
 from zotbridge.config import Settings, read_config, write_config
 from zotbridge.credentials import Credentials, keyring_delete, keyring_set
-from zotbridge.errors import InputError
-from zotbridge.zotero.client import AccessError, ZoteroClient
-
-KEYS_PAGE = "https://www.zotero.org/settings/keys"
+from zotbridge.errors import AccessError, InputError
+from zotbridge.zotero.client import KEYS_PAGE, ZoteroClient
 
 
 @dataclass

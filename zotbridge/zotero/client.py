@@ -29,7 +29,7 @@ from pyzotero import zotero
 from zotbridge import __version__
 from zotbridge.config import Settings, is_loopback_url
 from zotbridge.credentials import Credentials
-from zotbridge.errors import ServiceError, ZotbridgeError
+from zotbridge.errors import AccessError, ServiceError, ZoteroError
 from zotbridge.resource import Resource
 
 log = logging.getLogger(__name__)
@@ -41,16 +41,24 @@ RETRY_STATUS = (409, 429, 500, 502, 503, 504)  # 409 on a whole request: harmles
 # the exception per object); sending that object again is the cure.
 TRANSIENT_OBJECT_CODES = (500, 503)
 KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
+KEYS_PAGE = "https://www.zotero.org/settings/keys"
+# A final HTTP status (after the retries of RETRY_STATUS) -> its error, message and hint; 0: any other.
+REFUSALS: dict[int, tuple[type[ZoteroError], str, str]] = {
+    403: (AccessError, "Zotero refused {what}: {text}",
+          f"check the key at {KEYS_PAGE} (it needs access to this library, and write access for push), "
+          "then run `zotbridge login` again"),
+    404: (ZoteroError, "Zotero has no {what} ({text})", "check the library id ({prefix})"),
+    0: (ZoteroError, "Zotero refused {what}: HTTP {status} {text}",
+        "run again with -v for details; please report it if it persists"),
+}
 
 
-class ZoteroError(ZotbridgeError):
-    """Zotero refused a request for a reason a retry does not fix (400, 404 …)."""
-
-
-class AccessError(ZoteroError):
-    """The key is unknown, or may not read or write the library: the user's settings to fix."""
-
-    exit_code = 2
+def refused(failures: dict[str, dict], what: str) -> ZoteroError:
+    """The error for objects Zotero refused in a write (its per-object ``failed`` entries): the
+    same sentence wherever it happens (push, organize)."""
+    first = next(iter(failures.values()))
+    return ZoteroError(f"Zotero did not create {what}: {first.get('message') or 'HTTP ' + str(first.get('code'))}",
+                       "check the collection names; nothing else was changed, and a re-run reuses what was made")
 
 
 def new_item_key() -> str:
@@ -142,18 +150,13 @@ class ZoteroClient(Resource):
         return path.split("?")[0]
 
     def check(self, response: httpx2.Response, what: str) -> httpx2.Response:
-        """Turn a final non-success status into a clear error."""
+        """Turn a final non-success status into its error (:data:`REFUSALS`)."""
         if response.status_code < 400:
             return response
-        text = response.text.strip()[:200]
-        if response.status_code == 403:
-            hint = ("check the key at https://www.zotero.org/settings/keys (it needs access to this library, "
-                    "and write access for push), then run `zotbridge login` again")
-            raise AccessError(f"Zotero refused {what}: {text or 'Forbidden'}", hint)
-        if response.status_code == 404:
-            raise ZoteroError(f"Zotero has no {what} ({text})", f"check the library id ({self.credentials.prefix})")
-        raise ZoteroError(f"Zotero refused {what}: HTTP {response.status_code} {text}",
-                          "run again with -v for details; please report it if it persists")
+        text = response.text.strip()[:200]  # Zotero's error bodies are short text/html, never JSON
+        error, message, hint = REFUSALS.get(response.status_code, REFUSALS[0])
+        raise error(message.format(what=what, text=text or response.reason_phrase, status=response.status_code),
+                    hint.format(prefix=self.credentials.prefix))
 
     # -- reads ----------------------------------------------------------------------------------
     def key_info(self) -> dict:

@@ -31,7 +31,7 @@ from zotbridge.credentials import load_credentials
 from zotbridge.errors import InputError
 from zotbridge.store import Store
 from zotbridge.zotero import collections as collection_paths
-from zotbridge.zotero.client import ZoteroClient, new_item_key
+from zotbridge.zotero.client import ZoteroClient, new_item_key, refused
 from zotbridge.zotero.sync import sync
 from zotbridge.zotero.writes import apply_updates
 
@@ -135,8 +135,7 @@ def organize(client: ZoteroClient, store: Store, collection: str, *, min_items: 
     before = client.writes
     failures = client.create_all("collections", planned)  # 50 per request, however many groups
     if failures:
-        raise InputError(f"Zotero did not create the sub-collections: {next(iter(failures.values())).get('message')}",
-                         "run again: the sub-collections made so far are kept and reused")
+        raise refused(failures, "the sub-collections")
     result.failed = apply_updates(client, items, change)
     result.writes = client.writes - before
     return result

@@ -35,7 +35,7 @@ from zotbridge.store import Store
 from zotbridge.tags.categories import category_tags
 from zotbridge.tags.select import TagOptions, tag_records
 from zotbridge.zotero import collections as collection_paths
-from zotbridge.zotero.client import MAX_BATCH, TRANSIENT_OBJECT_CODES, ZoteroClient, ZoteroError, new_item_key
+from zotbridge.zotero.client import MAX_BATCH, TRANSIENT_OBJECT_CODES, ZoteroClient, new_item_key, refused
 from zotbridge.zotero.items import comment_note, item_for, shortened_authors, tag_objects
 from zotbridge.zotero.sync import LibraryIndex, arxiv_id_of, sync
 from zotbridge.zotero.writes import apply_updates
@@ -227,9 +227,7 @@ def _update_body(item: dict, collection_key: str, tags: list[dict], citation_key
 def _create_collections(client: ZoteroClient, planned: list[dict]) -> None:
     failures = client.create_all("collections", planned)
     if failures:
-        failure = next(iter(failures.values()))
-        raise ZoteroError(f"Zotero did not create the collection: {failure.get('message')}",
-                          "check the collection path; nothing else was written")
+        raise refused(failures, "the collection")
 
 
 CREATE_ROUNDS = 3  # an object Zotero failed with 500/503 is sent again, at most twice
