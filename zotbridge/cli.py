@@ -20,23 +20,21 @@ from zotbridge.arxiv import index as offline_index
 from zotbridge.arxiv.resolve import SOURCES, match_listings
 from zotbridge.arxiv.review import DecisionsFile, ask_on_terminal
 from zotbridge.bibtex.entries import STYLES
-from zotbridge.bibtex.export import check_output_path, write_bibliography
+from zotbridge.bibtex.export import bib_listings
 from zotbridge.bibtex.keys import DEFAULT_TEMPLATE, KeyTemplate
 from zotbridge.config import Settings, describe_settings, option_defaults
-from zotbridge.credentials import load_credentials
 from zotbridge.demo import run_demo
 from zotbridge.doctor import run_checks
 from zotbridge.errors import ExitStatus, InputError, ZotbridgeError
 from zotbridge.listing import FORMATS, ReadOptions, read_listings
 from zotbridge.report import write_report
 from zotbridge.sandbox.services import start_sandbox
-from zotbridge.store import Store
 from zotbridge.tags.preview import preview as tags_preview
 from zotbridge.tags.select import TagOptions
 from zotbridge.zotero.account import login as zotero_login
 from zotbridge.zotero.account import logout as zotero_logout
 from zotbridge.zotero.organize import organize_library, read_rules
-from zotbridge.zotero.push import push_matches
+from zotbridge.zotero.push import PushOptions, push_listings
 
 log = logging.getLogger("zotbridge")
 
@@ -121,7 +119,13 @@ def main() -> None:
         log.addHandler(_StderrHandler())
     ctx = click.get_current_context()
     _apply_log_level(ctx)
-    ctx.default_map = option_defaults(Settings.from_env())  # [defaults] of the config file
+    ctx.obj = Settings.from_env()  # read once per process; commands take it from here
+    ctx.default_map = option_defaults(ctx.obj)  # [defaults] of the config file
+
+
+def _settings() -> Settings:
+    """The settings ``main`` read for this process."""
+    return click.get_current_context().find_object(Settings)
 
 
 def source_options(command):
@@ -151,7 +155,7 @@ def listing_options(command):
 @click.pass_context
 def parse(ctx, listings, fmt, encoding, listing_year, as_json):
     """Show what was read from LISTING... (files, or - for standard input)."""
-    options = ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
+    options = _read_options(fmt, encoding, listing_year)
     papers = read_listings(listings, options)
     count = repeats = 0
 
@@ -202,25 +206,32 @@ def tag_options(command):
 
 
 class _Progress:
-    """A progress bar with ETA on stderr when it is a terminal (never into a pipe, never with -q).
-    ``start(total)`` is handed to the pipeline, which calls it once it knows the total."""
+    """Progress bars with ETA on stderr when it is a terminal (never into a pipe, never with -q).
+    ``start(total)`` is handed to the pipeline, which calls it once per phase when it knows the
+    phase's total: each call ends the previous bar and starts one labelled with the next label."""
 
-    def __init__(self, ctx: click.Context, label: str):
+    def __init__(self, ctx: click.Context, *labels: str):
         self.enabled = not ctx.meta.get("zotbridge.quiet") and sys.stderr.isatty()
-        self.label = label
+        self.labels = list(labels)
         self.bar = None
 
     def start(self, total: int):
-        self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_eta=True, show_pos=True)
+        self._end()
+        label = self.labels.pop(0) if len(self.labels) > 1 else self.labels[0]
+        self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True, show_pos=True)
         self.bar.__enter__()
         return self.bar.update
+
+    def _end(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*(exc or (None, None, None)))
+            self.bar = None
 
     def __enter__(self):
         return self.start if self.enabled else None
 
     def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
+        self._end(*exc)
 
 
 @main.command()
@@ -246,7 +257,10 @@ def match(ctx, listings, fmt, encoding, listing_year, as_json, refresh, report, 
                                   lambda text: click.echo(text, err=True))
     elif decisions_file:
         chooser = decisions_file.choose
-    _settings, matches, requests = _resolve(ctx, listings, fmt, encoding, listing_year, refresh, chooser)
+    with _Progress(ctx, "Resolving") as progress:
+        matches, requests = match_listings(list(listings), _read_options(fmt, encoding, listing_year), _settings(),
+                                           refresh=refresh, progress=progress, chooser=chooser,
+                                           source=_source(ctx))
     if decisions_file:
         still_open = decisions_file.write_open(matches)
         if still_open:
@@ -258,15 +272,13 @@ def match(ctx, listings, fmt, encoding, listing_year, as_json, refresh, report, 
             render.match_summary(matches, requests))
 
 
-def _resolve(ctx, listings, fmt, encoding, listing_year, refresh, chooser=None):
-    """Settings, then the listings resolved (with a progress bar): (settings, matches, requests)."""
-    settings = Settings.from_env()
-    options = ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
-    source = "index" if ctx.params.get("offline") else ctx.params.get("source", "auto")
-    with _Progress(ctx, "Resolving") as progress:
-        matches, requests = match_listings(list(listings), options, settings, refresh=refresh, progress=progress,
-                                           chooser=chooser, source=source)
-    return settings, matches, requests
+def _read_options(fmt: str, encoding: str | None, listing_year: int | None) -> ReadOptions:
+    return ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
+
+
+def _source(ctx: click.Context) -> str:
+    """Where to resolve: --offline means the index only."""
+    return "index" if ctx.params.get("offline") else ctx.params.get("source", "auto")
 
 
 def _output(ctx, as_json: bool, objects, table, summary: str) -> None:
@@ -297,11 +309,11 @@ def _output(ctx, as_json: bool, objects, table, summary: str) -> None:
 def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, comment_unresolved, dry_run,
         as_json, refresh, offline, source):
     """Write the BibTeX of the papers in LISTING... into a .bib file, merging with what is there."""
-    template = KeyTemplate.parse(key_format)
-    check_output_path(output)
-    settings, matches, _requests = _resolve(ctx, listings, fmt, encoding, listing_year, refresh)
-    with Store(settings.home) as store:
-        result = write_bibliography(matches, output, store, style, template, comment_unresolved, dry_run)
+    with _Progress(ctx, "Resolving") as progress:
+        matches, result = bib_listings(list(listings), _read_options(fmt, encoding, listing_year), _settings(),
+                                       output, style=style, template=KeyTemplate.parse(key_format),
+                                       comment_unresolved=comment_unresolved, dry_run=dry_run, refresh=refresh,
+                                       source=_source(ctx), progress=progress)
     rows = list(render.bib_rows(matches, result))
     _output(ctx, as_json, rows, lambda width: render.bib_table(rows, width), render.bib_summary(result))
 
@@ -326,17 +338,13 @@ def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, c
 def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style, key_format, category_tags,
          comment_notes, tags, tag_prefix, dry_run, as_json, refresh, report, offline, source):
     """Resolve LISTING... and file the papers into a Zotero collection, once and only once."""
-    template = KeyTemplate.parse(key_format)
-    load_credentials(Settings.from_env())  # no credentials: say so before any arXiv request
-    if bib_path is not None:
-        check_output_path(bib_path)
-    settings, matches, _requests = _resolve(ctx, listings, fmt, encoding, listing_year, refresh)
-    with _Progress(ctx, "Writing to Zotero") as progress:
-        result, bib_result = push_matches(matches, settings, collection, dry_run=dry_run, template=template,
-                                          tag_options=TagOptions(count=tags, prefix=tag_prefix),
-                                          with_category_tags=category_tags, comment_notes=comment_notes,
-                                          bib_path=bib_path, bib_style=style,
-                                          progress=progress)
+    options = PushOptions(dry_run=dry_run, template=KeyTemplate.parse(key_format),
+                          tag_options=TagOptions(count=tags, prefix=tag_prefix), with_category_tags=category_tags,
+                          comment_notes=comment_notes, bib_path=bib_path, bib_style=style)
+    with _Progress(ctx, "Resolving", "Writing to Zotero") as progress:
+        matches, result, bib_result = push_listings(list(listings), _read_options(fmt, encoding, listing_year),
+                                                    _settings(), collection, options, refresh=refresh,
+                                                    source=_source(ctx), progress=progress)
     if report:
         actions = {a.index: f"{a.action} {a.item_key or ''} {'; '.join(a.changes)}".strip() for a in result.actions}
         write_report(report, matches, actions, title=f"push into {collection!r}")
@@ -357,10 +365,9 @@ def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style
 @click.pass_context
 def tags(ctx, listings, fmt, encoding, listing_year, tags, tag_prefix, no_resolve, as_json, refresh):
     """Preview the keyword tags of the papers in LISTING..."""
-    options = ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
-    settings = Settings.from_env()
     with _Progress(ctx, "Resolving") as progress:
-        papers, coverage = tags_preview(list(listings), options, settings, TagOptions(count=tags, prefix=tag_prefix),
+        papers, coverage = tags_preview(list(listings), _read_options(fmt, encoding, listing_year), _settings(),
+                                        TagOptions(count=tags, prefix=tag_prefix),
                                         resolve=not no_resolve, refresh=refresh, progress=progress)
     _output(ctx, as_json, [p.to_json() for p in papers], lambda width: render.tags_table(papers, width),
             render.tags_summary(papers, coverage))
@@ -383,7 +390,7 @@ def tags(ctx, listings, fmt, encoding, listing_year, tags, tag_prefix, no_resolv
 @click.pass_context
 def organize(ctx, collection, by, min_items, max_collections, rules, prune, dry_run, as_json):
     """File the items of a collection into sub-collections by tag (idempotent)."""
-    result = organize_library(Settings.from_env(), collection, min_items=min_items, max_collections=max_collections,
+    result = organize_library(_settings(), collection, min_items=min_items, max_collections=max_collections,
                               rules=read_rules(rules) if rules else None, prune=prune, dry_run=dry_run)
     objects = [g.to_json() for g in result.groups] + [result.summary_json()]
     _output(ctx, as_json, objects, lambda width: render.organize_table(result, width), render.organize_summary(result))
@@ -396,7 +403,7 @@ def organize(ctx, collection, by, min_items, max_collections, rules, prune, dry_
 @verbosity
 def login(group):
     """Check a Zotero API key and keep it in the system keyring (asked for, hidden)."""
-    settings = Settings.from_env()
+    settings = _settings()
     api_key = click.prompt("Zotero API key (https://www.zotero.org/settings/keys)", hide_input=True, err=True)
     done = zotero_login(settings, api_key, group)
     click.echo(f"logged in: library {done.credentials.prefix}" + (f" ({done.username})" if done.username else "")
@@ -407,7 +414,7 @@ def login(group):
 @verbosity
 def logout():
     """Remove the API key from the keyring and the library from the configuration."""
-    prefix = zotero_logout(Settings.from_env())
+    prefix = zotero_logout(_settings())
     click.echo(f"logged out of {prefix}" if prefix else "not logged in", err=True)
 
 
@@ -447,7 +454,7 @@ def sandbox(host, arxiv_port, zotero_port, corpus, state, flood, soft_faults):
     import signal
     import threading
 
-    state = state or Settings.from_env().home / "sandbox"
+    state = state or _settings().home / "sandbox"
     with start_sandbox(state, corpus, host, arxiv_port, zotero_port, flood=flood) as running:
         if soft_faults:
             running.arxiv.faults.at_random(soft_faults)
@@ -470,14 +477,14 @@ def config():
 @config.command("path")
 def config_path():
     """Print the path of the configuration file (it may not exist yet)."""
-    click.echo(str(Settings.from_env().config_path))
+    click.echo(str(_settings().config_path))
 
 
 @config.command("show")
 @verbosity
 def config_show():
     """Print the settings in effect and where each comes from (secrets are never shown)."""
-    for line in render.config_lines(describe_settings(Settings.from_env())):
+    for line in render.config_lines(describe_settings(_settings())):
         click.echo(line)
 
 
@@ -486,7 +493,7 @@ def config_show():
 @click.pass_context
 def doctor(ctx):
     """Check Python, dependencies, keyring, store, credentials and the arXiv and Zotero endpoints."""
-    checks = run_checks(Settings.from_env())
+    checks = run_checks(_settings())
     for line in render.doctor_lines(checks):
         click.echo(line)
     failed = sum(c.status == "fail" for c in checks)
@@ -530,7 +537,7 @@ def _index_command(name: str, label: str, verb: str, job, help_text: str) -> Non
     @click.pass_context
     def command(ctx, snapshot):
         counter = _Counter(ctx, label)
-        report = job(snapshot, Settings.from_env().home, progress=counter)
+        report = job(snapshot, _settings().home, progress=counter)
         counter.done()
         click.echo(render.index_summary(verb, report), err=True)
 
@@ -546,7 +553,7 @@ _index_command("update", "Updating", "updated", offline_index.update,
 @verbosity
 def index_status(as_json):
     """Rows, snapshot date and size of the offline index."""
-    info = offline_index.status(Settings.from_env().home)
+    info = offline_index.status(_settings().home)
     if info is None:
         raise InputError("there is no offline arXiv index", "build one: zotbridge index build SNAPSHOT")
     click.echo(json.dumps(info) if as_json else render.index_status(info))

@@ -19,7 +19,7 @@ from zotbridge.listing import ReadOptions
 from zotbridge.models import Match
 from zotbridge.sandbox.services import example, start_sandbox
 from zotbridge.zotero.organize import OrganizeResult, organize_library
-from zotbridge.zotero.push import PushResult, push_matches
+from zotbridge.zotero.push import PushOptions, PushResult, push_matches
 
 COLLECTION = "Demo/Self-supervised learning"
 
@@ -42,7 +42,7 @@ def run_demo(workdir: Path, progress=None) -> DemoResult:
         settings = Settings.from_env({"ZOTBRIDGE_HOME": str(workdir / "home"), **sandbox.env()})
         listing = example("hf-papers-self-supervised.txt")
         matches, requests = match_listings([str(listing)], ReadOptions(), settings, progress=progress)
-        pushed, bib = push_matches(matches, settings, COLLECTION, bib_path=workdir / "refs.bib")
+        pushed, bib = push_matches(matches, settings, COLLECTION, PushOptions(bib_path=workdir / "refs.bib"))
         organized = organize_library(settings, COLLECTION, min_items=3, max_collections=8)
         library = sandbox.zotero.library(f"users/{settings.env['ZOTERO_LIBRARY_ID']}")
         tags = {item["title"]: [t["tag"] for t in item.get("tags", []) if not t.get("type")]

@@ -6,7 +6,12 @@ They carry data only: no I/O, no behaviour beyond trivial derived views, so that
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+
+# A progress reporter: called with a phase's total, it gives the function that advances its bar
+# (a command with two phases, such as push, calls it twice).
+Progress = Callable[[int], Callable[[int], None]]
 
 
 @dataclass

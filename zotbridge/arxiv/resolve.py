@@ -42,7 +42,7 @@ from zotbridge.arxiv.review import Chooser, settle
 from zotbridge.config import Settings
 from zotbridge.errors import QueryTooLong, ServiceError
 from zotbridge.listing import ReadOptions, read_listings
-from zotbridge.models import ArxivRecord, IdAnswer, ListedPaper, Match, SearchPage
+from zotbridge.models import ArxivRecord, IdAnswer, ListedPaper, Match, Progress, SearchPage
 from zotbridge.store import Store
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ SOURCES = ("auto", "api", "index")
 
 
 def match_listings(names: list[str], options: ReadOptions, settings: Settings, refresh: bool = False,
-                   progress: Callable[[int], Callable[[int], None]] | None = None,
+                   progress: Progress | None = None,
                    chooser: Chooser | None = None, source: str = "auto") -> tuple[list[Match], int]:
     """Read listings and resolve them: the decisions and the number of arXiv API requests.
 

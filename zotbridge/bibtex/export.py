@@ -14,9 +14,11 @@ from zotbridge.bibtex.bibfile import Block, locked, read_bib_file, replace_atomi
 from zotbridge.bibtex.entries import entry_for
 from zotbridge.bibtex.keys import KeyTemplate, key_for
 from zotbridge.bibtex.merge import Outcome, merge
-from zotbridge.errors import KeyConflict
-from zotbridge.errors import InputError
-from zotbridge.models import ArxivRecord, Match
+from zotbridge.arxiv.resolve import match_listings
+from zotbridge.config import Settings
+from zotbridge.errors import InputError, KeyConflict
+from zotbridge.listing import ReadOptions
+from zotbridge.models import ArxivRecord, Match, Progress
 from zotbridge.store import Store
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,18 @@ def write_bibliography(matches: list[Match], path: Path, store: Store, style: st
             result.written = True
         store.put_ledger_entries(ledger_path, merged.ledger)
     return result
+
+
+def bib_listings(names: list[str], read_options: ReadOptions, settings: Settings, path: Path, *,
+                 style: str = "bibtex", template: KeyTemplate | None = None, comment_unresolved: bool = False,
+                 dry_run: bool = False, refresh: bool = False, source: str = "auto",
+                 progress: Progress | None = None) -> tuple[list[Match], BibResult]:
+    """``zotbridge bib``: check the output path before any request, resolve, merge into the file."""
+    check_output_path(path)
+    matches, _requests = match_listings(names, read_options, settings, refresh=refresh, progress=progress,
+                                        source=source)
+    with Store(settings.home) as store:
+        return matches, write_bibliography(matches, path, store, style, template, comment_unresolved, dry_run)
 
 
 def check_output_path(path: Path) -> None:

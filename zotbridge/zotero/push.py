@@ -29,8 +29,10 @@ from pathlib import Path
 from zotbridge.bibtex.export import BibResult, check_output_path, write_bibliography
 from zotbridge.bibtex.keys import KeyTemplate, key_for
 from zotbridge.config import Settings
-from zotbridge.credentials import load_credentials
-from zotbridge.models import ArxivRecord, Match
+from zotbridge.arxiv.resolve import match_listings
+from zotbridge.credentials import Credentials, load_credentials
+from zotbridge.listing import ReadOptions
+from zotbridge.models import ArxivRecord, Match, Progress
 from zotbridge.store import Store
 from zotbridge.tags.categories import category_tags
 from zotbridge.tags.select import TagOptions, tag_records
@@ -107,7 +109,7 @@ class _Plan:
 def push(matches: list[Match], client: ZoteroClient, store: Store, collection: str, *, dry_run: bool = False,
          template: KeyTemplate | None = None, tag_options: TagOptions | None = None,
          with_category_tags: bool = True, comment_notes: bool = False,
-         progress: Callable[[int], Callable[[int], None]] | None = None) -> PushResult:
+         progress: Progress | None = None) -> PushResult:
     """Plan and (unless ``dry_run``) carry out the push of ``matches`` into ``collection``.
     Keyword tags (``tag_options``; count 0 for none) reuse the library's own tag spellings.
     ``comment_notes`` adds the authors' comment as a child note of each new item, as Zotero's
@@ -337,19 +339,51 @@ def _update_items(client: ZoteroClient, plans: list[_Plan], tick) -> None:
         by_key[key].action.reason = message
 
 
-def push_matches(matches: list[Match], settings: Settings, collection: str, *, dry_run: bool = False,
-                 template: KeyTemplate | None = None, tag_options: TagOptions | None = None,
-                 with_category_tags: bool = True, comment_notes: bool = False, bib_path: Path | None = None,
-                 bib_style: str = "bibtex", progress=None) -> tuple[PushResult, BibResult | None]:
-    """The whole job after resolution: push, then (``bib_path``) the BibTeX with the same keys."""
-    credentials = load_credentials(settings)
-    if bib_path is not None:
-        check_output_path(bib_path)
+@dataclass
+class PushOptions:
+    """What ``zotbridge push`` does besides the collection (its command-line options)."""
+
+    dry_run: bool = False
+    template: KeyTemplate | None = None
+    tag_options: TagOptions | None = None
+    with_category_tags: bool = True
+    comment_notes: bool = False
+    bib_path: Path | None = None
+    bib_style: str = "bibtex"
+
+
+def push_listings(names: list[str], read_options: ReadOptions, settings: Settings, collection: str,
+                  options: PushOptions, *, refresh: bool = False, source: str = "auto",
+                  progress: Progress | None = None) -> tuple[list[Match], PushResult, BibResult | None]:
+    """``zotbridge push``: check what can be checked (credentials, the .bib path) before any
+    request, resolve the listings, push, write the .bib. ``progress`` is asked for a bar per phase."""
+    credentials = _checked(settings, options)
+    matches, _requests = match_listings(names, read_options, settings, refresh=refresh, progress=progress,
+                                        source=source)
+    return (matches, *_push_and_write(matches, settings, credentials, collection, options, progress))
+
+
+def push_matches(matches: list[Match], settings: Settings, collection: str, options: PushOptions,
+                 progress: Progress | None = None) -> tuple[PushResult, BibResult | None]:
+    """The job after resolution (the demo's): push, then the BibTeX with the same keys."""
+    return _push_and_write(matches, settings, _checked(settings, options), collection, options, progress)
+
+
+def _checked(settings: Settings, options: PushOptions) -> Credentials:
+    credentials = load_credentials(settings)  # no credentials: say so before any arXiv request
+    if options.bib_path is not None:
+        check_output_path(options.bib_path)
+    return credentials
+
+
+def _push_and_write(matches: list[Match], settings: Settings, credentials: Credentials, collection: str,
+                    options: PushOptions, progress: Progress | None) -> tuple[PushResult, BibResult | None]:
     with Store(settings.home) as store, ZoteroClient(settings, credentials) as client:
-        result = push(matches, client, store, collection, dry_run=dry_run, template=template,
-                      tag_options=tag_options, with_category_tags=with_category_tags,
-                      comment_notes=comment_notes, progress=progress)
+        result = push(matches, client, store, collection, dry_run=options.dry_run, template=options.template,
+                      tag_options=options.tag_options, with_category_tags=options.with_category_tags,
+                      comment_notes=options.comment_notes, progress=progress)
         bib = None
-        if bib_path is not None:
-            bib = write_bibliography(matches, bib_path, store, bib_style, template, dry_run=dry_run)
+        if options.bib_path is not None:
+            bib = write_bibliography(matches, options.bib_path, store, options.bib_style, options.template,
+                                     dry_run=options.dry_run)
     return result, bib
