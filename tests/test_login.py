@@ -3,6 +3,8 @@ emulator; the key never lands in output, the config file or the store."""
 
 import base64
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -88,4 +90,23 @@ def test_no_keyring_backend_says_what_to_do(env):
     _server, environment, _tmp = env
     code, _, err = zb(environment | {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}, "login", key=KEY)
     assert code == 2 and "no system keyring is available" in err
-    assert "keyrings.alt" in err and "ZOTERO_API_KEY" in err and "Traceback" not in err
+    assert "ZOTERO_API_KEY" in err and "Traceback" not in err
+
+
+def test_a_plaintext_keyring_is_never_chosen_silently(env):
+    """With nothing better installed, keyring picks keyrings.alt's PlaintextKeyring on its own: the
+    key would sit in a readable file. login refuses, says how to go on, and writes nothing."""
+    _server, environment, tmp_path = env
+    automatic = {k: v for k, v in environment.items() if k != "PYTHON_KEYRING_BACKEND"}
+    automatic |= {"XDG_CONFIG_HOME": str(tmp_path / "config"), "HOME": str(tmp_path)}
+    probe = subprocess.run([sys.executable, "-c", "import keyring; b = keyring.get_keyring(); "
+                            "print(type(b).__module__ + '.' + type(b).__name__)"], env=automatic,
+                           capture_output=True, text=True)
+    if probe.stdout.strip() != "keyrings.alt.file.PlaintextKeyring":
+        pytest.skip(f"this machine has a real keyring ({probe.stdout.strip()})")
+    code, _, err = zb(automatic, "login", key=KEY)
+    assert code == 2 and "would keep the API key in a plain file" in err and "ZOTERO_API_KEY" in err
+    written = "".join(all_files_text(tmp_path / d) for d in ("home", "data", "config", ".local") if (tmp_path / d).exists())
+    assert KEY not in written and ENCODED not in written  # (the emulator's own state file holds its keys)
+    doctor = run_zotbridge("doctor", env=automatic).stdout.decode()
+    assert "warn  keyring backend" in doctor and "plain file" in doctor

@@ -7,18 +7,43 @@ the store, logs, errors or output; :class:`Credentials` hides it from ``repr``.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import keyring
 import keyring.errors
+import keyring.util.platform_
 
 from zotbridge.config import Settings, read_config
 from zotbridge.errors import ConfigError
 
 KEYRING_SERVICE = "zotbridge"
 LIBRARY_TYPES = ("user", "group")
-NO_KEYRING_HINT = ("install a keyring backend (on a desktop: GNOME Keyring/KWallet/macOS Keychain; on a server: "
-                   "pip install keyrings.alt), or set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID in the environment")
+NO_KEYRING_HINT = ("install a keyring backend (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Locker), "
+                   "or set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID in the environment (e.g. from a secrets manager)")
+# Backends that keep secrets in a readable file: never chosen for a user without their say-so.
+PLAINTEXT_BACKENDS = frozenset({"keyrings.alt.file.PlaintextKeyring", "keyrings.alt.Gnome.Keyring",
+                                "keyrings.alt.pyfs.PlaintextKeyring"})
+
+
+def backend_name() -> str:
+    backend = keyring.get_keyring()
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def plaintext_backend() -> bool:
+    """Whether the keyring would keep the key in a plain file (keyrings.alt's PlaintextKeyring is
+    picked automatically when nothing better is installed)."""
+    return backend_name() in PLAINTEXT_BACKENDS
+
+
+def backend_chosen_explicitly() -> bool:
+    """The user named the backend (``PYTHON_KEYRING_BACKEND`` or keyring's own config file)."""
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return True
+    config_root = getattr(keyring.util.platform_, "config_root", None)
+    return bool(config_root and (Path(config_root()) / "keyringrc.cfg").exists())
 
 
 @dataclass(frozen=True)
@@ -65,6 +90,11 @@ def keyring_get(prefix: str) -> str | None:
 
 
 def keyring_set(prefix: str, api_key: str) -> None:
+    if plaintext_backend() and not backend_chosen_explicitly():
+        raise ConfigError(f"the only keyring here ({backend_name()}) would keep the API key in a plain file",
+                          "set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID in the environment instead, or install a "
+                          "system keyring; to accept the plain file, choose it: "
+                          f"PYTHON_KEYRING_BACKEND={backend_name()}")
     try:
         keyring.set_password(KEYRING_SERVICE, prefix, api_key)
     except keyring.errors.NoKeyringError as exc:

@@ -14,7 +14,7 @@ import keyring
 
 from zotbridge.arxiv.client import ArxivClient
 from zotbridge.config import Settings
-from zotbridge.credentials import load_credentials
+from zotbridge.credentials import backend_chosen_explicitly, backend_name, load_credentials, plaintext_backend
 from zotbridge.errors import ZotbridgeError
 from zotbridge.store import Store
 from zotbridge.zotero.client import ZoteroClient
@@ -70,10 +70,14 @@ def _dependencies() -> list[Check]:
 
 def _keyring() -> Check:
     backend = keyring.get_keyring()
-    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    name = backend_name()
+    if plaintext_backend():
+        return Check("keyring backend", "warn", f"{name} keeps secrets in a plain file",
+                     "install a system keyring, or set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID in the environment"
+                     + ("" if backend_chosen_explicitly() else "; zotbridge login will not store the key there"))
     if "fail" in name.lower() or getattr(backend, "priority", 1) <= 0:
         return Check("keyring backend", "warn", f"no usable backend ({name})",
-                     "install one (desktop keyring; on a server: pip install keyrings.alt) or set ZOTERO_API_KEY")
+                     "install a system keyring, or set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID in the environment")
     return Check("keyring backend", "ok", name)
 
 
