@@ -1,6 +1,6 @@
 """Keyphrase methods on Inspec: precision / recall / F1 at 5 and 10, and abstracts per second.
 
-Protocol (the one of ../shared/docs/bibtex-and-tags.md §B2, so the numbers compare with its table):
+Protocol (the one of the project's keyphrase reference notes, so the numbers compare with published tables):
 a 500-document random sample (seed 0) of LIAAD Inspec (docsutf8 + union keys), title + abstract as
 input; both sides lower-cased, hyphens as spaces, every token Porter-stemmed; exact match; P@k =
 matches / k (fewer than k predictions still divide by k), R@k = matches / gold keys; F1 from the

@@ -1,7 +1,7 @@
 """Shared test helpers.
 
-The reference data of ../shared is vendored in tests/data/shared (CI runs on a clean clone where
-../shared does not exist); tests/data/README.md says where it comes from.
+The project's reference data is vendored in tests/data/shared (CI runs on a clean clone);
+tests/data/README.md says where it comes from.
 """
 
 from __future__ import annotations

@@ -436,8 +436,10 @@ def demo(ctx, workdir):
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback).")
-@click.option("--arxiv-port", type=click.IntRange(0, 65535), default=8801, show_default=True)
-@click.option("--zotero-port", type=click.IntRange(0, 65535), default=8802, show_default=True)
+@click.option("--arxiv-port", type=click.IntRange(0, 65535), default=8801, show_default=True,
+              help="Port of the arXiv emulator (0: any free port).")
+@click.option("--zotero-port", type=click.IntRange(0, 65535), default=8802, show_default=True,
+              help="Port of the Zotero emulator (0: any free port).")
 @click.option("--corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="arXiv snapshot-format JSON Lines to serve (default: the shipped demo corpus).")
 @click.option("--state", type=click.Path(file_okay=False, path_type=Path), default=None,
