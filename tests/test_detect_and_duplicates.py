@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import LISTINGS, read
-from zotbridge.listing.detect import detect_format
+from zotbridge.listing.registry import detect_format
 
 
 @pytest.mark.parametrize("name, text, expected", [
@@ -60,3 +60,13 @@ def test_same_title_different_abstracts_are_different_papers(write):
     b = "A benchmark of image classifiers under distribution shift is introduced. " * 8
     path = write("x.txt", f"Introduction\n\n{a}\n\nIntroduction\n\n{b}\n\nIntroduction\n\n{a}\n")
     assert [p.duplicate_of for p in read(path, format="hf")] == [None, None, 0]
+
+
+def test_every_format_is_in_the_registry_once():
+    """One registry of listing formats: what --format offers is exactly what can be read."""
+    from zotbridge.listing.registry import REGISTRY
+    from zotbridge.models import FORMATS
+
+    names = [f.name for f in REGISTRY]
+    assert sorted(names) == sorted(set(FORMATS) - {"auto"}) and len(names) == len(set(names))
+    assert REGISTRY[-1].name == "titles" and REGISTRY[-1].detect([])  # the fallback comes last

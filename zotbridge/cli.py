@@ -16,25 +16,13 @@ from pathlib import Path
 import click
 
 from zotbridge import __version__, render
-from zotbridge.arxiv import index as offline_index
-from zotbridge.arxiv.resolve import SOURCES, match_listings
-from zotbridge.arxiv.review import DecisionsFile, ask_on_terminal
-from zotbridge.bibtex.entries import STYLES
-from zotbridge.bibtex.export import bib_listings
-from zotbridge.bibtex.keys import DEFAULT_TEMPLATE, KeyTemplate
-from zotbridge.config import Settings, describe_settings, option_defaults
-from zotbridge.demo import run_demo
-from zotbridge.doctor import run_checks
+from zotbridge.config import DEFAULT_KEY_FORMAT, Settings, option_defaults
 from zotbridge.errors import ExitStatus, InputError, ZotbridgeError
-from zotbridge.listing import FORMATS, ReadOptions, read_listings
-from zotbridge.report import write_report
-from zotbridge.sandbox.services import start_sandbox
-from zotbridge.tags.preview import preview as tags_preview
-from zotbridge.tags.select import TagOptions
-from zotbridge.zotero.account import login as zotero_login
-from zotbridge.zotero.account import logout as zotero_logout
-from zotbridge.zotero.organize import organize_library, read_rules
-from zotbridge.zotero.push import PushOptions, push_listings
+from zotbridge.models import FORMATS, SOURCES, STYLES
+
+# A command imports its machinery inside its function, so that `zotbridge --help`, `--version` and
+# a small `parse` start in a fraction of the time the whole pipeline takes to import
+# (bench/startup.py, docs/development.md).
 
 log = logging.getLogger("zotbridge")
 
@@ -155,6 +143,7 @@ def listing_options(command):
 @click.pass_context
 def parse(ctx, listings, fmt, encoding, listing_year, as_json):
     """Show what was read from LISTING... (files, or - for standard input)."""
+    from zotbridge.listing import read_listings
     options = _read_options(fmt, encoding, listing_year)
     papers = read_listings(listings, options)
     count = repeats = 0
@@ -185,7 +174,7 @@ def writing_options(dry_run_help: str, json_help: str):
                                help="Ask arXiv again instead of reusing stored decisions.")(command)
         command = click.option("--json", "as_json", is_flag=True, help=json_help)(command)
         command = click.option("--dry-run", is_flag=True, help=dry_run_help)(command)
-        return click.option("--key-format", default=DEFAULT_TEMPLATE, show_default=True, metavar="TEMPLATE",
+        return click.option("--key-format", default=DEFAULT_KEY_FORMAT, show_default=True, metavar="TEMPLATE",
                             help="Citation key template for papers that have no key yet (docs/bibtex.md).")(command)
 
     return decorate
@@ -248,6 +237,9 @@ class _Progress:
 def match(ctx, listings, fmt, encoding, listing_year, as_json, refresh, report, interactive, decisions, offline,
           source):
     """Resolve LISTING... to arXiv records: matched, ambiguous (with candidates) or unmatched."""
+    from zotbridge.arxiv.resolve import match_listings
+    from zotbridge.arxiv.review import DecisionsFile, ask_on_terminal
+    from zotbridge.report import write_report
     chooser = None
     decisions_file = DecisionsFile(decisions) if decisions else None
     if interactive:
@@ -272,7 +264,9 @@ def match(ctx, listings, fmt, encoding, listing_year, as_json, refresh, report, 
             render.match_summary(matches, requests))
 
 
-def _read_options(fmt: str, encoding: str | None, listing_year: int | None) -> ReadOptions:
+def _read_options(fmt: str, encoding: str | None, listing_year: int | None):
+    from zotbridge.listing import ReadOptions
+
     return ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
 
 
@@ -309,6 +303,8 @@ def _output(ctx, as_json: bool, objects, table, summary: str) -> None:
 def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, comment_unresolved, dry_run,
         as_json, refresh, offline, source):
     """Write the BibTeX of the papers in LISTING... into a .bib file, merging with what is there."""
+    from zotbridge.bibtex.export import bib_listings
+    from zotbridge.bibtex.keys import KeyTemplate
     with _Progress(ctx, "Resolving") as progress:
         matches, result = bib_listings(list(listings), _read_options(fmt, encoding, listing_year), _settings(),
                                        output, style=style, template=KeyTemplate.parse(key_format),
@@ -338,6 +334,10 @@ def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, c
 def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style, key_format, category_tags,
          comment_notes, tags, tag_prefix, dry_run, as_json, refresh, report, offline, source):
     """Resolve LISTING... and file the papers into a Zotero collection, once and only once."""
+    from zotbridge.bibtex.keys import KeyTemplate
+    from zotbridge.report import write_report
+    from zotbridge.tags.select import TagOptions
+    from zotbridge.zotero.push import PushOptions, push_listings
     options = PushOptions(dry_run=dry_run, template=KeyTemplate.parse(key_format),
                           tag_options=TagOptions(count=tags, prefix=tag_prefix), with_category_tags=category_tags,
                           comment_notes=comment_notes, bib_path=bib_path, bib_style=style)
@@ -365,6 +365,8 @@ def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style
 @click.pass_context
 def tags(ctx, listings, fmt, encoding, listing_year, tags, tag_prefix, no_resolve, as_json, refresh):
     """Preview the keyword tags of the papers in LISTING..."""
+    from zotbridge.tags.preview import preview as tags_preview
+    from zotbridge.tags.select import TagOptions
     with _Progress(ctx, "Resolving") as progress:
         papers, coverage = tags_preview(list(listings), _read_options(fmt, encoding, listing_year), _settings(),
                                         TagOptions(count=tags, prefix=tag_prefix),
@@ -390,6 +392,7 @@ def tags(ctx, listings, fmt, encoding, listing_year, tags, tag_prefix, no_resolv
 @click.pass_context
 def organize(ctx, collection, by, min_items, max_collections, rules, prune, dry_run, as_json):
     """File the items of a collection into sub-collections by tag (idempotent)."""
+    from zotbridge.zotero.organize import organize_library, read_rules
     result = organize_library(_settings(), collection, min_items=min_items, max_collections=max_collections,
                               rules=read_rules(rules) if rules else None, prune=prune, dry_run=dry_run)
     objects = [g.to_json() for g in result.groups] + [result.summary_json()]
@@ -403,6 +406,7 @@ def organize(ctx, collection, by, min_items, max_collections, rules, prune, dry_
 @verbosity
 def login(group):
     """Check a Zotero API key and keep it in the system keyring (asked for, hidden)."""
+    from zotbridge.zotero.account import login as zotero_login
     settings = _settings()
     api_key = click.prompt("Zotero API key (https://www.zotero.org/settings/keys)", hide_input=True, err=True)
     done = zotero_login(settings, api_key, group)
@@ -414,6 +418,7 @@ def login(group):
 @verbosity
 def logout():
     """Remove the API key from the keyring and the library from the configuration."""
+    from zotbridge.zotero.account import logout as zotero_logout
     prefix = zotero_logout(_settings())
     click.echo(f"logged out of {prefix}" if prefix else "not logged in", err=True)
 
@@ -425,6 +430,7 @@ def logout():
 @click.pass_context
 def demo(ctx, workdir):
     """Run the whole job on a shipped listing against local emulators (offline, touches nothing of yours)."""
+    from zotbridge.demo import run_demo
     import tempfile
 
     workdir = workdir or Path(tempfile.mkdtemp(prefix="zotbridge-demo-"))
@@ -453,6 +459,7 @@ def demo(ctx, workdir):
 @verbosity
 def sandbox(host, arxiv_port, zotero_port, corpus, state, flood, soft_faults):
     """Start the local arXiv and Zotero emulators and print how to point zotbridge at them."""
+    from zotbridge.sandbox.services import start_sandbox
     import signal
     import threading
 
@@ -486,6 +493,7 @@ def config_path():
 @verbosity
 def config_show():
     """Print the settings in effect and where each comes from (secrets are never shown)."""
+    from zotbridge.config import describe_settings
     for line in render.config_lines(describe_settings(_settings())):
         click.echo(line)
 
@@ -495,6 +503,7 @@ def config_show():
 @click.pass_context
 def doctor(ctx):
     """Check Python, dependencies, keyring, store, credentials and the arXiv and Zotero endpoints."""
+    from zotbridge.doctor import run_checks
     checks = run_checks(_settings())
     for line in render.doctor_lines(checks):
         click.echo(line)
@@ -530,7 +539,7 @@ class _Counter:
             click.echo("", err=True)
 
 
-def _index_command(name: str, label: str, verb: str, job, help_text: str) -> None:
+def _index_command(name: str, label: str, verb: str, job: str, help_text: str) -> None:
     """``index build`` and ``index update``: a snapshot in, a summary out."""
 
     @index.command(name, help=help_text)
@@ -538,15 +547,17 @@ def _index_command(name: str, label: str, verb: str, job, help_text: str) -> Non
     @verbosity
     @click.pass_context
     def command(ctx, snapshot):
+        from zotbridge.arxiv import index as offline_index
+
         counter = _Counter(ctx, label)
-        report = job(snapshot, _settings().home, progress=counter)
+        report = getattr(offline_index, job)(snapshot, _settings().home, progress=counter)
         counter.done()
         click.echo(render.index_summary(verb, report), err=True)
 
 
-_index_command("build", "Indexing", "built", offline_index.build,
+_index_command("build", "Indexing", "built", "build",
                "Build the index from SNAPSHOT (plain, .gz or .zip JSON Lines; - for stdin).")
-_index_command("update", "Updating", "updated", offline_index.update,
+_index_command("update", "Updating", "updated", "update",
                "Apply a newer snapshot: only new and changed rows are rewritten.")
 
 
@@ -555,6 +566,8 @@ _index_command("update", "Updating", "updated", offline_index.update,
 @verbosity
 def index_status(as_json):
     """Rows, snapshot date and size of the offline index."""
+    from zotbridge.arxiv import index as offline_index
+
     info = offline_index.status(_settings().home)
     if info is None:
         raise InputError("there is no offline arXiv index", "build one: zotbridge index build SNAPSHOT")

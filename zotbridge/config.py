@@ -29,6 +29,7 @@ DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
 DEFAULT_ZOTERO_URL = "https://api.zotero.org"
 DEFAULT_ARXIV_DELAY = 3.0
 DEFAULT_ARXIV_TIMEOUT = 60.0
+DEFAULT_KEY_FORMAT = "auth.lower + shorttitle(3,3) + year"  # Better BibTeX's default formula
 DEFAULT_ZOTERO_TIMEOUT = 120.0  # a 50-object write is 50 transactions on the server
 DEFAULT_ARXIV_MAX_BACKOFF = 600.0  # ten minutes: arXiv's 429s have lasted hours (docs/matching.md)
 

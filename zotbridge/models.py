@@ -6,8 +6,30 @@ They carry data only: no I/O, no behaviour beyond trivial derived views, so that
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Literal, get_args
+
+# The vocabularies of the pipeline: what a value may be, and the tuple of them for option choices.
+ListingFormat = Literal["auto", "hf", "ids", "titles", "bibtex", "csv", "tsv", "jsonl"]
+FORMATS: tuple[ListingFormat, ...] = get_args(ListingFormat)
+Source = Literal["auto", "api", "index"]  # where papers are resolved: index then API, API, index only
+SOURCES: tuple[Source, ...] = get_args(Source)
+BibStyle = Literal["bibtex", "biblatex"]
+STYLES: tuple[BibStyle, ...] = get_args(BibStyle)
+MatchStatus = Literal["matched", "ambiguous", "unmatched", "error"]
+PushAction = Literal["create", "update", "restored", "unchanged", "skip", "failed"]
+
+
+@dataclass
+class ReadOptions:
+    """How to read listings (the options of every command that reads them)."""
+
+    format: ListingFormat = "auto"  # "auto" detects per file
+    encoding: str | None = None  # None: UTF-8, or what a byte-order mark says
+    listing_year: int | None = None  # year of a Hugging Face page's yearless dates
+    today: dt.date | None = None  # for the year rule; None is today's date
 
 # A progress reporter: called with a phase's total, it gives the function that advances its bar
 # (a command with two phases, such as push, calls it twice).
@@ -121,7 +143,7 @@ class Match:
 
     index: int
     title: str | None
-    status: str  # "matched" | "ambiguous" | "unmatched" | "error"
+    status: MatchStatus
     arxiv_id: str | None = None  # bare; None unless matched
     score: float = 0.0
     candidates: list[Candidate] = field(default_factory=list)

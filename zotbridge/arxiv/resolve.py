@@ -42,7 +42,7 @@ from zotbridge.arxiv.review import Chooser, settle
 from zotbridge.config import Settings
 from zotbridge.errors import QueryTooLong, ServiceError
 from zotbridge.listing import ReadOptions, read_listings
-from zotbridge.models import ArxivRecord, IdAnswer, ListedPaper, Match, Progress, SearchPage
+from zotbridge.models import ArxivRecord, IdAnswer, ListedPaper, Match, Progress, SearchPage, Source
 from zotbridge.store import Store
 
 log = logging.getLogger(__name__)
@@ -60,12 +60,9 @@ class CandidateSource(Protocol):
     def search(self, query: str, max_results: int) -> SearchPage: ...
 
 
-SOURCES = ("auto", "api", "index")
-
-
 def match_listings(names: list[str], options: ReadOptions, settings: Settings, refresh: bool = False,
                    progress: Progress | None = None,
-                   chooser: Chooser | None = None, source: str = "auto") -> tuple[list[Match], int]:
+                   chooser: Chooser | None = None, source: Source = "auto") -> tuple[list[Match], int]:
     """Read listings and resolve them: the decisions and the number of arXiv API requests.
 
     ``source``: ``api`` (arXiv's API), ``index`` (the offline index only; ``--offline``) or

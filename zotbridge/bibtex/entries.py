@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from zotbridge.bibtex.names import bibtex_name, split_name
 from zotbridge.bibtex.tex import escape_text, title_value
-from zotbridge.models import ArxivRecord, BibEntry
+from zotbridge.models import STYLES, ArxivRecord, BibEntry
 
-STYLES = ("bibtex", "biblatex")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 

@@ -29,11 +29,10 @@ from pylatexenc.latex2text import LatexNodes2Text
 from unidecode import unidecode
 
 from zotbridge.bibtex.names import family_ascii
+from zotbridge.config import DEFAULT_KEY_FORMAT as DEFAULT_TEMPLATE
 from zotbridge.errors import InputError
 from zotbridge.models import ArxivRecord
 from zotbridge.store import Store
-
-DEFAULT_TEMPLATE = "auth.lower + shorttitle(3,3) + year"
 
 # Better BibTeX's default skipWords (English prepositions/articles plus German, French, Spanish
 # and Italian articles); "all" and "you" are not among them.

@@ -1,48 +1,28 @@
 """Stage 1 — read what users paste into :class:`~zotbridge.models.ListedPaper` records.
 
 :func:`read_listings` checks every input first (so bad bytes fail before any output), then
-streams papers file by file with a global ``index`` and ``duplicate_of`` marks.
+streams papers file by file with a global ``index`` and ``duplicate_of`` marks. Each kind of
+listing is one module with a ``FORMAT`` (how to recognise it, how to read it); ``registry.py``
+lists them in detection order: adding a format touches its module and the registry.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from zotbridge.errors import InputError
-from zotbridge.listing.bibtex import read_bibtex
-from zotbridge.listing.detect import FORMATS, detect_format
 from zotbridge.listing.duplicates import DuplicateMarker
-from zotbridge.listing.hf import read_hf_listing
-from zotbridge.listing.ids import read_ids
-from zotbridge.listing.jsonl import read_jsonl
+from zotbridge.listing.registry import BY_NAME, detect_format
 from zotbridge.listing.source import Source, open_source
-from zotbridge.listing.table import read_table
-from zotbridge.listing.titles import read_titles
-from zotbridge.models import ListedPaper
+from zotbridge.models import FORMATS, ListedPaper, ReadOptions
 
 __all__ = ["FORMATS", "ReadOptions", "read_listings", "read_source"]
-
-
-@dataclass
-class ReadOptions:
-    format: str = "auto"  # one of FORMATS; "auto" detects per file
-    encoding: str | None = None  # None: UTF-8, or what a byte-order mark says
-    listing_year: int | None = None  # year of a Hugging Face page's yearless dates
-    today: dt.date | None = None  # for the year rule; None is today's date
 
 
 def read_source(source: Source, options: ReadOptions) -> Iterator[ListedPaper]:
     """Papers of one checked source, in file order (index and duplicates not yet set)."""
     fmt = options.format if options.format != "auto" else detect_format(source.name, source.sample())
-    name = source.name
-    if fmt == "hf":
-        return read_hf_listing(source.lines, name, options.listing_year, options.today)
-    if fmt in ("csv", "tsv"):
-        return read_table(source, fmt)
-    readers = {"bibtex": read_bibtex, "jsonl": read_jsonl, "ids": read_ids, "titles": read_titles}
-    return readers[fmt](source.lines(), name)
+    return BY_NAME[fmt].read(source, options)
 
 
 def read_listings(names: Iterable[str], options: ReadOptions | None = None, stdin=None) -> Iterator[ListedPaper]:

@@ -18,8 +18,10 @@ from bibtexparser import customization
 from bibtexparser.bparser import BibTexParser
 from pylatexenc.latex2text import LatexNodes2Text
 
+from zotbridge.listing.format import Format
 from zotbridge.listing.ids import find_ids
-from zotbridge.models import ListedPaper
+from zotbridge.listing.source import Source
+from zotbridge.models import ListedPaper, ReadOptions
 from zotbridge.normalize import clean_text
 
 log = logging.getLogger(__name__)
@@ -158,3 +160,10 @@ def entry_ids(fields: dict[str, str]) -> tuple[str | None, int | None, str | Non
             elif found.doi and key == "doi" and doi is None:
                 doi = found.doi
     return arxiv_id, version, doi
+
+
+def read(source: Source, options: ReadOptions) -> Iterator[ListedPaper]:
+    return read_bibtex(source.lines(), source.name)
+
+
+FORMAT = Format("bibtex", looks_like_bibtex, read, (".bib",))

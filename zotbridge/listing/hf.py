@@ -31,7 +31,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from zotbridge.models import ListedPaper
+from zotbridge.listing.format import Format
+from zotbridge.listing.source import Source
+from zotbridge.models import ListedPaper, ReadOptions
 from zotbridge.normalize import clean_text
 
 CHROME = {
@@ -197,3 +199,10 @@ def read_hf_listing(
         meta_seen = False
     if current is not None:
         yield current
+
+
+def read(source: Source, options: ReadOptions) -> Iterator[ListedPaper]:
+    return read_hf_listing(source.lines, source.name, options.listing_year, options.today)
+
+
+FORMAT = Format("hf", looks_like_hf_listing, read)

@@ -17,7 +17,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from zotbridge.models import ListedPaper
+from zotbridge.listing.format import Format
+from zotbridge.listing.source import Source
+from zotbridge.models import ListedPaper, ReadOptions
 from zotbridge.normalize import clean_text
 
 log = logging.getLogger(__name__)
@@ -168,3 +170,16 @@ def read_ids(lines: Iterator[tuple[int, str]], name: str) -> Iterator[ListedPape
             skipped += 1
     if skipped:
         log.warning("%s: %d line(s) without an arXiv id or DOI were skipped", name, skipped)
+
+
+def looks_like_ids(sample_lines: list[str]) -> bool:
+    """At least half the content lines carry an arXiv id or a DOI."""
+    content = [line for line in sample_lines if line.strip() and not line.lstrip().startswith("#")]
+    return bool(content) and sum(1 for line in content if find_ids(line)) * 2 >= len(content)
+
+
+def read(source: Source, options: ReadOptions) -> Iterator[ListedPaper]:
+    return read_ids(source.lines(), source.name)
+
+
+FORMAT = Format("ids", looks_like_ids, read)

@@ -10,7 +10,9 @@ import logging
 from collections.abc import Iterator
 
 from zotbridge.listing.fields import paper_from_record
-from zotbridge.models import ListedPaper
+from zotbridge.listing.format import Format
+from zotbridge.listing.source import Source
+from zotbridge.models import ListedPaper, ReadOptions
 
 log = logging.getLogger(__name__)
 
@@ -43,3 +45,10 @@ def read_jsonl(lines: Iterator[tuple[int, str]], name: str) -> Iterator[ListedPa
             log.warning("%s:%d: object has neither a title nor an id; skipped", name, lineno)
         else:
             yield paper
+
+
+def read(source: Source, options: ReadOptions) -> Iterator[ListedPaper]:
+    return read_jsonl(source.lines(), source.name)
+
+
+FORMAT = Format("jsonl", looks_like_jsonl, read, (".jsonl", ".ndjson"))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from zotbridge.errors import InputError
 from zotbridge.listing.fields import ALIASES, canonical_column, paper_from_record
+from zotbridge.listing.format import Format, first_content_line
 from zotbridge.listing.source import Source
 from zotbridge.models import ListedPaper
 
@@ -70,3 +71,12 @@ def read_table(source: Source, kind: str) -> Iterator[ListedPaper]:
             line = reader.line_num + 2
         if skipped:
             log.warning("%s: %d row(s) with neither a title nor an id were skipped", source.name, skipped)
+
+
+def _format(kind: str, extension: str) -> Format:
+    return Format(kind, lambda lines: looks_like_table(first_content_line(lines)) == kind,
+                  lambda source, options: read_table(source, kind), (extension,))
+
+
+CSV = _format("csv", ".csv")
+TSV = _format("tsv", ".tsv")

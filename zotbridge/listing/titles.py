@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from zotbridge.listing.format import Format
 from zotbridge.listing.ids import find_ids, paper_from_line
-from zotbridge.models import ListedPaper
+from zotbridge.listing.source import Source
+from zotbridge.models import ListedPaper, ReadOptions
 from zotbridge.normalize import clean_text
 
 
@@ -24,3 +26,10 @@ def read_titles(lines: Iterator[tuple[int, str]], name: str) -> Iterator[ListedP
             yield from paper_from_line(line, f"{name}:{lineno}", found)
         else:
             yield ListedPaper(source=f"{name}:{lineno}", kind="title", title=line)
+
+
+def read(source: Source, options: ReadOptions) -> Iterator[ListedPaper]:
+    return read_titles(source.lines(), source.name)
+
+
+FORMAT = Format("titles", lambda lines: True, read)  # the fallback: one title per line

@@ -32,7 +32,7 @@ from zotbridge.config import Settings
 from zotbridge.arxiv.resolve import match_listings
 from zotbridge.credentials import Credentials, load_credentials
 from zotbridge.listing import ReadOptions
-from zotbridge.models import ArxivRecord, Match, Progress
+from zotbridge.models import ArxivRecord, Match, Progress, PushAction
 from zotbridge.store import Store
 from zotbridge.tags.categories import category_tags
 from zotbridge.tags.select import TagOptions, tag_records
@@ -53,7 +53,7 @@ class PaperAction:
     title: str | None
     status: str  # the match status
     arxiv_id: str | None
-    action: str  # "create" | "update" | "restored" | "unchanged" | "skip" | "failed"
+    action: PushAction
     item_key: str | None = None
     citation_key: str | None = None
     changes: list[str] = field(default_factory=list)
