@@ -84,6 +84,7 @@ for i in range(4):
 """
 
 
+@pytest.mark.slow
 def test_two_processes_of_one_user_share_the_gate(emulator, tmp_path):
     """arXiv's terms: one request every three seconds, one connection, "for all of the machines
     under your control as a whole" (docs/help/api/tou.md): two runs must not double the rate."""

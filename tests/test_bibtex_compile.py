@@ -20,6 +20,8 @@ from zotbridge.bibtex.export import write_bibliography
 from zotbridge.models import Match
 from zotbridge.store import Store
 
+pytestmark = pytest.mark.slow
+
 TOOLS = ("pdflatex", "bibtex", "lualatex", "biber")
 missing = [tool for tool in TOOLS if not shutil.which(tool)]
 if missing and os.environ.get("ZOTBRIDGE_REQUIRE_TEX") != "1":

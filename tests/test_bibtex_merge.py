@@ -174,6 +174,7 @@ write_bibliography([Match(i, r.title, "matched", r.arxiv_id, 1.0, record=r) for 
 """
 
 
+@pytest.mark.slow
 def test_killing_a_write_at_any_moment_leaves_the_old_or_the_new_file(tmp_path):
     """kill -9 of a real process at random moments: the file is always whole, old or new."""
     big_user_file = USER_FILE + "".join(f"@misc{{user{i},\n  title = {{Note {i}}}\n}}\n" for i in range(5000))

@@ -83,6 +83,7 @@ def test_bad_file_among_good_ones_stops_before_output(write, cli):
     assert result.exit_code == 2 and result.stdout == ""
 
 
+@pytest.mark.slow
 def test_100k_identifiers_stream(tmp_path):
     path = tmp_path / "big.txt"
     with path.open("w") as out:

@@ -61,6 +61,7 @@ def test_config_path_and_show(tmp_path):
     assert "users/7" in shown and "SECRETKEY99" not in shown
 
 
+@pytest.mark.slow
 def test_doctor_reports_what_to_fix_and_passes_on_a_sandbox(tmp_path):
     proc = run_zotbridge("doctor", env=env_for(tmp_path, ZOTBRIDGE_ARXIV_URL="http://127.0.0.1:9/api/query",
                                                 ZOTBRIDGE_ARXIV_DELAY="0"))

@@ -18,6 +18,8 @@ from zotbridge.sandbox.arxiv_corpus import Corpus
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 from zotbridge.sandbox.zotero_server import Stats, ZoteroEmulator
 
+pytestmark = pytest.mark.slow
+
 KEY = "KEYcrash1234"
 SEEDS = SHARED / "reference/arxiv-seed-records.jsonl"
 IDS = [line.split('"id": "')[1].split('"')[0] for line in SEEDS.read_text().splitlines()]

@@ -8,8 +8,12 @@ import subprocess
 import sys
 import urllib.request
 
+import pytest
+
 from conftest import json_lines, run_zotbridge
 from zotbridge.bibtex.bibfile import parse_bib
+
+pytestmark = pytest.mark.slow
 
 
 def test_demo_runs_the_whole_job_offline(tmp_path):

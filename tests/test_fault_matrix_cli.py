@@ -10,6 +10,8 @@ from zotbridge.arxiv.client import RETRIES
 from zotbridge.sandbox.arxiv_corpus import Corpus
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 
+pytestmark = pytest.mark.slow
+
 SEEDS = SHARED / "reference/arxiv-seed-records.jsonl"
 LISTING = b"2311.05440\n2408.04498\nModel-Based Transfer Learning for Contextual Reinforcement Learning\n"
 

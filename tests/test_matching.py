@@ -66,6 +66,7 @@ def test_corpus_holds_every_kind_of_trap(rows):
     assert len(rows) > 800
 
 
+@pytest.mark.slow
 def test_labelled_set_precision_and_recall(run, listed):
     matches, requests = run(listed)
     pairs = hard_corpus.labelled_papers(listed, LABELS)
@@ -238,6 +239,7 @@ def large_server(rows, listed):
         yield srv
 
 
+@pytest.mark.slow
 def test_large_corpus_with_one_request_in_five_a_soft_fault(large_server, listed, tmp_path, caplog):
     """The five shared listings against the large corpus, one request in five answered by a soft
     failure real users have seen (docs/sandbox.md): no wrong paper, every findable paper matched,

@@ -103,6 +103,7 @@ def test_update_rewrites_only_changed_rows(tmp_path):
     assert offline.status(tmp_path)["rows"] == "51"
 
 
+@pytest.mark.slow
 def test_offline_decisions_equal_online_ones_on_the_labelled_set(tmp_path):
     """The same scoring and decisions whichever source: the emulator (online) and the index built
     from the same corpus, on the labelled entries of the five listings."""

@@ -165,6 +165,7 @@ def test_requests_for_new_papers_stay_within_the_budget(env, zot_server):
     assert summary["requests"] <= math.ceil(new / 50) + 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", ["429", "429-bare", "503", "500", "backoff:1", "reset", "write:lost", "write:429",
                                    "write:503", "write:409", "write:reset", "write:object500:0", "write:object503:2",
                                    "write:slowwrite:0.5"])
@@ -213,6 +214,7 @@ def commented(tmp_path):
         yield server, [r["id"] for r in rows[:30]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", [None, "write:lost"])
 def test_the_authors_comment_becomes_one_child_note(env, zot_server, commented, fault):
     server, ids = commented
@@ -275,6 +277,7 @@ def user(zot_server, method, path, body=None, **headers):
     return response
 
 
+@pytest.mark.slow
 def test_a_library_with_a_deleted_collection_a_trashed_collection_and_a_trashed_item(env, zot_server, arxiv):
     """Three ordinary library states that broke real pushes (zotero/dataserver): a deleted
     collection leaves its items' versions alone (model/Item.inc.php), so its key stayed in the
@@ -324,6 +327,7 @@ def test_a_library_with_a_deleted_collection_a_trashed_collection_and_a_trashed_
     assert [r["action"] for r in json_lines(again[1])[:-1]] == ["unchanged"] * 4
 
 
+@pytest.mark.slow
 def test_organize_makes_more_than_50_sub_collections(env, zot_server, tmp_path):
     """Zotero takes at most 50 objects per write (DataObjects.inc.php: 413 "Cannot add more than
     50 … at a time"): 55 new sub-collections are two requests, not an error."""
@@ -336,6 +340,7 @@ def test_organize_makes_more_than_50_sub_collections(env, zot_server, tmp_path):
     assert len(subs) == 55
 
 
+@pytest.mark.slow
 def test_a_timeout_on_a_big_write_does_not_multiply_requests(env, zot_server):
     """A 50-object POST is 50 transactions and its write token is stored only at the end
     (DataObjects.inc.php, ItemsController.php); pyzotero #316 saw read timeouts where "the write

@@ -5,9 +5,13 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import DATA, SHARED, run_zotbridge
 from zotbridge.bibtex.bibfile import parse_bib
 from zotbridge.sandbox.services import start_sandbox
+
+pytestmark = pytest.mark.slow
 
 LISTING = b"2311.05440\n2408.04498\n2410.10636\n"
 

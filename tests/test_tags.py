@@ -106,6 +106,7 @@ def test_count_prefix_and_none():
     assert tag_papers(texts, TagOptions(count=0)).tags == [[]]
 
 
+@pytest.mark.slow
 def test_tags_group_the_shared_listings():
     """Targets of issue 6 on the 822 entries: ≥ 80% of papers carry a tag shared by ≥ 3 others,
     and none of the 50 most used tags is a generic phrase."""

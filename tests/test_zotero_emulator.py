@@ -373,6 +373,7 @@ def test_a_304_carries_no_last_modified_version(server):
     assert unchanged.status_code == 304 and "Last-Modified-Version" not in unchanged.headers
 
 
+@pytest.mark.slow
 def test_a_slow_write_lets_a_retry_through_before_its_token_is_stored(server):
     """Each object of a multi-object POST is its own transaction and the write token is stored only
     at the end (DataObjects.inc.php, ItemsController.php; pyzotero #316): a retry sent while the

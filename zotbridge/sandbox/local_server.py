@@ -19,7 +19,9 @@ class LocalServer:
         return f"http://{host}:{port}"
 
     def start(self):
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # a short poll: stopping waits for it (tests start and stop hundreds of servers)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
         self._thread.start()
         return self
 
