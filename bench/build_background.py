@@ -19,9 +19,11 @@ SHARED = ROOT / "tests" / "data" / "shared"
 
 
 def main() -> None:
-    texts = [f"{p.title or ''} {p.abstract or ''}" for p in
-             read_listings([str(p) for p in sorted((SHARED / "listings").glob("*.txt"))], ReadOptions())
-             if p.abstract]
+    texts = [
+        f"{p.title or ''} {p.abstract or ''}"
+        for p in read_listings([str(p) for p in sorted((SHARED / "listings").glob("*.txt"))], ReadOptions())
+        if p.abstract
+    ]
     for name in ("arxiv-seed-records.jsonl", "arxiv-snapshot-sample.jsonl"):
         for line in (SHARED / "reference" / name).open(encoding="utf-8"):
             row = json.loads(line)

@@ -18,9 +18,11 @@ SHARED = ROOT / "tests" / "data" / "shared"
 
 
 def main() -> None:
-    rows = hard_corpus.build(sorted((SHARED / "listings").glob("*.txt")),
-                             SHARED / "reference" / "arxiv-seed-records.jsonl",
-                             SHARED / "reference" / "seed-labels.jsonl")
+    rows = hard_corpus.build(
+        sorted((SHARED / "listings").glob("*.txt")),
+        SHARED / "reference" / "arxiv-seed-records.jsonl",
+        SHARED / "reference" / "seed-labels.jsonl",
+    )
     out = ROOT / "zotbridge" / "examples" / "demo-corpus.jsonl"
     hard_corpus.write(rows, out)
     print(f"{len(rows)} rows -> {out} ({out.stat().st_size // 1024} KiB)")

@@ -28,9 +28,11 @@ def generate(directory: Path, n: int) -> dict[str, Path]:
             out.write(f"https://arxiv.org/abs/{2401 + i // 99999 % 12}.{i % 99999:05d}v1\n")
     with files["bibtex"].open("w") as out:
         for i in range(n):
-            out.write(f"@misc{{key{i},\n  title = {{Paper {i} on {{BERT}}}},\n  author = {{Doe, Jane and "
-                      f"M{{\\\"u}}ller, J.}},\n  eprint = {{2401.{i % 99999:05d}}}, archivePrefix = {{arXiv}},\n"
-                      f"  year = 2024\n}}\n\n")
+            out.write(
+                f"@misc{{key{i},\n  title = {{Paper {i} on {{BERT}}}},\n  author = {{Doe, Jane and "
+                f'M{{\\"u}}ller, J.}},\n  eprint = {{2401.{i % 99999:05d}}}, archivePrefix = {{arXiv}},\n'
+                f"  year = 2024\n}}\n\n"
+            )
     return files
 
 
@@ -42,7 +44,9 @@ def main() -> None:
             count = sum(1 for _ in read_listings([str(path)]))
             seconds = time.perf_counter() - start
             size = path.stat().st_size / 1e6
-            print(f"{fmt:7} {count:>7} entries  {size:7.1f} MB  {seconds:6.2f} s  {count / seconds:9.0f} entries/s")
+            print(
+                f"{fmt:7} {count:>7} entries  {size:7.1f} MB  {seconds:6.2f} s  {count / seconds:9.0f} entries/s"
+            )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (whole run): {peak:.0f} MB")
 

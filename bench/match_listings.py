@@ -43,8 +43,12 @@ LABELS = [json.loads(line) for line in (SHARED / "reference/seed-labels.jsonl").
 
 
 def hard_rows(seed: int) -> list[dict]:
-    return hard_corpus.build(LISTINGS, SHARED / "reference/arxiv-seed-records.jsonl",
-                             SHARED / "reference/seed-labels.jsonl", seed=seed)
+    return hard_corpus.build(
+        LISTINGS,
+        SHARED / "reference/arxiv-seed-records.jsonl",
+        SHARED / "reference/seed-labels.jsonl",
+        seed=seed,
+    )
 
 
 def kind_of(url: str) -> str:
@@ -73,18 +77,31 @@ def resolve_listings(corpus: Corpus, papers: list[ListedPaper], fault_rate: floa
         resolver.resolve(papers, client, store)
         rerun = server.stats.requests - first
     pairs = hard_corpus.labelled_papers(papers, LABELS)
-    return {"matches": matches, "requests": first, "kinds": kinds, "faults": faults, "rerun": rerun,
-            "seconds": seconds, "right": sum(matches[p.index].arxiv_id == t for p, t in pairs),
-            "wrong": sum(matches[p.index].status == "matched" and matches[p.index].arxiv_id != t for p, t in pairs),
-            "pairs": len(pairs),
-            "statuses": {s: sum(m.status == s for m in matches) for s in ("matched", "ambiguous", "unmatched")}}
+    return {
+        "matches": matches,
+        "requests": first,
+        "kinds": kinds,
+        "faults": faults,
+        "rerun": rerun,
+        "seconds": seconds,
+        "right": sum(matches[p.index].arxiv_id == t for p, t in pairs),
+        "wrong": sum(
+            matches[p.index].status == "matched" and matches[p.index].arxiv_id != t for p, t in pairs
+        ),
+        "pairs": len(pairs),
+        "statuses": {s: sum(m.status == s for m in matches) for s in ("matched", "ambiguous", "unmatched")},
+    }
 
 
 def report(name: str, result: dict, n: int) -> None:
-    print(f"  {name}: {result['requests']} requests ({result['requests'] / n:.4f} per paper; "
-          f"{dict(sorted(result['kinds'].items()))}; {result['faults']} soft faults); re-run: {result['rerun']}")
-    print(f"    decisions {result['statuses']}; labelled {result['right']}/{result['pairs']} right, "
-          f"{result['wrong']} wrong; local {1000 * result['seconds'] / n:.1f} ms per paper")
+    print(
+        f"  {name}: {result['requests']} requests ({result['requests'] / n:.4f} per paper; "
+        f"{dict(sorted(result['kinds'].items()))}; {result['faults']} soft faults); re-run: {result['rerun']}"
+    )
+    print(
+        f"    decisions {result['statuses']}; labelled {result['right']}/{result['pairs']} right, "
+        f"{result['wrong']} wrong; local {1000 * result['seconds'] / n:.1f} ms per paper"
+    )
 
 
 def evidence(rows: list[dict], papers: list[ListedPaper], records: dict, seed: int) -> dict:
@@ -109,8 +126,13 @@ def evidence(rows: list[dict], papers: list[ListedPaper], records: dict, seed: i
         other = records[rng.choice(ids)]
         if score(paper, other).title_similarity < 0.8:  # not the paper itself or one of its traps
             unrelated.append(score(paper, other).abstract_similarity)
-    return {"true_abs_min": min(true_abs), "true_title_min": min(true_title), "trap_abs_max": max(trap_abs),
-            "trap_same_title_abs_max": max(trap_abs_close_title), "unrelated_abs_max": max(unrelated)}
+    return {
+        "true_abs_min": min(true_abs),
+        "true_title_min": min(true_title),
+        "trap_abs_max": max(trap_abs),
+        "trap_same_title_abs_max": max(trap_abs_close_title),
+        "unrelated_abs_max": max(unrelated),
+    }
 
 
 def main() -> None:
@@ -127,17 +149,24 @@ def main() -> None:
         print(f"seed {seed}: {n} entries, {len(rows)} corpus rows")
         report("hard corpus", resolve_listings(corpus, papers), n)
         with ArxivEmulator(corpus) as server:
-            client = ArxivClient(Settings(home=Path(tempfile.mkdtemp()), arxiv_url=server.url, arxiv_delay=0),
-                                 gate=Gate())
+            client = ArxivClient(
+                Settings(home=Path(tempfile.mkdtemp()), arxiv_url=server.url, arxiv_delay=0), gate=Gate()
+            )
             ids = [r["id"] for r in rows[:1000]]
-            resolver.resolve([ListedPaper("b", "arxiv_id", arxiv_id=i, index=k) for k, i in enumerate(ids)], client,
-                             Store(Path(tempfile.mkdtemp())))
+            resolver.resolve(
+                [ListedPaper("b", "arxiv_id", arxiv_id=i, index=k) for k, i in enumerate(ids)],
+                client,
+                Store(Path(tempfile.mkdtemp())),
+            )
             print(f"  1000 ids: {server.stats.requests} requests")
             records = client.fetch_ids([r["id"] for r in rows]).found
-        print("  abstract similarity: true record min {true_abs_min:.3f}; traps max {trap_abs_max:.3f}; "
-              "traps with a title >= 0.97 max {trap_same_title_abs_max:.3f}; unrelated pairs max "
-              "{unrelated_abs_max:.3f}; true title min {true_title_min:.3f}".format(
-                  **evidence(rows, papers, records, seed)))
+        print(
+            "  abstract similarity: true record min {true_abs_min:.3f}; traps max {trap_abs_max:.3f}; "
+            "traps with a title >= 0.97 max {trap_same_title_abs_max:.3f}; unrelated pairs max "
+            "{unrelated_abs_max:.3f}; true title min {true_title_min:.3f}".format(
+                **evidence(rows, papers, records, seed)
+            )
+        )
     if not args.flood:
         return
     titles = [p.title for p in papers if p.title]
@@ -145,13 +174,19 @@ def main() -> None:
     flood = hard_corpus.flood(titles, abstracts, args.flood)
     start = time.perf_counter()
     corpus = Corpus([paper_from_row(r) for r in hard_rows(0) + flood])
-    print(f"large corpus: {len(corpus.papers)} rows ({args.flood} per flooded phrase, "
-          f"{len(hard_corpus.flood_phrases(titles))} phrases), indexed in {time.perf_counter() - start:.0f} s")
+    print(
+        f"large corpus: {len(corpus.papers)} rows ({args.flood} per flooded phrase, "
+        f"{len(hard_corpus.flood_phrases(titles))} phrases), indexed in {time.perf_counter() - start:.0f} s"
+    )
     report("clean", resolve_listings(corpus, papers), n)
     report("1 request in 5 a soft fault", resolve_listings(corpus, papers, 0.2), n)
     if args.sweep:
-        chosen = (resolver.TITLE_BATCH, resolver.RESULTS_PER_TITLE, resolver.WORDS_BATCH,
-                  resolver.RESULTS_PER_WORD_QUERY)
+        chosen = (
+            resolver.TITLE_BATCH,
+            resolver.RESULTS_PER_TITLE,
+            resolver.WORDS_BATCH,
+            resolver.RESULTS_PER_WORD_QUERY,
+        )
         for batch in (20, 50, 100, 200):
             for per_title in (1, 3, 5, 10):
                 resolver.TITLE_BATCH, resolver.RESULTS_PER_TITLE = batch, per_title
@@ -160,9 +195,15 @@ def main() -> None:
         for batch in (5, 10, 20, 40):
             for per_paper in (10, 20):
                 resolver.WORDS_BATCH, resolver.RESULTS_PER_WORD_QUERY = batch, per_paper
-                report(f"second pass: batch {batch}, {per_paper} per paper", resolve_listings(corpus, papers), n)
-        (resolver.TITLE_BATCH, resolver.RESULTS_PER_TITLE, resolver.WORDS_BATCH,
-         resolver.RESULTS_PER_WORD_QUERY) = chosen
+                report(
+                    f"second pass: batch {batch}, {per_paper} per paper", resolve_listings(corpus, papers), n
+                )
+        (
+            resolver.TITLE_BATCH,
+            resolver.RESULTS_PER_TITLE,
+            resolver.WORDS_BATCH,
+            resolver.RESULTS_PER_WORD_QUERY,
+        ) = chosen
 
 
 if __name__ == "__main__":

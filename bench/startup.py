@@ -33,11 +33,16 @@ def main() -> None:
     listing.write_text("2311.05440\nAttention Is All You Need\n2408.04498\n", encoding="utf-8")
     yardstick = median_seconds([sys.executable, "-c", "pass"], args.runs)
     print(f"python -c pass: {yardstick * 1000:.0f} ms (the yardstick)")
-    for name, command in [("zotbridge --version", ["--version"]), ("zotbridge --help", ["--help"]),
-                          ("zotbridge parse (3 lines)", ["parse", str(listing)])]:
+    for name, command in [
+        ("zotbridge --version", ["--version"]),
+        ("zotbridge --help", ["--help"]),
+        ("zotbridge parse (3 lines)", ["parse", str(listing)]),
+    ]:
         seconds = median_seconds([sys.executable, "-m", "zotbridge", *command], args.runs)
-        print(f"{name}: {seconds * 1000:.0f} ms, {(seconds - yardstick) * 1000:.0f} ms above the interpreter "
-              f"({seconds / yardstick:.1f}x)")
+        print(
+            f"{name}: {seconds * 1000:.0f} ms, {(seconds - yardstick) * 1000:.0f} ms above the interpreter "
+            f"({seconds / yardstick:.1f}x)"
+        )
 
 
 if __name__ == "__main__":

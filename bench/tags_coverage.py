@@ -14,7 +14,9 @@ from pathlib import Path
 from zotbridge.listing import ReadOptions, read_listings
 from zotbridge.tags.select import tag_papers
 
-LISTINGS = sorted((Path(__file__).resolve().parents[1] / "tests" / "data" / "shared" / "listings").glob("*.txt"))
+LISTINGS = sorted(
+    (Path(__file__).resolve().parents[1] / "tests" / "data" / "shared" / "listings").glob("*.txt")
+)
 
 
 def report(name: str, texts) -> None:
@@ -22,8 +24,10 @@ def report(name: str, texts) -> None:
     tagging = tag_papers(texts)
     elapsed = time.perf_counter() - started
     grouped = sum(1 for tags in tagging.tags if any(tagging.coverage[t] >= 4 for t in tags))
-    print(f"{name}: {len(texts)} papers, {len(texts) / elapsed:.0f} papers/s, "
-          f"{100 * grouped / len(texts):.1f}% share a tag with >= 3 others")
+    print(
+        f"{name}: {len(texts)} papers, {len(texts) / elapsed:.0f} papers/s, "
+        f"{100 * grouped / len(texts):.1f}% share a tag with >= 3 others"
+    )
     return tagging
 
 

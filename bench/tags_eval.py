@@ -37,7 +37,7 @@ def load_inspec(path: Path, docs: int, split: str = "test") -> list[tuple[str, s
     with zipfile.ZipFile(path) as z:
         names = sorted(n for n in z.namelist() if n.startswith("Inspec/docsutf8/") and n.endswith(".txt"))
         shuffled = random.Random(0).sample(names, len(names))
-        chosen = shuffled[:docs] if split == "test" else shuffled[500:500 + docs]
+        chosen = shuffled[:docs] if split == "test" else shuffled[500 : 500 + docs]
         out = []
         for name in chosen:
             text = z.read(name).decode("utf-8")
@@ -118,7 +118,9 @@ def evaluate(name, corpus, stem):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--inspec", type=Path, default=DEFAULT_INSPEC)
     parser.add_argument("--docs", type=int, default=500)
     parser.add_argument("--methods", default="phrase-tfidf,yake,embedding")
@@ -126,16 +128,23 @@ def main() -> int:
     args = parser.parse_args()
     corpus = load_inspec(args.inspec, args.docs, args.split)
     stem = stemmer()
-    print(f"Inspec {args.split} sample: {len(corpus)} docs, {sum(len(g) for *_, g in corpus) / len(corpus):.1f} gold keys/doc")
-    print(f"{'method':<14} {'P@5':>6} {'R@5':>6} {'F1@5':>6} {'P@10':>6} {'R@10':>6} {'F1@10':>6} {'docs/s':>8} {'load s':>7}")
+    print(
+        f"Inspec {args.split} sample: {len(corpus)} docs, {sum(len(g) for *_, g in corpus) / len(corpus):.1f} gold keys/doc"
+    )
+    print(
+        f"{'method':<14} {'P@5':>6} {'R@5':>6} {'F1@5':>6} {'P@10':>6} {'R@10':>6} {'F1@10':>6} {'docs/s':>8} {'load s':>7}"
+    )
     for name in args.methods.split(","):
         try:
             row = evaluate(name, corpus, stem)
         except ImportError as exc:
             print(f"{name:<14} skipped: {exc}")
             continue
-        print(f"{name:<14} " + " ".join(f"{100 * row[c]:6.1f}" for c in ("P@5", "R@5", "F1@5", "P@10", "R@10", "F1@10"))
-              + f" {row['docs/s']:8.1f} {row['load s']:7.1f}")
+        print(
+            f"{name:<14} "
+            + " ".join(f"{100 * row[c]:6.1f}" for c in ("P@5", "R@5", "F1@5", "P@10", "R@10", "F1@10"))
+            + f" {row['docs/s']:8.1f} {row['load s']:7.1f}"
+        )
     return 0
 
 

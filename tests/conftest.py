@@ -7,8 +7,8 @@ tests/data/README.md says where it comes from.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,8 +22,9 @@ from zotbridge.listing import ReadOptions, read_listings
 
 # Property tests: 200 examples each in CI; ZOTBRIDGE_HYPOTHESIS=thorough runs 10,000 (docs/development.md).
 settings.register_profile("ci", max_examples=200, deadline=None)
-settings.register_profile("thorough", max_examples=10_000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "thorough", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("ZOTBRIDGE_HYPOTHESIS", "ci"))
 
 DATA = Path(__file__).parent / "data"

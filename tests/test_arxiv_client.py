@@ -18,9 +18,16 @@ from zotbridge.sandbox.arxiv_server import ArxivEmulator
 
 
 def row(i, versions=1):
-    return {"id": f"2403.{i:05d}", "title": f"Paper {i}", "abstract": "Text.", "authors": "A. B",
-            "categories": "cs.LG",
-            "versions": [{"version": f"v{v}", "created": f"Mon, {v} Apr 2024 00:00:00 GMT"} for v in range(1, versions + 1)]}
+    return {
+        "id": f"2403.{i:05d}",
+        "title": f"Paper {i}",
+        "abstract": "Text.",
+        "authors": "A. B",
+        "categories": "cs.LG",
+        "versions": [
+            {"version": f"v{v}", "created": f"Mon, {v} Apr 2024 00:00:00 GMT"} for v in range(1, versions + 1)
+        ],
+    }
 
 
 ROWS = [row(i, versions=1 + i % 3) for i in range(1, 501)]
@@ -51,8 +58,11 @@ class Waits:
 
 def make(emulator, tmp_path, delay=0.0, **settings):
     waits = Waits()  # the client's backoffs; the gate's own waits (the delay) are not recorded
-    client = ArxivClient(Settings(home=tmp_path, arxiv_url=emulator.url, arxiv_delay=delay, **settings),
-                         gate=Gate(sleep=Waits()), sleep=waits)
+    client = ArxivClient(
+        Settings(home=tmp_path, arxiv_url=emulator.url, arxiv_delay=delay, **settings),
+        gate=Gate(sleep=Waits()),
+        sleep=waits,
+    )
     return client, waits
 
 
@@ -62,7 +72,9 @@ def test_one_gate_spaces_requests_of_every_client_and_thread(emulator, tmp_path)
     settings = Settings(home=tmp_path, arxiv_url=emulator.url, arxiv_delay=delay)
     clients = [ArxivClient(settings, gate=gate) for _ in range(3)]
     start = len(emulator.stats.arrivals)
-    threads = [threading.Thread(target=c.search, args=(f"ti:paper AND ti:{i + 1}", 5)) for i, c in enumerate(clients)]
+    threads = [
+        threading.Thread(target=c.search, args=(f"ti:paper AND ti:{i + 1}", 5)) for i, c in enumerate(clients)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -90,8 +102,10 @@ def test_two_processes_of_one_user_share_the_gate(emulator, tmp_path):
     under your control as a whole" (docs/help/api/tou.md): two runs must not double the rate."""
     delay = 0.3
     start = len(emulator.stats.arrivals)
-    runs = [subprocess.Popen([sys.executable, "-c", SEARCHES, str(tmp_path), emulator.url, str(delay)])
-            for _ in range(2)]
+    runs = [
+        subprocess.Popen([sys.executable, "-c", SEARCHES, str(tmp_path), emulator.url, str(delay)])
+        for _ in range(2)
+    ]
     assert [r.wait(timeout=60) for r in runs] == [0, 0]
     arrivals = sorted(emulator.stats.arrivals[start:])
     assert len(arrivals) == 8
@@ -209,22 +223,27 @@ def test_a_refused_query_and_robot_detection_stop_at_once(emulator, tmp_path):
     assert emulator.stats.requests - before == 2  # neither is retried
 
 
-@pytest.mark.parametrize("env, message", [
-    ({"ZOTBRIDGE_ARXIV_URL": "http://export.arxiv.org/api/query"}, "plain http to another machine"),
-    ({"ZOTBRIDGE_ARXIV_URL": "ftp://x"}, "is not an http(s) URL"),
-    ({"ZOTBRIDGE_ARXIV_DELAY": "soon"}, "is not a number of seconds"),
-    ({"ZOTBRIDGE_ARXIV_DELAY": "-1"}, "is not a number of seconds"),
-    ({"ZOTBRIDGE_ARXIV_MAX_BACKOFF": "0"}, "is not a positive number of seconds"),
-    ({"ZOTBRIDGE_CONTACT": "me at home"}, "is not an e-mail address or a URL"),
-    ({"ZOTBRIDGE_CONTACT": "me@x\r\nX-Evil: 1"}, "is not an e-mail address or a URL"),
-])
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"ZOTBRIDGE_ARXIV_URL": "http://export.arxiv.org/api/query"}, "plain http to another machine"),
+        ({"ZOTBRIDGE_ARXIV_URL": "ftp://x"}, "is not an http(s) URL"),
+        ({"ZOTBRIDGE_ARXIV_DELAY": "soon"}, "is not a number of seconds"),
+        ({"ZOTBRIDGE_ARXIV_DELAY": "-1"}, "is not a number of seconds"),
+        ({"ZOTBRIDGE_ARXIV_MAX_BACKOFF": "0"}, "is not a positive number of seconds"),
+        ({"ZOTBRIDGE_CONTACT": "me at home"}, "is not an e-mail address or a URL"),
+        ({"ZOTBRIDGE_CONTACT": "me@x\r\nX-Evil: 1"}, "is not an e-mail address or a URL"),
+    ],
+)
 def test_settings_refuse_unsafe_or_broken_values(env, message):
     with pytest.raises(ConfigError, match=re.escape(message)):
         Settings.from_env(env)
 
 
 def test_settings_defaults_and_loopback(tmp_path):
-    s = Settings.from_env({"ZOTBRIDGE_HOME": "/tmp/zb", "ZOTBRIDGE_ARXIV_URL": "http://localhost:1/api/query"})
+    s = Settings.from_env(
+        {"ZOTBRIDGE_HOME": "/tmp/zb", "ZOTBRIDGE_ARXIV_URL": "http://localhost:1/api/query"}
+    )
     assert (str(s.home), s.arxiv_url, s.arxiv_delay) == ("/tmp/zb", "http://localhost:1/api/query", 3.0)
     assert (s.arxiv_max_backoff, s.contact) == (600.0, None)
     assert Settings.from_env({}).arxiv_url == "https://export.arxiv.org/api/query"

@@ -8,27 +8,49 @@ from xml.etree import ElementTree as ET
 import arxiv
 import pytest
 import requests
-from conftest import SHARED
 
+from conftest import SHARED
 from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 
 
 def row(ident, title, abstract="An abstract about things.", authors="A. One, B. Two and C. Three", **extra):
-    base = {"id": ident, "title": title, "abstract": abstract, "authors": authors, "categories": "cs.LG stat.ML",
-            "versions": [{"version": "v1", "created": "Mon, 2 Apr 2024 10:00:00 GMT"},
-                         {"version": "v2", "created": "Tue, 9 Jul 2024 12:30:00 GMT"}]}
+    base = {
+        "id": ident,
+        "title": title,
+        "abstract": abstract,
+        "authors": authors,
+        "categories": "cs.LG stat.ML",
+        "versions": [
+            {"version": "v1", "created": "Mon, 2 Apr 2024 10:00:00 GMT"},
+            {"version": "v2", "created": "Tue, 9 Jul 2024 12:30:00 GMT"},
+        ],
+    }
     base.update(extra)
     return base
 
 
 ROWS = [
-    row("2401.00001", "Quantum criticality in graphene sheets", "We study quantum criticality. Quantum effects."),
+    row(
+        "2401.00001",
+        "Quantum criticality in graphene sheets",
+        "We study quantum criticality. Quantum effects.",
+    ),
     row("2401.00002", "Criticality of quantum walks", "Walks on graphs."),
-    row("2401.00003", "Deep learning for graphene", "Graphene and deep learning.", doi="10.1000/xyz",
-        comments="12 pages", **{"journal-ref": "J. Phys. 1 (2024)"}),
+    row(
+        "2401.00003",
+        "Deep learning for graphene",
+        "Graphene and deep learning.",
+        doi="10.1000/xyz",
+        comments="12 pages",
+        **{"journal-ref": "J. Phys. 1 (2024)"},
+    ),
     *[row(f"2402.{i:05d}", f"Filler paper number {i}") for i in range(1, 21)],
-    row("hep-th/9901001", "An old string theory paper", versions=[{"version": "v1", "created": "Fri, 1 Jan 1999 00:00:00 GMT"}]),
+    row(
+        "hep-th/9901001",
+        "An old string theory paper",
+        versions=[{"version": "v1", "created": "Fri, 1 Jan 1999 00:00:00 GMT"}],
+    ),
     row("2401.00004", "Two DOIs", doi="10.1000/a 10.2000/b"),
     row("2401.00005", "Let's Verify Step by Step"),
     row("2401.00006", "Qwen2.5 Technical Report"),
@@ -57,8 +79,9 @@ def ids(results):
 
 
 def test_shared_snapshot_files_load_as_they_are():
-    corpus = Corpus.from_jsonl(SHARED / "reference/arxiv-seed-records.jsonl",
-                               SHARED / "reference/arxiv-snapshot-sample.jsonl")
+    corpus = Corpus.from_jsonl(
+        SHARED / "reference/arxiv-seed-records.jsonl", SHARED / "reference/arxiv-snapshot-sample.jsonl"
+    )
     assert len(corpus.papers) == 250
     paper = corpus.papers["0704.0001"]
     assert paper.title.startswith("Calculation of prompt diphoton") and len(paper.versions) == 2
@@ -67,8 +90,11 @@ def test_shared_snapshot_files_load_as_they_are():
 def test_id_list_with_and_without_versions(server):
     """A bare id is the latest version, ``…vN`` that version; a well-formed id that does not exist
     is left out with 200 (arxiv-search ``parse_arxiv_id``; arxiv.py's live fixture for ``0808.05394``)."""
-    got = list(client(server).results(arxiv.Search(id_list=["2401.00003", "2401.00001v1", "hep-th/9901001",
-                                                            "2401.09999", "1234.12345"])))
+    got = list(
+        client(server).results(
+            arxiv.Search(id_list=["2401.00003", "2401.00001v1", "hep-th/9901001", "2401.09999", "1234.12345"])
+        )
+    )
     assert sorted(ids(got)) == ["2401.00001v1", "2401.00003v2", "hep-th/9901001v1"]
     by_id = {r.get_short_id(): r for r in got}
     latest, first = by_id["2401.00003v2"], by_id["2401.00001v1"]
@@ -113,7 +139,9 @@ def test_default_max_results_is_10_like_arxiv(server):
 
 
 def test_query_and_id_list_together_filter(server):
-    got = client(server).results(arxiv.Search(query="ti:graphene", id_list=["2401.00002", "2401.00003", "2401.00001"]))
+    got = client(server).results(
+        arxiv.Search(query="ti:graphene", id_list=["2401.00002", "2401.00003", "2401.00001"])
+    )
     assert sorted(ids(got)) == ["2401.00001v2", "2401.00003v2"]
 
 
@@ -141,7 +169,11 @@ def test_grammar_of_todays_parser(server):
     assert search(server, "ti:walks ti:deep") == ["2401.00002", "2401.00003"]  # space = OR
     # ti:walks AND (ti:deep OR ti:quantum), not (ti:walks AND ti:deep) OR ti:quantum
     assert search(server, "ti:walks AND ti:deep OR ti:quantum") == ["2401.00002"]
-    assert search(server, "ti:quantum OR ti:deep AND ti:graphene") == ["2401.00001", "2401.00002", "2401.00003"]
+    assert search(server, "ti:quantum OR ti:deep AND ti:graphene") == [
+        "2401.00001",
+        "2401.00002",
+        "2401.00003",
+    ]
     assert search(server, "ti:graphene NOT ti:deep") == ["2401.00001"]
     assert search(server, "ti:graphene and ti:deep") == ["2401.00001", "2401.00003"]  # `and` is a word: OR
     assert search(server, "ti:(walks deep)") == ["2401.00002", "2401.00003"]
@@ -191,6 +223,7 @@ def test_post_is_answered_like_get(server):
 def test_a_request_line_over_4094_bytes_is_a_400_page(server):
     """gunicorn 20.1.0's default limit_request_line, with arXiv's container command line:
     "Request Line is too large", HTTP 400 text/html, not 414 (docs/sandbox.md; andycasey/ads #75)."""
+
     def line_of(query):
         return len(f"GET /api/query?{query} HTTP/1.1")
 
@@ -202,14 +235,17 @@ def test_a_request_line_over_4094_bytes_is_a_400_page(server):
     assert "Request Line is too large (4095 &gt; 4094)" in too_long.text
 
 
-@pytest.mark.parametrize("query, message", [
-    ("id_list=abc", "incorrect id format for abc"),
-    ("search_query=ti:x&start=-1", "start must be a non-negative integer"),
-    ("search_query=ti:x&max_results=ten", "max_results must be a non-negative integer"),
-    ("search_query=ti:x&start=9990&max_results=20", "may not exceed 10000"),
-    ("search_query=(ti:x", "unbalanced parentheses"),
-    ("search_query=ti:x AND AND ti:y", "unexpected"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("id_list=abc", "incorrect id format for abc"),
+        ("search_query=ti:x&start=-1", "start must be a non-negative integer"),
+        ("search_query=ti:x&max_results=ten", "max_results must be a non-negative integer"),
+        ("search_query=ti:x&start=9990&max_results=20", "may not exceed 10000"),
+        ("search_query=(ti:x", "unbalanced parentheses"),
+        ("search_query=ti:x AND AND ti:y", "unexpected"),
+    ],
+)
 def test_errors_are_400_with_an_error_feed(server, query, message):
     """Validation errors and unparsable queries: HTTP 400, feed titled "arXiv Search Results", an
     entry without <published> (routes/classic_api/exceptions.py; arxiv.py's live fixture for abc)."""
@@ -225,12 +261,15 @@ def test_errors_are_400_with_an_error_feed(server, query, message):
     assert entry.find("{http://www.w3.org/2005/Atom}id").text.startswith("http://arxiv.org/api/errors#")
 
 
-@pytest.mark.parametrize("fault, status, body", [
-    ("rate200", 200, b"Rate exceeded."),  # openags/paper-search-mcp PR #81
-    ("429", 429, b"Rate exceeded."),  # third-party captures, docs/sandbox.md
-    ("503", 503, b"Error 503 first byte timeout"),  # arXiv API group, 6cU-pUjuUAo
-    ("blank", 200, b""),  # ropensci/aRxiv #66
-])
+@pytest.mark.parametrize(
+    "fault, status, body",
+    [
+        ("rate200", 200, b"Rate exceeded."),  # openags/paper-search-mcp PR #81
+        ("429", 429, b"Rate exceeded."),  # third-party captures, docs/sandbox.md
+        ("503", 503, b"Error 503 first byte timeout"),  # arXiv API group, 6cU-pUjuUAo
+        ("blank", 200, b""),  # ropensci/aRxiv #66
+    ],
+)
 def test_soft_faults_look_as_users_reported_them(server, fault, status, body):
     server.faults.plan(fault)
     answer = requests.get(f"{server.url}?search_query=ti:graphene")

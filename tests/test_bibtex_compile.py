@@ -27,14 +27,25 @@ missing = [tool for tool in TOOLS if not shutil.which(tool)]
 if missing and os.environ.get("ZOTBRIDGE_REQUIRE_TEX") != "1":
     pytest.skip(f"TeX tools not installed: {', '.join(missing)}", allow_module_level=True)
 
-ROWS = [json.loads(line) for path in (SHARED / "reference/arxiv-seed-records.jsonl", DATA / "hard-records.jsonl")
-        for line in path.open(encoding="utf-8")]
+ROWS = [
+    json.loads(line)
+    for path in (SHARED / "reference/arxiv-seed-records.jsonl", DATA / "hard-records.jsonl")
+    for line in path.open(encoding="utf-8")
+]
 DOCUMENTS = {
-    "bibtex": ("pdflatex", "bibtex", "\\documentclass{article}\n\\usepackage[numbers]{natbib}\n\\usepackage{url}\n"
-               "\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plainnat}\n\\bibliography{refs}\n\\end{document}\n"),
-    "biblatex": ("lualatex", "biber", "\\documentclass{article}\n\\usepackage{fontspec}\n"
-                 "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
-                 "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n"),
+    "bibtex": (
+        "pdflatex",
+        "bibtex",
+        "\\documentclass{article}\n\\usepackage[numbers]{natbib}\n\\usepackage{url}\n"
+        "\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plainnat}\n\\bibliography{refs}\n\\end{document}\n",
+    ),
+    "biblatex": (
+        "lualatex",
+        "biber",
+        "\\documentclass{article}\n\\usepackage{fontspec}\n"
+        "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
+        "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n",
+    ),
 }
 
 
@@ -46,8 +57,12 @@ def run(cmd, cwd):
 def test_every_entry_compiles_without_errors_or_warnings(tmp_path, style):
     records = [record_from_row(row) for row in ROWS]
     store = Store(tmp_path / "home")
-    write_bibliography([Match(i, r.title, "matched", r.arxiv_id, 1.0, record=r) for i, r in enumerate(records)],
-                       tmp_path / "refs.bib", store, style=style)
+    write_bibliography(
+        [Match(i, r.title, "matched", r.arxiv_id, 1.0, record=r) for i, r in enumerate(records)],
+        tmp_path / "refs.bib",
+        store,
+        style=style,
+    )
     store.close()
     engine, backend, document = DOCUMENTS[style]
     (tmp_path / "t.tex").write_text(document, encoding="utf-8")

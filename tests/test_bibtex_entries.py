@@ -7,8 +7,8 @@ Better BibTeX's conventions), not copied from the code's output.
 import json
 
 import bibtexparser
-from bibtexparser.bparser import BibTexParser
 import pytest
+from bibtexparser.bparser import BibTexParser
 
 from conftest import DATA, SHARED
 from zotbridge.arxiv.snapshot import record_from_row
@@ -22,10 +22,17 @@ SEEDS = [record_from_row(json.loads(line)) for line in (SHARED / "reference/arxi
 
 
 def make(**changes) -> ArxivRecord:
-    base = dict(arxiv_id="1706.03762", version=7, title="Attention Is All You Need",
-                abstract="The dominant sequence transduction models…", authors=["Ashish Vaswani", "Noam Shazeer"],
-                published="2017-06-12T17:57:34+00:00", updated="2023-08-02T00:41:18+00:00",
-                primary_category="cs.CL", categories=["cs.CL", "cs.LG"])
+    base = dict(
+        arxiv_id="1706.03762",
+        version=7,
+        title="Attention Is All You Need",
+        abstract="The dominant sequence transduction models…",
+        authors=["Ashish Vaswani", "Noam Shazeer"],
+        published="2017-06-12T17:57:34+00:00",
+        updated="2023-08-02T00:41:18+00:00",
+        primary_category="cs.CL",
+        categories=["cs.CL", "cs.LG"],
+    )
     return ArxivRecord(**{**base, **changes})
 
 
@@ -79,18 +86,30 @@ def test_journal_reference_and_journal_doi_are_stated():
     assert entry_for(record, "k", "biblatex").fields["doi"] == "10.1103/PhysRevD.60.046001"
 
 
-@pytest.mark.parametrize(("title", "expected"), [
-    ("BERT: Pre-training of Deep Bidirectional Transformers", "{{BERT}}: Pre-training of Deep Bidirectional Transformers"),
-    ("LLaMA and GPT-4 on ImageNet with ViT", "{{LLaMA}} and {{GPT-4}} on {{ImageNet}} with {{ViT}}"),
-    ("Multi-Task Learning", "Multi-Task Learning"),  # Title Case capitals need no braces
-    ("Deep Q-Learning in 3D", "Deep {{Q-Learning}} in {{3D}}"),
-    ("Gaussian Processes for Bayesian Optimisation", "{{Gaussian}} Processes for {{Bayesian}} Optimisation"),
-    # sentence case: a capital after the first word is a name
-    ("Learning to rank with Transformers from Google", "Learning to rank with {{Transformers}} from {{Google}}"),
-    ("Adapt-$\\infty$: Lifelong Tuning", "Adapt-{$\\infty$}: Lifelong Tuning"),
-    ("A Study of $O(n)$ Sorting", "A Study of {$O(n)$} Sorting"),
-    ("On \\emph{very} Large Models", "On \\emph{very} Large Models"),
-])
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "BERT: Pre-training of Deep Bidirectional Transformers",
+            "{{BERT}}: Pre-training of Deep Bidirectional Transformers",
+        ),
+        ("LLaMA and GPT-4 on ImageNet with ViT", "{{LLaMA}} and {{GPT-4}} on {{ImageNet}} with {{ViT}}"),
+        ("Multi-Task Learning", "Multi-Task Learning"),  # Title Case capitals need no braces
+        ("Deep Q-Learning in 3D", "Deep {{Q-Learning}} in {{3D}}"),
+        (
+            "Gaussian Processes for Bayesian Optimisation",
+            "{{Gaussian}} Processes for {{Bayesian}} Optimisation",
+        ),
+        # sentence case: a capital after the first word is a name
+        (
+            "Learning to rank with Transformers from Google",
+            "Learning to rank with {{Transformers}} from {{Google}}",
+        ),
+        ("Adapt-$\\infty$: Lifelong Tuning", "Adapt-{$\\infty$}: Lifelong Tuning"),
+        ("A Study of $O(n)$ Sorting", "A Study of {$O(n)$} Sorting"),
+        ("On \\emph{very} Large Models", "On \\emph{very} Large Models"),
+    ],
+)
 def test_title_protection(title, expected):
     assert title_value(title, ascii_only=True) == expected
 
@@ -113,18 +132,21 @@ def test_accents_are_latex_for_bibtex_and_utf8_for_biber():
     assert title_value("α-Diffusion", ascii_only=False) == r"{\ensuremath{\alpha}}-Diffusion"
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("Ashish Vaswani", "Vaswani, Ashish"),
-    ("Ludwig van Beethoven", "van Beethoven, Ludwig"),
-    ("José María de la Fuente", "de la Fuente, José María"),
-    ("Martin Luther King Jr.", "King, Jr., Martin Luther"),
-    ("Kenneth O. Stanley", "Stanley, Kenneth O."),
-    ("Ming-Wei Chang", "Chang, Ming-Wei"),
-    ("Kalidasa", "Kalidasa"),
-    ("Gemini Team", "{Gemini Team}"),
-    ("The ATLAS Collaboration", "{The ATLAS Collaboration}"),
-    ("Tom and Jerry", "{Tom and Jerry}"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Ashish Vaswani", "Vaswani, Ashish"),
+        ("Ludwig van Beethoven", "van Beethoven, Ludwig"),
+        ("José María de la Fuente", "de la Fuente, José María"),
+        ("Martin Luther King Jr.", "King, Jr., Martin Luther"),
+        ("Kenneth O. Stanley", "Stanley, Kenneth O."),
+        ("Ming-Wei Chang", "Chang, Ming-Wei"),
+        ("Kalidasa", "Kalidasa"),
+        ("Gemini Team", "{Gemini Team}"),
+        ("The ATLAS Collaboration", "{The ATLAS Collaboration}"),
+        ("Tom and Jerry", "{Tom and Jerry}"),
+    ],
+)
 def test_names_are_written_last_comma_first(name, expected):
     assert bibtex_name(split_name(name), lambda s: s) == expected
 

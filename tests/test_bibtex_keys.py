@@ -1,8 +1,8 @@
 """Citation keys: Better BibTeX's default formula, templates, collisions, and stability."""
 
 import pytest
-
 from test_bibtex_entries import make
+
 from zotbridge.bibtex.keys import DEFAULT_TEMPLATE, KeyTemplate, key_for, short_title
 from zotbridge.errors import InputError
 from zotbridge.store import Store
@@ -21,17 +21,26 @@ def never(_key):
     return False
 
 
-@pytest.mark.parametrize(("record", "key"), [
-    # Better BibTeX's documented example
-    (make(), "vaswaniAttentionAllYou2017"),
-    # skip words (of, the, for, a, with) are not title words; digits stay
-    (make(title="A Study of the Effect of GPT-4 on Code", authors=["Ana Müller"]), "mullerStudyEffectGPT2017"),
-    # particles are not part of the family name (Zotero stores the last word)
-    (make(title="Symphony", authors=["Ludwig van Beethoven"]), "beethovenSymphony2017"),
-    # LaTeX is read as text; non-ASCII folds to ASCII
-    (make(title="Adapt-$\\infty$: Schrödinger's Élan", authors=["Zoë Ødegård"]), "odegardAdaptSchrodingersElan2017"),
-    (make(authors=[]), "AttentionAllYou2017"),
-])
+@pytest.mark.parametrize(
+    ("record", "key"),
+    [
+        # Better BibTeX's documented example
+        (make(), "vaswaniAttentionAllYou2017"),
+        # skip words (of, the, for, a, with) are not title words; digits stay
+        (
+            make(title="A Study of the Effect of GPT-4 on Code", authors=["Ana Müller"]),
+            "mullerStudyEffectGPT2017",
+        ),
+        # particles are not part of the family name (Zotero stores the last word)
+        (make(title="Symphony", authors=["Ludwig van Beethoven"]), "beethovenSymphony2017"),
+        # LaTeX is read as text; non-ASCII folds to ASCII
+        (
+            make(title="Adapt-$\\infty$: Schrödinger's Élan", authors=["Zoë Ødegård"]),
+            "odegardAdaptSchrodingersElan2017",
+        ),
+        (make(authors=[]), "AttentionAllYou2017"),
+    ],
+)
 def test_default_formula(store, record, key):
     assert key_for(record, DEFAULT, store, never) == key
 
@@ -39,7 +48,7 @@ def test_default_formula(store, record, key):
 def test_templates():
     record = make()
     assert KeyTemplate.parse("auth + year").stem(record) == "Vaswani2017"
-    assert KeyTemplate.parse("auth.upper + \":\" + eprint").stem(record) == "VASWANI:170603762"
+    assert KeyTemplate.parse('auth.upper + ":" + eprint').stem(record) == "VASWANI:170603762"
     assert KeyTemplate.parse("auth.lower + veryshorttitle + year").stem(record) == "vaswaniAttention2017"
     assert KeyTemplate.parse("shorttitle(2,1).lower").stem(record) == "attentionall"
     assert KeyTemplate.parse("auth.lower+shorttitle(4,0)").stem(record) == "vaswaniAttentionAllYouNeed"
@@ -55,9 +64,15 @@ def test_bad_templates_are_refused_with_the_terms_listed(bad):
 
 
 def test_collisions_get_letters_and_the_first_paper_keeps_the_bare_stem(store):
-    first = make(arxiv_id="2401.00001", title="Scaling Laws", authors=["Wei Chen"], published="2024-01-01T00:00:00")
-    second = make(arxiv_id="2401.00002", title="Scaling Laws", authors=["Li Chen"], published="2024-02-01T00:00:00")
-    third = make(arxiv_id="2401.00003", title="Scaling laws", authors=["Chen"], published="2024-03-01T00:00:00")
+    first = make(
+        arxiv_id="2401.00001", title="Scaling Laws", authors=["Wei Chen"], published="2024-01-01T00:00:00"
+    )
+    second = make(
+        arxiv_id="2401.00002", title="Scaling Laws", authors=["Li Chen"], published="2024-02-01T00:00:00"
+    )
+    third = make(
+        arxiv_id="2401.00003", title="Scaling laws", authors=["Chen"], published="2024-03-01T00:00:00"
+    )
     assert key_for(first, DEFAULT, store, never) == "chenScalingLaws2024"
     assert key_for(second, DEFAULT, store, never) == "chenScalingLaws2024a"
     assert key_for(third, DEFAULT, store, never) == "chenScalingLaws2024b"
@@ -83,7 +98,7 @@ def test_a_key_survives_a_title_change_a_new_template_and_a_new_store_handle(tmp
 
 
 def test_keys_are_ascii_and_safe_for_bibtex(store):
-    record = make(title="{Ünïcødé} & «quotes», commas; \"q\" #hash %pct", authors=["Jürgen O'Neil-Ærø"])
+    record = make(title='{Ünïcødé} & «quotes», commas; "q" #hash %pct', authors=["Jürgen O'Neil-Ærø"])
     key = key_for(record, DEFAULT, store, never)
     assert key.isascii()
     assert not set(key) & set(" ,{}()\"#%'~=\\")

@@ -47,10 +47,25 @@ def test_entries_fields_and_identifiers(write):
     got = [(p.citation_key, p.kind, p.title, p.arxiv_id, p.arxiv_version, p.doi, p.year) for p in papers]
     assert got == [
         ("vaswani2017", "bibtex", "Attention Is All You Need", "1706.03762", None, None, 2017),  # journal
-        ("adapt", "bibtex", r"Adapt-$\infty$: Scalable Continual Multimodal Instruction Tuning", "2410.10636", 2,
-         None, 2024),  # eprint; math kept for the matcher
+        (
+            "adapt",
+            "bibtex",
+            r"Adapt-$\infty$: Scalable Continual Multimodal Instruction Tuning",
+            "2410.10636",
+            2,
+            None,
+            2024,
+        ),  # eprint; math kept for the matcher
         ("schr", "bibtex", "BERT for Schrödinger Equations", "2401.11237", None, None, 2024),  # arXiv DOI
-        ("journal", "bibtex", "A Journal Paper", "0704.0001", None, "10.1103/PhysRevD.76.013009", 2007),  # url
+        (
+            "journal",
+            "bibtex",
+            "A Journal Paper",
+            "0704.0001",
+            None,
+            "10.1103/PhysRevD.76.013009",
+            2007,
+        ),  # url
         ("hal", "bibtex", "From HAL", None, None, None, 2021),  # eprint of another archive ignored
         ("noted", "bibtex", "Noted", "hep-th/9901001", None, None, None),  # note
         ("mendeley", "bibtex", "Mendeley Export", "1912.07768", None, None, None),
@@ -65,12 +80,14 @@ def test_entries_fields_and_identifiers(write):
 
 def test_broken_entry_is_reported_and_the_rest_kept(write, caplog):
     caplog.set_level(logging.WARNING, logger="zotbridge")
-    text = ("@article{good1, title = {Good One}}\n"
-            "@article{broken, title = {Never closed,\n"
-            "  year = 2020,\n"
-            "@article{good2,\n  title = {Good Two}\n}\n"
-            "@article{bad syntax here}\n"
-            "@misc{good3, title={Good Three}}\n")
+    text = (
+        "@article{good1, title = {Good One}}\n"
+        "@article{broken, title = {Never closed,\n"
+        "  year = 2020,\n"
+        "@article{good2,\n  title = {Good Two}\n}\n"
+        "@article{bad syntax here}\n"
+        "@misc{good3, title={Good Three}}\n"
+    )
     papers = read(write("refs.bib", text))
     assert [p.title for p in papers] == ["Good One", "Good Two", "Good Three"]
     messages = " ".join(r.getMessage() for r in caplog.records)

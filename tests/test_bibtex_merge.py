@@ -8,8 +8,8 @@ import time
 from dataclasses import replace
 
 import pytest
-
 from test_bibtex_entries import make
+
 from zotbridge.bibtex.bibfile import parse_bib
 from zotbridge.bibtex.export import write_bibliography
 from zotbridge.errors import InputError
@@ -39,11 +39,19 @@ Free text between entries is a comment to BibTeX. Mail me@example.org.
 }
 """
 VASWANI = make()
-DIFFUSION = make(arxiv_id="2006.11239", title="Denoising Diffusion Probabilistic Models",
-                 authors=["Jonathan Ho", "Ajay Jain", "Pieter Abbeel"], published="2020-06-19T17:24:44+00:00",
-                 primary_category="cs.LG")
-BERT = make(arxiv_id="1810.04805", title="BERT: Pre-training of Deep Bidirectional Transformers for Language "
-            "Understanding", authors=["Jacob Devlin", "Ming-Wei Chang"], published="2018-10-11T00:50:01+00:00")
+DIFFUSION = make(
+    arxiv_id="2006.11239",
+    title="Denoising Diffusion Probabilistic Models",
+    authors=["Jonathan Ho", "Ajay Jain", "Pieter Abbeel"],
+    published="2020-06-19T17:24:44+00:00",
+    primary_category="cs.LG",
+)
+BERT = make(
+    arxiv_id="1810.04805",
+    title="BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
+    authors=["Jacob Devlin", "Ming-Wei Chang"],
+    published="2018-10-11T00:50:01+00:00",
+)
 
 
 def matched(*records):
@@ -68,7 +76,7 @@ def test_new_entries_are_appended_and_the_users_bytes_are_untouched(bib, store):
     result = write_bibliography(matched(VASWANI, DIFFUSION), bib, store)
     text = bib.read_text(encoding="utf-8")
     assert text.startswith(USER_FILE)
-    appended = text[len(USER_FILE):]
+    appended = text[len(USER_FILE) :]
     assert appended.startswith("\n@misc{hoDenoisingDiffusionProbabilistic2020,\n")
     assert appended.count("@") == 1  # Vaswani is already there (by its arXiv id): not added again
     assert result.outcomes["1706.03762"].action == "kept"
@@ -92,8 +100,10 @@ def test_updates_keep_the_users_edits_in_zotbridges_entries(bib, store):
     write_bibliography(matched(DIFFUSION), bib, store)
     text = bib.read_text(encoding="utf-8")
     # the user edits the title, deletes howpublished and adds a field of their own
-    text = text.replace("  title = {Denoising Diffusion Probabilistic Models},",
-                        "  title = {Denoising Diffusion Probabilistic Models ({DDPM})},")
+    text = text.replace(
+        "  title = {Denoising Diffusion Probabilistic Models},",
+        "  title = {Denoising Diffusion Probabilistic Models ({DDPM})},",
+    )
     text = text.replace(",\n  howpublished = {arXiv:2006.11239 [cs.LG]}\n}", ",\n  keywords = {diffusion}\n}")
     assert "keywords" in text
     bib.write_text(text, encoding="utf-8")
@@ -101,7 +111,9 @@ def test_updates_keep_the_users_edits_in_zotbridges_entries(bib, store):
     result = write_bibliography(matched(published), bib, store)
     assert result.outcomes["2006.11239"].action == "updated"
     new = bib.read_text(encoding="utf-8")
-    entry = next(b for b in parse_bib(new, "refs.bib").entries if b.key == "hoDenoisingDiffusionProbabilistic2020")
+    entry = next(
+        b for b in parse_bib(new, "refs.bib").entries if b.key == "hoDenoisingDiffusionProbabilistic2020"
+    )
     fields = {f.name: f.plain for f in entry.fields}
     assert fields["title"] == "Denoising Diffusion Probabilistic Models ({DDPM})"  # the user's edit wins
     assert "howpublished" not in fields  # deleted by the user: stays deleted
@@ -139,7 +151,9 @@ def test_a_key_held_by_another_entry_of_the_file_is_a_clear_error(tmp_path, stor
     first = tmp_path / "a.bib"
     write_bibliography(matched(DIFFUSION), first, store)
     second = tmp_path / "b.bib"
-    second.write_text("@book{hoDenoisingDiffusionProbabilistic2020,\n  title = {A book},\n}\n", encoding="utf-8")
+    second.write_text(
+        "@book{hoDenoisingDiffusionProbabilistic2020,\n  title = {A book},\n}\n", encoding="utf-8"
+    )
     with pytest.raises(InputError) as err:
         write_bibliography(matched(DIFFUSION), second, store)
     assert "b.bib:1" in err.value.message and "keys never change" in err.value.message

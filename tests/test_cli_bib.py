@@ -9,19 +9,24 @@ from conftest import DATA, SHARED, json_lines, run_zotbridge
 from zotbridge.sandbox.arxiv_corpus import Corpus
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 
-LISTING = (b"https://arxiv.org/abs/2408.04498\n"
-           b"arXiv:2410.10636v2\n"
-           b"hep-th/9901001\n"
-           b"arXiv:2501.99999\n"
-           b"2408.04498\n")
+LISTING = (
+    b"https://arxiv.org/abs/2408.04498\narXiv:2410.10636v2\nhep-th/9901001\narXiv:2501.99999\n2408.04498\n"
+)
 
 
 @pytest.fixture
 def env(tmp_path):
     corpus = Corpus.from_jsonl(SHARED / "reference/arxiv-seed-records.jsonl", DATA / "hard-records.jsonl")
     with ArxivEmulator(corpus) as server:
-        yield server, {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home"), "ZOTBRIDGE_ARXIV_URL": server.url,
-                       "ZOTBRIDGE_ARXIV_DELAY": "0"}
+        yield (
+            server,
+            {
+                **os.environ,
+                "ZOTBRIDGE_HOME": str(tmp_path / "home"),
+                "ZOTBRIDGE_ARXIV_URL": server.url,
+                "ZOTBRIDGE_ARXIV_DELAY": "0",
+            },
+        )
 
 
 def test_bib_writes_matched_papers_reports_the_rest_and_reruns_for_free(env, tmp_path):
@@ -35,7 +40,7 @@ def test_bib_writes_matched_papers_reports_the_rest_and_reruns_for_free(env, tmp
         (1, "added", "maharanaAdaptScalableLifelong2024"),
         (2, "added", "maldacenaStringsSitterSpace1999"),
         (3, "skipped", None),
-            (4, "added", "choModelBasedTransfer2024"),  # a repeat: the same entry, written once
+        (4, "added", "choModelBasedTransfer2024"),  # a repeat: the same entry, written once
     ]
     text = out.read_text(encoding="utf-8")
     assert text.count("@misc{") == 3 and "@misc{choModelBasedTransfer2024," in text
@@ -52,8 +57,19 @@ def test_bib_writes_matched_papers_reports_the_rest_and_reruns_for_free(env, tmp
 def test_keys_are_shared_across_files_and_styles(env, tmp_path):
     _server, environment = env
     run_zotbridge("bib", "-", "-o", tmp_path / "a.bib", input=b"2408.04498\n", env=environment)
-    proc = run_zotbridge("bib", "-", "-o", tmp_path / "b.bib", "--style", "biblatex", "--json",
-                         "--key-format", "auth.lower + year", input=b"2408.04498\n2410.10636\n", env=environment)
+    proc = run_zotbridge(
+        "bib",
+        "-",
+        "-o",
+        tmp_path / "b.bib",
+        "--style",
+        "biblatex",
+        "--json",
+        "--key-format",
+        "auth.lower + year",
+        input=b"2408.04498\n2410.10636\n",
+        env=environment,
+    )
     rows = json_lines(proc.stdout.decode())
     # the first paper keeps the key it was given; only the new one follows the new template
     assert [r["key"] for r in rows] == ["choModelBasedTransfer2024", "maharana2024"]
@@ -74,8 +90,16 @@ def test_dry_run_and_comment_block(env, tmp_path):
 
 def test_errors_are_one_line_with_a_hint_and_change_nothing(env, tmp_path):
     _server, environment = env
-    proc = run_zotbridge("bib", "-", "-o", tmp_path / "x.bib", "--key-format", "auth + nonsense",
-                         input=LISTING, env=environment)
+    proc = run_zotbridge(
+        "bib",
+        "-",
+        "-o",
+        tmp_path / "x.bib",
+        "--key-format",
+        "auth + nonsense",
+        input=LISTING,
+        env=environment,
+    )
     assert proc.returncode == 2
     assert b"cannot read the term 'nonsense'" in proc.stderr and b"hint:" in proc.stderr
     broken = tmp_path / "broken.bib"

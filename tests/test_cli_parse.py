@@ -4,8 +4,17 @@ import pytest
 
 from conftest import LISTINGS, json_lines, run_zotbridge
 
-CONTRACT_KEYS = ["index", "source", "kind", "title", "abstract", "arxiv_id", "authors_count", "date",
-                 "duplicate_of"]
+CONTRACT_KEYS = [
+    "index",
+    "source",
+    "kind",
+    "title",
+    "abstract",
+    "arxiv_id",
+    "authors_count",
+    "date",
+    "duplicate_of",
+]
 
 
 def test_json_over_the_five_listings(cli):
@@ -16,7 +25,9 @@ def test_json_over_the_five_listings(cli):
     assert all(list(row)[: len(CONTRACT_KEYS)] == CONTRACT_KEYS for row in rows)
     assert [row["index"] for row in rows] == list(range(822))
     assert rows[0]["source"] == f"{LISTINGS[0]}:11" and rows[0]["kind"] == "hf_listing"
-    assert rows[71]["title"] == "4DRadar-GS: Self-Supervised Dynamic Driving Scene Reconstruction with 4D Radar"
+    assert (
+        rows[71]["title"] == "4DRadar-GS: Self-Supervised Dynamic Driving Scene Reconstruction with 4D Radar"
+    )
     assert (rows[71]["authors_count"], rows[71]["date"]) == (8, "2025-09-16")
     assert sum(row["duplicate_of"] is not None for row in rows) == 62
     assert "822 papers read from 5 inputs" in result.stderr
@@ -34,24 +45,34 @@ def test_table_is_the_default_and_summary_goes_to_stderr(cli):
 
 
 def test_stdin_through_the_real_console_script():
-    proc = run_zotbridge("parse", "-", "--json", input=b"arXiv:2410.10636\nhttps://arxiv.org/abs/2401.11237v2\n")
+    proc = run_zotbridge(
+        "parse", "-", "--json", input=b"arXiv:2410.10636\nhttps://arxiv.org/abs/2401.11237v2\n"
+    )
     assert proc.returncode == 0, proc.stderr
     rows = json_lines(proc.stdout.decode())
     assert [(r["arxiv_id"], r["source"], r["kind"]) for r in rows] == [
-        ("2410.10636", "<stdin>:1", "arxiv_id"), ("2401.11237", "<stdin>:2", "arxiv_id")]
+        ("2410.10636", "<stdin>:1", "arxiv_id"),
+        ("2401.11237", "<stdin>:2", "arxiv_id"),
+    ]
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("missing.txt", None, "missing.txt: no such file"),
-    ("empty.txt", b"", "empty.txt: is empty"),
-    ("blank.txt", b" \n\n\t\n", "blank.txt: contains only white space"),
-    ("binary.dat", b"\x01\x02\x00\x03abc", "binary.dat: looks like a binary file (NUL byte at offset 2)"),
-    ("paper.pdf", b"%PDF-1.7\n...", "paper.pdf: is a PDF document, not a text listing"),
-    ("latin1.txt", "Title one\nCaf\xe9 paper\n".encode("latin-1"),
-     "latin1.txt: not valid utf-8: byte 0xE9 at line 2, column 4 (byte offset 13)"),
-    ("nothing.txt", b"# only comments\n# here\n", "nothing.txt: no papers recognised"),
-    ("nothing.bib", b"@comment{nothing}\n", "nothing.bib: no papers recognised"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("missing.txt", None, "missing.txt: no such file"),
+        ("empty.txt", b"", "empty.txt: is empty"),
+        ("blank.txt", b" \n\n\t\n", "blank.txt: contains only white space"),
+        ("binary.dat", b"\x01\x02\x00\x03abc", "binary.dat: looks like a binary file (NUL byte at offset 2)"),
+        ("paper.pdf", b"%PDF-1.7\n...", "paper.pdf: is a PDF document, not a text listing"),
+        (
+            "latin1.txt",
+            "Title one\nCaf\xe9 paper\n".encode("latin-1"),
+            "latin1.txt: not valid utf-8: byte 0xE9 at line 2, column 4 (byte offset 13)",
+        ),
+        ("nothing.txt", b"# only comments\n# here\n", "nothing.txt: no papers recognised"),
+        ("nothing.bib", b"@comment{nothing}\n", "nothing.bib: no papers recognised"),
+    ],
+)
 def test_bad_input_is_one_clear_line_and_exit_2(tmp_path, name, content, message):
     path = tmp_path / name
     if content is not None:

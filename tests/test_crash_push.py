@@ -48,21 +48,34 @@ def prepare_user_states(server, env):
     "Old" deleted (its items keep their versions, so the synced store still names it), one of
     them trashed (invisible without includeTrashed), and a "Lab" collection in the trash (still
     listed, flagged deleted). The requests of this setup are not counted."""
-    assert run_zotbridge("push", "-", "--collection", "Old", input=("\n".join(IDS[:3]) + "\n").encode(),
-                         env=env).returncode == 0
+    assert (
+        run_zotbridge(
+            "push", "-", "--collection", "Old", input=("\n".join(IDS[:3]) + "\n").encode(), env=env
+        ).returncode
+        == 0
+    )
     zot = zotero.Zotero(9, "user", KEY, client=httpx2.Client(trust_env=False, timeout=10))
     zot.endpoint = server.url
     old = zot.collections()[0]
     trashed = next(i for i in zot.top() if i["data"]["archiveID"] == f"arXiv:{IDS[1]}")
 
     def send(method, path, body=None, **headers):
-        response = httpx2.request(method, f"{server.url}/users/9{path}", json=body, trust_env=False, timeout=10,
-                                  headers={"Zotero-API-Key": KEY, **headers})
+        response = httpx2.request(
+            method,
+            f"{server.url}/users/9{path}",
+            json=body,
+            trust_env=False,
+            timeout=10,
+            headers={"Zotero-API-Key": KEY, **headers},
+        )
         assert response.status_code in (200, 204), response.text
         return response.json() if response.status_code == 200 else None
 
-    send("DELETE", f"/collections?collectionKey={old['key']}",
-         **{"If-Unmodified-Since-Version": str(zot.last_modified_version())})
+    send(
+        "DELETE",
+        f"/collections?collectionKey={old['key']}",
+        **{"If-Unmodified-Since-Version": str(zot.last_modified_version())},
+    )
     send("POST", "/items", [{"key": trashed["key"], "version": trashed["version"], "deleted": 1}])
     lab = send("POST", "/collections", [{"name": "Lab"}])["successful"]["0"]
     send("POST", "/collections", [{"key": lab["key"], "version": lab["version"], "deleted": True}])
@@ -74,26 +87,51 @@ def library_view(server):
     zot.endpoint = server.url
     items = zot.everything(zot.top())
     paper_of = {i["key"]: i["data"]["archiveID"] for i in items}
-    notes = sorted((paper_of[n["data"]["parentItem"]], n["data"]["note"])
-                   for n in zot.everything(zot.items(itemType="note")))
+    notes = sorted(
+        (paper_of[n["data"]["parentItem"]], n["data"]["note"])
+        for n in zot.everything(zot.items(itemType="note"))
+    )
     names = {c["key"]: c["data"]["name"] for c in zot.collections()}
-    return sorted((i["data"]["archiveID"] or i["data"]["extra"], i["data"]["citationKey"],
-                   tuple(sorted(names[c] for c in i["data"]["collections"])),
-                   tuple(sorted(t["tag"] for t in i["data"]["tags"]))) for i in items), sorted(names.values()), notes
+    return (
+        sorted(
+            (
+                i["data"]["archiveID"] or i["data"]["extra"],
+                i["data"]["citationKey"],
+                tuple(sorted(names[c] for c in i["data"]["collections"])),
+                tuple(sorted(t["tag"] for t in i["data"]["tags"])),
+            )
+            for i in items
+        ),
+        sorted(names.values()),
+        notes,
+    )
 
 
 def env_for(tmp_path, arxiv, zotero_url, name):
-    return {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / name), "ZOTBRIDGE_ARXIV_URL": arxiv.url,
-            "ZOTBRIDGE_ARXIV_DELAY": "0", "ZOTBRIDGE_ZOTERO_URL": zotero_url, "ZOTERO_API_KEY": KEY,
-            "ZOTERO_LIBRARY_ID": "9"}
+    return {
+        **os.environ,
+        "ZOTBRIDGE_HOME": str(tmp_path / name),
+        "ZOTBRIDGE_ARXIV_URL": arxiv.url,
+        "ZOTBRIDGE_ARXIV_DELAY": "0",
+        "ZOTBRIDGE_ZOTERO_URL": zotero_url,
+        "ZOTERO_API_KEY": KEY,
+        "ZOTERO_LIBRARY_ID": "9",
+    }
 
 
 def test_kill_at_every_request_then_rerun_equals_a_clean_run(tmp_path, arxiv):
     with ZoteroEmulator(tmp_path / "clean.json") as clean:
         clean.add_user(9, "kim", KEY)
         arxiv.prepare(clean, env_for(tmp_path, arxiv, clean.url, "clean-home"))
-        proc = run_zotbridge("push", "-", "--collection", "Lab/Reading", *arxiv.push_options, input=LISTING,
-                             env=env_for(tmp_path, arxiv, clean.url, "clean-home"))
+        proc = run_zotbridge(
+            "push",
+            "-",
+            "--collection",
+            "Lab/Reading",
+            *arxiv.push_options,
+            input=LISTING,
+            env=env_for(tmp_path, arxiv, clean.url, "clean-home"),
+        )
         assert proc.returncode == 0, proc.stderr
         requests_of_a_run = clean.stats.requests
         expected = library_view(clean)
@@ -103,17 +141,32 @@ def test_kill_at_every_request_then_rerun_equals_a_clean_run(tmp_path, arxiv):
             server.add_user(9, "kim", KEY)
             env = env_for(tmp_path, arxiv, server.url, f"home{kill_after}")
             arxiv.prepare(server, env)
-            child = subprocess.Popen([sys.executable, "-m", "zotbridge", "push", "-", "--collection", "Lab/Reading",
-                                      "-q", *arxiv.push_options], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, env=env)
+            child = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "zotbridge",
+                    "push",
+                    "-",
+                    "--collection",
+                    "Lab/Reading",
+                    "-q",
+                    *arxiv.push_options,
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
             killer = threading.Thread(target=_kill_when, args=(server, kill_after, child))
             killer.start()
             child.stdin.write(LISTING)
             child.stdin.close()
             child.wait(timeout=120)
             killer.join()
-            rerun = run_zotbridge("push", "-", "--collection", "Lab/Reading", *arxiv.push_options, input=LISTING,
-                                  env=env)
+            rerun = run_zotbridge(
+                "push", "-", "--collection", "Lab/Reading", *arxiv.push_options, input=LISTING, env=env
+            )
             assert rerun.returncode == 0, (kill_after, rerun.stderr)
             assert library_view(server) == expected, kill_after
 

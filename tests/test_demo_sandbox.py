@@ -17,8 +17,13 @@ pytestmark = pytest.mark.slow
 
 
 def test_demo_runs_the_whole_job_offline(tmp_path):
-    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "ZOTBRIDGE_HOME": str(tmp_path / "user-home"),
-           "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}  # no network, proxies dead
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "ZOTBRIDGE_HOME": str(tmp_path / "user-home"),
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+    }  # no network, proxies dead
     proc = run_zotbridge("demo", "--dir", tmp_path / "demo", env=env)
     out = proc.stdout.decode()
     assert proc.returncode == 0, proc.stderr.decode()
@@ -32,14 +37,36 @@ def test_demo_runs_the_whole_job_offline(tmp_path):
 
 
 def test_sandbox_serves_both_apis_until_stopped(tmp_path):
-    proc = subprocess.Popen([sys.executable, "-m", "zotbridge", "sandbox", "--arxiv-port", "0", "--zotero-port", "0",
-                             "--state", str(tmp_path / "state")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home")})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "zotbridge",
+            "sandbox",
+            "--arxiv-port",
+            "0",
+            "--zotero-port",
+            "0",
+            "--state",
+            str(tmp_path / "state"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home")},
+    )
     try:
         lines = [proc.stdout.readline().decode() for _ in range(7)]
-        exports = dict(line[len("export "):].strip().split("=", 1) for line in lines if line.startswith("export "))
-        assert set(exports) == {"ZOTBRIDGE_ARXIV_URL", "ZOTBRIDGE_ARXIV_DELAY", "ZOTBRIDGE_ZOTERO_URL",
-                                "ZOTERO_API_KEY", "ZOTERO_LIBRARY_ID", "ZOTERO_LIBRARY_TYPE"}
+        exports = dict(
+            line[len("export ") :].strip().split("=", 1) for line in lines if line.startswith("export ")
+        )
+        assert set(exports) == {
+            "ZOTBRIDGE_ARXIV_URL",
+            "ZOTBRIDGE_ARXIV_DELAY",
+            "ZOTBRIDGE_ZOTERO_URL",
+            "ZOTERO_API_KEY",
+            "ZOTERO_LIBRARY_ID",
+            "ZOTERO_LIBRARY_TYPE",
+        }
         env = {**os.environ, **exports, "ZOTBRIDGE_HOME": str(tmp_path / "client")}
         push = run_zotbridge("push", "-", "--collection", "Tried", "--json", input=b"2311.05440\n", env=env)
         assert push.returncode == 0, push.stderr
@@ -48,8 +75,22 @@ def test_sandbox_serves_both_apis_until_stopped(tmp_path):
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
     # the library outlives the sandbox: a restart on the same state serves it, with the same key
-    again = subprocess.Popen([sys.executable, "-m", "zotbridge", "sandbox", "--arxiv-port", "0", "--zotero-port", "0",
-                              "--state", str(tmp_path / "state")], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    again = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "zotbridge",
+            "sandbox",
+            "--arxiv-port",
+            "0",
+            "--zotero-port",
+            "0",
+            "--state",
+            str(tmp_path / "state"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         lines = [again.stdout.readline().decode() for _ in range(7)]
         assert f"export ZOTERO_API_KEY={exports['ZOTERO_API_KEY']}\n" in lines
@@ -61,21 +102,48 @@ def test_sandbox_serves_both_apis_until_stopped(tmp_path):
 def test_sandbox_large_corpus_and_soft_faults(tmp_path):
     """`zotbridge sandbox --flood N --soft-faults R`: short titles have N more hits, and a share of
     requests fail softly; zotbridge still resolves a title through them."""
-    proc = subprocess.Popen([sys.executable, "-m", "zotbridge", "sandbox", "--arxiv-port", "0", "--zotero-port", "0",
-                             "--state", str(tmp_path / "state"), "--flood", "50", "--soft-faults", "0.5"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home")})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "zotbridge",
+            "sandbox",
+            "--arxiv-port",
+            "0",
+            "--zotero-port",
+            "0",
+            "--state",
+            str(tmp_path / "state"),
+            "--flood",
+            "50",
+            "--soft-faults",
+            "0.5",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home")},
+    )
     try:
         lines = [proc.stdout.readline().decode() for _ in range(7)]
-        exports = dict(line[len("export "):].strip().split("=", 1) for line in lines if line.startswith("export "))
+        exports = dict(
+            line[len("export ") :].strip().split("=", 1) for line in lines if line.startswith("export ")
+        )
         url = exports["ZOTBRIDGE_ARXIV_URL"]
         base = url.rsplit("/api/query", 1)[0]
-        urllib.request.urlopen(urllib.request.Request(f"{base}/_sandbox/faults", data=b'{"random": {"rate": 0}}',
-                                                      method="POST"))
-        body = urllib.request.urlopen(f"{url}?search_query=ti:%22world%20models%22&max_results=1").read().decode()
+        urllib.request.urlopen(
+            urllib.request.Request(f"{base}/_sandbox/faults", data=b'{"random": {"rate": 0}}', method="POST")
+        )
+        body = (
+            urllib.request.urlopen(f"{url}?search_query=ti:%22world%20models%22&max_results=1")
+            .read()
+            .decode()
+        )
         assert int(re.search(r"totalResults[^>]*>(\d+)<", body)[1]) >= 50
-        urllib.request.urlopen(urllib.request.Request(f"{base}/_sandbox/faults",
-                                                      data=b'{"random": {"rate": 0.5, "seed": 2}}', method="POST"))
+        urllib.request.urlopen(
+            urllib.request.Request(
+                f"{base}/_sandbox/faults", data=b'{"random": {"rate": 0.5, "seed": 2}}', method="POST"
+            )
+        )
         env = {**os.environ, **exports, "ZOTBRIDGE_HOME": str(tmp_path / "client")}
         match = run_zotbridge("match", "-", "--json", input=b"World Models\n", env=env)
         assert match.returncode == 0, match.stderr

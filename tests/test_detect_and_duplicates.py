@@ -6,20 +6,23 @@ from conftest import LISTINGS, read
 from zotbridge.listing.registry import detect_format
 
 
-@pytest.mark.parametrize("name, text, expected", [
-    ("refs.txt", "% exported\n\n@article{a, title={T}}\n", "bibtex"),
-    ("x.txt", '{"title": "A"}\n', "jsonl"),
-    ("x.txt", "title,year\nA,2020\n", "csv"),
-    ("x.txt", "arxiv_id\ttitle\n2410.10636\tA\n", "tsv"),
-    ("x.txt", "Get trending papers in your email inbox!\nSubscribeA Title\n", "hf"),
-    ("x.txt", "A Title\n\n" + "Long abstract text. " * 30 + "\n", "hf"),
-    ("x.txt", "2410.10636\nhttps://arxiv.org/abs/2401.11237\nsome note\n", "ids"),
-    ("x.txt", "Attention Is All You Need\nDeep Residual Learning\n", "titles"),
-    ("x.txt", "Title one, with a comma\nTitle two\n", "titles"),  # a comma is not a CSV header
-    ("refs.bib", "anything", "bibtex"),
-    ("papers.CSV", "anything", "csv"),
-    ("p.ndjson", "anything", "jsonl"),
-])
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        ("refs.txt", "% exported\n\n@article{a, title={T}}\n", "bibtex"),
+        ("x.txt", '{"title": "A"}\n', "jsonl"),
+        ("x.txt", "title,year\nA,2020\n", "csv"),
+        ("x.txt", "arxiv_id\ttitle\n2410.10636\tA\n", "tsv"),
+        ("x.txt", "Get trending papers in your email inbox!\nSubscribeA Title\n", "hf"),
+        ("x.txt", "A Title\n\n" + "Long abstract text. " * 30 + "\n", "hf"),
+        ("x.txt", "2410.10636\nhttps://arxiv.org/abs/2401.11237\nsome note\n", "ids"),
+        ("x.txt", "Attention Is All You Need\nDeep Residual Learning\n", "titles"),
+        ("x.txt", "Title one, with a comma\nTitle two\n", "titles"),  # a comma is not a CSV header
+        ("refs.bib", "anything", "bibtex"),
+        ("papers.CSV", "anything", "csv"),
+        ("p.ndjson", "anything", "jsonl"),
+    ],
+)
 def test_detect_format(name, text, expected):
     assert detect_format(name, text) == expected
 
@@ -46,12 +49,15 @@ def test_shared_listings_repeat_52_titles():
 
 
 def test_duplicates_by_id_and_by_normalised_title(write):
-    path = write("x.txt", "Adapt-$\\infty$: Scalable Continual Tuning arXiv:2410.10636\n"
-                          "https://arxiv.org/abs/2410.10636v2\n"
-                          "adapt infty -- scalable continual tuning\n"
-                          "Attention Models\n"
-                          "Attention Models arXiv:1706.03762\n"
-                          "Attention Models arXiv:2501.00001\n")
+    path = write(
+        "x.txt",
+        "Adapt-$\\infty$: Scalable Continual Tuning arXiv:2410.10636\n"
+        "https://arxiv.org/abs/2410.10636v2\n"
+        "adapt infty -- scalable continual tuning\n"
+        "Attention Models\n"
+        "Attention Models arXiv:1706.03762\n"
+        "Attention Models arXiv:2501.00001\n",
+    )
     assert [p.duplicate_of for p in read(path, format="titles")] == [None, 0, 0, None, 3, None]
 
 

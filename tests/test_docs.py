@@ -14,9 +14,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_docs_build_strict(tmp_path):
     mkdocs = shutil.which("mkdocs", path=str(Path(sys.executable).parent)) or "mkdocs"
-    proc = subprocess.run([mkdocs, "build", "--strict", "--site-dir", str(tmp_path / "site")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, env={"NO_MKDOCS_2_WARNING": "1",
-                                                                            "PATH": str(Path(sys.executable).parent)})
+    proc = subprocess.run(
+        [mkdocs, "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": str(Path(sys.executable).parent)},
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert (tmp_path / "site" / "zotero" / "index.html").exists()
 
@@ -44,10 +49,17 @@ def test_every_command_and_option_is_in_cli_md_with_its_help():
             assert param.help, f"{' '.join(path)} {param.opts[0]} has no --help text"
             for name in param.opts + param.secondary_opts:
                 assert f"`{name}`" in section, f"{heading}: option {name} is not documented"
-            assert " ".join(param.help.split()).replace("|", "\\|") in section, f"{heading}: help of {param.opts[0]}"
+            assert " ".join(param.help.split()).replace("|", "\\|") in section, (
+                f"{heading}: help of {param.opts[0]}"
+            )
 
 
 def test_no_pointer_outside_the_repository():
     """Docs and code point at pages of this repository, never at a sibling checkout."""
-    for path in [*ROOT.glob("docs/*.md"), *ROOT.glob("zotbridge/**/*.py"), *ROOT.glob("bench/*.py"), ROOT / "README.md"]:
+    for path in [
+        *ROOT.glob("docs/*.md"),
+        *ROOT.glob("zotbridge/**/*.py"),
+        *ROOT.glob("bench/*.py"),
+        ROOT / "README.md",
+    ]:
         assert "../shared" not in path.read_text(encoding="utf-8"), path

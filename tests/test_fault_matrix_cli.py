@@ -23,14 +23,20 @@ def server():
 
 
 def bib(server, tmp_path, name):
-    env = {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / f"home-{name}"), "ZOTBRIDGE_ARXIV_URL": server.url,
-           "ZOTBRIDGE_ARXIV_DELAY": "0"}
+    env = {
+        **os.environ,
+        "ZOTBRIDGE_HOME": str(tmp_path / f"home-{name}"),
+        "ZOTBRIDGE_ARXIV_URL": server.url,
+        "ZOTBRIDGE_ARXIV_DELAY": "0",
+    }
     out = tmp_path / f"{name}.bib"
     proc = run_zotbridge("bib", "-", "-o", out, input=LISTING, env=env)
     return proc, out, env
 
 
-@pytest.mark.parametrize("fault", ["503", "429", "429:1", "rate200", "blank", "zero", "empty", "reset", "slow:0.5"])
+@pytest.mark.parametrize(
+    "fault", ["503", "429", "429:1", "rate200", "blank", "zero", "empty", "reset", "slow:0.5"]
+)
 def test_arxiv_faults_through_the_cli(server, tmp_path, fault):
     clean, clean_out, _ = bib(server, tmp_path, "clean")
     assert clean.returncode == 0, clean.stderr
@@ -48,8 +54,12 @@ def test_arxiv_that_keeps_failing_leaves_the_bib_untouched(server, tmp_path):
     out = tmp_path / "refs.bib"
     out.write_text("@misc{mine,\n  title = {Mine}\n}\n", encoding="utf-8")
     server.faults.plan(*["503"] * (RETRIES + 1))
-    env = {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home"), "ZOTBRIDGE_ARXIV_URL": server.url,
-           "ZOTBRIDGE_ARXIV_DELAY": "0"}
+    env = {
+        **os.environ,
+        "ZOTBRIDGE_HOME": str(tmp_path / "home"),
+        "ZOTBRIDGE_ARXIV_URL": server.url,
+        "ZOTBRIDGE_ARXIV_DELAY": "0",
+    }
     proc = run_zotbridge("bib", "-", "-o", out, input=LISTING, env=env)
     assert proc.returncode == 3 and f"arXiv did not answer after {RETRIES + 1} tries".encode() in proc.stderr
     assert out.read_text(encoding="utf-8") == "@misc{mine,\n  title = {Mine}\n}\n"
@@ -60,8 +70,13 @@ def test_arxiv_that_keeps_failing_leaves_the_bib_untouched(server, tmp_path):
 def test_a_timeout_is_retried(server, tmp_path):
     clean, clean_out, _ = bib(server, tmp_path, "clean")
     server.faults.plan("slow:2")
-    env = {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home-t"), "ZOTBRIDGE_ARXIV_URL": server.url,
-           "ZOTBRIDGE_ARXIV_DELAY": "0", "ZOTBRIDGE_ARXIV_TIMEOUT": "0.5"}
+    env = {
+        **os.environ,
+        "ZOTBRIDGE_HOME": str(tmp_path / "home-t"),
+        "ZOTBRIDGE_ARXIV_URL": server.url,
+        "ZOTBRIDGE_ARXIV_DELAY": "0",
+        "ZOTBRIDGE_ARXIV_TIMEOUT": "0.5",
+    }
     out = tmp_path / "t.bib"
     proc = run_zotbridge("bib", "-", "-o", out, "-v", input=LISTING, env=env)
     assert proc.returncode == 0, proc.stderr

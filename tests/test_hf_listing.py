@@ -9,18 +9,33 @@ from zotbridge.listing.hf import AUTHORS_RE, CHROME, DATE_RE
 
 # Counts, first and last titles, copied by hand from the five pages.
 EXPECTED = [
-    (70, "Design of Negative Sampling Strategies for Distantly Supervised Skill Extraction",
-     "Knowledge Unlearning for LLMs: Tasks, Methods, and Challenges"),
-    (71, "ACTRESS: Active Retraining for Semi-supervised Visual Grounding",
-     "Early-Learning Regularization Prevents Memorization of Noisy Labels"),
-    (67, "Label-Agnostic Forgetting: A Supervision-Free Unlearning in Deep Models",
-     "Distilling Step-by-Step! Outperforming Larger Language Models with Less Training Data and "
-     "Smaller Model Sizes"),
-    (379, "Tokens-to-Token ViT: Training Vision Transformers from Scratch on ImageNet",
-     "DreamCoder: Growing generalizable, interpretable knowledge with wake-sleep Bayesian program "
-     "learning"),
-    (235, "Rethinking Supervised Pre-training for Better Downstream Transferring",
-     "Instruction Tuned Models are Quick Learners"),
+    (
+        70,
+        "Design of Negative Sampling Strategies for Distantly Supervised Skill Extraction",
+        "Knowledge Unlearning for LLMs: Tasks, Methods, and Challenges",
+    ),
+    (
+        71,
+        "ACTRESS: Active Retraining for Semi-supervised Visual Grounding",
+        "Early-Learning Regularization Prevents Memorization of Noisy Labels",
+    ),
+    (
+        67,
+        "Label-Agnostic Forgetting: A Supervision-Free Unlearning in Deep Models",
+        "Distilling Step-by-Step! Outperforming Larger Language Models with Less Training Data and "
+        "Smaller Model Sizes",
+    ),
+    (
+        379,
+        "Tokens-to-Token ViT: Training Vision Transformers from Scratch on ImageNet",
+        "DreamCoder: Growing generalizable, interpretable knowledge with wake-sleep Bayesian program "
+        "learning",
+    ),
+    (
+        235,
+        "Rethinking Supervised Pre-training for Better Downstream Transferring",
+        "Instruction Tuned Models are Quick Learners",
+    ),
 ]
 
 
@@ -37,7 +52,7 @@ def test_shared_listing_counts_and_ends(path, expected):
 @pytest.mark.parametrize("path", LISTINGS, ids=[p.name[:3] for p in LISTINGS])
 def test_titles_and_abstracts_are_whole_lines_never_chrome_or_metadata(path):
     lines = {line.strip() for line in path.read_text(encoding="utf-8").splitlines()}
-    lines |= {line[len("Subscribe"):] for line in lines if line.startswith("Subscribe")}
+    lines |= {line[len("Subscribe") :] for line in lines if line.startswith("Subscribe")}
     for paper in read(path):
         assert paper.title in lines, paper.title
         assert paper.abstract in lines, paper.title  # whole, not cut at a wrap or sentence
@@ -80,12 +95,20 @@ def paper(title, date, authors=3):
 
 
 def test_year_rule_uses_latest_written_year_and_page_date(write):
-    text = HEADER + "Nov 5\n\n" + paper("Alpha Paper", "Oct 13") + paper("Beta Paper", "Dec 26") \
+    text = (
+        HEADER
+        + "Nov 5\n\n"
+        + paper("Alpha Paper", "Oct 13")
+        + paper("Beta Paper", "Dec 26")
         + paper("Gamma Paper", "Mar 1, 2023")
+    )
     got = [(p.title, p.date, p.year_inferred) for p in read(write("p.txt", text))]
     # Latest written year 2023 -> page year 2024; Dec 26 is after the page's Nov 5 -> 2023.
-    assert got == [("Alpha Paper", "2024-10-13", True), ("Beta Paper", "2023-12-26", True),
-                   ("Gamma Paper", "2023-03-01", False)]
+    assert got == [
+        ("Alpha Paper", "2024-10-13", True),
+        ("Beta Paper", "2023-12-26", True),
+        ("Gamma Paper", "2023-03-01", False),
+    ]
 
 
 def test_year_rule_override_and_no_written_year(write):
@@ -100,12 +123,25 @@ def test_paper_without_abstract_does_not_shift_the_rest(write):
     text = HEADER + "First Title\n\n" + ABSTRACT + "\n\nTitle Without Abstract\n\nThird Title\n\n" + ABSTRACT
     papers = read(write("p.txt", text), format="hf")
     assert [(p.title, bool(p.abstract)) for p in papers] == [
-        ("First Title", True), ("Title Without Abstract", False), ("Third Title", True)]
+        ("First Title", True),
+        ("Title Without Abstract", False),
+        ("Third Title", True),
+    ]
 
 
 def test_consecutive_layout_crlf_and_two_pages_pasted(write):
-    page = "Get trending papers in your email inbox!\nSubscribeFirst Title\n" + ABSTRACT + "\nSecond Title\n" + ABSTRACT + "\n"
-    papers = read(write("p.txt", (page + page.replace("First", "Third").replace("Second", "Fourth")).replace("\n", "\r\n")))
+    page = (
+        "Get trending papers in your email inbox!\nSubscribeFirst Title\n"
+        + ABSTRACT
+        + "\nSecond Title\n"
+        + ABSTRACT
+        + "\n"
+    )
+    papers = read(
+        write(
+            "p.txt", (page + page.replace("First", "Third").replace("Second", "Fourth")).replace("\n", "\r\n")
+        )
+    )
     assert [p.title for p in papers] == ["First Title", "Second Title", "Third Title", "Fourth Title"]
     assert papers[2].source.endswith(":7")  # line 6 is the second page's header
 

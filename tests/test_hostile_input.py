@@ -32,4 +32,4 @@ def test_merging_into_a_deeply_nested_bib_keeps_it_byte_for_byte(tmp_path):
     from zotbridge.bibtex.bibfile import parse_bib
 
     bib = parse_bib(NESTED, "deep.bib")
-    assert "".join(NESTED[b.start:b.end] for b in bib.blocks) == NESTED and bib.entries[0].key == "deep"
+    assert "".join(NESTED[b.start : b.end] for b in bib.blocks) == NESTED and bib.entries[0].key == "deep"

@@ -42,18 +42,21 @@ def test_every_identifier_form(text, arxiv_id, version, kind):
     assert found.arxiv_id == arxiv_id
 
 
-@pytest.mark.parametrize("text", [
-    "pi is 3.14159",
-    "revenue was 2024.12345 dollars",  # month 24
-    "0703.1234",  # before the new scheme (April 2007)
-    "1412.12345",  # five digits before 2015
-    "1501.1234",  # four digits from 2015
-    "2413.00001",  # month 13
-    "version 12410.10636",
-    "hep-th/99010011",  # eight digits
-    "foo/9901001",  # not an archive
-    "hep-th/9913001",  # month 13
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pi is 3.14159",
+        "revenue was 2024.12345 dollars",  # month 24
+        "0703.1234",  # before the new scheme (April 2007)
+        "1412.12345",  # five digits before 2015
+        "1501.1234",  # four digits from 2015
+        "2413.00001",  # month 13
+        "version 12410.10636",
+        "hep-th/99010011",  # eight digits
+        "foo/9901001",  # not an archive
+        "hep-th/9913001",  # month 13
+    ],
+)
 def test_lookalikes_are_not_identifiers(text):
     assert [f for f in find_ids(text) if f.arxiv_id] == []
 
@@ -66,10 +69,13 @@ def test_journal_doi_is_kept_as_doi_and_trailing_punctuation_dropped():
 
 
 def test_many_per_line_mixed_with_text(write):
-    path = write("ids.txt", "Read 2410.10636 and arXiv:2401.11237v2, also https://arxiv.org/abs/hep-th/9901001\n"
-                            "nothing here\n"
-                            "# 1706.03762 commented out\n"
-                            "https://doi.org/10.48550/arXiv.1912.07768 1706.03762\n")
+    path = write(
+        "ids.txt",
+        "Read 2410.10636 and arXiv:2401.11237v2, also https://arxiv.org/abs/hep-th/9901001\n"
+        "nothing here\n"
+        "# 1706.03762 commented out\n"
+        "https://doi.org/10.48550/arXiv.1912.07768 1706.03762\n",
+    )
     papers = read(path, format="ids")
     assert [(p.arxiv_id, p.arxiv_version, p.kind, p.source.rsplit(":", 1)[1]) for p in papers] == [
         ("2410.10636", None, "arxiv_id", "1"),
@@ -82,9 +88,12 @@ def test_many_per_line_mixed_with_text(write):
 
 
 def test_markdown_reading_list_keeps_titles(write):
-    path = write("list.md", "- [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n"
-                            "1. BERT: Pre-training of Deep Bidirectional Transformers -- arXiv:1810.04805\n"
-                            "* https://huggingface.co/papers/2410.10636\n")
+    path = write(
+        "list.md",
+        "- [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n"
+        "1. BERT: Pre-training of Deep Bidirectional Transformers -- arXiv:1810.04805\n"
+        "* https://huggingface.co/papers/2410.10636\n",
+    )
     papers = read(path)
     assert [(p.arxiv_id, p.title) for p in papers] == [
         ("1706.03762", "Attention Is All You Need"),

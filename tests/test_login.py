@@ -19,15 +19,21 @@ ENCODED = base64.b64encode(KEY.encode()).decode()
 
 @pytest.fixture
 def env(tmp_path):
-    with ZoteroEmulator(tmp_path / "zotero.json") as server, \
-            ArxivEmulator(Corpus.from_jsonl(DATA / "hard-records.jsonl")) as arxiv:
+    with (
+        ZoteroEmulator(tmp_path / "zotero.json") as server,
+        ArxivEmulator(Corpus.from_jsonl(DATA / "hard-records.jsonl")) as arxiv,
+    ):
         server.add_user(42, "ada", KEY, groups={900: True})
         server.add_user(43, "bea", READONLY, write=False)
         environment = {k: v for k, v in os.environ.items() if not k.startswith("ZOTERO_")}
-        environment |= {"ZOTBRIDGE_HOME": str(tmp_path / "home"), "ZOTBRIDGE_ZOTERO_URL": server.url,
-                        "ZOTBRIDGE_ARXIV_URL": arxiv.url, "ZOTBRIDGE_ARXIV_DELAY": "0",
-                        "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
-                        "XDG_DATA_HOME": str(tmp_path / "data")}
+        environment |= {
+            "ZOTBRIDGE_HOME": str(tmp_path / "home"),
+            "ZOTBRIDGE_ZOTERO_URL": server.url,
+            "ZOTBRIDGE_ARXIV_URL": arxiv.url,
+            "ZOTBRIDGE_ARXIV_DELAY": "0",
+            "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+        }
         yield server, environment, tmp_path
 
 
@@ -88,7 +94,9 @@ def test_refusals_are_clear(env):
 
 def test_no_keyring_backend_says_what_to_do(env):
     _server, environment, _tmp = env
-    code, _, err = zb(environment | {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}, "login", key=KEY)
+    code, _, err = zb(
+        environment | {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}, "login", key=KEY
+    )
     assert code == 2 and "no system keyring is available" in err
     assert "ZOTERO_API_KEY" in err and "Traceback" not in err
 
@@ -99,14 +107,23 @@ def test_a_plaintext_keyring_is_never_chosen_silently(env):
     _server, environment, tmp_path = env
     automatic = {k: v for k, v in environment.items() if k != "PYTHON_KEYRING_BACKEND"}
     automatic |= {"XDG_CONFIG_HOME": str(tmp_path / "config"), "HOME": str(tmp_path)}
-    probe = subprocess.run([sys.executable, "-c", "import keyring; b = keyring.get_keyring(); "
-                            "print(type(b).__module__ + '.' + type(b).__name__)"], env=automatic,
-                           capture_output=True, text=True)
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import keyring; b = keyring.get_keyring(); print(type(b).__module__ + '.' + type(b).__name__)",
+        ],
+        env=automatic,
+        capture_output=True,
+        text=True,
+    )
     if probe.stdout.strip() != "keyrings.alt.file.PlaintextKeyring":
         pytest.skip(f"this machine has a real keyring ({probe.stdout.strip()})")
     code, _, err = zb(automatic, "login", key=KEY)
     assert code == 2 and "would keep the API key in a plain file" in err and "ZOTERO_API_KEY" in err
-    written = "".join(all_files_text(tmp_path / d) for d in ("home", "data", "config", ".local") if (tmp_path / d).exists())
+    written = "".join(
+        all_files_text(tmp_path / d) for d in ("home", "data", "config", ".local") if (tmp_path / d).exists()
+    )
     assert KEY not in written and ENCODED not in written  # (the emulator's own state file holds its keys)
     doctor = run_zotbridge("doctor", env=automatic).stdout.decode()
     assert "warn  keyring backend" in doctor and "plain file" in doctor

@@ -7,8 +7,8 @@ import re
 from urllib.parse import unquote_plus
 
 import pytest
-from conftest import LISTINGS, SHARED, read
 
+from conftest import LISTINGS, SHARED, read
 from zotbridge.arxiv.client import RETRIES, ArxivClient
 from zotbridge.arxiv.gate import Gate
 from zotbridge.arxiv.match import decide
@@ -27,8 +27,9 @@ LABELS = [json.loads(line) for line in (SHARED / "reference/seed-labels.jsonl").
 
 @pytest.fixture(scope="module")
 def rows():
-    return hard_corpus.build(LISTINGS, SHARED / "reference/arxiv-seed-records.jsonl",
-                             SHARED / "reference/seed-labels.jsonl")
+    return hard_corpus.build(
+        LISTINGS, SHARED / "reference/arxiv-seed-records.jsonl", SHARED / "reference/seed-labels.jsonl"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +59,6 @@ def listed():
     return read(*LISTINGS, listing_year=2025)
 
 
-
-
 def test_corpus_holds_every_kind_of_trap(rows):
     kinds = {r.get("trap") for r in rows}
     assert kinds == {None, "same_title", "plusplus", "survey", "title_changed", "abstract_reworded"}
@@ -70,8 +69,11 @@ def test_corpus_holds_every_kind_of_trap(rows):
 def test_labelled_set_precision_and_recall(run, listed):
     matches, requests = run(listed)
     pairs = hard_corpus.labelled_papers(listed, LABELS)
-    wrong = [(p.title, truth, matches[p.index].arxiv_id) for p, truth in pairs
-             if matches[p.index].status == "matched" and matches[p.index].arxiv_id != truth]
+    wrong = [
+        (p.title, truth, matches[p.index].arxiv_id)
+        for p, truth in pairs
+        if matches[p.index].status == "matched" and matches[p.index].arxiv_id != truth
+    ]
     right = sum(matches[p.index].arxiv_id == truth for p, truth in pairs)
     assert wrong == []  # precision 100%
     assert right / len(pairs) >= 0.98
@@ -84,8 +86,10 @@ def test_labelled_set_precision_and_recall(run, listed):
 
 def test_title_only_same_title_traps_are_ambiguous(run, listed, rows):
     pairs = hard_corpus.labelled_papers(listed, LABELS)
-    bare = [dataclasses.replace(p, abstract=None, authors_count=None, date=None, duplicate_of=None,
-                                index=i) for i, (p, _) in enumerate(pairs)]
+    bare = [
+        dataclasses.replace(p, abstract=None, authors_count=None, date=None, duplicate_of=None, index=i)
+        for i, (p, _) in enumerate(pairs)
+    ]
     # Repeated labelled titles are one paper: keep the first of each.
     seen, papers = set(), []
     for paper in bare:
@@ -113,7 +117,9 @@ def test_ids_take_one_request_per_200(run, rows):
 def test_listed_id_with_another_title_is_not_taken(run, rows):
     true = rows[0]
     papers = [
-        ListedPaper(source="x", kind="arxiv_id", arxiv_id=true["id"], title="Cooking Pasta With Lasers", index=0),
+        ListedPaper(
+            source="x", kind="arxiv_id", arxiv_id=true["id"], title="Cooking Pasta With Lasers", index=0
+        ),
         ListedPaper(source="x", kind="arxiv_id", arxiv_id="2501.99999", index=1),
     ]
     matches, _ = run(papers)
@@ -143,8 +149,11 @@ def test_faults_are_retried_and_everything_resolves(run, listed, server):
 def test_a_service_that_keeps_failing_stops_with_a_clear_error_and_a_rerun_completes(run, listed, server):
     papers = listed[300:320]
     server.faults.plan(*["503"] * (RETRIES + 1))
-    with pytest.raises(ServiceError, match=rf"arXiv did not answer after {RETRIES + 1} tries \(HTTP 503\) "
-                                           r"at .*; 20 of 20 papers are not settled yet"):
+    with pytest.raises(
+        ServiceError,
+        match=rf"arXiv did not answer after {RETRIES + 1} tries \(HTTP 503\) "
+        r"at .*; 20 of 20 papers are not settled yet",
+    ):
         run(papers)
     matches, _ = run(papers)
     assert all(m.status == "matched" for m in matches)
@@ -153,7 +162,7 @@ def test_a_service_that_keeps_failing_stops_with_a_clear_error_and_a_rerun_compl
 def test_what_was_settled_before_arxiv_gave_up_is_kept(run, listed, server):
     """The first batch is answered, then arXiv keeps refusing: the papers of the first answer are
     stored, and the next run asks only for the others."""
-    papers = [p for p in listed if p.duplicate_of is None][:TITLE_BATCH + 30]
+    papers = [p for p in listed if p.duplicate_of is None][: TITLE_BATCH + 30]
     server.faults.plan("ok", *["rate200"] * (RETRIES + 1))
     with pytest.raises(ServiceError, match=r"(\d+) of 130 papers are not settled yet") as caught:
         run(papers)
@@ -165,7 +174,9 @@ def test_what_was_settled_before_arxiv_gave_up_is_kept(run, listed, server):
     before = len(server.stats.urls)
     matches, requests = run(papers)
     assert all(m.status == "matched" for m in matches)
-    assert requests <= 2 and server.stats.urls[before].count('ti:"') <= left + 5  # only those left (some 2 spellings)
+    assert (
+        requests <= 2 and server.stats.urls[before].count('ti:"') <= left + 5
+    )  # only those left (some 2 spellings)
     assert server_home
 
 
@@ -180,41 +191,102 @@ def test_a_request_too_long_halves_the_batch(run, listed, server):
 
 
 def record(arxiv_id, title, abstract="", authors=3, published="2024-01-10T00:00:00+00:00"):
-    return ArxivRecord(arxiv_id, 1, title, abstract, [f"A{i}" for i in range(authors)], published, published, "cs.LG")
+    return ArxivRecord(
+        arxiv_id, 1, title, abstract, [f"A{i}" for i in range(authors)], published, published, "cs.LG"
+    )
 
 
-ABSTRACT = ("We introduce a benchmark for tabular reasoning with large language models and show that "
-            "retrieval of relevant rows improves accuracy across twelve datasets by a wide margin.")
+ABSTRACT = (
+    "We introduce a benchmark for tabular reasoning with large language models and show that "
+    "retrieval of relevant rows improves accuracy across twelve datasets by a wide margin."
+)
 
 
-@pytest.mark.parametrize("listed_title, records, status, arxiv_id", [
-    # LaTeX, accents, case and dashes do not matter.
-    ("Adapt-infty: Scalable Lifelong Tuning", [record("2410.10636", r"Adapt-$\infty$: Scalable Lifelong Tuning")],
-     "matched", "2410.10636"),
-    ("Schrödinger Bridges -- A Survey", [record("2401.00001", r"Schr\"odinger bridges - a survey")],
-     "matched", "2401.00001"),
-    # X++ is another paper: a listed X++ is matched; a bare X next to an X++ whose title contains
-    # it cannot be told apart without an abstract.
-    ("MetaFormer++: A Unified View Again", [record("2401.00002", "MetaFormer: A Unified View"),
-                                            record("2401.00003", "MetaFormer++: A Unified View Again")],
-     "matched", "2401.00003"),
-    # An equal title wins over titles that name other papers after it (issue 13)…
-    ("MetaFormer: A Unified View", [record("2401.00002", "MetaFormer: A Unified View"),
-                                    record("2401.00003", "MetaFormer++: A Unified View Again")], "matched", "2401.00002"),
-    ("World Models", [record("2401.00002", "World Models"), record("2401.00003", "World Models++"),
-                      record("2401.00004", "A Survey on World Models"),
-                      record("2401.00005", "Towards World Models for Robot Grasping")], "matched", "2401.00002"),
-    # …but not over one that extends it: a later version's title may (arXiv searches current titles only).
-    ("World Models", [record("2401.00002", "World Models"),
-                      record("2401.00006", "World Models: Revisited and Extended")], "ambiguous", None),
-    ("MetaFormer: A Unified View", [record("2401.00002", "MetaFormer: A Unified View"),
-                                    record("2401.00003", "PoolFormer: Another View")], "matched", "2401.00002"),
-    # Same title twice and no abstract: never a guess.
-    ("Random Teachers are Good Teachers", [record("2302.12091", "Random Teachers are Good Teachers"),
-                                           record("2501.00004", "Random teachers are good teachers")],
-     "ambiguous", None),
-    ("Something Nobody Wrote", [record("2401.00005", "Quantum Chromodynamics on a Lattice")], "unmatched", None),
-])
+@pytest.mark.parametrize(
+    "listed_title, records, status, arxiv_id",
+    [
+        # LaTeX, accents, case and dashes do not matter.
+        (
+            "Adapt-infty: Scalable Lifelong Tuning",
+            [record("2410.10636", r"Adapt-$\infty$: Scalable Lifelong Tuning")],
+            "matched",
+            "2410.10636",
+        ),
+        (
+            "Schrödinger Bridges -- A Survey",
+            [record("2401.00001", r"Schr\"odinger bridges - a survey")],
+            "matched",
+            "2401.00001",
+        ),
+        # X++ is another paper: a listed X++ is matched; a bare X next to an X++ whose title contains
+        # it cannot be told apart without an abstract.
+        (
+            "MetaFormer++: A Unified View Again",
+            [
+                record("2401.00002", "MetaFormer: A Unified View"),
+                record("2401.00003", "MetaFormer++: A Unified View Again"),
+            ],
+            "matched",
+            "2401.00003",
+        ),
+        # An equal title wins over titles that name other papers after it (issue 13)…
+        (
+            "MetaFormer: A Unified View",
+            [
+                record("2401.00002", "MetaFormer: A Unified View"),
+                record("2401.00003", "MetaFormer++: A Unified View Again"),
+            ],
+            "matched",
+            "2401.00002",
+        ),
+        (
+            "World Models",
+            [
+                record("2401.00002", "World Models"),
+                record("2401.00003", "World Models++"),
+                record("2401.00004", "A Survey on World Models"),
+                record("2401.00005", "Towards World Models for Robot Grasping"),
+            ],
+            "matched",
+            "2401.00002",
+        ),
+        # …but not over one that extends it: a later version's title may (arXiv searches current titles only).
+        (
+            "World Models",
+            [
+                record("2401.00002", "World Models"),
+                record("2401.00006", "World Models: Revisited and Extended"),
+            ],
+            "ambiguous",
+            None,
+        ),
+        (
+            "MetaFormer: A Unified View",
+            [
+                record("2401.00002", "MetaFormer: A Unified View"),
+                record("2401.00003", "PoolFormer: Another View"),
+            ],
+            "matched",
+            "2401.00002",
+        ),
+        # Same title twice and no abstract: never a guess.
+        (
+            "Random Teachers are Good Teachers",
+            [
+                record("2302.12091", "Random Teachers are Good Teachers"),
+                record("2501.00004", "Random teachers are good teachers"),
+            ],
+            "ambiguous",
+            None,
+        ),
+        (
+            "Something Nobody Wrote",
+            [record("2401.00005", "Quantum Chromodynamics on a Lattice")],
+            "unmatched",
+            None,
+        ),
+    ],
+)
 def test_title_only_decisions(listed_title, records, status, arxiv_id):
     match = decide(ListedPaper(source="x", kind="title", title=listed_title, index=0), records)
     assert (match.status, match.arxiv_id) == (status, arxiv_id)
@@ -222,9 +294,16 @@ def test_title_only_decisions(listed_title, records, status, arxiv_id):
 
 def test_abstract_decides_between_same_titles():
     paper = ListedPaper(source="x", kind="hf_listing", title="Tabular Reasoning", abstract=ABSTRACT, index=0)
-    other = "We study protein folding with diffusion models and report gains on three benchmarks of structure."
-    match = decide(paper, [record("2401.00006", "Tabular Reasoning", other),
-                           record("2401.00007", "Tabular reasoning", ABSTRACT)])
+    other = (
+        "We study protein folding with diffusion models and report gains on three benchmarks of structure."
+    )
+    match = decide(
+        paper,
+        [
+            record("2401.00006", "Tabular Reasoning", other),
+            record("2401.00007", "Tabular reasoning", ABSTRACT),
+        ],
+    )
     assert (match.status, match.arxiv_id) == ("matched", "2401.00007")
     assert [c.arxiv_id for c in match.candidates][0] == "2401.00007"
 
@@ -234,7 +313,9 @@ def large_server(rows, listed):
     """The large-corpus mode: every short or common listing title phrase shared by 300 other
     titles, so that one max_results for a batch cuts answers short as 2.7M real titles do
     (docs/sandbox.md, "With one max_results for a whole OR-batch…")."""
-    flood = hard_corpus.flood([p.title for p in listed if p.title], [p.abstract for p in listed if p.abstract], 300)
+    flood = hard_corpus.flood(
+        [p.title for p in listed if p.title], [p.abstract for p in listed if p.abstract], 300
+    )
     with ArxivEmulator(Corpus([paper_from_row(r) for r in rows + flood])) as srv:
         yield srv
 
@@ -266,7 +347,7 @@ def test_a_rerun_asks_only_for_the_papers_an_empty_answer_left_open(server, list
     it: the second pass asks for those papers and settles them. Then the second pass's first
     batch gets it: those papers are reported but not stored, the run says so, and the next run
     asks for exactly them."""
-    papers = [p for p in listed if p.duplicate_of is None][:TITLE_BATCH + 30]
+    papers = [p for p in listed if p.duplicate_of is None][: TITLE_BATCH + 30]
     client = ArxivClient(Settings(home=tmp_path, arxiv_url=server.url, arxiv_delay=0), gate=Gate())
     store = Store(tmp_path)
     server.faults.clear()
@@ -290,8 +371,9 @@ def test_two_strong_abstracts_are_told_apart_by_the_title():
     """Two records with the listed abstract (a paper submitted twice, or a duplicate under a new
     title): the one whose title agrees is the paper when the other's does not; both agreeing
     stays ambiguous."""
-    paper = ListedPaper(source="x", kind="hf_listing", title="Tabular Reasoning With Retrieval", abstract=ABSTRACT,
-                        index=0)
+    paper = ListedPaper(
+        source="x", kind="hf_listing", title="Tabular Reasoning With Retrieval", abstract=ABSTRACT, index=0
+    )
     agreeing = record("2401.00008", "Tabular Reasoning with Retrieval", ABSTRACT)
     other = record("2401.00009", "A Benchmark for Row Retrieval", ABSTRACT)
     match = decide(paper, [other, agreeing])

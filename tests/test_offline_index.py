@@ -34,7 +34,10 @@ def test_build_status_and_lookup(tmp_path):
     assert info["rows"] == "200" and info["size_bytes"] > 0 and info["snapshot_date"] >= "2007"
     index = offline.ArxivIndex(tmp_path)
     record = index.fetch_ids(["0704.0001v2"]).found["0704.0001v2"]
-    assert record.title == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
+    assert (
+        record.title
+        == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
+    )
     assert record.authors[0] == "C. Balázs" and record.primary_category == "hep-ph"
     hits = index.search('ti:"prompt diphoton production" OR (ti:tevatron AND abs:"perturbative quantum")', 5)
     assert hits.records[0].arxiv_id == "0704.0001"
@@ -54,7 +57,9 @@ def test_compressed_and_stdin_snapshots(tmp_path, kind):
             z.writestr("arxiv-metadata-oai-snapshot.json", data)
         proc = run_zotbridge("index", "build", source, env={**os.environ, "ZOTBRIDGE_HOME": str(tmp_path)})
     else:
-        proc = run_zotbridge("index", "build", "-", input=data, env={**os.environ, "ZOTBRIDGE_HOME": str(tmp_path)})
+        proc = run_zotbridge(
+            "index", "build", "-", input=data, env={**os.environ, "ZOTBRIDGE_HOME": str(tmp_path)}
+        )
     assert proc.returncode == 0, proc.stderr
     assert "index built: 50 rows" in proc.stderr.decode()
 
@@ -98,7 +103,9 @@ def test_update_rewrites_only_changed_rows(tmp_path):
     assert (report.rows, report.changed) == (51, 2)
     index = offline.ArxivIndex(tmp_path)
     assert [r.arxiv_id for r in index.search('ti:"completely new title"', 5).records] == [rows[0]["id"]]
-    assert index.search('ti:"model based transfer learning for contextual"', 5).records == []  # the old title is gone
+    assert (
+        index.search('ti:"model based transfer learning for contextual"', 5).records == []
+    )  # the old title is gone
     index.close()
     assert offline.status(tmp_path)["rows"] == "51"
 
@@ -116,19 +123,30 @@ def test_offline_decisions_equal_online_ones_on_the_labelled_set(tmp_path):
     index = offline.ArxivIndex(tmp_path / "offline")
     offline_matches = resolve(targets, index, Store(tmp_path / "offline"))
     with ArxivEmulator(Corpus.from_jsonl(corpus_path)) as server:
-        settings = Settings.from_env({"ZOTBRIDGE_HOME": str(tmp_path / "online"), "ZOTBRIDGE_ARXIV_URL": server.url,
-                                      "ZOTBRIDGE_ARXIV_DELAY": "0"})
+        settings = Settings.from_env(
+            {
+                "ZOTBRIDGE_HOME": str(tmp_path / "online"),
+                "ZOTBRIDGE_ARXIV_URL": server.url,
+                "ZOTBRIDGE_ARXIV_DELAY": "0",
+            }
+        )
         online_matches = resolve(targets, ArxivClient(settings), Store(tmp_path / "online"))
     index.close()
     offline_view = [(m.status, m.arxiv_id) for m in offline_matches]
     assert offline_view == [(m.status, m.arxiv_id) for m in online_matches]
-    assert sum(1 for (status, got), (_, truth) in zip(offline_view, labelled) if status == "matched"
-               and got == truth) >= 50 and not any(status == "matched" and got != truth
-                                                   for (status, got), (_, truth) in zip(offline_view, labelled))
+    assert sum(
+        1 for (status, got), (_, truth) in zip(offline_view, labelled) if status == "matched" and got == truth
+    ) >= 50 and not any(
+        status == "matched" and got != truth for (status, got), (_, truth) in zip(offline_view, labelled)
+    )
 
 
 def test_offline_flag_needs_an_index_and_makes_no_requests(tmp_path):
-    env = {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path), "ZOTBRIDGE_ARXIV_URL": "http://127.0.0.1:9/api/query"}
+    env = {
+        **os.environ,
+        "ZOTBRIDGE_HOME": str(tmp_path),
+        "ZOTBRIDGE_ARXIV_URL": "http://127.0.0.1:9/api/query",
+    }
     proc = run_zotbridge("match", "--offline", "-", input=b"2408.04498\n", env=env)
     assert proc.returncode == 2 and b"there is no offline arXiv index" in proc.stderr
     offline.build(str(SEEDS), tmp_path)

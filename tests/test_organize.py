@@ -20,16 +20,40 @@ def env(tmp_path):
         zot.endpoint = server.url
         top = zot.create_collections([{"name": "Reading"}])["success"]["0"]
         other = zot.create_collections([{"name": "Elsewhere"}])["success"]["0"]
-        tags = {"a": ["diffusion model", "video"], "b": ["diffusion model"], "c": ["diffusion model", "video"],
-                "d": ["video", "robot"], "e": ["robot"], "f": ["diffusion model", "robot", "video"]}
-        items = [{"itemType": "preprint", "title": f"Paper {name}", "collections": [top],
-                  "tags": [{"tag": t} for t in ts] + [{"tag": "Computer Science - Machine Learning", "type": 1}]}
-                 for name, ts in tags.items()]
-        items.append({"itemType": "preprint", "title": "Not in Reading", "collections": [other],
-                      "tags": [{"tag": "video"}]})
+        tags = {
+            "a": ["diffusion model", "video"],
+            "b": ["diffusion model"],
+            "c": ["diffusion model", "video"],
+            "d": ["video", "robot"],
+            "e": ["robot"],
+            "f": ["diffusion model", "robot", "video"],
+        }
+        items = [
+            {
+                "itemType": "preprint",
+                "title": f"Paper {name}",
+                "collections": [top],
+                "tags": [{"tag": t} for t in ts]
+                + [{"tag": "Computer Science - Machine Learning", "type": 1}],
+            }
+            for name, ts in tags.items()
+        ]
+        items.append(
+            {
+                "itemType": "preprint",
+                "title": "Not in Reading",
+                "collections": [other],
+                "tags": [{"tag": "video"}],
+            }
+        )
         zot.create_items(items)
-        environment = {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home"), "ZOTBRIDGE_ZOTERO_URL": server.url,
-                       "ZOTERO_API_KEY": KEY, "ZOTERO_LIBRARY_ID": "5"}
+        environment = {
+            **os.environ,
+            "ZOTBRIDGE_HOME": str(tmp_path / "home"),
+            "ZOTBRIDGE_ZOTERO_URL": server.url,
+            "ZOTERO_API_KEY": KEY,
+            "ZOTERO_LIBRARY_ID": "5",
+        }
         yield server, zot, environment, top
 
 
@@ -39,8 +63,10 @@ def organize(environment, *args):
 
 
 def members(zot, parent):
-    return {c["data"]["name"]: sorted(i["data"]["title"][-1] for i in zot.collection_items(c["key"]))
-            for c in zot.collections_sub(parent)}
+    return {
+        c["data"]["name"]: sorted(i["data"]["title"][-1] for i in zot.collection_items(c["key"]))
+        for c in zot.collections_sub(parent)
+    }
 
 
 def test_builds_the_tree_and_a_second_run_changes_nothing(env):
@@ -51,8 +77,11 @@ def test_builds_the_tree_and_a_second_run_changes_nothing(env):
     # robot has 3 items (kept, min 3); every tag on fewer than 3 or on all items is left out;
     # the automatic category tag is never a group
     assert set(groups) == {"diffusion model", "video", "robot"}
-    assert members(zot, top) == {"diffusion model": ["a", "b", "c", "f"], "video": ["a", "c", "d", "f"],
-                                 "robot": ["d", "e", "f"]}
+    assert members(zot, top) == {
+        "diffusion model": ["a", "b", "c", "f"],
+        "video": ["a", "c", "d", "f"],
+        "robot": ["d", "e", "f"],
+    }
     assert all(g["created"] for g in groups.values())
     writes = server.stats.writes
     code, out, err = organize(environment)
@@ -87,8 +116,11 @@ def test_prune_removes_only_from_group_collections(env):
 def test_rules_file(env, tmp_path):
     _server, zot, environment, top = env
     rules = tmp_path / "rules.toml"
-    rules.write_text('[[group]]\nname = "Generative"\ntags = ["diffusion*"]\n\n'
-                     '[[group]]\nname = "Embodied"\ntags = ["ROBOT", "video"]\n', encoding="utf-8")
+    rules.write_text(
+        '[[group]]\nname = "Generative"\ntags = ["diffusion*"]\n\n'
+        '[[group]]\nname = "Embodied"\ntags = ["ROBOT", "video"]\n',
+        encoding="utf-8",
+    )
     code, _, err = organize(environment, "--rules", rules)
     assert code == 0, err
     assert members(zot, top) == {"Generative": ["a", "b", "c", "f"], "Embodied": ["a", "c", "d", "e", "f"]}

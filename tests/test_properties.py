@@ -12,12 +12,44 @@ from zotbridge.listing.ids import find_ids
 from zotbridge.normalize import normalize_title
 
 # Text biased towards what the readers look for: ids, dates, braces, chrome words, separators.
-FRAGMENTS = st.sampled_from([
-    "2410.10636", "v2", "hep-th/9901001", "arXiv:", "10.48550/arXiv.", "https://arxiv.org/abs/",
-    "@article{", "@misc(", "}", "{", "title = ", ",", ";", "\t", "\n", "\r\n", "\n\n", "Subscribe",
-    "• 4 authors", "·", "Jul 3, 2024", "Sep 16 2", "Feb 30", '{"title": ', '"', "#", "$\\infty$", "\\\"o",
-    "title,abstract,id", "\x00", "\u202e", "\u200b", "é", "𝔘",
-])
+FRAGMENTS = st.sampled_from(
+    [
+        "2410.10636",
+        "v2",
+        "hep-th/9901001",
+        "arXiv:",
+        "10.48550/arXiv.",
+        "https://arxiv.org/abs/",
+        "@article{",
+        "@misc(",
+        "}",
+        "{",
+        "title = ",
+        ",",
+        ";",
+        "\t",
+        "\n",
+        "\r\n",
+        "\n\n",
+        "Subscribe",
+        "• 4 authors",
+        "·",
+        "Jul 3, 2024",
+        "Sep 16 2",
+        "Feb 30",
+        '{"title": ',
+        '"',
+        "#",
+        "$\\infty$",
+        '\\"o',
+        "title,abstract,id",
+        "\x00",
+        "\u202e",
+        "\u200b",
+        "é",
+        "𝔘",
+    ]
+)
 TEXT = st.lists(st.one_of(FRAGMENTS, st.text(max_size=30)), max_size=40).map("".join)
 
 

@@ -39,9 +39,16 @@ def zot_server(tmp_path):
 
 @pytest.fixture
 def env(tmp_path, arxiv, zot_server):
-    return {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home"), "ZOTBRIDGE_ARXIV_URL": arxiv.url,
-            "ZOTBRIDGE_ARXIV_DELAY": "0", "ZOTBRIDGE_ZOTERO_URL": zot_server.url, "ZOTERO_API_KEY": KEY,
-            "ZOTERO_LIBRARY_ID": "42", "ZOTERO_LIBRARY_TYPE": "user"}
+    return {
+        **os.environ,
+        "ZOTBRIDGE_HOME": str(tmp_path / "home"),
+        "ZOTBRIDGE_ARXIV_URL": arxiv.url,
+        "ZOTBRIDGE_ARXIV_DELAY": "0",
+        "ZOTBRIDGE_ZOTERO_URL": zot_server.url,
+        "ZOTERO_API_KEY": KEY,
+        "ZOTERO_LIBRARY_ID": "42",
+        "ZOTERO_LIBRARY_TYPE": "user",
+    }
 
 
 def library(server, library_id=42, kind="user"):
@@ -59,7 +66,7 @@ def by_arxiv(zot):
     out = {}
     for item in zot.everything(zot.top()):
         lines = item["data"]["extra"].splitlines() + [item["data"].get("archiveID", "")]
-        ids = [line.split()[0][len("arXiv:"):] for line in lines if line.startswith("arXiv:")]
+        ids = [line.split()[0][len("arXiv:") :] for line in lines if line.startswith("arXiv:")]
         out.setdefault(ids[0] if ids else None, []).append(item)
     return out
 
@@ -79,14 +86,36 @@ def test_push_files_papers_like_zoteros_arxiv_import(env, zot_server, tmp_path):
     assert sorted(items) == ["2311.05440", "2408.04498", "2410.10636", "hep-th/9901001"]
     assert all(len(v) == 1 for v in items.values())  # the repeated id made one item
     data = items["2311.05440"][0]["data"]
-    assert {k: data[k] for k in ("itemType", "title", "date", "url", "repository", "archiveID", "DOI", "extra",
-                                 "libraryCatalog", "collections")} == {
-        "itemType": "preprint", "title": "A Practical Approach to Novel Class Discovery in Tabular Data",
-        "date": "2023-11-01", "url": "http://arxiv.org/abs/2311.05440", "repository": "arXiv",
-        "archiveID": "arXiv:2311.05440", "DOI": "10.48550/arXiv.2311.05440", "extra": "arXiv:2311.05440 [cs.LG]",
-        "libraryCatalog": "arXiv.org", "collections": [llms["key"]]}
+    assert {
+        k: data[k]
+        for k in (
+            "itemType",
+            "title",
+            "date",
+            "url",
+            "repository",
+            "archiveID",
+            "DOI",
+            "extra",
+            "libraryCatalog",
+            "collections",
+        )
+    } == {
+        "itemType": "preprint",
+        "title": "A Practical Approach to Novel Class Discovery in Tabular Data",
+        "date": "2023-11-01",
+        "url": "http://arxiv.org/abs/2311.05440",
+        "repository": "arXiv",
+        "archiveID": "arXiv:2311.05440",
+        "DOI": "10.48550/arXiv.2311.05440",
+        "extra": "arXiv:2311.05440 [cs.LG]",
+        "libraryCatalog": "arXiv.org",
+        "collections": [llms["key"]],
+    }
     assert data["creators"][2] == {"creatorType": "author", "firstName": "Stéphane", "lastName": "Gosselin"}
-    assert len(data["creators"]) == 5 and data["abstractNote"].startswith("The problem of Novel Class Discovery")
+    assert len(data["creators"]) == 5 and data["abstractNote"].startswith(
+        "The problem of Novel Class Discovery"
+    )
     automatic = [t for t in data["tags"] if t.get("type") == 1]
     keywords = [t["tag"] for t in data["tags"] if not t.get("type")]
     assert automatic == [{"tag": "Computer Science - Machine Learning", "type": 1}]
@@ -100,7 +129,10 @@ def test_push_files_papers_like_zoteros_arxiv_import(env, zot_server, tmp_path):
     bib = (tmp_path / "refs.bib").read_text(encoding="utf-8")
     for arxiv_id, (item,) in items.items():
         key = item["data"]["citationKey"]
-        assert f"@misc{{{key},\n" in bib and f"eprint = {{{arxiv_id}}}" in bib.split(f"@misc{{{key},")[1].split("}\n")[0] + "}"
+        assert (
+            f"@misc{{{key},\n" in bib
+            and f"eprint = {{{arxiv_id}}}" in bib.split(f"@misc{{{key},")[1].split("}\n")[0] + "}"
+        )
 
 
 def test_a_second_push_writes_nothing(env, zot_server):
@@ -118,10 +150,19 @@ def test_a_second_push_writes_nothing(env, zot_server):
 
 def test_a_connector_saved_journal_article_is_updated_not_duplicated(env, zot_server):
     zot = library(zot_server)
-    saved = zot.create_items([{
-        "itemType": "journalArticle", "title": "A Practical Approach to Novel Class Discovery in Tabular Data",
-        "DOI": "10.1000/journal.1", "url": "https://arxiv.org/pdf/2311.05440v1", "extra": "arXiv:2311.05440",
-        "tags": [{"tag": "to-read"}], "creators": []}])["successful"]["0"]
+    saved = zot.create_items(
+        [
+            {
+                "itemType": "journalArticle",
+                "title": "A Practical Approach to Novel Class Discovery in Tabular Data",
+                "DOI": "10.1000/journal.1",
+                "url": "https://arxiv.org/pdf/2311.05440v1",
+                "extra": "arXiv:2311.05440",
+                "tags": [{"tag": "to-read"}],
+                "creators": [],
+            }
+        ]
+    )["successful"]["0"]
     proc, out, _ = push(env, "--collection", "Reading", "--json")
     actions = {r["arxiv_id"]: r for r in json_lines(out)[:-1] if r["arxiv_id"]}
     assert actions["2311.05440"]["action"] == "update" and actions["2311.05440"]["item_key"] == saved["key"]
@@ -129,7 +170,11 @@ def test_a_connector_saved_journal_article_is_updated_not_duplicated(env, zot_se
     data = zot.item(saved["key"])["data"]
     assert data["itemType"] == "journalArticle" and data["title"] == saved["data"]["title"]  # not rewritten
     tags = {t["tag"] for t in data["tags"]}
-    assert {"to-read", "Computer Science - Machine Learning", "novel class discovery"} <= tags  # merged, none lost
+    assert {
+        "to-read",
+        "Computer Science - Machine Learning",
+        "novel class discovery",
+    } <= tags  # merged, none lost
     assert data["collections"] and data["citationKey"] == actions["2311.05440"]["citation_key"]
 
 
@@ -166,9 +211,25 @@ def test_requests_for_new_papers_stay_within_the_budget(env, zot_server):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fault", ["429", "429-bare", "503", "500", "backoff:1", "reset", "write:lost", "write:429",
-                                   "write:503", "write:409", "write:reset", "write:object500:0", "write:object503:2",
-                                   "write:slowwrite:0.5"])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        "429",
+        "429-bare",
+        "503",
+        "500",
+        "backoff:1",
+        "reset",
+        "write:lost",
+        "write:429",
+        "write:503",
+        "write:409",
+        "write:reset",
+        "write:object500:0",
+        "write:object503:2",
+        "write:slowwrite:0.5",
+    ],
+)
 def test_faults_lose_nothing_and_duplicate_nothing(env, zot_server, fault):
     zot_server.faults.plan("ok", fault)  # the second request suffers (and the first write, for write: faults)
     proc, _, err = push(env, "--collection", "Reading")
@@ -205,9 +266,13 @@ def test_not_logged_in_is_a_clear_error(env):
 @pytest.fixture
 def commented(tmp_path):
     """The seed records, the first 30 with an author comment (one with HTML-special characters)."""
-    rows = [json.loads(line) for line in (SHARED / "reference/arxiv-seed-records.jsonl").read_text().splitlines()]
+    rows = [
+        json.loads(line) for line in (SHARED / "reference/arxiv-seed-records.jsonl").read_text().splitlines()
+    ]
     for n, row in enumerate(rows[:30]):
-        row["comments"] = f"{n + 10} pages,\n  5 figures" if n else "Accepted at <b>ICML</b> & NeurIPS; error <5%"
+        row["comments"] = (
+            f"{n + 10} pages,\n  5 figures" if n else "Accepted at <b>ICML</b> & NeurIPS; error <5%"
+        )
     path = tmp_path / "commented.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     with ArxivEmulator(Corpus.from_jsonl(path)) as server:
@@ -242,8 +307,13 @@ def test_the_authors_comment_becomes_one_child_note(env, zot_server, commented, 
 def test_comment_notes_are_opt_in(env, zot_server, commented):
     """Without --comment-notes a push keeps the ⌈n/50⌉ + 3 budget whatever the comments."""
     server, ids = commented
-    proc, out, _ = push(env | {"ZOTBRIDGE_ARXIV_URL": server.url}, "--collection", "A", "--json",
-                        listing="\n".join(ids).encode() + b"\n")
+    proc, out, _ = push(
+        env | {"ZOTBRIDGE_ARXIV_URL": server.url},
+        "--collection",
+        "A",
+        "--json",
+        listing="\n".join(ids).encode() + b"\n",
+    )
     assert proc.returncode == 0 and json_lines(out)[-1]["summary"]["requests"] <= 1 + 3
     zot = library(zot_server)
     assert zot.items(itemType="note") == [] and len(zot.top()) == 30
@@ -255,8 +325,13 @@ def test_items_and_their_notes_share_requests(env, zot_server, commented, tmp_pa
     server, ids = commented
     config = tmp_path / "config.toml"
     config.write_text("[defaults]\ncomment_notes = true\n")
-    proc, out, _ = push(env | {"ZOTBRIDGE_ARXIV_URL": server.url, "ZOTBRIDGE_CONFIG": str(config)},
-                        "--collection", "A", "--json", listing="\n".join(ids).encode() + b"\n")
+    proc, out, _ = push(
+        env | {"ZOTBRIDGE_ARXIV_URL": server.url, "ZOTBRIDGE_CONFIG": str(config)},
+        "--collection",
+        "A",
+        "--json",
+        listing="\n".join(ids).encode() + b"\n",
+    )
     summary = json_lines(out)[-1]["summary"]
     assert summary["counts"] == {"create": 30} and summary["requests"] <= 2 + 3
     zot = library(zot_server)
@@ -271,8 +346,14 @@ COLLABORATION = "The " + "Very Large Hadron Collider Physics Collaboration Worki
 
 def user(zot_server, method, path, body=None, **headers):
     """What the user does in Zotero, sent as the Zotero client sends it."""
-    response = httpx2.request(method, zot_server.url + "/users/42" + path, json=body, trust_env=False, timeout=10,
-                              headers={"Zotero-API-Key": KEY, **headers})
+    response = httpx2.request(
+        method,
+        zot_server.url + "/users/42" + path,
+        json=body,
+        trust_env=False,
+        timeout=10,
+        headers={"Zotero-API-Key": KEY, **headers},
+    )
     assert response.status_code in (200, 204), response.text
     return response
 
@@ -285,20 +366,37 @@ def test_a_library_with_a_deleted_collection_a_trashed_collection_and_a_trashed_
     trashed collection is still listed, with ``deleted: true`` (Collection::toJSON); a trashed item
     is invisible without ``includeTrashed=1`` (item.test.js). And a per-object 500 inside a 200
     (DataObjects.inc.php), and an author name over Zotero's 255 bytes (Creator.inc.php)."""
-    arxiv.corpus.add(paper_from_row({"id": "2502.00777", "title": "A Measurement by a Very Large Team",
-                                     "authors": f"Ada Lovelace, {COLLABORATION}", "abstract": "We measure.",
-                                     "categories": "hep-ex", "versions": [{"version": "v1",
-                                                                           "created": "Mon, 3 Feb 2025 10:00:00 GMT"}]}))
+    arxiv.corpus.add(
+        paper_from_row(
+            {
+                "id": "2502.00777",
+                "title": "A Measurement by a Very Large Team",
+                "authors": f"Ada Lovelace, {COLLABORATION}",
+                "abstract": "We measure.",
+                "categories": "hep-ex",
+                "versions": [{"version": "v1", "created": "Mon, 3 Feb 2025 10:00:00 GMT"}],
+            }
+        )
+    )
     assert push(env, "--collection", "Reading/LLMs", listing=THREE)[0].returncode == 0
     assert push(env, "--collection", "Reading/Other", listing=THREE)[0].returncode == 0  # synced: in both
     zot = library(zot_server)
     collections = {c["data"]["name"]: c for c in zot.collections()}
     items = {arxiv_id: copies[0] for arxiv_id, copies in by_arxiv(zot).items()}
     version = zot.last_modified_version()
-    user(zot_server, "DELETE", f"/collections?collectionKey={collections['LLMs']['key']}",
-         **{"If-Unmodified-Since-Version": str(version)})
+    user(
+        zot_server,
+        "DELETE",
+        f"/collections?collectionKey={collections['LLMs']['key']}",
+        **{"If-Unmodified-Since-Version": str(version)},
+    )
     other = collections["Other"]
-    user(zot_server, "POST", "/collections", [{"key": other["key"], "version": other["version"], "deleted": True}])
+    user(
+        zot_server,
+        "POST",
+        "/collections",
+        [{"key": other["key"], "version": other["version"], "deleted": True}],
+    )
     trashed = items["2408.04498"]
     user(zot_server, "POST", "/items", [{"key": trashed["key"], "version": trashed["version"], "deleted": 1}])
 
@@ -312,7 +410,9 @@ def test_a_library_with_a_deleted_collection_a_trashed_collection_and_a_trashed_
     assert any("author name shortened" in c for c in rows[3]["changes"])
 
     zot = library(zot_server)
-    new_other = [c for c in zot.collections() if c["data"]["name"] == "Other" and not c["data"].get("deleted")]
+    new_other = [
+        c for c in zot.collections() if c["data"]["name"] == "Other" and not c["data"].get("deleted")
+    ]
     assert len(new_other) == 1 and new_other[0]["key"] != other["key"]
     everything = zot.everything(zot.items(includeTrashed=1))
     copies = by_arxiv(zot)
@@ -350,7 +450,9 @@ def test_a_timeout_on_a_big_write_does_not_multiply_requests(env, zot_server):
     env = {**env, "ZOTBRIDGE_ZOTERO_TIMEOUT": "1"}
     assert push(env, "--collection", "Warm", listing=b"2311.05440\n")[0].returncode == 0  # collection exists
     zot_server.faults.plan("write:slowwrite:2.5")
-    proc, out, err = push(env, "--collection", "Warm", "--json", "--tags", "0", listing="\n".join(ids).encode())
+    proc, out, err = push(
+        env, "--collection", "Warm", "--json", "--tags", "0", listing="\n".join(ids).encode()
+    )
     assert proc.returncode == 0, err
     summary = json_lines(out)[-1]["summary"]
     # the POST that timed out, its retry, one read of the items the retry found saved
@@ -365,12 +467,19 @@ def test_an_update_naming_a_collection_deleted_meanwhile_is_read_again(zot_serve
     (model/Item.inc.php, Errors.inc.php). The item is read again — without the gone collection —
     and the change is sent again."""
     zot = library(zot_server)
-    keep, gone, new = (zot.create_collections([{"name": n}])["successful"]["0"]["key"] for n in ("Keep", "Gone", "New"))
-    item = zot.create_items([{"itemType": "preprint", "title": "x", "collections": [keep, gone],
-                              "tags": []}])["successful"]["0"]
+    keep, gone, new = (
+        zot.create_collections([{"name": n}])["successful"]["0"]["key"] for n in ("Keep", "Gone", "New")
+    )
+    item = zot.create_items(
+        [{"itemType": "preprint", "title": "x", "collections": [keep, gone], "tags": []}]
+    )["successful"]["0"]
     stale = item["data"]  # what a sync stored before the user deleted "Gone"
-    httpx2.request("DELETE", f"{zot_server.url}/users/42/collections?collectionKey={gone}", trust_env=False,
-                   headers={"Zotero-API-Key": KEY, "If-Unmodified-Since-Version": str(zot.last_modified_version())})
+    httpx2.request(
+        "DELETE",
+        f"{zot_server.url}/users/42/collections?collectionKey={gone}",
+        trust_env=False,
+        headers={"Zotero-API-Key": KEY, "If-Unmodified-Since-Version": str(zot.last_modified_version())},
+    )
     client = ZoteroClient(Settings(home=tmp_path, zotero_url=zot_server.url), Credentials(KEY, 42))
     before = zot_server.stats.requests
     failures = apply_updates(client, [stale], lambda data: {"collections": [*data["collections"], new]})

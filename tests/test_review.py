@@ -7,21 +7,30 @@ import sys
 
 import pexpect
 import pytest
+from test_cli_match import ROWS
 
 from conftest import json_lines, run_zotbridge
-from test_cli_match import ROWS
 from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 
-LISTING = b"Random Teachers are Good Teachers\nExploring Scalable Medical Image Encoders Beyond Text Supervision\n"
+LISTING = (
+    b"Random Teachers are Good Teachers\nExploring Scalable Medical Image Encoders Beyond Text Supervision\n"
+)
 
 
 @pytest.fixture
 def env(tmp_path):
     with ArxivEmulator(Corpus([paper_from_row(r) for r in ROWS])) as server:
         (tmp_path / "listing.txt").write_bytes(LISTING)
-        yield {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home"), "ZOTBRIDGE_ARXIV_URL": server.url,
-               "ZOTBRIDGE_ARXIV_DELAY": "0"}, tmp_path
+        yield (
+            {
+                **os.environ,
+                "ZOTBRIDGE_HOME": str(tmp_path / "home"),
+                "ZOTBRIDGE_ARXIV_URL": server.url,
+                "ZOTBRIDGE_ARXIV_DELAY": "0",
+            },
+            tmp_path,
+        )
 
 
 def statuses(env, *args):
@@ -35,7 +44,10 @@ def test_decisions_file_round_trip_and_the_store_remembers(env):
     rows, proc = statuses(env, "--decisions", decisions)
     assert rows[0] == ("ambiguous", None) and "1 ambiguous papers are waiting" in proc.stderr.decode()
     (line,) = [json.loads(x) for x in decisions.read_text().splitlines()]
-    assert line["choose"] is None and {c["arxiv_id"] for c in line["candidates"]} == {"2302.12091", "2501.00004"}
+    assert line["choose"] is None and {c["arxiv_id"] for c in line["candidates"]} == {
+        "2302.12091",
+        "2501.00004",
+    }
     line["choose"] = "2302.12091"
     decisions.write_text(json.dumps(line) + "\n")
     rows, _ = statuses(env, "--decisions", decisions)
@@ -57,8 +69,13 @@ def test_none_means_not_on_arxiv_and_bad_choices_are_refused(env):
 
 
 def test_interactive_review_on_a_terminal(env):
-    child = pexpect.spawn(sys.executable, ["-m", "zotbridge", "match", str(env[1] / "listing.txt"), "--interactive"],
-                          env=env[0], timeout=60, encoding="utf-8")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "zotbridge", "match", str(env[1] / "listing.txt"), "--interactive"],
+        env=env[0],
+        timeout=60,
+        encoding="utf-8",
+    )
     child.expect(r"#0 Random Teachers are Good Teachers")
     child.expect(r"which one\?")
     child.sendline("7")  # not a candidate number

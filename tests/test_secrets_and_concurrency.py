@@ -18,28 +18,49 @@ LISTING = b"2311.05440\n2408.04498\n2410.10636\n"
 
 def test_the_key_never_leaks(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
-    corpus.write_bytes((SHARED / "reference/arxiv-seed-records.jsonl").read_bytes()
-                       + (DATA / "hard-records.jsonl").read_bytes())
+    corpus.write_bytes(
+        (SHARED / "reference/arxiv-seed-records.jsonl").read_bytes()
+        + (DATA / "hard-records.jsonl").read_bytes()
+    )
     sandbox = start_sandbox(tmp_path / "sandbox", corpus)
     key = sandbox.api_key
     env = {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home"), **sandbox.env()}
     outputs = []
     try:
         commands = [
-            ("push", "-", "--collection", "A", "--json", "--report", tmp_path / "push.html", "--bib", tmp_path / "r.bib"),
+            (
+                "push",
+                "-",
+                "--collection",
+                "A",
+                "--json",
+                "--report",
+                tmp_path / "push.html",
+                "--bib",
+                tmp_path / "r.bib",
+            ),
             ("-v", "push", "-", "--collection", "A"),
             ("match", "-", "--report", tmp_path / "match.md", "--decisions", tmp_path / "d.jsonl"),
             ("bib", "-", "-o", tmp_path / "r2.bib", "--json"),
             ("tags", "-", "--json"),
             ("organize", "--collection", "A", "--json", "--min-items", "1"),
-            ("doctor",), ("config", "show"), ("index", "status"),
+            ("doctor",),
+            ("config", "show"),
+            ("index", "status"),
             ("-v", "organize", "--collection", "Missing/Path"),  # an error, with -v traceback
         ]
         for args in commands:
             proc = run_zotbridge(*args, input=LISTING, env=env)
             outputs.append(proc.stdout + proc.stderr)
-        wrong = run_zotbridge("-v", "push", "-", "--collection", "A", input=LISTING,
-                              env=env | {"ZOTERO_API_KEY": key[:-1] + "0"})
+        wrong = run_zotbridge(
+            "-v",
+            "push",
+            "-",
+            "--collection",
+            "A",
+            input=LISTING,
+            env=env | {"ZOTERO_API_KEY": key[:-1] + "0"},
+        )
         outputs.append(wrong.stdout + wrong.stderr)
     finally:
         sandbox.close()
@@ -56,16 +77,27 @@ def test_two_processes_on_one_bib_file_and_one_home(tmp_path):
     from zotbridge.sandbox.arxiv_corpus import Corpus
     from zotbridge.sandbox.arxiv_server import ArxivEmulator
 
-    ids = [line.split('"id": "')[1].split('"')[0]
-           for line in (SHARED / "reference/arxiv-seed-records.jsonl").read_text().splitlines()]
+    ids = [
+        line.split('"id": "')[1].split('"')[0]
+        for line in (SHARED / "reference/arxiv-seed-records.jsonl").read_text().splitlines()
+    ]
     with ArxivEmulator(Corpus.from_jsonl(SHARED / "reference/arxiv-seed-records.jsonl")) as server:
-        env = {**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home"), "ZOTBRIDGE_ARXIV_URL": server.url,
-               "ZOTBRIDGE_ARXIV_DELAY": "0"}
+        env = {
+            **os.environ,
+            "ZOTBRIDGE_HOME": str(tmp_path / "home"),
+            "ZOTBRIDGE_ARXIV_URL": server.url,
+            "ZOTBRIDGE_ARXIV_DELAY": "0",
+        }
         out = tmp_path / "refs.bib"
         procs = []
         for half in (ids[:25], ids[25:]):
-            procs.append(subprocess.Popen([sys.executable, "-m", "zotbridge", "bib", "-", "-o", str(out), "-q"],
-                                          stdin=subprocess.PIPE, env=env))
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "zotbridge", "bib", "-", "-o", str(out), "-q"],
+                    stdin=subprocess.PIPE,
+                    env=env,
+                )
+            )
             procs[-1].stdin.write("\n".join(half).encode() + b"\n")
             procs[-1].stdin.close()
         assert [p.wait(timeout=120) for p in procs] == [0, 0]
@@ -77,6 +109,7 @@ def _open_store(home):
     from pathlib import Path
 
     from zotbridge.store import Store
+
     try:
         Store(Path(home)).close()
     except Exception as exc:  # reported back to the parent, which fails the test

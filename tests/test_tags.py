@@ -10,28 +10,45 @@ from zotbridge.tags.select import TagOptions, tag_papers
 from zotbridge.tags.vocabulary import GENERIC, acceptable, acronyms, display, merge_key, tag_key
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("Large Language Models", "large language model"),
-    ("self-supervised learning", "Self Supervised Learning"),
-    ("pre-trained models", "pretrained model"),
-    ("fine-tuning", "fine-tune"),
-    ("diffusion models'", "Diffusion Model"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Large Language Models", "large language model"),
+        ("self-supervised learning", "Self Supervised Learning"),
+        ("pre-trained models", "pretrained model"),
+        ("fine-tuning", "fine-tune"),
+        ("diffusion models'", "Diffusion Model"),
+    ],
+)
 def test_spelling_variants_merge(a, b):
     assert merge_key(tag_key(a)) == merge_key(tag_key(b))
 
 
-@pytest.mark.parametrize(("plural", "single"), [("models", "model"), ("strategies", "strategy"), ("analysis", "analysis"),
-                                                ("approaches", "approach"), ("bayes", "bayes"), ("dynamics", "dynamics")])
+@pytest.mark.parametrize(
+    ("plural", "single"),
+    [
+        ("models", "model"),
+        ("strategies", "strategy"),
+        ("analysis", "analysis"),
+        ("approaches", "approach"),
+        ("bayes", "bayes"),
+        ("dynamics", "dynamics"),
+    ],
+)
 def test_singular(plural, single):
     assert singular(plural) == single
 
 
 def test_acronyms_map_to_their_expansion():
-    text = ("Large language models (LLMs) with retrieval-augmented generation (RAG) and chain-of-thought (CoT); "
-            "we also use Adam (Kingma) and the value 42 (pp).")
-    assert acronyms(text) == {"llm": "large language model", "rag": "retrieval augmented generation",
-                              "cot": "chain of thought"}
+    text = (
+        "Large language models (LLMs) with retrieval-augmented generation (RAG) and chain-of-thought (CoT); "
+        "we also use Adam (Kingma) and the value 42 (pp)."
+    )
+    assert acronyms(text) == {
+        "llm": "large language model",
+        "rag": "retrieval augmented generation",
+        "cot": "chain of thought",
+    }
 
 
 def test_display_keeps_acronym_capitals_only():
@@ -45,9 +62,16 @@ def test_display_keeps_acronym_capitals_only():
 def test_a_phrase_cut_off_before_its_head_is_not_a_tag():
     """In these texts "language" and "multi-task" are (almost) always followed by a noun, so
     "pre-trained language" and "multi-task" are fragments; the whole phrases are the tags."""
-    texts = [(f"Paper {n}", f"Pre-trained language models{extra} help multi-task learning. "
-              "We study multi-task learning with pre-trained language models.")
-             for n, extra in enumerate(["", " and agents", " for robots", " in medicine", " at scale", " for code"])]
+    texts = [
+        (
+            f"Paper {n}",
+            f"Pre-trained language models{extra} help multi-task learning. "
+            "We study multi-task learning with pre-trained language models.",
+        )
+        for n, extra in enumerate(
+            ["", " and agents", " for robots", " in medicine", " at scale", " for code"]
+        )
+    ]
     tags = tag_papers(texts).tags
     assert all("multi-task learning" in t for t in tags), tags
     assert all("pre-trained language model" in t for t in tags), tags
@@ -56,6 +80,7 @@ def test_a_phrase_cut_off_before_its_head_is_not_a_tag():
 
 def test_a_short_form_inside_a_phrase_is_read_as_its_long_form():
     from zotbridge.tags.vocabulary import expand
+
     expansions = {"ncd": "novel class discovery", "llm": "large language model"}
     assert expand("ncd problem", expansions) == "novel class discovery problem"
     assert expand("llms agent", expansions) == "large language model agent"
@@ -65,28 +90,52 @@ def test_a_short_form_inside_a_phrase_is_read_as_its_long_form():
 
 def test_adverbs_break_phrases():
     from zotbridge.tags.keyphrases import candidates
+
     keys = {c[0] for c in candidates("", "We accurately partition data and jointly train anomaly detection.")}
     assert "anomaly detection" in keys
-    assert not any(k.startswith(("accurately", "jointly")) or k.endswith(("accurately", "jointly")) for k in keys)
+    assert not any(
+        k.startswith(("accurately", "jointly")) or k.endswith(("accurately", "jointly")) for k in keys
+    )
 
 
 def test_a_tag_inside_a_better_one_is_skipped_whatever_the_hyphens():
     from zotbridge.tags.select import _diverse
-    shown = {"a": "pretrained language model", "b": "pre-trained language", "c": "language processing",
-             "d": "pre-trained language model agent", "e": "self-supervised learning", "f": "supervised learning"}
+
+    shown = {
+        "a": "pretrained language model",
+        "b": "pre-trained language",
+        "c": "language processing",
+        "d": "pre-trained language model agent",
+        "e": "self-supervised learning",
+        "f": "supervised learning",
+    }
     assert _diverse(["a", "b", "c", "d", "e", "f"], shown, 5) == ["a", "c", "e"]
 
 
-@pytest.mark.parametrize("phrase", ["proposed method", "experimental results", "state of the art", "paper",
-                                    "model", "pre-trained", "zero-shot", "task-specific", "12345"])
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "proposed method",
+        "experimental results",
+        "state of the art",
+        "paper",
+        "model",
+        "pre-trained",
+        "zero-shot",
+        "task-specific",
+        "12345",
+    ],
+)
 def test_generic_phrases_are_never_tags(phrase):
     assert not acceptable(tag_key(phrase), phrase)
 
 
 def test_acronym_and_expansion_become_one_tag():
-    texts = [("Scaling LLMs", "Large language models (LLMs) are scaled. LLMs improve."),
-             ("Aligning large language models", "We align large language models with feedback."),
-             ("LLM agents", "Large language model (LLM) agents act. LLMs plan.")]
+    texts = [
+        ("Scaling LLMs", "Large language models (LLMs) are scaled. LLMs improve."),
+        ("Aligning large language models", "We align large language models with feedback."),
+        ("LLM agents", "Large language model (LLM) agents act. LLMs plan."),
+    ]
     tags = tag_papers(texts).tags
     assert all("large language model" in t for t in tags), tags
     assert not any(t in ("LLM", "LLMs", "llm") for paper in tags for t in paper)  # never both
@@ -121,11 +170,18 @@ def test_tags_group_the_shared_listings():
 
 def test_category_tags_are_zoteros_names():
     assert category_tags(["cs.LG", "stat.ML", "hep-th", "cs.LG", "xx.YY"]) == [
-        "Computer Science - Machine Learning", "Statistics - Machine Learning", "High Energy Physics - Theory"]
+        "Computer Science - Machine Learning",
+        "Statistics - Machine Learning",
+        "High Energy Physics - Theory",
+    ]
 
 
 def test_tags_command_without_network(tmp_path):
-    env = {"ZOTBRIDGE_HOME": str(tmp_path), "ZOTBRIDGE_ARXIV_URL": "http://127.0.0.1:9/none", "PATH": "/usr/bin"}
+    env = {
+        "ZOTBRIDGE_HOME": str(tmp_path),
+        "ZOTBRIDGE_ARXIV_URL": "http://127.0.0.1:9/none",
+        "PATH": "/usr/bin",
+    }
     proc = run_zotbridge("tags", "--no-resolve", "--json", "--tags", "3", LISTINGS[1], env=env)
     assert proc.returncode == 0, proc.stderr
     rows = json_lines(proc.stdout.decode())

@@ -10,8 +10,11 @@ from zotbridge.errors import InputError
 
 
 def test_title_list_skips_blanks_and_comments(write):
-    path = write("titles.txt", "# my reading list\n\nAttention Is All You Need\n  \n"
-                               "   Deep  Residual\tLearning for Image Recognition  \n# done\n")
+    path = write(
+        "titles.txt",
+        "# my reading list\n\nAttention Is All You Need\n  \n"
+        "   Deep  Residual\tLearning for Image Recognition  \n# done\n",
+    )
     papers = read(path)
     assert [(p.kind, p.title, p.source.rsplit(":", 1)[1]) for p in papers] == [
         ("title", "Attention Is All You Need", "3"),
@@ -20,8 +23,11 @@ def test_title_list_skips_blanks_and_comments(write):
 
 
 def test_title_with_an_identifier_keeps_both(write):
-    path = write("titles.txt", "Attention Is All You Need\nBERT: Pre-training of Deep Bidirectional Transformers"
-                               " arXiv:1810.04805\nAnother Good Title\n")
+    path = write(
+        "titles.txt",
+        "Attention Is All You Need\nBERT: Pre-training of Deep Bidirectional Transformers"
+        " arXiv:1810.04805\nAnother Good Title\n",
+    )
     papers = read(path, format="titles")
     assert [(p.kind, p.title, p.arxiv_id) for p in papers] == [
         ("title", "Attention Is All You Need", None),
@@ -31,15 +37,19 @@ def test_title_with_an_identifier_keeps_both(write):
 
 
 def test_csv_with_quoted_multiline_abstract(write):
-    path = write("papers.csv",
-                 'Title,Abstract,Authors,Year,URL,DOI,notes\n'
-                 '"Attention Is All You Need","We propose\na new network, the Transformer.",'
-                 '"Vaswani, Ashish; Shazeer, Noam",2017,https://arxiv.org/abs/1706.03762v5,,x\n'
-                 'Some Journal Paper,,A. Author and B. Author,2020,,10.1000/j.1,\n'
-                 ',,,,,,only notes\n')
+    path = write(
+        "papers.csv",
+        "Title,Abstract,Authors,Year,URL,DOI,notes\n"
+        '"Attention Is All You Need","We propose\na new network, the Transformer.",'
+        '"Vaswani, Ashish; Shazeer, Noam",2017,https://arxiv.org/abs/1706.03762v5,,x\n'
+        "Some Journal Paper,,A. Author and B. Author,2020,,10.1000/j.1,\n"
+        ",,,,,,only notes\n",
+    )
     papers = read(path)
-    assert [(p.kind, p.title, p.arxiv_id, p.arxiv_version, p.year, p.doi, p.source.rsplit(":", 1)[1])
-            for p in papers] == [
+    assert [
+        (p.kind, p.title, p.arxiv_id, p.arxiv_version, p.year, p.doi, p.source.rsplit(":", 1)[1])
+        for p in papers
+    ] == [
         ("csv", "Attention Is All You Need", "1706.03762", 5, 2017, None, "2"),
         ("csv", "Some Journal Paper", None, None, 2020, "10.1000/j.1", "4"),
     ]
@@ -64,12 +74,18 @@ def test_csv_without_known_columns_is_a_clear_error(write):
 def test_jsonl_objects_and_bad_lines(write, caplog):
     caplog.set_level(logging.WARNING, logger="zotbridge")
     rows = [
-        {"title": "Attention Is All You Need", "arxiv_id": "1706.03762", "authors": ["Vaswani, A.", "Shazeer, N."],
-         "year": 2017},
+        {
+            "title": "Attention Is All You Need",
+            "arxiv_id": "1706.03762",
+            "authors": ["Vaswani, A.", "Shazeer, N."],
+            "year": 2017,
+        },
         {"url": "https://huggingface.co/papers/2410.10636", "abstract": "An abstract."},
         {"doi": "10.48550/arXiv.2401.11237", "date": "2024-01-20"},
     ]
-    text = "\n".join(json.dumps(r) for r in rows[:2]) + "\nnot json\n[1, 2]\n{}\n" + json.dumps(rows[2]) + "\n"
+    text = (
+        "\n".join(json.dumps(r) for r in rows[:2]) + "\nnot json\n[1, 2]\n{}\n" + json.dumps(rows[2]) + "\n"
+    )
     papers = read(write("papers.jsonl", text))
     assert [(p.kind, p.arxiv_id, p.title, p.authors_count, p.year, p.date) for p in papers] == [
         ("jsonl", "1706.03762", "Attention Is All You Need", 2, 2017, None),

@@ -37,8 +37,12 @@ def raw(server, method, path, key=KEY, **kwargs):
 
 
 def preprint(**fields):
-    item = {"itemType": "preprint", "title": "A title", "creators": [
-        {"creatorType": "author", "firstName": "Ada", "lastName": "Lovelace"}], "tags": []}
+    item = {
+        "itemType": "preprint",
+        "title": "A title",
+        "creators": [{"creatorType": "author", "firstName": "Ada", "lastName": "Lovelace"}],
+        "tags": [],
+    }
     return item | fields
 
 
@@ -77,24 +81,41 @@ def test_create_returns_the_v3_result_shape_and_versions_per_object(server):
     assert zot.item(saved[0]["key"])["meta"]["creatorSummary"] == "Lovelace"
 
 
-@pytest.mark.parametrize(("bad", "code", "message"), [
-    (preprint(pages="3"), 400, "'pages' is not a valid field for type 'preprint'"),
-    (preprint(itemType="paper"), 400, "'paper' is not a valid itemType"),
-    (preprint(foo="x"), 400, "Invalid property 'foo'"),
-    (preprint(creators=[{"creatorType": "author", "firstName": "A"}]), 400,
-     "'lastName' creator field must be set if 'firstName' is set"),
-    (preprint(creators=[{"creatorType": "author", "name": "X", "lastName": "Y"}]), 400,
-     "'firstName' and 'name' creator fields are mutually exclusive"),
-    (preprint(creators=[{"firstName": "A", "lastName": "B"}]), 400, "creator object must contain 'creatorType'"),
-    (preprint(tags=["plain"]), 400, "Tag must be an object"),
-    (preprint(tags=[{"tag": "x", "colour": 1}]), 400, "Invalid tag property 'colour'"),
-    (preprint(tags=[{"tag": "t" * 256}]), 413, "Tag '" + "t" * 50 + "…' too long"),
-    (preprint(collections=["ABCD2345"]), 409, "Collection ABCD2345 not found"),
-    (preprint(relations="x"), 400, "'relations' property must be an object"),
-    ({"title": "no type"}, 400, "'itemType' property not provided"),
-    (preprint(key="ABCD2345"), 428, "Either If-Unmodified-Since-Version or 'version' property must be provided "
-     "for 'key'-based writes"),
-])
+@pytest.mark.parametrize(
+    ("bad", "code", "message"),
+    [
+        (preprint(pages="3"), 400, "'pages' is not a valid field for type 'preprint'"),
+        (preprint(itemType="paper"), 400, "'paper' is not a valid itemType"),
+        (preprint(foo="x"), 400, "Invalid property 'foo'"),
+        (
+            preprint(creators=[{"creatorType": "author", "firstName": "A"}]),
+            400,
+            "'lastName' creator field must be set if 'firstName' is set",
+        ),
+        (
+            preprint(creators=[{"creatorType": "author", "name": "X", "lastName": "Y"}]),
+            400,
+            "'firstName' and 'name' creator fields are mutually exclusive",
+        ),
+        (
+            preprint(creators=[{"firstName": "A", "lastName": "B"}]),
+            400,
+            "creator object must contain 'creatorType'",
+        ),
+        (preprint(tags=["plain"]), 400, "Tag must be an object"),
+        (preprint(tags=[{"tag": "x", "colour": 1}]), 400, "Invalid tag property 'colour'"),
+        (preprint(tags=[{"tag": "t" * 256}]), 413, "Tag '" + "t" * 50 + "…' too long"),
+        (preprint(collections=["ABCD2345"]), 409, "Collection ABCD2345 not found"),
+        (preprint(relations="x"), 400, "'relations' property must be an object"),
+        ({"title": "no type"}, 400, "'itemType' property not provided"),
+        (
+            preprint(key="ABCD2345"),
+            428,
+            "Either If-Unmodified-Since-Version or 'version' property must be provided "
+            "for 'key'-based writes",
+        ),
+    ],
+)
 def test_invalid_objects_fail_alone_without_failing_the_request(server, bad, code, message):
     result = zot_for(server).create_items([preprint(title="fine"), bad])
     assert list(result["successful"]) == ["0"]
@@ -118,8 +139,12 @@ def test_write_token_replay_is_refused_and_commits_nothing(server):
     again = raw(server, "POST", "/users/101/items", json=[preprint()], headers=dict(headers))
     assert (again.status_code, again.text) == (412, "Write token already used")
     assert len(server.library("users/101").items) == 1
-    assert raw(server, "POST", "/users/101/items", json=[preprint()],
-               headers={"Zotero-Write-Token": "abc"}).status_code == 400
+    assert (
+        raw(
+            server, "POST", "/users/101/items", json=[preprint()], headers={"Zotero-Write-Token": "abc"}
+        ).status_code
+        == 400
+    )
 
 
 def test_versions_incremental_sync_and_304(server):
@@ -139,13 +164,21 @@ def test_versions_incremental_sync_and_304(server):
 def test_pagination_keeps_filters_for_pyzotero_everything(server):
     zot = zot_for(server)
     for start in range(0, 120, 50):
-        zot.create_items([preprint(title=f"Graph {i}" if i % 2 else f"Other {i}") for i in range(start, min(start + 50, 120))])
+        zot.create_items(
+            [
+                preprint(title=f"Graph {i}" if i % 2 else f"Other {i}")
+                for i in range(start, min(start + 50, 120))
+            ]
+        )
     graphs = zot.everything(zot.items(q="graph", limit=25))
     assert len(graphs) == 60 and all(i["data"]["title"].startswith("Graph") for i in graphs)
     page = raw(server, "GET", "/users/101/items?q=graph&limit=500")
     assert page.headers["Total-Results"] == "60" and len(page.json()) == 60  # limit clamps to 100
     first = raw(server, "GET", "/users/101/items?q=graph&limit=10")
-    assert '<https://api.zotero.org/users/101/items?limit=10&q=graph&start=10>; rel="next"' in first.headers["Link"]
+    assert (
+        '<https://api.zotero.org/users/101/items?limit=10&q=graph&start=10>; rel="next"'
+        in first.headers["Link"]
+    )
 
 
 def test_updates_need_versions_and_reject_stale_ones(server):
@@ -154,11 +187,21 @@ def test_updates_need_versions_and_reject_stale_ones(server):
     key, version = saved["key"], saved["version"]
     missing = raw(server, "PATCH", f"/users/101/items/{key}", json={"title": "x"})
     assert missing.status_code == 428
-    ok = raw(server, "PATCH", f"/users/101/items/{key}", json={"title": "new"},
-             headers={"If-Unmodified-Since-Version": str(version)})
+    ok = raw(
+        server,
+        "PATCH",
+        f"/users/101/items/{key}",
+        json={"title": "new"},
+        headers={"If-Unmodified-Since-Version": str(version)},
+    )
     assert ok.status_code == 204 and int(ok.headers["Last-Modified-Version"]) > version
-    stale = raw(server, "PATCH", f"/users/101/items/{key}", json={"title": "older"},
-                headers={"If-Unmodified-Since-Version": str(version)})
+    stale = raw(
+        server,
+        "PATCH",
+        f"/users/101/items/{key}",
+        json={"title": "older"},
+        headers={"If-Unmodified-Since-Version": str(version)},
+    )
     assert stale.status_code == 412 and "expected" in stale.text
     item = zot.item(key)
     assert item["data"]["title"] == "new"
@@ -169,7 +212,9 @@ def test_updates_need_versions_and_reject_stale_ones(server):
 def test_collections_duplicates_meta_and_membership(server):
     zot = zot_for(server)
     top = zot.create_collections([{"name": "Reading"}])["successful"]["0"]["key"]
-    twins = zot.create_collections([{"name": "LLMs", "parentCollection": top}, {"name": "LLMs", "parentCollection": top}])
+    twins = zot.create_collections(
+        [{"name": "LLMs", "parentCollection": top}, {"name": "LLMs", "parentCollection": top}]
+    )
     assert len(twins["successful"]) == 2  # Zotero allows duplicate names
     bad = zot.create_collections([{"name": "x", "parentCollection": "ZZZZ2222"}])
     assert bad["failed"]["0"]["code"] == 409
@@ -184,12 +229,22 @@ def test_a_parent_and_its_note_in_one_request(server):
     child may not be filed in a collection; /items/<key>/children lists it and /items/top not."""
     zot = zot_for(server)
     top = zot.create_collections([{"name": "Reading"}])["successful"]["0"]["key"]
-    result = zot.create_items([
-        preprint(key="PARENT23", version=0, collections=[top]),
-        {"itemType": "note", "parentItem": "PARENT23", "note": "Comment: 9 pages", "tags": [], "relations": {},
-         "key": "CHILD234", "version": 0},
-        {"itemType": "note", "parentItem": "PARENT23", "note": "filed", "collections": [top], "tags": []},
-        {"itemType": "note", "parentItem": "NOPARENT", "note": "orphan", "tags": []}])
+    result = zot.create_items(
+        [
+            preprint(key="PARENT23", version=0, collections=[top]),
+            {
+                "itemType": "note",
+                "parentItem": "PARENT23",
+                "note": "Comment: 9 pages",
+                "tags": [],
+                "relations": {},
+                "key": "CHILD234",
+                "version": 0,
+            },
+            {"itemType": "note", "parentItem": "PARENT23", "note": "filed", "collections": [top], "tags": []},
+            {"itemType": "note", "parentItem": "NOPARENT", "note": "orphan", "tags": []},
+        ]
+    )
     assert sorted(result["successful"]) == ["0", "1"]
     assert result["failed"]["2"]["message"] == "Child items cannot be assigned to collections"
     assert result["failed"]["3"]["code"] == 409
@@ -247,6 +302,7 @@ def test_fault_switches(server):
 
 # --- what users do in Zotero every day, as the real server records it (zotero/dataserver) ---------
 
+
 def post(server, kind, objects, **headers):
     return raw(server, "POST", f"/users/101/{kind}", json=objects, headers=headers)
 
@@ -257,9 +313,18 @@ def test_deleting_a_collection_leaves_its_items_versions_alone(server):
     coll = post(server, "collections", [{"name": "LLMs"}]).json()["successful"]["0"]["key"]
     item = post(server, "items", [preprint(collections=[coll])]).json()["successful"]["0"]
     before = raw(server, "GET", "/users/101/items?format=versions").json()
-    library_version = int(raw(server, "GET", "/users/101/items?format=versions").headers["Last-Modified-Version"])
-    assert raw(server, "DELETE", f"/users/101/collections?collectionKey={coll}",
-               headers={"If-Unmodified-Since-Version": str(library_version)}).status_code == 204
+    library_version = int(
+        raw(server, "GET", "/users/101/items?format=versions").headers["Last-Modified-Version"]
+    )
+    assert (
+        raw(
+            server,
+            "DELETE",
+            f"/users/101/collections?collectionKey={coll}",
+            headers={"If-Unmodified-Since-Version": str(library_version)},
+        ).status_code
+        == 204
+    )
     assert raw(server, "GET", "/users/101/items?format=versions").json() == before  # no item version moved
     assert raw(server, "GET", f"/users/101/items?since={library_version}&format=versions").json() == {}
     assert raw(server, "GET", f"/users/101/deleted?since={library_version}").json()["collections"] == [coll]
@@ -270,7 +335,9 @@ def test_a_collection_in_the_trash_is_listed_with_deleted_true(server):
     """Trashing writes ``deleted: true`` (Collections::updateFromJSON); /collections has no trash
     filter and Collection::toJSON adds ``"deleted": true`` (model/Collection.inc.php)."""
     saved = post(server, "collections", [{"name": "Reading"}]).json()["successful"]["0"]
-    trashed = post(server, "collections", [{"key": saved["key"], "version": saved["version"], "deleted": True}])
+    trashed = post(
+        server, "collections", [{"key": saved["key"], "version": saved["version"], "deleted": True}]
+    )
     assert list(trashed.json()["successful"]) == ["0"]
     (listed,) = raw(server, "GET", "/users/101/collections").json()
     assert listed["data"]["deleted"] is True and listed["data"]["name"] == "Reading"
@@ -286,9 +353,13 @@ def test_items_in_the_trash_are_left_out_unless_include_trashed(server):
     assert raw(server, "GET", f"/users/101/items?itemKey={saved['key']}").json() == []
     (found,) = raw(server, "GET", f"/users/101/items?itemKey={saved['key']}&includeTrashed=1").json()
     assert found["data"]["deleted"] == 1
-    versions = raw(server, "GET", f"/users/101/items/top?since={version - 1}&format=versions&includeTrashed=1").json()
+    versions = raw(
+        server, "GET", f"/users/101/items/top?since={version - 1}&format=versions&includeTrashed=1"
+    ).json()
     assert list(versions) == [saved["key"]]
-    assert raw(server, "GET", f"/users/101/deleted?since={version - 1}").json()["items"] == []  # not deleted yet
+    assert (
+        raw(server, "GET", f"/users/101/deleted?since={version - 1}").json()["items"] == []
+    )  # not deleted yet
 
 
 @pytest.mark.parametrize("code", [500, 503])
@@ -305,11 +376,17 @@ def test_one_object_can_fail_with_5xx_inside_a_200(server, code):
 
 
 def test_a_creator_name_over_255_bytes_fails_that_object_with_413(server):
-    """"The creator name … is too long to sync" — counted in bytes (model/Creator.inc.php)."""
+    """ "The creator name … is too long to sync" — counted in bytes (model/Creator.inc.php)."""
     fits = "Ω" * 127  # 254 bytes
     too_long = "Ω" * 128  # 128 characters, 256 bytes
-    result = post(server, "items", [preprint(creators=[{"creatorType": "author", "name": fits}]),
-                                    preprint(creators=[{"creatorType": "author", "name": too_long}])]).json()
+    result = post(
+        server,
+        "items",
+        [
+            preprint(creators=[{"creatorType": "author", "name": fits}]),
+            preprint(creators=[{"creatorType": "author", "name": too_long}]),
+        ],
+    ).json()
     assert list(result["successful"]) == ["0"]
     assert result["failed"]["1"]["code"] == 413 and "is too long to sync" in result["failed"]["1"]["message"]
 
@@ -322,7 +399,7 @@ def test_failed_entries_carry_no_key(server):
 
 
 def test_an_unchanged_object_still_bumps_the_library_version(server):
-    """"each item bumps the version, even if unchanged" (tests/remote/tests/3/collection.test.js);
+    """ "each item bumps the version, even if unchanged" (tests/remote/tests/3/collection.test.js);
     a re-POST of an item's own data is ``unchanged``."""
     saved = post(server, "items", [preprint()]).json()["successful"]["0"]
     data = raw(server, "GET", f"/users/101/items/{saved['key']}").json()["data"]
@@ -344,8 +421,13 @@ def test_preconditions_conflict_only_when_the_server_is_newer(server):
     assert ahead.status_code == 200
     behind = post(server, "items", [preprint(title="y")], **{"If-Unmodified-Since-Version": str(library - 1)})
     assert behind.status_code == 412
-    created = raw(server, "PATCH", "/users/101/items/WXYZ2345", json=preprint(title="made by PATCH"),
-                  headers={"If-Unmodified-Since-Version": "0"})
+    created = raw(
+        server,
+        "PATCH",
+        "/users/101/items/WXYZ2345",
+        json=preprint(title="made by PATCH"),
+        headers={"If-Unmodified-Since-Version": "0"},
+    )
     assert created.status_code == 204
     assert raw(server, "GET", "/users/101/items/WXYZ2345").json()["data"]["title"] == "made by PATCH"
 
@@ -355,8 +437,11 @@ def test_what_the_server_accepts_silently(server):
     value refused (Item::setField), strings trimmed, control characters stripped
     (ApiController::jsonDecode; general.test.js "should filter invalid characters"), notes up to
     500,000 characters (Notes::$MAX_NOTE_LENGTH)."""
-    result = post(server, "items", [preprint(title="  Spaced\x07 title  ", tags=[{"tag": ""}, {"tag": "kept"}],
-                                             pages="")]).json()
+    result = post(
+        server,
+        "items",
+        [preprint(title="  Spaced\x07 title  ", tags=[{"tag": ""}, {"tag": "kept"}], pages="")],
+    ).json()
     data = result["successful"]["0"]["data"]
     assert data["title"] == "Spaced title" and data["tags"] == [{"tag": "kept"}] and "pages" not in data
     parent = result["successful"]["0"]["key"]

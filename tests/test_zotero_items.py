@@ -5,19 +5,25 @@ from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
-
 from test_bibtex_entries import make
+
 from zotbridge.sandbox.zotero_library import Library, LibraryStore
 from zotbridge.sandbox.zotero_schema import Schema
 from zotbridge.zotero.collections import resolve, split_path
 from zotbridge.zotero.items import MAX_CREATOR_BYTES, creator, fit_name, item_for, short_title
 from zotbridge.zotero.sync import arxiv_id_of
 
-BERT = make(arxiv_id="1810.04805", version=2,
-            title="BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
-            authors=["Jacob Devlin", "Ming-Wei Chang", "Kenton Lee", "Kristina Toutanova"],
-            published="2018-10-11T00:50:01+00:00", updated="2019-05-24T20:37:26+00:00",
-            primary_category="cs.CL", categories=["cs.CL"], abstract="We introduce a new language representation model.")
+BERT = make(
+    arxiv_id="1810.04805",
+    version=2,
+    title="BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
+    authors=["Jacob Devlin", "Ming-Wei Chang", "Kenton Lee", "Kristina Toutanova"],
+    published="2018-10-11T00:50:01+00:00",
+    updated="2019-05-24T20:37:26+00:00",
+    primary_category="cs.CL",
+    categories=["cs.CL"],
+    abstract="We introduce a new language representation model.",
+)
 
 
 def test_preprint_item_matches_zoteros_arxiv_import():
@@ -25,10 +31,12 @@ def test_preprint_item_matches_zoteros_arxiv_import():
     assert item == {
         "itemType": "preprint",
         "title": "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
-        "creators": [{"creatorType": "author", "firstName": "Jacob", "lastName": "Devlin"},
-                     {"creatorType": "author", "firstName": "Ming-Wei", "lastName": "Chang"},
-                     {"creatorType": "author", "firstName": "Kenton", "lastName": "Lee"},
-                     {"creatorType": "author", "firstName": "Kristina", "lastName": "Toutanova"}],
+        "creators": [
+            {"creatorType": "author", "firstName": "Jacob", "lastName": "Devlin"},
+            {"creatorType": "author", "firstName": "Ming-Wei", "lastName": "Chang"},
+            {"creatorType": "author", "firstName": "Kenton", "lastName": "Lee"},
+            {"creatorType": "author", "firstName": "Kristina", "lastName": "Toutanova"},
+        ],
         "abstractNote": "We introduce a new language representation model.",
         "date": "2019-05-24",  # Zotero takes <updated>: the served version's date
         "url": "http://arxiv.org/abs/1810.04805",
@@ -47,7 +55,9 @@ def test_preprint_item_matches_zoteros_arxiv_import():
 
 
 def test_published_papers_and_old_ids():
-    record = replace(BERT, arxiv_id="hep-th/9901001", doi="10.1103/PhysRevD.60.046001", journal_ref="Phys. Rev. D 60")
+    record = replace(
+        BERT, arxiv_id="hep-th/9901001", doi="10.1103/PhysRevD.60.046001", journal_ref="Phys. Rev. D 60"
+    )
     item = item_for(record, "k", [], keyword_tags=["string theory"], with_category_tags=False)
     assert item["itemType"] == "journalArticle" and item["DOI"] == "10.1103/PhysRevD.60.046001"
     assert "archiveID" not in item and "repository" not in item
@@ -58,8 +68,17 @@ def test_published_papers_and_old_ids():
 def test_every_mapped_item_is_valid_for_the_schema():
     store = LibraryStore(Schema.load())
     library = Library("user", 1, "u")
-    library.collections["COLL2345"] = {"key": "COLL2345", "name": "c", "parentCollection": False, "version": 1}
-    for record in (BERT, replace(BERT, doi="10.1/x", journal_ref="J"), replace(BERT, authors=["OpenAI", "Gemini Team"])):
+    library.collections["COLL2345"] = {
+        "key": "COLL2345",
+        "name": "c",
+        "parentCollection": False,
+        "version": 1,
+    }
+    for record in (
+        BERT,
+        replace(BERT, doi="10.1/x", journal_ref="J"),
+        replace(BERT, authors=["OpenAI", "Gemini Team"]),
+    ):
         outcome, saved = store.write_item(library, item_for(record, "k", ["COLL2345"], key="ABCD2345"), None)
         assert outcome == "successful" and saved["key"] == "ABCD2345"
         library.items.clear()
@@ -68,8 +87,11 @@ def test_every_mapped_item_is_valid_for_the_schema():
 def test_creators_short_titles_and_ids():
     assert creator("Kalidasa") == {"creatorType": "author", "name": "Kalidasa"}
     assert creator("Gemini Team") == {"creatorType": "author", "name": "Gemini Team"}
-    assert creator("Ludwig van Beethoven") == {"creatorType": "author", "firstName": "Ludwig van",
-                                               "lastName": "Beethoven"}
+    assert creator("Ludwig van Beethoven") == {
+        "creatorType": "author",
+        "firstName": "Ludwig van",
+        "lastName": "Beethoven",
+    }
     assert short_title("What Is Learned? A Study") == "What Is Learned?"
     assert short_title("No colon here") == ""
     assert arxiv_id_of({"url": "https://arxiv.org/pdf/2311.05440v2"}) == "2311.05440"
@@ -79,12 +101,16 @@ def test_creators_short_titles_and_ids():
 
 
 def test_collection_paths():
-    existing = [{"key": "AAAA2222", "name": "Reading", "parentCollection": False},
-                {"key": "BBBB2222", "name": "LLMs", "parentCollection": "AAAA2222"},
-                {"key": "CCCC2222", "name": "llms", "parentCollection": "AAAA2222"}]
+    existing = [
+        {"key": "AAAA2222", "name": "Reading", "parentCollection": False},
+        {"key": "BBBB2222", "name": "LLMs", "parentCollection": "AAAA2222"},
+        {"key": "CCCC2222", "name": "llms", "parentCollection": "AAAA2222"},
+    ]
     assert resolve("Reading/LLMs", existing) == ("BBBB2222", [], [])
     key, planned, _ = resolve("Reading/LLMs/New", existing)
-    assert [(p["name"], p["parentCollection"]) for p in planned] == [("New", "BBBB2222")] and key == planned[0]["key"]
+    assert [(p["name"], p["parentCollection"]) for p in planned] == [("New", "BBBB2222")] and key == planned[
+        0
+    ]["key"]
     key, planned, _ = resolve("reading", existing)  # case-sensitive: a new top-level collection
     assert planned[0]["parentCollection"] is False
 
@@ -92,10 +118,15 @@ def test_collection_paths():
 def test_a_collection_in_the_trash_is_no_target():
     """The API lists a trashed collection with ``data.deleted: true`` (Collection::toJSON,
     model/Collection.inc.php): papers filed there would not show in the user's tree."""
-    existing = [{"key": "AAAA2222", "name": "Reading", "parentCollection": False, "deleted": True},
-                {"key": "BBBB2222", "name": "LLMs", "parentCollection": "AAAA2222", "deleted": True}]
+    existing = [
+        {"key": "AAAA2222", "name": "Reading", "parentCollection": False, "deleted": True},
+        {"key": "BBBB2222", "name": "LLMs", "parentCollection": "AAAA2222", "deleted": True},
+    ]
     key, planned, notes = resolve("Reading/LLMs", existing)
-    assert [(p["name"], p["parentCollection"]) for p in planned] == [("Reading", False), ("LLMs", planned[0]["key"])]
+    assert [(p["name"], p["parentCollection"]) for p in planned] == [
+        ("Reading", False),
+        ("LLMs", planned[0]["key"]),
+    ]
     assert notes == ["the collection 'Reading' is in Zotero's trash: a new one is made"]
     existing.append({"key": "DDDD2222", "name": "Reading", "parentCollection": False})  # a live namesake
     assert resolve("Reading", existing) == ("DDDD2222", [], [])

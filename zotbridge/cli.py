@@ -40,14 +40,21 @@ class _Group(click.Group):
             sys.exit(0)
         except KeyboardInterrupt:
             click.echo("zotbridge: interrupted", err=True)
-            click.echo("  hint: run the same command again: it continues where it stopped, without duplicates",
-                       err=True)
+            click.echo(
+                "  hint: run the same command again: it continues where it stopped, without duplicates",
+                err=True,
+            )
             sys.exit(ExitStatus.INTERRUPTED)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except Exception as exc:  # a bug: still one line, with the way to get details
-            _fail(ctx, exc, f"internal error: {type(exc).__name__}: {exc}",
-                  "run again with -v for the traceback, and please report it", ExitStatus.FAILURE)
+            _fail(
+                ctx,
+                exc,
+                f"internal error: {type(exc).__name__}: {exc}",
+                "run again with -v for the traceback, and please report it",
+                ExitStatus.FAILURE,
+            )
 
 
 def _fail(ctx: click.Context, exc: BaseException, message: str, hint: str | None, code: int) -> None:
@@ -86,10 +93,22 @@ def _apply_log_level(ctx: click.Context) -> None:
 
 def verbosity(command):
     """-v / -q, accepted before or after the sub-command name."""
-    command = click.option("-v", "--verbose", count=True, expose_value=False, callback=_set_verbosity,
-                           help="More detail; on errors, the traceback.")(command)
-    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_quiet,
-                        help="Only errors and the requested output.")(command)
+    command = click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        callback=_set_verbosity,
+        help="More detail; on errors, the traceback.",
+    )(command)
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_quiet,
+        help="Only errors and the requested output.",
+    )(command)
 
 
 class _StderrHandler(logging.Handler):
@@ -118,22 +137,44 @@ def _settings() -> Settings:
 
 def source_options(command):
     """--offline / --source of the commands that resolve (docs/offline.md)."""
-    command = click.option("--source", type=click.Choice(SOURCES), default="auto", show_default=True,
-                           help="Where to resolve: the offline index first then the API (auto), or one of them.")(
-        command)
-    return click.option("--offline", is_flag=True,
-                        help="Resolve with the offline index only (zotbridge index build); no network.")(command)
+    command = click.option(
+        "--source",
+        type=click.Choice(SOURCES),
+        default="auto",
+        show_default=True,
+        help="Where to resolve: the offline index first then the API (auto), or one of them.",
+    )(command)
+    return click.option(
+        "--offline",
+        is_flag=True,
+        help="Resolve with the offline index only (zotbridge index build); no network.",
+    )(command)
 
 
 def listing_options(command):
     """Options of every command that reads listings."""
     command = click.argument("listings", nargs=-1, required=True, metavar="LISTING...")(command)
-    command = click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
-                           help="Input format of every LISTING (auto detects per file).")(command)
-    command = click.option("--encoding", default=None, metavar="CODEC",
-                           help="Text encoding of the inputs (default UTF-8, or per byte-order mark).")(command)
-    return click.option("--listing-year", type=click.IntRange(1991, 2999), default=None, metavar="YEAR",
-                        help="Year of dates a Hugging Face page shows without one (default: inferred).")(command)
+    command = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="auto",
+        show_default=True,
+        help="Input format of every LISTING (auto detects per file).",
+    )(command)
+    command = click.option(
+        "--encoding",
+        default=None,
+        metavar="CODEC",
+        help="Text encoding of the inputs (default UTF-8, or per byte-order mark).",
+    )(command)
+    return click.option(
+        "--listing-year",
+        type=click.IntRange(1991, 2999),
+        default=None,
+        metavar="YEAR",
+        help="Year of dates a Hugging Face page shows without one (default: inferred).",
+    )(command)
 
 
 @main.command()
@@ -144,6 +185,7 @@ def listing_options(command):
 def parse(ctx, listings, fmt, encoding, listing_year, as_json):
     """Show what was read from LISTING... (files, or - for standard input)."""
     from zotbridge.listing import read_listings
+
     options = _read_options(fmt, encoding, listing_year)
     papers = read_listings(listings, options)
     count = repeats = 0
@@ -170,28 +212,46 @@ def writing_options(dry_run_help: str, json_help: str):
     """--key-format, --dry-run, --json and --refresh of the commands that write (bib, push)."""
 
     def decorate(command):
-        command = click.option("--refresh", is_flag=True,
-                               help="Ask arXiv again instead of reusing stored decisions.")(command)
+        command = click.option(
+            "--refresh", is_flag=True, help="Ask arXiv again instead of reusing stored decisions."
+        )(command)
         command = click.option("--json", "as_json", is_flag=True, help=json_help)(command)
         command = click.option("--dry-run", is_flag=True, help=dry_run_help)(command)
-        return click.option("--key-format", default=DEFAULT_KEY_FORMAT, show_default=True, metavar="TEMPLATE",
-                            help="Citation key template for papers that have no key yet (docs/bibtex.md).")(command)
+        return click.option(
+            "--key-format",
+            default=DEFAULT_KEY_FORMAT,
+            show_default=True,
+            metavar="TEMPLATE",
+            help="Citation key template for papers that have no key yet (docs/bibtex.md).",
+        )(command)
 
     return decorate
 
 
 def report_option(command):
-    return click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
-                        help="Write an evidence report (Markdown, or HTML for .html): per paper the decision, "
-                             "score, candidates and why.")(command)
+    return click.option(
+        "--report",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="FILE",
+        help="Write an evidence report (Markdown, or HTML for .html): per paper the decision, "
+        "score, candidates and why.",
+    )(command)
 
 
 def tag_options(command):
     """--tags N and --tag-prefix of the commands that make keyword tags."""
-    command = click.option("--tag-prefix", default="", metavar="TEXT",
-                           help='Put TEXT before every keyword tag (e.g. "kw:").')(command)
-    return click.option("--tags", type=click.IntRange(0, 20), default=5, show_default=True, metavar="N",
-                        help="Keyword tags per paper, from its title and abstract (0: none).")(command)
+    command = click.option(
+        "--tag-prefix", default="", metavar="TEXT", help='Put TEXT before every keyword tag (e.g. "kw:").'
+    )(command)
+    return click.option(
+        "--tags",
+        type=click.IntRange(0, 20),
+        default=5,
+        show_default=True,
+        metavar="N",
+        help="Keyword tags per paper, from its title and abstract (0: none).",
+    )(command)
 
 
 class _Progress:
@@ -228,40 +288,78 @@ class _Progress:
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines on stdout, one object per paper.")
 @click.option("--refresh", is_flag=True, help="Ask arXiv again instead of reusing stored decisions.")
 @report_option
-@click.option("--interactive", is_flag=True, help="Ask on the terminal which candidate each ambiguous paper is.")
-@click.option("--decisions", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
-              help="Apply the choices in FILE (JSON Lines), then write the still-open ambiguous papers to it.")
+@click.option(
+    "--interactive", is_flag=True, help="Ask on the terminal which candidate each ambiguous paper is."
+)
+@click.option(
+    "--decisions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Apply the choices in FILE (JSON Lines), then write the still-open ambiguous papers to it.",
+)
 @source_options
 @verbosity
 @click.pass_context
-def match(ctx, listings, fmt, encoding, listing_year, as_json, refresh, report, interactive, decisions, offline,
-          source):
+def match(
+    ctx,
+    listings,
+    fmt,
+    encoding,
+    listing_year,
+    as_json,
+    refresh,
+    report,
+    interactive,
+    decisions,
+    offline,
+    source,
+):
     """Resolve LISTING... to arXiv records: matched, ambiguous (with candidates) or unmatched."""
     from zotbridge.arxiv.resolve import match_listings
     from zotbridge.arxiv.review import DecisionsFile, ask_on_terminal
     from zotbridge.report import write_report
+
     chooser = None
     decisions_file = DecisionsFile(decisions) if decisions else None
     if interactive:
         if not sys.stdin.isatty():
-            raise InputError("--interactive needs a terminal", "use --decisions FILE to decide in a file instead")
-        chooser = ask_on_terminal(lambda text: click.prompt(text, default="", show_default=False, err=True),
-                                  lambda text: click.echo(text, err=True))
+            raise InputError(
+                "--interactive needs a terminal", "use --decisions FILE to decide in a file instead"
+            )
+        chooser = ask_on_terminal(
+            lambda text: click.prompt(text, default="", show_default=False, err=True),
+            lambda text: click.echo(text, err=True),
+        )
     elif decisions_file:
         chooser = decisions_file.choose
     with _Progress(ctx, "Resolving") as progress:
-        matches, requests = match_listings(list(listings), _read_options(fmt, encoding, listing_year), _settings(),
-                                           refresh=refresh, progress=progress, chooser=chooser,
-                                           source=_source(ctx))
+        matches, requests = match_listings(
+            list(listings),
+            _read_options(fmt, encoding, listing_year),
+            _settings(),
+            refresh=refresh,
+            progress=progress,
+            chooser=chooser,
+            source=_source(ctx),
+        )
     if decisions_file:
         still_open = decisions_file.write_open(matches)
         if still_open:
-            click.echo(f"zotbridge: {still_open} ambiguous papers are waiting in {decisions}: set \"choose\" to an "
-                       "arXiv id or \"none\", then run again", err=True)
+            click.echo(
+                f'zotbridge: {still_open} ambiguous papers are waiting in {decisions}: set "choose" to an '
+                'arXiv id or "none", then run again',
+                err=True,
+            )
     if report:
         write_report(report, matches, title=", ".join(listings))
-    _output(ctx, as_json, [m.to_json() for m in matches], lambda width: render.match_table(matches, width),
-            render.match_summary(matches, requests))
+    _output(
+        ctx,
+        as_json,
+        [m.to_json() for m in matches],
+        lambda width: render.match_table(matches, width),
+        render.match_summary(matches, requests),
+    )
 
 
 def _read_options(fmt: str, encoding: str | None, listing_year: int | None):
@@ -290,67 +388,163 @@ def _output(ctx, as_json: bool, objects, table, summary: str) -> None:
 
 @main.command()
 @listing_options
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The .bib file to create or merge into.")
-@click.option("--style", type=click.Choice(STYLES), default="bibtex", show_default=True,
-              help="bibtex: @misc for natbib/plainnat/IEEEtran; biblatex: @online with eprint fields, UTF-8.")
-@click.option("--comment-unresolved", is_flag=True,
-              help="List papers that were not written in an @comment block of the file.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The .bib file to create or merge into.",
+)
+@click.option(
+    "--style",
+    type=click.Choice(STYLES),
+    default="bibtex",
+    show_default=True,
+    help="bibtex: @misc for natbib/plainnat/IEEEtran; biblatex: @online with eprint fields, UTF-8.",
+)
+@click.option(
+    "--comment-unresolved",
+    is_flag=True,
+    help="List papers that were not written in an @comment block of the file.",
+)
 @writing_options("Show what would change; write nothing.", "JSON Lines on stdout, one object per paper.")
 @source_options
 @verbosity
 @click.pass_context
-def bib(ctx, listings, fmt, encoding, listing_year, output, style, key_format, comment_unresolved, dry_run,
-        as_json, refresh, offline, source):
+def bib(
+    ctx,
+    listings,
+    fmt,
+    encoding,
+    listing_year,
+    output,
+    style,
+    key_format,
+    comment_unresolved,
+    dry_run,
+    as_json,
+    refresh,
+    offline,
+    source,
+):
     """Write the BibTeX of the papers in LISTING... into a .bib file, merging with what is there."""
     from zotbridge.bibtex.export import bib_listings
     from zotbridge.bibtex.keys import KeyTemplate
+
     with _Progress(ctx, "Resolving") as progress:
-        matches, result = bib_listings(list(listings), _read_options(fmt, encoding, listing_year), _settings(),
-                                       output, style=style, template=KeyTemplate.parse(key_format),
-                                       comment_unresolved=comment_unresolved, dry_run=dry_run, refresh=refresh,
-                                       source=_source(ctx), progress=progress)
+        matches, result = bib_listings(
+            list(listings),
+            _read_options(fmt, encoding, listing_year),
+            _settings(),
+            output,
+            style=style,
+            template=KeyTemplate.parse(key_format),
+            comment_unresolved=comment_unresolved,
+            dry_run=dry_run,
+            refresh=refresh,
+            source=_source(ctx),
+            progress=progress,
+        )
     rows = list(render.bib_rows(matches, result))
     _output(ctx, as_json, rows, lambda width: render.bib_table(rows, width), render.bib_summary(result))
 
 
 @main.command()
-@click.option("--collection", required=True, metavar='"A/B"', help="Collection path; missing levels are created.")
+@click.option(
+    "--collection", required=True, metavar='"A/B"', help="Collection path; missing levels are created."
+)
 @listing_options
-@click.option("--bib", "bib_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the BibTeX (same citation keys) into this .bib file.")
-@click.option("--style", type=click.Choice(STYLES), default="bibtex", show_default=True, help="Style of --bib.")
-@click.option("--category-tags/--no-category-tags", default=True, show_default=True,
-              help="Add arXiv categories as automatic tags, as Zotero does.")
-@click.option("--comment-notes/--no-comment-notes", default=False, show_default=True,
-              help="Save the authors' comment (\"13 pages\") as a child note of each new item, as Zotero does.")
+@click.option(
+    "--bib",
+    "bib_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the BibTeX (same citation keys) into this .bib file.",
+)
+@click.option(
+    "--style", type=click.Choice(STYLES), default="bibtex", show_default=True, help="Style of --bib."
+)
+@click.option(
+    "--category-tags/--no-category-tags",
+    default=True,
+    show_default=True,
+    help="Add arXiv categories as automatic tags, as Zotero does.",
+)
+@click.option(
+    "--comment-notes/--no-comment-notes",
+    default=False,
+    show_default=True,
+    help='Save the authors\' comment ("13 pages") as a child note of each new item, as Zotero does.',
+)
 @tag_options
-@writing_options("Print the plan; write nothing to Zotero or the .bib.",
-                 "JSON Lines: one object per paper, then a summary object.")
+@writing_options(
+    "Print the plan; write nothing to Zotero or the .bib.",
+    "JSON Lines: one object per paper, then a summary object.",
+)
 @report_option
 @source_options
 @verbosity
 @click.pass_context
-def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style, key_format, category_tags,
-         comment_notes, tags, tag_prefix, dry_run, as_json, refresh, report, offline, source):
+def push(
+    ctx,
+    collection,
+    listings,
+    fmt,
+    encoding,
+    listing_year,
+    bib_path,
+    style,
+    key_format,
+    category_tags,
+    comment_notes,
+    tags,
+    tag_prefix,
+    dry_run,
+    as_json,
+    refresh,
+    report,
+    offline,
+    source,
+):
     """Resolve LISTING... and file the papers into a Zotero collection, once and only once."""
     from zotbridge.bibtex.keys import KeyTemplate
     from zotbridge.report import write_report
     from zotbridge.tags.select import TagOptions
     from zotbridge.zotero.push import PushOptions, push_listings
-    options = PushOptions(dry_run=dry_run, template=KeyTemplate.parse(key_format),
-                          tag_options=TagOptions(count=tags, prefix=tag_prefix), with_category_tags=category_tags,
-                          comment_notes=comment_notes, bib_path=bib_path, bib_style=style)
+
+    options = PushOptions(
+        dry_run=dry_run,
+        template=KeyTemplate.parse(key_format),
+        tag_options=TagOptions(count=tags, prefix=tag_prefix),
+        with_category_tags=category_tags,
+        comment_notes=comment_notes,
+        bib_path=bib_path,
+        bib_style=style,
+    )
     with _Progress(ctx, "Resolving", "Writing to Zotero") as progress:
-        matches, result, bib_result = push_listings(list(listings), _read_options(fmt, encoding, listing_year),
-                                                    _settings(), collection, options, refresh=refresh,
-                                                    source=_source(ctx), progress=progress)
+        matches, result, bib_result = push_listings(
+            list(listings),
+            _read_options(fmt, encoding, listing_year),
+            _settings(),
+            collection,
+            options,
+            refresh=refresh,
+            source=_source(ctx),
+            progress=progress,
+        )
     if report:
-        actions = {a.index: f"{a.action} {a.item_key or ''} {'; '.join(a.changes)}".strip() for a in result.actions}
+        actions = {
+            a.index: f"{a.action} {a.item_key or ''} {'; '.join(a.changes)}".strip() for a in result.actions
+        }
         write_report(report, matches, actions, title=f"push into {collection!r}")
     objects = [a.to_json() for a in result.actions] + [result.summary_json()]
-    _output(ctx, as_json, objects, lambda width: render.push_table(result.actions, width),
-            render.push_summary(result, bib_result))
+    _output(
+        ctx,
+        as_json,
+        objects,
+        lambda width: render.push_table(result.actions, width),
+        render.push_summary(result, bib_result),
+    )
     if any(a.action == "failed" for a in result.actions):
         sys.exit(ExitStatus.FAILURE)
 
@@ -358,7 +552,9 @@ def push(ctx, collection, listings, fmt, encoding, listing_year, bib_path, style
 @main.command()
 @listing_options
 @tag_options
-@click.option("--no-resolve", is_flag=True, help="Tag the listing's own titles and abstracts; no network at all.")
+@click.option(
+    "--no-resolve", is_flag=True, help="Tag the listing's own titles and abstracts; no network at all."
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines: {index, title, tags} per paper.")
 @click.option("--refresh", is_flag=True, help="Ask arXiv again instead of reusing stored decisions.")
 @verbosity
@@ -367,25 +563,62 @@ def tags(ctx, listings, fmt, encoding, listing_year, tags, tag_prefix, no_resolv
     """Preview the keyword tags of the papers in LISTING..."""
     from zotbridge.tags.preview import preview as tags_preview
     from zotbridge.tags.select import TagOptions
+
     with _Progress(ctx, "Resolving") as progress:
-        papers, coverage = tags_preview(list(listings), _read_options(fmt, encoding, listing_year), _settings(),
-                                        TagOptions(count=tags, prefix=tag_prefix),
-                                        resolve=not no_resolve, refresh=refresh, progress=progress)
-    _output(ctx, as_json, [p.to_json() for p in papers], lambda width: render.tags_table(papers, width),
-            render.tags_summary(papers, coverage))
+        papers, coverage = tags_preview(
+            list(listings),
+            _read_options(fmt, encoding, listing_year),
+            _settings(),
+            TagOptions(count=tags, prefix=tag_prefix),
+            resolve=not no_resolve,
+            refresh=refresh,
+            progress=progress,
+        )
+    _output(
+        ctx,
+        as_json,
+        [p.to_json() for p in papers],
+        lambda width: render.tags_table(papers, width),
+        render.tags_summary(papers, coverage),
+    )
 
 
 @main.command()
-@click.option("--collection", required=True, metavar='"A"', help="The collection to organise (a path, like push).")
-@click.option("--by", type=click.Choice(["tags"]), default="tags", show_default=True,
-              help="Group by the items' keyword tags (or by --rules).")
-@click.option("--min-items", type=click.IntRange(1), default=3, show_default=True, metavar="K",
-              help="A tag needs at least K items to get a sub-collection.")
-@click.option("--max-collections", type=click.IntRange(1), default=10, show_default=True, metavar="M",
-              help="At most M sub-collections, most used tags first.")
-@click.option("--rules", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="TOML file of [[group]] name + tag patterns, instead of one sub-collection per tag.")
-@click.option("--prune", is_flag=True, help="Also remove items from group sub-collections they no longer fit.")
+@click.option(
+    "--collection", required=True, metavar='"A"', help="The collection to organise (a path, like push)."
+)
+@click.option(
+    "--by",
+    type=click.Choice(["tags"]),
+    default="tags",
+    show_default=True,
+    help="Group by the items' keyword tags (or by --rules).",
+)
+@click.option(
+    "--min-items",
+    type=click.IntRange(1),
+    default=3,
+    show_default=True,
+    metavar="K",
+    help="A tag needs at least K items to get a sub-collection.",
+)
+@click.option(
+    "--max-collections",
+    type=click.IntRange(1),
+    default=10,
+    show_default=True,
+    metavar="M",
+    help="At most M sub-collections, most used tags first.",
+)
+@click.option(
+    "--rules",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="TOML file of [[group]] name + tag patterns, instead of one sub-collection per tag.",
+)
+@click.option(
+    "--prune", is_flag=True, help="Also remove items from group sub-collections they no longer fit."
+)
 @click.option("--dry-run", is_flag=True, help="Show the tree it would build; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="One object per sub-collection, then a summary object.")
 @verbosity
@@ -393,25 +626,46 @@ def tags(ctx, listings, fmt, encoding, listing_year, tags, tag_prefix, no_resolv
 def organize(ctx, collection, by, min_items, max_collections, rules, prune, dry_run, as_json):
     """File the items of a collection into sub-collections by tag (idempotent)."""
     from zotbridge.zotero.organize import organize_library, read_rules
-    result = organize_library(_settings(), collection, min_items=min_items, max_collections=max_collections,
-                              rules=read_rules(rules) if rules else None, prune=prune, dry_run=dry_run)
+
+    result = organize_library(
+        _settings(),
+        collection,
+        min_items=min_items,
+        max_collections=max_collections,
+        rules=read_rules(rules) if rules else None,
+        prune=prune,
+        dry_run=dry_run,
+    )
     objects = [g.to_json() for g in result.groups] + [result.summary_json()]
-    _output(ctx, as_json, objects, lambda width: render.organize_table(result, width), render.organize_summary(result))
+    _output(
+        ctx,
+        as_json,
+        objects,
+        lambda width: render.organize_table(result, width),
+        render.organize_summary(result),
+    )
     if result.failed:
         sys.exit(ExitStatus.FAILURE)
 
 
 @main.command()
-@click.option("--group", type=int, default=None, metavar="ID", help="Use this group library instead of your own.")
+@click.option(
+    "--group", type=int, default=None, metavar="ID", help="Use this group library instead of your own."
+)
 @verbosity
 def login(group):
     """Check a Zotero API key and keep it in the system keyring (asked for, hidden)."""
     from zotbridge.zotero.account import login as zotero_login
+
     settings = _settings()
     api_key = click.prompt("Zotero API key (https://www.zotero.org/settings/keys)", hide_input=True, err=True)
     done = zotero_login(settings, api_key, group)
-    click.echo(f"logged in: library {done.credentials.prefix}" + (f" ({done.username})" if done.username else "")
-               + "; the key is in the system keyring", err=True)
+    click.echo(
+        f"logged in: library {done.credentials.prefix}"
+        + (f" ({done.username})" if done.username else "")
+        + "; the key is in the system keyring",
+        err=True,
+    )
 
 
 @main.command()
@@ -419,19 +673,26 @@ def login(group):
 def logout():
     """Remove the API key from the keyring and the library from the configuration."""
     from zotbridge.zotero.account import logout as zotero_logout
+
     prefix = zotero_logout(_settings())
     click.echo(f"logged out of {prefix}" if prefix else "not logged in", err=True)
 
 
 @main.command()
-@click.option("--dir", "workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the demo keeps its files (default: a new temporary directory).")
+@click.option(
+    "--dir",
+    "workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the demo keeps its files (default: a new temporary directory).",
+)
 @verbosity
 @click.pass_context
 def demo(ctx, workdir):
     """Run the whole job on a shipped listing against local emulators (offline, touches nothing of yours)."""
-    from zotbridge.demo import run_demo
     import tempfile
+
+    from zotbridge.demo import run_demo
 
     workdir = workdir or Path(tempfile.mkdtemp(prefix="zotbridge-demo-"))
     with _Progress(ctx, "Resolving") as progress:
@@ -442,26 +703,55 @@ def demo(ctx, workdir):
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback).")
-@click.option("--arxiv-port", type=click.IntRange(0, 65535), default=8801, show_default=True,
-              help="Port of the arXiv emulator (0: any free port).")
-@click.option("--zotero-port", type=click.IntRange(0, 65535), default=8802, show_default=True,
-              help="Port of the Zotero emulator (0: any free port).")
-@click.option("--corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="arXiv snapshot-format JSON Lines to serve (default: the shipped demo corpus).")
-@click.option("--state", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Directory for the Zotero library and key (default: ZOTBRIDGE_HOME/sandbox).")
-@click.option("--flood", type=click.IntRange(0, 100_000), default=0, show_default=True,
-              help="Large-corpus mode: add this many papers per short or common title phrase, so that "
-                   "phrases have thousands of hits as on arXiv (2000 ≈ 150,000 papers, a minute to load).")
-@click.option("--soft-faults", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Answer this share of arXiv requests with a soft failure real users have seen "
-                   "(200 'Rate exceeded.', 429, 503, a blank or empty answer).")
+@click.option(
+    "--arxiv-port",
+    type=click.IntRange(0, 65535),
+    default=8801,
+    show_default=True,
+    help="Port of the arXiv emulator (0: any free port).",
+)
+@click.option(
+    "--zotero-port",
+    type=click.IntRange(0, 65535),
+    default=8802,
+    show_default=True,
+    help="Port of the Zotero emulator (0: any free port).",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="arXiv snapshot-format JSON Lines to serve (default: the shipped demo corpus).",
+)
+@click.option(
+    "--state",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Directory for the Zotero library and key (default: ZOTBRIDGE_HOME/sandbox).",
+)
+@click.option(
+    "--flood",
+    type=click.IntRange(0, 100_000),
+    default=0,
+    show_default=True,
+    help="Large-corpus mode: add this many papers per short or common title phrase, so that "
+    "phrases have thousands of hits as on arXiv (2000 ≈ 150,000 papers, a minute to load).",
+)
+@click.option(
+    "--soft-faults",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Answer this share of arXiv requests with a soft failure real users have seen "
+    "(200 'Rate exceeded.', 429, 503, a blank or empty answer).",
+)
 @verbosity
 def sandbox(host, arxiv_port, zotero_port, corpus, state, flood, soft_faults):
     """Start the local arXiv and Zotero emulators and print how to point zotbridge at them."""
-    from zotbridge.sandbox.services import start_sandbox
     import signal
     import threading
+
+    from zotbridge.sandbox.services import start_sandbox
 
     state = state or _settings().home / "sandbox"
     with start_sandbox(state, corpus, host, arxiv_port, zotero_port, flood=flood) as running:
@@ -494,6 +784,7 @@ def config_path():
 def config_show():
     """Print the settings in effect and where each comes from (secrets are never shown)."""
     from zotbridge.config import describe_settings
+
     for line in render.config_lines(describe_settings(_settings())):
         click.echo(line)
 
@@ -504,12 +795,16 @@ def config_show():
 def doctor(ctx):
     """Check Python, dependencies, keyring, store, credentials and the arXiv and Zotero endpoints."""
     from zotbridge.doctor import run_checks
+
     checks = run_checks(_settings())
     for line in render.doctor_lines(checks):
         click.echo(line)
     failed = sum(c.status == "fail" for c in checks)
     if not ctx.meta.get("zotbridge.quiet"):
-        click.echo(f"{len(checks)} checks: {failed} to fix" if failed else f"{len(checks)} checks: all good", err=True)
+        click.echo(
+            f"{len(checks)} checks: {failed} to fix" if failed else f"{len(checks)} checks: all good",
+            err=True,
+        )
     if failed:
         sys.exit(ExitStatus.FAILURE)
 
@@ -555,10 +850,20 @@ def _index_command(name: str, label: str, verb: str, job: str, help_text: str) -
         click.echo(render.index_summary(verb, report), err=True)
 
 
-_index_command("build", "Indexing", "built", "build",
-               "Build the index from SNAPSHOT (plain, .gz or .zip JSON Lines; - for stdin).")
-_index_command("update", "Updating", "updated", "update",
-               "Apply a newer snapshot: only new and changed rows are rewritten.")
+_index_command(
+    "build",
+    "Indexing",
+    "built",
+    "build",
+    "Build the index from SNAPSHOT (plain, .gz or .zip JSON Lines; - for stdin).",
+)
+_index_command(
+    "update",
+    "Updating",
+    "updated",
+    "update",
+    "Apply a newer snapshot: only new and changed rows are rewritten.",
+)
 
 
 @index.command("status")

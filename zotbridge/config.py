@@ -19,6 +19,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import platformdirs
@@ -54,14 +55,39 @@ class Settings:
         path = config_file(env)
         config = read_config(path)
         arxiv, zotero = config.get("arxiv", {}), config.get("zotero", {})
-        delay = _seconds(env, arxiv, "ZOTBRIDGE_ARXIV_DELAY", "delay", DEFAULT_ARXIV_DELAY, zero_ok=True,
-                         hint="set it to 3 (arXiv's terms of use) or unset it")
-        timeout = _seconds(env, arxiv, "ZOTBRIDGE_ARXIV_TIMEOUT", "timeout", DEFAULT_ARXIV_TIMEOUT,
-                           hint="set it to 60 or unset it")
-        max_backoff = _seconds(env, arxiv, "ZOTBRIDGE_ARXIV_MAX_BACKOFF", "max_backoff", DEFAULT_ARXIV_MAX_BACKOFF,
-                               hint="set it to 600 (ten minutes) or unset it")
-        zotero_timeout = _seconds(env, zotero, "ZOTBRIDGE_ZOTERO_TIMEOUT", "timeout", DEFAULT_ZOTERO_TIMEOUT,
-                                  hint="set it to 120 or unset it")
+        delay = _seconds(
+            env,
+            arxiv,
+            "ZOTBRIDGE_ARXIV_DELAY",
+            "delay",
+            DEFAULT_ARXIV_DELAY,
+            zero_ok=True,
+            hint="set it to 3 (arXiv's terms of use) or unset it",
+        )
+        timeout = _seconds(
+            env,
+            arxiv,
+            "ZOTBRIDGE_ARXIV_TIMEOUT",
+            "timeout",
+            DEFAULT_ARXIV_TIMEOUT,
+            hint="set it to 60 or unset it",
+        )
+        max_backoff = _seconds(
+            env,
+            arxiv,
+            "ZOTBRIDGE_ARXIV_MAX_BACKOFF",
+            "max_backoff",
+            DEFAULT_ARXIV_MAX_BACKOFF,
+            hint="set it to 600 (ten minutes) or unset it",
+        )
+        zotero_timeout = _seconds(
+            env,
+            zotero,
+            "ZOTBRIDGE_ZOTERO_TIMEOUT",
+            "timeout",
+            DEFAULT_ZOTERO_TIMEOUT,
+            hint="set it to 120 or unset it",
+        )
         return cls(
             home=home,
             config_path=path,
@@ -70,11 +96,14 @@ class Settings:
             arxiv_max_backoff=max_backoff,
             contact=_contact(env.get("ZOTBRIDGE_CONTACT") or config.get("contact")),
             env=dict(env),
-            arxiv_url=_endpoint("ZOTBRIDGE_ARXIV_URL", env.get("ZOTBRIDGE_ARXIV_URL") or arxiv.get("url")
-                                or DEFAULT_ARXIV_URL),
+            arxiv_url=_endpoint(
+                "ZOTBRIDGE_ARXIV_URL", env.get("ZOTBRIDGE_ARXIV_URL") or arxiv.get("url") or DEFAULT_ARXIV_URL
+            ),
             arxiv_delay=delay,
-            zotero_url=_endpoint("ZOTBRIDGE_ZOTERO_URL", env.get("ZOTBRIDGE_ZOTERO_URL") or zotero.get("url")
-                                 or DEFAULT_ZOTERO_URL),
+            zotero_url=_endpoint(
+                "ZOTBRIDGE_ZOTERO_URL",
+                env.get("ZOTBRIDGE_ZOTERO_URL") or zotero.get("url") or DEFAULT_ZOTERO_URL,
+            ),
         )
 
 
@@ -92,8 +121,15 @@ OPTION_DEFAULTS = {
 }
 
 
-def _seconds(env: Mapping[str, str], table: dict, variable: str, key: str, default: float, hint: str,
-             zero_ok: bool = False) -> float:
+def _seconds(
+    env: Mapping[str, str],
+    table: dict[str, Any],
+    variable: str,
+    key: str,
+    default: float,
+    hint: str,
+    zero_ok: bool = False,
+) -> float:
     """A duration from the environment or a table of the config file, validated."""
     text = str(env.get(variable, table.get(key, default)))
     try:
@@ -111,22 +147,28 @@ def _contact(value: object) -> str | None:
     if value is None or value == "":
         return None
     text = str(value).strip()
-    if not text.isprintable() or " " in text or not (
-        "@" in text or text.startswith(("https://", "http://", "mailto:"))
+    if (
+        not text.isprintable()
+        or " " in text
+        or not ("@" in text or text.startswith(("https://", "http://", "mailto:")))
     ):
-        raise ConfigError(f"contact {text!r} is not an e-mail address or a URL",
-                          "set `contact = \"you@example.org\"` in the config file, or unset it")
+        raise ConfigError(
+            f"contact {text!r} is not an e-mail address or a URL",
+            'set `contact = "you@example.org"` in the config file, or unset it',
+        )
     return text
 
 
-def option_defaults(settings: Settings) -> dict[str, dict]:
+def option_defaults(settings: Settings) -> dict[str, dict[str, Any]]:
     """click's ``default_map`` from the ``[defaults]`` table: option defaults per command."""
     table = read_config(settings.config_path).get("defaults", {})
     unknown = sorted(set(table) - set(OPTION_DEFAULTS))
     if unknown:
-        raise ConfigError(f"{settings.config_path}: unknown [defaults] key {unknown[0]!r}",
-                          f"known keys: {', '.join(OPTION_DEFAULTS)}")
-    out: dict[str, dict] = {}
+        raise ConfigError(
+            f"{settings.config_path}: unknown [defaults] key {unknown[0]!r}",
+            f"known keys: {', '.join(OPTION_DEFAULTS)}",
+        )
+    out: dict[str, dict[str, Any]] = {}
     for name, value in table.items():
         for command in OPTION_DEFAULTS[name]:
             out.setdefault(command, {})[name] = value
@@ -145,24 +187,56 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
             return f"config file [{table}]"
         return "default"
 
-    rows = [("config file", str(settings.config_path), "exists" if settings.config_path.exists() else "not created yet"),
-            ("home (store, locks)", str(settings.home), source("ZOTBRIDGE_HOME", "-", "-")),
-            ("arxiv url", settings.arxiv_url, source("ZOTBRIDGE_ARXIV_URL", "arxiv", "url")),
-            ("arxiv delay", f"{settings.arxiv_delay:g} s", source("ZOTBRIDGE_ARXIV_DELAY", "arxiv", "delay")),
-            ("arxiv timeout", f"{settings.arxiv_timeout:g} s", source("ZOTBRIDGE_ARXIV_TIMEOUT", "arxiv", "timeout")),
-            ("arxiv max backoff", f"{settings.arxiv_max_backoff:g} s",
-             source("ZOTBRIDGE_ARXIV_MAX_BACKOFF", "arxiv", "max_backoff")),
-            ("contact", settings.contact or "not set", "environment (ZOTBRIDGE_CONTACT)"
-             if env.get("ZOTBRIDGE_CONTACT") else ("config file" if "contact" in config else "default")),
-            ("zotero url", settings.zotero_url, source("ZOTBRIDGE_ZOTERO_URL", "zotero", "url")),
-            ("zotero timeout", f"{settings.zotero_timeout:g} s", source("ZOTBRIDGE_ZOTERO_TIMEOUT", "zotero", "timeout"))]
+    rows = [
+        (
+            "config file",
+            str(settings.config_path),
+            "exists" if settings.config_path.exists() else "not created yet",
+        ),
+        ("home (store, locks)", str(settings.home), source("ZOTBRIDGE_HOME", "-", "-")),
+        ("arxiv url", settings.arxiv_url, source("ZOTBRIDGE_ARXIV_URL", "arxiv", "url")),
+        ("arxiv delay", f"{settings.arxiv_delay:g} s", source("ZOTBRIDGE_ARXIV_DELAY", "arxiv", "delay")),
+        (
+            "arxiv timeout",
+            f"{settings.arxiv_timeout:g} s",
+            source("ZOTBRIDGE_ARXIV_TIMEOUT", "arxiv", "timeout"),
+        ),
+        (
+            "arxiv max backoff",
+            f"{settings.arxiv_max_backoff:g} s",
+            source("ZOTBRIDGE_ARXIV_MAX_BACKOFF", "arxiv", "max_backoff"),
+        ),
+        (
+            "contact",
+            settings.contact or "not set",
+            "environment (ZOTBRIDGE_CONTACT)"
+            if env.get("ZOTBRIDGE_CONTACT")
+            else ("config file" if "contact" in config else "default"),
+        ),
+        ("zotero url", settings.zotero_url, source("ZOTBRIDGE_ZOTERO_URL", "zotero", "url")),
+        (
+            "zotero timeout",
+            f"{settings.zotero_timeout:g} s",
+            source("ZOTBRIDGE_ZOTERO_TIMEOUT", "zotero", "timeout"),
+        ),
+    ]
     zotero = config.get("zotero", {})
     library_id = env.get("ZOTERO_LIBRARY_ID") or zotero.get("library_id")
     library_type = env.get("ZOTERO_LIBRARY_TYPE") or zotero.get("library_type") or "user"
-    rows.append(("zotero library", f"{library_type}s/{library_id}" if library_id else "not configured (zotbridge login)",
-                 source("ZOTERO_LIBRARY_ID", "zotero", "library_id")))
-    rows.append(("zotero api key", "set" if env.get("ZOTERO_API_KEY") else "in the keyring if logged in",
-                 "environment (ZOTERO_API_KEY)" if env.get("ZOTERO_API_KEY") else "system keyring"))
+    rows.append(
+        (
+            "zotero library",
+            f"{library_type}s/{library_id}" if library_id else "not configured (zotbridge login)",
+            source("ZOTERO_LIBRARY_ID", "zotero", "library_id"),
+        )
+    )
+    rows.append(
+        (
+            "zotero api key",
+            "set" if env.get("ZOTERO_API_KEY") else "in the keyring if logged in",
+            "environment (ZOTERO_API_KEY)" if env.get("ZOTERO_API_KEY") else "system keyring",
+        )
+    )
     for name, value in config.get("defaults", {}).items():
         rows.append((f"default --{name.replace('_', '-')}", str(value), "config file [defaults]"))
     return rows
@@ -171,12 +245,15 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
 def config_file(env: Mapping[str, str]) -> Path:
     if env.get("ZOTBRIDGE_CONFIG"):
         return Path(env["ZOTBRIDGE_CONFIG"])
-    directory = Path(env["ZOTBRIDGE_HOME"]) if env.get("ZOTBRIDGE_HOME") else \
-        Path(platformdirs.user_config_dir("zotbridge", appauthor=False))
+    directory = (
+        Path(env["ZOTBRIDGE_HOME"])
+        if env.get("ZOTBRIDGE_HOME")
+        else Path(platformdirs.user_config_dir("zotbridge", appauthor=False))
+    )
     return directory / "config.toml"
 
 
-def read_config(path: Path | None) -> dict:
+def read_config(path: Path | None) -> dict[str, Any]:
     if path is None or not path.exists():
         return {}
     try:
@@ -185,7 +262,7 @@ def read_config(path: Path | None) -> dict:
         raise ConfigError(f"cannot read the config file {path} ({exc})", "fix or delete the file") from exc
 
 
-def write_config(path: Path, data: dict) -> None:
+def write_config(path: Path, data: dict[str, Any]) -> None:
     """Write ``{table: {name: str|int|float|bool}}`` as TOML (no secrets ever go here)."""
     lines = []
     for table, values in data.items():
@@ -210,14 +287,15 @@ def _toml_value(value) -> str:
     return f'"{escaped}"'
 
 
-
 def _endpoint(variable: str, url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"{variable}={url!r} is not an http(s) URL", f"unset {variable} to use the default")
     if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
-        raise ConfigError(f"{variable}={url!r} uses plain http to another machine",
-                          "use https (plain http is only allowed to 127.0.0.1/localhost)")
+        raise ConfigError(
+            f"{variable}={url!r} uses plain http to another machine",
+            "use https (plain http is only allowed to 127.0.0.1/localhost)",
+        )
     return url.rstrip("/")
 
 

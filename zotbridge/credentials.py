@@ -20,11 +20,14 @@ from zotbridge.errors import ConfigError
 
 KEYRING_SERVICE = "zotbridge"
 LIBRARY_TYPES = ("user", "group")
-NO_KEYRING_HINT = ("install a keyring backend (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Locker), "
-                   "or set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID in the environment (e.g. from a secrets manager)")
+NO_KEYRING_HINT = (
+    "install a keyring backend (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Locker), "
+    "or set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID in the environment (e.g. from a secrets manager)"
+)
 # Backends that keep secrets in a readable file: never chosen for a user without their say-so.
-PLAINTEXT_BACKENDS = frozenset({"keyrings.alt.file.PlaintextKeyring", "keyrings.alt.Gnome.Keyring",
-                                "keyrings.alt.pyfs.PlaintextKeyring"})
+PLAINTEXT_BACKENDS = frozenset(
+    {"keyrings.alt.file.PlaintextKeyring", "keyrings.alt.Gnome.Keyring", "keyrings.alt.pyfs.PlaintextKeyring"}
+)
 
 
 def backend_name() -> str:
@@ -64,19 +67,24 @@ def load_credentials(settings: Settings) -> Credentials:
     config = read_config(settings.config_path).get("zotero", {})
     library_type = env.get("ZOTERO_LIBRARY_TYPE") or config.get("library_type") or "user"
     if library_type not in LIBRARY_TYPES:
-        raise ConfigError(f"ZOTERO_LIBRARY_TYPE={library_type!r} is neither 'user' nor 'group'",
-                          "set it to user or group")
+        raise ConfigError(
+            f"ZOTERO_LIBRARY_TYPE={library_type!r} is neither 'user' nor 'group'", "set it to user or group"
+        )
     library_id = env.get("ZOTERO_LIBRARY_ID") or config.get("library_id")
     if library_id is None or not str(library_id).isdigit():
-        raise ConfigError("no Zotero library is configured" if library_id is None else
-                          f"the Zotero library id {library_id!r} is not a number",
-                          "run `zotbridge login`, or set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID "
-                          "(your userID, shown at https://www.zotero.org/settings/keys)")
+        raise ConfigError(
+            "no Zotero library is configured"
+            if library_id is None
+            else f"the Zotero library id {library_id!r} is not a number",
+            "run `zotbridge login`, or set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID "
+            "(your userID, shown at https://www.zotero.org/settings/keys)",
+        )
     prefix = f"{library_type}s/{library_id}"
     api_key = env.get("ZOTERO_API_KEY") or keyring_get(prefix)
     if not api_key:
-        raise ConfigError(f"no API key for the Zotero library {prefix}",
-                          "run `zotbridge login`, or set ZOTERO_API_KEY")
+        raise ConfigError(
+            f"no API key for the Zotero library {prefix}", "run `zotbridge login`, or set ZOTERO_API_KEY"
+        )
     return Credentials(api_key, int(library_id), library_type)
 
 
@@ -84,23 +92,31 @@ def keyring_get(prefix: str) -> str | None:
     try:
         return keyring.get_password(KEYRING_SERVICE, prefix)
     except keyring.errors.NoKeyringError as exc:
-        raise ConfigError("no system keyring is available to read the Zotero API key", NO_KEYRING_HINT) from exc
+        raise ConfigError(
+            "no system keyring is available to read the Zotero API key", NO_KEYRING_HINT
+        ) from exc
     except keyring.errors.KeyringError as exc:
         raise ConfigError(f"the system keyring failed ({type(exc).__name__})", NO_KEYRING_HINT) from exc
 
 
 def keyring_set(prefix: str, api_key: str) -> None:
     if plaintext_backend() and not backend_chosen_explicitly():
-        raise ConfigError(f"the only keyring here ({backend_name()}) would keep the API key in a plain file",
-                          "set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID in the environment instead, or install a "
-                          "system keyring; to accept the plain file, choose it: "
-                          f"PYTHON_KEYRING_BACKEND={backend_name()}")
+        raise ConfigError(
+            f"the only keyring here ({backend_name()}) would keep the API key in a plain file",
+            "set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID in the environment instead, or install a "
+            "system keyring; to accept the plain file, choose it: "
+            f"PYTHON_KEYRING_BACKEND={backend_name()}",
+        )
     try:
         keyring.set_password(KEYRING_SERVICE, prefix, api_key)
     except keyring.errors.NoKeyringError as exc:
-        raise ConfigError("no system keyring is available to keep the Zotero API key", NO_KEYRING_HINT) from exc
+        raise ConfigError(
+            "no system keyring is available to keep the Zotero API key", NO_KEYRING_HINT
+        ) from exc
     except keyring.errors.KeyringError as exc:
-        raise ConfigError(f"the system keyring refused the key ({type(exc).__name__})", NO_KEYRING_HINT) from exc
+        raise ConfigError(
+            f"the system keyring refused the key ({type(exc).__name__})", NO_KEYRING_HINT
+        ) from exc
 
 
 def keyring_delete(prefix: str) -> bool:

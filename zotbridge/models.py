@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 # The vocabularies of the pipeline: what a value may be, and the tuple of them for option choices.
 ListingFormat = Literal["auto", "hf", "ids", "titles", "bibtex", "csv", "tsv", "jsonl"]
@@ -30,6 +30,7 @@ class ReadOptions:
     encoding: str | None = None  # None: UTF-8, or what a byte-order mark says
     listing_year: int | None = None  # year of a Hugging Face page's yearless dates
     today: dt.date | None = None  # for the year rule; None is today's date
+
 
 # A progress reporter: called with a phase's total, it gives the function that advances its bar
 # (a command with two phases, such as push, calls it twice).
@@ -62,14 +63,21 @@ class ListedPaper:
     index: int = -1  # 0-based position across all inputs
     duplicate_of: int | None = None  # index of the first occurrence of the same paper
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The ``parse --json`` object (contract keys first, extras after)."""
         data = asdict(self)
         ordered = {
             key: data.pop(key)
             for key in (
-                "index", "source", "kind", "title", "abstract", "arxiv_id",
-                "authors_count", "date", "duplicate_of",
+                "index",
+                "source",
+                "kind",
+                "title",
+                "abstract",
+                "arxiv_id",
+                "authors_count",
+                "date",
+                "duplicate_of",
             )
         }
         ordered.update(data)
@@ -150,7 +158,7 @@ class Match:
     reason: str = ""
     record: ArxivRecord | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "index": self.index,
             "title": self.title,
@@ -158,7 +166,8 @@ class Match:
             "arxiv_id": self.arxiv_id,
             "score": round(self.score, 4),
             "candidates": [
-                {"arxiv_id": c.arxiv_id, "title": c.title, "score": round(c.score, 4)} for c in self.candidates
+                {"arxiv_id": c.arxiv_id, "title": c.title, "score": round(c.score, 4)}
+                for c in self.candidates
             ],
             "reason": self.reason,
         }

@@ -35,15 +35,25 @@ def clean_text(text: str) -> str:
     """Remove control and invisible characters and fold every run of white space to one space."""
     if not text.isprintable():  # C-speed check: the per-character pass is for rare lines only
         text = text.translate(_INVISIBLE)
-        text = "".join(
-            " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text
-        )
+        text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
     return _SPACE_RUN.sub(" ", text).strip()
 
 
-_ACCENT_MARKS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
-                 ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
-                 "r": "\u030a"}
+_ACCENT_MARKS = {
+    '"': "\u0308",
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "r": "\u030a",
+}
 _LATEX_ACCENTED = re.compile(r"\\(?:([\"'`^~=.])\s*|([uvHckr])(?:\s+|(?=\{)))\{?\s*([A-Za-z])\}?")
 
 

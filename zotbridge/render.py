@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from zotbridge.models import ListedPaper, Match
 
@@ -17,7 +18,9 @@ def parse_table(papers: Iterable[ListedPaper], width: int | None) -> Iterator[st
     for p in papers:
         if p.index == 0:
             yield fmt.format(*PARSE_HEADER)
-        arxiv = p.arxiv_id + (f"v{p.arxiv_version}" if p.arxiv_version else "") if p.arxiv_id else (p.doi or "")
+        arxiv = (
+            p.arxiv_id + (f"v{p.arxiv_version}" if p.arxiv_version else "") if p.arxiv_id else (p.doi or "")
+        )
         row = fmt.format(
             p.index,
             p.kind,
@@ -60,7 +63,7 @@ def match_summary(matches: list[Match], requests: int) -> str:
     return f"{len(matches)} papers: {text}; {requests} arXiv request{'s' if requests != 1 else ''}"
 
 
-def bib_rows(matches: list[Match], result) -> Iterator[dict]:
+def bib_rows(matches: list[Match], result) -> Iterator[dict[str, Any]]:
     """Per listed paper: the ``bib --json`` object (what happened to its entry)."""
     for m in matches:
         outcome = result.outcomes.get(m.arxiv_id) if m.status == "matched" else None
@@ -76,7 +79,7 @@ def bib_rows(matches: list[Match], result) -> Iterator[dict]:
         }
 
 
-def bib_table(rows: Iterable[dict], width: int | None) -> Iterator[str]:
+def bib_table(rows: Iterable[dict[str, Any]], width: int | None) -> Iterator[str]:
     fmt = "{:>5}  {:<9}  {:<32}  {}"
     yield fmt.format("#", "entry", "key", "title")
     for r in rows:
@@ -86,8 +89,12 @@ def bib_table(rows: Iterable[dict], width: int | None) -> Iterator[str]:
             yield f"{'':>5}  ↳ {r['reason']}"
 
 
-BIB_ACTIONS = (("added", "added"), ("updated", "updated"), ("unchanged", "unchanged"),
-               ("kept", "kept as you wrote them"))
+BIB_ACTIONS = (
+    ("added", "added"),
+    ("updated", "updated"),
+    ("unchanged", "unchanged"),
+    ("kept", "kept as you wrote them"),
+)
 
 
 def bib_summary(result) -> str:
@@ -121,10 +128,14 @@ def push_table(actions, width: int | None) -> Iterator[str]:
             yield f"{'':>5}  ↳ {detail}"
 
 
-PUSH_ACTIONS = (("create", "created", "to create"), ("restored", "restored from the trash", "to restore from the trash"),
-                ("update", "updated", "to update"),
-                ("unchanged", "unchanged", "unchanged"), ("skip", "skipped (not matched)", "to skip (not matched)"),
-                ("failed", "failed", "failed"))
+PUSH_ACTIONS = (
+    ("create", "created", "to create"),
+    ("restored", "restored from the trash", "to restore from the trash"),
+    ("update", "updated", "to update"),
+    ("unchanged", "unchanged", "unchanged"),
+    ("skip", "skipped (not matched)", "to skip (not matched)"),
+    ("failed", "failed", "failed"),
+)
 
 
 def push_summary(result, bib=None) -> str:
@@ -159,15 +170,24 @@ def tags_table(papers, width: int | None) -> Iterator[str]:
 def tags_summary(papers, coverage: dict[str, int]) -> str:
     shared = sum(1 for p in papers if any(coverage[t] >= 2 for t in p.tags))
     top = ", ".join(f"{t} ({n})" for t, n in list(coverage.items())[:8])
-    return (f"{len(papers)} papers, {len(coverage)} distinct tags; {shared} papers share a tag with another"
-            + (f"; most used: {top}" if top else ""))
+    return (
+        f"{len(papers)} papers, {len(coverage)} distinct tags; {shared} papers share a tag with another"
+        + (f"; most used: {top}" if top else "")
+    )
 
 
 def organize_table(result, width: int | None) -> Iterator[str]:
     yield f"{result.collection}  ({result.items} items)"
     for g in result.groups:
-        note = ", ".join(x for x in (("new" if g.created else ""), (f"+{g.added}" if g.added else ""),
-                                     (f"-{g.removed}" if g.removed else "")) if x)
+        note = ", ".join(
+            x
+            for x in (
+                ("new" if g.created else ""),
+                (f"+{g.added}" if g.added else ""),
+                (f"-{g.removed}" if g.removed else ""),
+            )
+            if x
+        )
         row = f"  └─ {g.name}  ({len(g.members)} items{'; ' + note if note else ''})"
         yield row if width is None or len(row) <= width else row[: width - 1] + "…"
 
@@ -176,8 +196,10 @@ def organize_summary(result) -> str:
     added = sum(g.added for g in result.groups)
     removed = sum(g.removed for g in result.groups)
     created = sum(g.created for g in result.groups)
-    text = (f"{result.collection!r}: {len(result.groups)} sub-collections ({created} new), {added} items filed"
-            + (f", {removed} removed" if removed else ""))
+    text = (
+        f"{result.collection!r}: {len(result.groups)} sub-collections ({created} new), {added} items filed"
+        + (f", {removed} removed" if removed else "")
+    )
     if result.failed:
         text += f"; {len(result.failed)} items failed"
     text += "; dry run, nothing written" if result.dry_run else f"; {result.writes} Zotero writes"
@@ -189,24 +211,31 @@ def demo_report(result) -> Iterator[str]:
     yield "zotbridge demo: the whole job on a shipped listing, against local arXiv and Zotero emulators"
     yield ""
     yield f"Listing   {result.listing}  ({len(result.matches)} papers, a Hugging Face page copied as text)"
-    yield (f"arXiv     {counts['matched']} matched, {counts['ambiguous']} ambiguous, {counts['unmatched']} unmatched"
-           f"  ({result.arxiv_requests} requests for {len(result.matches)} papers)")
+    yield (
+        f"arXiv     {counts['matched']} matched, {counts['ambiguous']} ambiguous, {counts['unmatched']} unmatched"
+        f"  ({result.arxiv_requests} requests for {len(result.matches)} papers)"
+    )
     for m in [m for m in result.matches if m.status == "ambiguous"][:3]:
         yield f"          ambiguous: {(m.title or '')[:70]}  ↳ {m.reason[:80]}"
     push_counts = result.push.counts()
-    yield (f"Zotero    {push_counts.get('create', 0)} items created in {result.push.collection!r}"
-           f" ({result.push.writes} write requests; a second push writes nothing)")
+    yield (
+        f"Zotero    {push_counts.get('create', 0)} items created in {result.push.collection!r}"
+        f" ({result.push.writes} write requests; a second push writes nothing)"
+    )
     yield f"          {result.organized.collection}  ({result.organized.items} items)"
     for g in result.organized.groups:
         yield f"            └─ {g.name}  ({len(g.members)} items)"
     for title, tags in result.tags.items():
         yield f"          tags of {title[:50]!r}: {', '.join(tags)}"
     entries = sum(result.bib.counts.values())
-    yield f"BibTeX    {result.bib.path}  ({entries} entries, keys such as " + \
-        ", ".join(o.key for o in list(result.bib.outcomes.values())[:2]) + ")"
+    yield (
+        f"BibTeX    {result.bib.path}  ({entries} entries, keys such as "
+        + ", ".join(o.key for o in list(result.bib.outcomes.values())[:2])
+        + ")"
+    )
     yield ""
     yield f"Everything is in {result.workdir}. Next: `zotbridge sandbox` to try the commands yourself,"
-    yield "then `zotbridge login` and `zotbridge push page.txt --collection \"Reading\"` for your real library."
+    yield 'then `zotbridge login` and `zotbridge push page.txt --collection "Reading"` for your real library.'
 
 
 def config_lines(rows) -> Iterator[str]:
@@ -236,8 +265,10 @@ def index_summary(verb: str, report) -> str:
     return text
 
 
-def index_status(info: dict) -> str:
+def index_status(info: dict[str, Any]) -> str:
     size = info["size_bytes"] / 2**20
-    return (f"{info['path']}\n  rows: {int(info['rows']):,}\n  snapshot date: {info['snapshot_date'] or '?'}\n"
-            f"  size: {size:,.1f} MiB\n  built: {info['built_at']} from {info['source']}"
-            + (f" ({info['malformed']} malformed rows skipped)" if info.get("malformed", "0") != "0" else ""))
+    return (
+        f"{info['path']}\n  rows: {int(info['rows']):,}\n  snapshot date: {info['snapshot_date'] or '?'}\n"
+        f"  size: {size:,.1f} MiB\n  built: {info['built_at']} from {info['source']}"
+        + (f" ({info['malformed']} malformed rows skipped)" if info.get("malformed", "0") != "0" else "")
+    )

@@ -16,16 +16,23 @@ from zotbridge.models import Match
 STATUS_ORDER = {"ambiguous": 0, "unmatched": 1, "error": 2, "matched": 3}
 
 
-def write_report(path: Path, matches: list[Match], actions: dict[int, str] | None = None, title: str = "") -> None:
+def write_report(
+    path: Path, matches: list[Match], actions: dict[int, str] | None = None, title: str = ""
+) -> None:
     """Ambiguous, unmatched and failed papers first (what needs review), then the matched ones."""
     path = Path(path)
     ordered = sorted(matches, key=lambda m: (STATUS_ORDER.get(m.status, 9), m.index))
-    text = _html(ordered, actions or {}, title) if path.suffix.lower() in (".html", ".htm") else \
-        _markdown(ordered, actions or {}, title)
+    text = (
+        _html(ordered, actions or {}, title)
+        if path.suffix.lower() in (".html", ".htm")
+        else _markdown(ordered, actions or {}, title)
+    )
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"cannot write the report {path} ({exc.strerror})", "choose another --report path") from exc
+        raise InputError(
+            f"cannot write the report {path} ({exc.strerror})", "choose another --report path"
+        ) from exc
 
 
 def _counts(matches: list[Match]) -> str:
@@ -34,8 +41,12 @@ def _counts(matches: list[Match]) -> str:
 
 
 def _markdown(matches: list[Match], actions: dict[int, str], title: str) -> str:
-    out = [f"# zotbridge evidence report{': ' + title if title else ''}", "", f"{len(matches)} papers: "
-           f"{_counts(matches)}. Papers to review come first.", ""]
+    out = [
+        f"# zotbridge evidence report{': ' + title if title else ''}",
+        "",
+        f"{len(matches)} papers: {_counts(matches)}. Papers to review come first.",
+        "",
+    ]
     for m in matches:
         head = f"## #{m.index} {m.status}" + (f": arXiv:{m.arxiv_id}" if m.arxiv_id else "")
         out += [head, "", f"**Listed title:** {m.title or '(none)'}", "", f"**Score:** {m.score:.2f}"]
@@ -44,11 +55,17 @@ def _markdown(matches: list[Match], actions: dict[int, str], title: str) -> str:
         if m.reason:
             out += ["", f"**Why:** {m.reason}"]
         if m.candidates:
-            out += ["", "| candidate | score | title sim. | abstract sim. | why | title |", "|---|---:|---:|---:|---|---|"]
+            out += [
+                "",
+                "| candidate | score | title sim. | abstract sim. | why | title |",
+                "|---|---:|---:|---:|---|---|",
+            ]
             for c in m.candidates[:5]:
                 abstract = "" if c.abstract_similarity is None else f"{c.abstract_similarity:.2f}"
-                out.append(f"| arXiv:{c.arxiv_id} | {c.score:.2f} | {c.title_similarity:.2f} | {abstract} | "
-                           f"{_cell(c.why)} | {_cell(c.title)} |")
+                out.append(
+                    f"| arXiv:{c.arxiv_id} | {c.score:.2f} | {c.title_similarity:.2f} | {abstract} | "
+                    f"{_cell(c.why)} | {_cell(c.title)} |"
+                )
         out.append("")
     return "\n".join(out)
 
@@ -64,17 +81,31 @@ def _html(matches: list[Match], actions: dict[int, str], title: str) -> str:
         candidates = "".join(
             f"<tr><td>arXiv:{e(c.arxiv_id)}</td><td>{c.score:.2f}</td><td>{c.title_similarity:.2f}</td>"
             f"<td>{'' if c.abstract_similarity is None else f'{c.abstract_similarity:.2f}'}</td>"
-            f"<td>{e(c.why)}</td><td>{e(c.title)}</td></tr>" for c in m.candidates[:5])
-        table = (f"<table><tr><th>candidate</th><th>score</th><th>title sim.</th><th>abstract sim.</th><th>why</th>"
-                 f"<th>title</th></tr>{candidates}</table>") if candidates else ""
+            f"<td>{e(c.why)}</td><td>{e(c.title)}</td></tr>"
+            for c in m.candidates[:5]
+        )
+        table = (
+            (
+                f"<table><tr><th>candidate</th><th>score</th><th>title sim.</th><th>abstract sim.</th><th>why</th>"
+                f"<th>title</th></tr>{candidates}</table>"
+            )
+            if candidates
+            else ""
+        )
         action = f"<p><b>Zotero:</b> {e(actions[m.index])}</p>" if m.index in actions else ""
-        rows.append(f"<section class='{e(m.status)}'><h2>#{m.index} {e(m.status)}"
-                    f"{': arXiv:' + e(m.arxiv_id) if m.arxiv_id else ''}</h2>"
-                    f"<p><b>Listed title:</b> {e(m.title or '(none)')}</p><p><b>Score:</b> {m.score:.2f}</p>"
-                    f"{action}{'<p><b>Why:</b> ' + e(m.reason) + '</p>' if m.reason else ''}{table}</section>")
-    style = ("body{font-family:sans-serif;max-width:60em;margin:auto}table{border-collapse:collapse}"
-             "td,th{border:1px solid #ccc;padding:2px 6px}.ambiguous h2{color:#b60}.unmatched h2{color:#a00}")
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>zotbridge evidence report</title>"
-            f"<style>{style}</style></head><body><h1>zotbridge evidence report{': ' + e(title) if title else ''}</h1>"
-            f"<p>{len(matches)} papers: {e(_counts(matches))}. Papers to review come first.</p>{''.join(rows)}"
-            f"</body></html>\n")
+        rows.append(
+            f"<section class='{e(m.status)}'><h2>#{m.index} {e(m.status)}"
+            f"{': arXiv:' + e(m.arxiv_id) if m.arxiv_id else ''}</h2>"
+            f"<p><b>Listed title:</b> {e(m.title or '(none)')}</p><p><b>Score:</b> {m.score:.2f}</p>"
+            f"{action}{'<p><b>Why:</b> ' + e(m.reason) + '</p>' if m.reason else ''}{table}</section>"
+        )
+    style = (
+        "body{font-family:sans-serif;max-width:60em;margin:auto}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:2px 6px}.ambiguous h2{color:#b60}.unmatched h2{color:#a00}"
+    )
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>zotbridge evidence report</title>"
+        f"<style>{style}</style></head><body><h1>zotbridge evidence report{': ' + e(title) if title else ''}</h1>"
+        f"<p>{len(matches)} papers: {e(_counts(matches))}. Papers to review come first.</p>{''.join(rows)}"
+        f"</body></html>\n"
+    )

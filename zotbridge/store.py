@@ -18,11 +18,12 @@ import sqlite3
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from zotbridge.resource import Resource
 from zotbridge.errors import ZotbridgeError
 from zotbridge.models import ArxivRecord, BibEntry, Candidate, ListedPaper, Match
 from zotbridge.normalize import normalize_title
+from zotbridge.resource import Resource
 
 SCHEMA_VERSION = 3
 _SCHEMA = """
@@ -109,8 +110,10 @@ class Store(Resource):
             self._db = sqlite3.connect(self.path, timeout=30)
             self._prepare()
         except (OSError, sqlite3.Error) as exc:
-            raise ZotbridgeError(f"cannot open the store {self.path} ({exc})",
-                                 "check ZOTBRIDGE_HOME points to a writable directory") from exc
+            raise ZotbridgeError(
+                f"cannot open the store {self.path} ({exc})",
+                "check ZOTBRIDGE_HOME points to a writable directory",
+            ) from exc
 
     def _prepare(self) -> None:
         """Switch to WAL and create the tables, safely when several processes open a new store.
@@ -129,7 +132,8 @@ class Store(Resource):
                 self._db.execute("PRAGMA synchronous = NORMAL")
                 if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                     self._db.executescript(
-                        f"BEGIN IMMEDIATE; {_SCHEMA}; PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+                        f"BEGIN IMMEDIATE; {_SCHEMA}; PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                    )
                 return
             except sqlite3.OperationalError as exc:
                 if self._db.in_transaction:
@@ -194,7 +198,9 @@ class Store(Resource):
                 return existing
             for key in candidates:
                 try:
-                    self._db.execute("INSERT INTO citation_keys (arxiv_id, key) VALUES (?, ?)", (arxiv_id, key))
+                    self._db.execute(
+                        "INSERT INTO citation_keys (arxiv_id, key) VALUES (?, ?)", (arxiv_id, key)
+                    )
                     return key
                 except sqlite3.IntegrityError:
                     if existing := self.citation_key(arxiv_id):  # another process was faster
@@ -218,33 +224,54 @@ class Store(Resource):
         row = self._db.execute("SELECT version FROM zotero_sync WHERE library = ?", (library,)).fetchone()
         return row[0] if row else 0
 
-    def sync_zotero(self, library: str, version: int, items: list[tuple[str, int, str | None, dict]],
-                    collections: list[dict] | None, deleted_items: list[str], deleted_collections: list[str]) -> None:
+    def sync_zotero(
+        self,
+        library: str,
+        version: int,
+        items: list[tuple[str, int, str | None, dict[str, Any]]],
+        collections: list[dict[str, Any]] | None,
+        deleted_items: list[str],
+        deleted_collections: list[str],
+    ) -> None:
         """Apply one incremental sync in one transaction: changed items ``(key, version, arxiv
         id, data)``, the full collection list (None: unchanged), deletions, the new version."""
         with self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO zotero_items (library, item_key, version, arxiv_id, json) VALUES (?, ?, ?, ?, ?)",
-                [(library, key, v, arxiv_id, json.dumps(data)) for key, v, arxiv_id, data in items])
-            self._db.executemany("DELETE FROM zotero_items WHERE library = ? AND item_key = ?",
-                                 [(library, k) for k in deleted_items])
+                [(library, key, v, arxiv_id, json.dumps(data)) for key, v, arxiv_id, data in items],
+            )
+            self._db.executemany(
+                "DELETE FROM zotero_items WHERE library = ? AND item_key = ?",
+                [(library, k) for k in deleted_items],
+            )
             if collections is not None:
                 self._db.execute("DELETE FROM zotero_collections WHERE library = ?", (library,))
-                self._db.executemany("INSERT INTO zotero_collections (library, key, json) VALUES (?, ?, ?)",
-                                     [(library, c["key"], json.dumps(c)) for c in collections])
-            self._db.executemany("DELETE FROM zotero_collections WHERE library = ? AND key = ?",
-                                 [(library, k) for k in deleted_collections])
+                self._db.executemany(
+                    "INSERT INTO zotero_collections (library, key, json) VALUES (?, ?, ?)",
+                    [(library, c["key"], json.dumps(c)) for c in collections],
+                )
+            self._db.executemany(
+                "DELETE FROM zotero_collections WHERE library = ? AND key = ?",
+                [(library, k) for k in deleted_collections],
+            )
             if collections is not None or deleted_collections:
                 self._forget_gone_collections(library)
-            self._db.execute("INSERT OR REPLACE INTO zotero_sync (library, version) VALUES (?, ?)", (library, version))
+            self._db.execute(
+                "INSERT OR REPLACE INTO zotero_sync (library, version) VALUES (?, ?)", (library, version)
+            )
 
     def _forget_gone_collections(self, library: str) -> None:
         """Take collections that no longer exist out of every stored item. Zotero does not bump the
         versions of a deleted collection's items (model/Item.inc.php), so a sync never re-reads
         them: without this, a later write would send the deleted key back and fail with 409."""
-        live = {key for (key,) in self._db.execute("SELECT key FROM zotero_collections WHERE library = ?", (library,))}
+        live = {
+            key
+            for (key,) in self._db.execute("SELECT key FROM zotero_collections WHERE library = ?", (library,))
+        }
         rewritten = []
-        for key, data in self._db.execute("SELECT item_key, json FROM zotero_items WHERE library = ?", (library,)):
+        for key, data in self._db.execute(
+            "SELECT item_key, json FROM zotero_items WHERE library = ?", (library,)
+        ):
             item = json.loads(data)
             kept = [c for c in item.get("collections", []) if c in live]
             if kept != item.get("collections", []):
@@ -252,32 +279,39 @@ class Store(Resource):
                 rewritten.append((json.dumps(item), library, key))
         self._db.executemany("UPDATE zotero_items SET json = ? WHERE library = ? AND item_key = ?", rewritten)
 
-    def zotero_items(self, library: str) -> list[tuple[str | None, dict]]:
+    def zotero_items(self, library: str) -> list[tuple[str | None, dict[str, Any]]]:
         """(arXiv id or None, item data) of every synced top-level item."""
-        rows = self._db.execute("SELECT arxiv_id, json FROM zotero_items WHERE library = ? ORDER BY item_key",
-                                (library,))
+        rows = self._db.execute(
+            "SELECT arxiv_id, json FROM zotero_items WHERE library = ? ORDER BY item_key", (library,)
+        )
         return [(arxiv_id, json.loads(data)) for arxiv_id, data in rows]
 
-    def zotero_collections(self, library: str) -> list[dict]:
-        rows = self._db.execute("SELECT json FROM zotero_collections WHERE library = ? ORDER BY key", (library,))
+    def zotero_collections(self, library: str) -> list[dict[str, Any]]:
+        rows = self._db.execute(
+            "SELECT json FROM zotero_collections WHERE library = ? ORDER BY key", (library,)
+        )
         return [json.loads(data) for (data,) in rows]
 
     def journal_key(self, library: str, arxiv_id: str) -> str | None:
         """The item key a push planned (or sent) for a paper and has not seen confirmed."""
-        row = self._db.execute("SELECT item_key FROM push_journal WHERE library = ? AND arxiv_id = ?",
-                               (library, arxiv_id)).fetchone()
+        row = self._db.execute(
+            "SELECT item_key FROM push_journal WHERE library = ? AND arxiv_id = ?", (library, arxiv_id)
+        ).fetchone()
         return row[0] if row else None
 
     def journal(self, library: str, entries: list[tuple[str, str]], state: str) -> None:
         """Record ``(arxiv_id, item_key)`` as ``planned``/``sent``; ``confirmed`` removes them."""
         with self._db:
             if state == "confirmed":
-                self._db.executemany("DELETE FROM push_journal WHERE library = ? AND arxiv_id = ?",
-                                     [(library, a) for a, _ in entries])
+                self._db.executemany(
+                    "DELETE FROM push_journal WHERE library = ? AND arxiv_id = ?",
+                    [(library, a) for a, _ in entries],
+                )
             else:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO push_journal (library, arxiv_id, item_key, state) VALUES (?, ?, ?, ?)",
-                    [(library, a, k, state) for a, k in entries])
+                    [(library, a, k, state) for a, k in entries],
+                )
 
     def paper_tags(self, library: str) -> dict[str, list[str]]:
         """The keyword tags given to each paper in a library: reused, so a paper keeps its tags."""
@@ -286,5 +320,7 @@ class Store(Resource):
 
     def put_paper_tags(self, library: str, tags: dict[str, list[str]]) -> None:
         with self._db:
-            self._db.executemany("INSERT OR IGNORE INTO paper_tags (library, arxiv_id, json) VALUES (?, ?, ?)",
-                                 [(library, a, json.dumps(t)) for a, t in tags.items()])
+            self._db.executemany(
+                "INSERT OR IGNORE INTO paper_tags (library, arxiv_id, json) VALUES (?, ?, ?)",
+                [(library, a, json.dumps(t)) for a, t in tags.items()],
+            )

@@ -94,8 +94,13 @@ class ArxivClient(Resource):
 
     A context manager: ``with ArxivClient(settings) as client: …`` closes its connection."""
 
-    def __init__(self, settings: Settings, gate: Gate | None = None, sleep: Callable[[float], None] = time.sleep,
-                 retries: int = RETRIES):
+    def __init__(
+        self,
+        settings: Settings,
+        gate: Gate | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        retries: int = RETRIES,
+    ):
         self._settings = settings
         self._retries = retries
         self._gate = gate if gate is not None else gate_for(settings.home)
@@ -123,7 +128,7 @@ class ArxivClient(Resource):
         gets the highest version that came back; ``…vN`` that version. Unknown ids are absent."""
         answer = IdAnswer()
         unique = list(dict.fromkeys(ids))
-        queue = [unique[i:i + ID_BATCH] for i in range(0, len(unique), ID_BATCH)]
+        queue = [unique[i : i + ID_BATCH] for i in range(0, len(unique), ID_BATCH)]
         while queue:
             batch = queue.pop(0)
             try:
@@ -155,8 +160,13 @@ class ArxivClient(Resource):
     def search(self, query: str, max_results: int) -> SearchPage:
         """One page of a search, ranked by relevance. Raises :class:`QueryTooLong` when the
         server finds the request too long."""
-        params = {"search_query": query, "max_results": str(max(1, min(max_results, MAX_RESULTS))), "start": "0",
-                  "sortBy": "relevance", "sortOrder": "descending"}
+        params = {
+            "search_query": query,
+            "max_results": str(max(1, min(max_results, MAX_RESULTS))),
+            "start": "0",
+            "sortBy": "relevance",
+            "sortOrder": "descending",
+        }
         feed = self._ask(params)
         suspect = False
         if not feed.results:  # maybe a soft failure: ask once more, with a request the cache has not seen
@@ -176,11 +186,18 @@ class ArxivClient(Resource):
                         f"{self._settings.arxiv_url}",
                         "check the network and ZOTBRIDGE_ARXIV_URL, or try again later",
                     ) from None
-                wait = failure.retry_after if failure.retry_after is not None else \
-                    min(self._settings.arxiv_max_backoff, self._settings.arxiv_delay * 2 ** attempt)
+                wait = (
+                    failure.retry_after
+                    if failure.retry_after is not None
+                    else min(self._settings.arxiv_max_backoff, self._settings.arxiv_delay * 2**attempt)
+                )
                 (log.warning if wait >= 1 else log.info)(
-                    "waiting for arXiv (%s), retry in %.0f s (try %d of %d)", failure.reason, wait, attempt + 2,
-                    self._retries + 1)
+                    "waiting for arXiv (%s), retry in %.0f s (try %d of %d)",
+                    failure.reason,
+                    wait,
+                    attempt + 2,
+                    self._retries + 1,
+                )
                 self._sleep(wait)
                 # a different request: a caching layer in front of arXiv may repeat a bad answer
                 params = {**params, "max_results": str(int(params["max_results"]) + 1)}
@@ -190,8 +207,10 @@ class ArxivClient(Resource):
         url = self._settings.arxiv_url
         self._requests += 1
         try:
-            response = self._gate.run(self._settings.arxiv_delay, lambda: self._session.post(
-                url, data=params, timeout=self._settings.arxiv_timeout))
+            response = self._gate.run(
+                self._settings.arxiv_delay,
+                lambda: self._session.post(url, data=params, timeout=self._settings.arxiv_timeout),
+            )
         except requests.exceptions.Timeout:
             raise _Transient(f"no answer within {self._settings.arxiv_timeout:g} s (Timeout)") from None
         except requests.exceptions.ConnectionError as exc:
@@ -207,12 +226,16 @@ class ArxivClient(Resource):
         if status == 414 or (status == 400 and not _ERROR_FEED.search(body)):
             raise QueryTooLong(f"HTTP {status} from {url}")
         if status == 400:
-            raise ServiceError(f"arXiv refused the query ({_summary(body)})",
-                               "this is a bug in zotbridge's query; please report it")
+            raise ServiceError(
+                f"arXiv refused the query ({_summary(body)})",
+                "this is a bug in zotbridge's query; please report it",
+            )
         if status == 403:
-            raise ServiceError("arXiv denied access (HTTP 403): its robot detection blocked this client",
-                               "stop for a while; set `contact` in the config file so arXiv can reach you, "
-                               "and see docs/troubleshooting.md")
+            raise ServiceError(
+                "arXiv denied access (HTTP 403): its robot detection blocked this client",
+                "stop for a while; set `contact` in the config file so arXiv can reach you, "
+                "and see docs/troubleshooting.md",
+            )
         raise ServiceError(f"arXiv answered HTTP {status} at {url}", "check ZOTBRIDGE_ARXIV_URL")
 
 
@@ -223,8 +246,10 @@ def _feed_of(body: bytes) -> _feed.ParsedFeed:
             raise _Transient("rate limited")
         raise _Transient("a blank answer" if not body.strip() else "an answer that is not an Atom feed")
     if _ERROR_FEED.search(body):  # the old server's 200 error feed: the package would skip its entry
-        raise ServiceError(f"arXiv refused the query ({_summary(body)})",
-                           "this is a bug in zotbridge's query; please report it")
+        raise ServiceError(
+            f"arXiv refused the query ({_summary(body)})",
+            "this is a bug in zotbridge's query; please report it",
+        )
     feed = _feed.parse(body)
     if feed.malformed:
         raise _Transient("a malformed feed")

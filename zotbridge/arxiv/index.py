@@ -30,12 +30,13 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from zotbridge.arxiv.snapshot import record_from_row
 from zotbridge.errors import IndexMissing, InputError
 from zotbridge.models import ArxivRecord, IdAnswer, SearchPage
-from zotbridge.resource import Resource
 from zotbridge.normalize import search_words
+from zotbridge.resource import Resource
 
 INDEX_NAME = "arxiv-index.sqlite3"
 ABSTRACT_INDEXED = 600
@@ -56,7 +57,9 @@ CREATE VIRTUAL TABLE papers_fts USING fts5(title, abstract, content='', tokenize
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 _FIELDS = {"ti": "title", "abs": "abstract", "all": None}
-_QUERY_TOKEN = re.compile(r'\(|\)|ANDNOT|AND|OR|(?P<field>[a-z]+):(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s()"]+))')
+_QUERY_TOKEN = re.compile(
+    r'\(|\)|ANDNOT|AND|OR|(?P<field>[a-z]+):(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s()"]+))'
+)
 
 
 @dataclass
@@ -95,7 +98,7 @@ def open_snapshot(source: str) -> Iterator[str]:
             yield from lines
 
 
-def _rows(lines: Iterator[str], report: BuildReport) -> Iterator[tuple]:
+def _rows(lines: Iterator[str], report: BuildReport) -> Iterator[tuple[Any, ...]]:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -111,7 +114,9 @@ def _rows(lines: Iterator[str], report: BuildReport) -> Iterator[tuple]:
         title, abstract = data.pop("title"), data.pop("abstract")
         rest = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         canonical = json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        digest = hashlib.blake2b(canonical.encode(), digest_size=12).digest()  # the row's content, not its spelling
+        digest = hashlib.blake2b(
+            canonical.encode(), digest_size=12
+        ).digest()  # the row's content, not its spelling
         yield record.arxiv_id, title, abstract, rest, digest, " ".join(search_words(title))
 
 
@@ -126,7 +131,9 @@ def build(source: str, home: Path, progress: Callable[[int], None] | None = None
     started = time.monotonic()
     try:
         with contextlib.closing(sqlite3.connect(tmp)) as db:
-            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -200000;")
+            db.executescript(
+                "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -200000;"
+            )
             db.executescript(_SCHEMA)
             batch = []
             for row in _rows(open_snapshot(source), report):
@@ -136,8 +143,10 @@ def build(source: str, home: Path, progress: Callable[[int], None] | None = None
                     batch = []
             _insert(db, batch, report, progress)
             if report.rows == 0:
-                raise InputError(f"{source}: no snapshot row could be read ({report.malformed} malformed)",
-                                 "give arXiv's metadata snapshot (one JSON object per line)")
+                raise InputError(
+                    f"{source}: no snapshot row could be read ({report.malformed} malformed)",
+                    "give arXiv's metadata snapshot (one JSON object per line)",
+                )
             db.execute("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')")
             report.seconds = time.monotonic() - started
             _write_meta(db, source, report)
@@ -149,15 +158,20 @@ def build(source: str, home: Path, progress: Callable[[int], None] | None = None
     return report
 
 
-def _insert(db: sqlite3.Connection, batch: list[tuple], report: BuildReport, progress) -> None:
+def _insert(db: sqlite3.Connection, batch: list[tuple[Any, ...]], report: BuildReport, progress) -> None:
     if not batch:
         return
     with db:
         for row in batch:
-            cursor = db.execute("INSERT OR REPLACE INTO papers (arxiv_id, title, abstract, rest, digest, title_words) "
-                                "VALUES (?, ?, ?, ?, ?, ?)", row)
-            db.execute("INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)",
-                       (cursor.lastrowid, row[1], row[2][:ABSTRACT_INDEXED]))
+            cursor = db.execute(
+                "INSERT OR REPLACE INTO papers (arxiv_id, title, abstract, rest, digest, title_words) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                row,
+            )
+            db.execute(
+                "INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)",
+                (cursor.lastrowid, row[1], row[2][:ABSTRACT_INDEXED]),
+            )
     report.rows += len(batch)
     if progress:
         progress(len(batch))
@@ -166,8 +180,13 @@ def _insert(db: sqlite3.Connection, batch: list[tuple], report: BuildReport, pro
 def _write_meta(db: sqlite3.Connection, source: str, report: BuildReport) -> None:
     latest = db.execute("SELECT max(json_extract(rest, '$.updated')) FROM papers").fetchone()[0] or ""
     rows = db.execute("SELECT count(*) FROM papers").fetchone()[0]
-    meta = {"rows": str(rows), "snapshot_date": latest[:10], "source": os.path.basename(source),
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "malformed": str(report.malformed)}
+    meta = {
+        "rows": str(rows),
+        "snapshot_date": latest[:10],
+        "source": os.path.basename(source),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "malformed": str(report.malformed),
+    }
     db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta.items())
 
 
@@ -176,27 +195,40 @@ def update(source: str, home: Path, progress: Callable[[int], None] | None = Non
     missing from it stay (arXiv does not delete papers)."""
     path = index_path(home)
     if not path.exists():
-        raise IndexMissing("there is no offline index to update", "build one first: zotbridge index build SNAPSHOT")
+        raise IndexMissing(
+            "there is no offline index to update", "build one first: zotbridge index build SNAPSHOT"
+        )
     report = BuildReport(0, 0, 0.0)
     started = time.monotonic()
     with contextlib.closing(sqlite3.connect(path)) as db, db:
         for row in _rows(open_snapshot(source), report):
             report.rows += 1
-            old = db.execute("SELECT rowid, title, abstract, digest FROM papers WHERE arxiv_id = ?",
-                             (row[0],)).fetchone()
+            old = db.execute(
+                "SELECT rowid, title, abstract, digest FROM papers WHERE arxiv_id = ?", (row[0],)
+            ).fetchone()
             if old and old[3] == row[4]:
                 continue
             if old:
-                db.execute("INSERT INTO papers_fts (papers_fts, rowid, title, abstract) VALUES ('delete', ?, ?, ?)",
-                           (old[0], old[1], old[2][:ABSTRACT_INDEXED]))
-                db.execute("UPDATE papers SET title = ?, abstract = ?, rest = ?, digest = ?, title_words = ? "
-                           "WHERE rowid = ?", (*row[1:], old[0]))
+                db.execute(
+                    "INSERT INTO papers_fts (papers_fts, rowid, title, abstract) VALUES ('delete', ?, ?, ?)",
+                    (old[0], old[1], old[2][:ABSTRACT_INDEXED]),
+                )
+                db.execute(
+                    "UPDATE papers SET title = ?, abstract = ?, rest = ?, digest = ?, title_words = ? "
+                    "WHERE rowid = ?",
+                    (*row[1:], old[0]),
+                )
                 rowid = old[0]
             else:
-                rowid = db.execute("INSERT INTO papers (arxiv_id, title, abstract, rest, digest, title_words) "
-                                   "VALUES (?, ?, ?, ?, ?, ?)", row).lastrowid
-            db.execute("INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)",
-                       (rowid, row[1], row[2][:ABSTRACT_INDEXED]))
+                rowid = db.execute(
+                    "INSERT INTO papers (arxiv_id, title, abstract, rest, digest, title_words) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    row,
+                ).lastrowid
+            db.execute(
+                "INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)",
+                (rowid, row[1], row[2][:ABSTRACT_INDEXED]),
+            )
             report.changed += 1
             if progress and report.changed % 1000 == 0:
                 progress(1000)
@@ -205,7 +237,7 @@ def update(source: str, home: Path, progress: Callable[[int], None] | None = Non
     return report
 
 
-def status(home: Path) -> dict | None:
+def status(home: Path) -> dict[str, Any] | None:
     path = index_path(home)
     if not path.exists():
         return None
@@ -220,8 +252,10 @@ class ArxivIndex(Resource):
     def __init__(self, home: Path):
         path = index_path(home)
         if not path.exists():
-            raise IndexMissing("there is no offline arXiv index", "build one: zotbridge index build SNAPSHOT "
-                               "(arXiv's metadata snapshot), or drop --offline")
+            raise IndexMissing(
+                "there is no offline arXiv index",
+                "build one: zotbridge index build SNAPSHOT (arXiv's metadata snapshot), or drop --offline",
+            )
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self.requests_made = 0  # the API's counter: the index makes no requests
 
@@ -234,10 +268,11 @@ class ArxivIndex(Resource):
         bare = {re.sub(r"v\d+$", "", i): i for i in ids}
         keys = list(bare)
         for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
+            chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for row in self._db.execute(f"SELECT arxiv_id, title, abstract, rest FROM papers WHERE arxiv_id IN ({marks})",
-                                        chunk):
+            for row in self._db.execute(
+                f"SELECT arxiv_id, title, abstract, rest FROM papers WHERE arxiv_id IN ({marks})", chunk
+            ):
                 out[bare[row[0]]] = _record(row)
             if on_batch:
                 on_batch(len(chunk))
@@ -251,8 +286,14 @@ class ArxivIndex(Resource):
         rest = []
         for alternative in _alternatives(query):
             m = _WHOLE_TITLE.fullmatch(alternative)
-            exact = self._db.execute("SELECT arxiv_id, title, abstract, rest FROM papers WHERE title_words = ?",
-                                     (" ".join(search_words(m.group(1))),)).fetchall() if m else []
+            exact = (
+                self._db.execute(
+                    "SELECT arxiv_id, title, abstract, rest FROM papers WHERE title_words = ?",
+                    (" ".join(search_words(m.group(1))),),
+                ).fetchall()
+                if m
+                else []
+            )
             for row in exact:
                 found.setdefault(row[0], _record(row))
             if not exact:
@@ -261,7 +302,8 @@ class ArxivIndex(Resource):
             rows = self._db.execute(
                 "SELECT p.arxiv_id, p.title, p.abstract, p.rest FROM papers_fts JOIN papers p "
                 "ON p.rowid = papers_fts.rowid WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, 3.0, 1.0) LIMIT ?",
-                (to_fts(" OR ".join(rest)), max_results))
+                (to_fts(" OR ".join(rest)), max_results),
+            )
             for row in rows:
                 found.setdefault(row[0], _record(row))
         records = list(found.values())[:max_results]
@@ -280,7 +322,7 @@ def _alternatives(query: str) -> list[str]:
         elif m.group(0) == ")":
             depth -= 1
         elif depth == 0:
-            out.append(query[start:m.start()].strip())
+            out.append(query[start : m.start()].strip())
             start = m.end()
     out.append(query[start:].strip())
     return [a for a in out if a]
@@ -296,8 +338,8 @@ def to_fts(query: str) -> str:
     out = []
     position = 0
     for m in _QUERY_TOKEN.finditer(query):
-        if query[position:m.start()].strip():
-            raise ValueError(f"cannot translate {query[position:m.start()]!r} for the offline index")
+        if query[position : m.start()].strip():
+            raise ValueError(f"cannot translate {query[position : m.start()]!r} for the offline index")
         position = m.end()
         token = m.group(0)
         if token in ("(", ")", "AND", "OR"):

@@ -5,8 +5,9 @@ Evidence, each in [0, 1]:
 * **title** — rapidfuzz ``ratio`` of the normalised titles (case, accents, LaTeX such as
   ``$\\infty$`` vs ``infty``, punctuation and dashes ignored; ``X++`` differs from ``X``);
 * **abstract** — when the listing has one: the share of word pairs (bigrams) of the shorter
-  abstract found in the other (a record's abstract counts for at least half the listed one). Versions of one abstract share most pairs even when sentences were
-  reworded; two papers on the same topic share few;
+  abstract found in the other (a record's abstract counts for at least half the listed one).
+  Versions of one abstract share most pairs even when sentences were reworded; two papers on the
+  same topic share few;
 * **author count and date** — when the listing gives them: small adjustments of the score and a
   note in the reason, never decisive alone (versions add authors; listings date v1 or the day).
 
@@ -110,8 +111,9 @@ def score(paper: ListedPaper, record: ArxivRecord) -> Candidate:
         value += 0.02 if agrees else -0.02
         why.append(f"v1 {record.published[:10]}" + ("" if agrees else f" (listed {paper.date})"))
     related = title_relatedness(paper.title, record.title) if paper.title else 0.0
-    return Candidate(record.arxiv_id, record.title, max(0.0, min(1.0, value)), title, abstract, ", ".join(why),
-                     related)
+    return Candidate(
+        record.arxiv_id, record.title, max(0.0, min(1.0, value)), title, abstract, ", ".join(why), related
+    )
 
 
 def _strong_with_abstract(c: Candidate) -> bool:
@@ -137,8 +139,9 @@ def _told_apart_by_title(strong: list[Candidate]) -> Candidate | None:
     return None
 
 
-def _title_only_strong(paper: ListedPaper, plausible: list[Candidate],
-                       candidates: list[Candidate]) -> tuple[list[Candidate], str]:
+def _title_only_strong(
+    paper: ListedPaper, plausible: list[Candidate], candidates: list[Candidate]
+) -> tuple[list[Candidate], str]:
     """Strong candidates without an abstract, or a reason the paper is ambiguous.
 
     A record whose title *equals* the listed one (after normalisation) is the paper even when
@@ -151,21 +154,36 @@ def _title_only_strong(paper: ListedPaper, plausible: list[Candidate],
     key = normalize_title(paper.title)
     head = title_head(paper.title)
     equal = [c for c in plausible if normalize_title(c.title) == key]
-    rivals = [c for c in candidates if c not in equal and (
-        (c.title_similarity >= TITLE_CLOSE and c.title_relatedness < TITLE_CONTAINED)
-        or title_head(c.title) in (key, head or None))]
+    rivals = [
+        c
+        for c in candidates
+        if c not in equal
+        and (
+            (c.title_similarity >= TITLE_CLOSE and c.title_relatedness < TITLE_CONTAINED)
+            or title_head(c.title) in (key, head or None)
+        )
+    ]
     if len(equal) > 1:
-        return [], f"{len(equal)} arXiv records have exactly this title, and the listing has no abstract to tell them apart"
+        return (
+            [],
+            f"{len(equal)} arXiv records have exactly this title, and the listing has no abstract to tell them apart",
+        )
     if equal and not rivals:
         return equal, ""
     if equal:
         base_reason = f"{len(rivals) + 1} arXiv records have this title or extend it"
-        return [], (f"{base_reason} ({', '.join(c.arxiv_id for c in rivals[:3])}: perhaps this paper, "
-                    "retitled after v1), and the listing has no abstract to tell them apart")
-    close = [c for c in plausible if c.title_similarity >= TITLE_CLOSE or c.title_relatedness >= TITLE_CONTAINED]
+        return [], (
+            f"{base_reason} ({', '.join(c.arxiv_id for c in rivals[:3])}: perhaps this paper, "
+            "retitled after v1), and the listing has no abstract to tell them apart"
+        )
+    close = [
+        c for c in plausible if c.title_similarity >= TITLE_CLOSE or c.title_relatedness >= TITLE_CONTAINED
+    ]
     if len(close) > 1:
-        return [], (f"{len(close)} arXiv records have this title or one close to it, and the listing has no "
-                    "abstract to tell them apart")
+        return [], (
+            f"{len(close)} arXiv records have this title or one close to it, and the listing has no "
+            "abstract to tell them apart"
+        )
     return [c for c in close if c.title_similarity >= TITLE_SAME], ""
 
 
@@ -180,8 +198,14 @@ def needs_head_check(paper: ListedPaper, match: Match) -> bool:
     """A title-only match that won over records containing its title, for a title with a head:
     before it is kept, the records sharing the head are fetched (one may be the paper itself,
     retitled after v1, while another paper carries its old title)."""
-    return bool(not paper.abstract and match.status == "matched" and title_head(paper.title) and any(
-        c.title_relatedness >= TITLE_CONTAINED and c.arxiv_id != match.arxiv_id for c in match.candidates))
+    return bool(
+        not paper.abstract
+        and match.status == "matched"
+        and title_head(paper.title)
+        and any(
+            c.title_relatedness >= TITLE_CONTAINED and c.arxiv_id != match.arxiv_id for c in match.candidates
+        )
+    )
 
 
 def decide(paper: ListedPaper, records: list[ArxivRecord]) -> Match:
@@ -205,9 +229,15 @@ def decide(paper: ListedPaper, records: list[ArxivRecord]) -> Match:
             return base
     if len(strong) == 1:
         best = strong[0]
-        return Match(index=paper.index, title=paper.title, status="matched", arxiv_id=best.arxiv_id,
-                     score=best.score, candidates=[best] + [c for c in shown if c is not best][: MAX_CANDIDATES - 1],
-                     record=unique[best.arxiv_id])
+        return Match(
+            index=paper.index,
+            title=paper.title,
+            status="matched",
+            arxiv_id=best.arxiv_id,
+            score=best.score,
+            candidates=[best] + [c for c in shown if c is not best][: MAX_CANDIDATES - 1],
+            record=unique[best.arxiv_id],
+        )
     base.status, base.score = "ambiguous", plausible[0].score
     if strong:
         base.reason = f"{len(strong)} records fit equally well ({', '.join(c.arxiv_id for c in strong[:3])})"

@@ -71,8 +71,11 @@ def _clean(word: str) -> bool:
 
 def distinctive_title_words(title: str, count: int = 4) -> list[str]:
     """The title's ``count`` longest informative words (ASCII spellings first)."""
-    candidates = [w for w in words(latex_to_unicode(title)) if _clean(w) and len(w) > 2 and not w.isdigit()
-                  and w not in ARXIV_STOP_WORDS and w not in _COMMON]
+    candidates = [
+        w
+        for w in words(latex_to_unicode(title))
+        if _clean(w) and len(w) > 2 and not w.isdigit() and w not in ARXIV_STOP_WORDS and w not in _COMMON
+    ]
     unique = list(dict.fromkeys(candidates))
     return sorted(unique, key=lambda w: (not w.isascii(), -len(w)))[:count]
 
@@ -93,10 +96,10 @@ def _best_window(abstract: str, spans: list[tuple[str, int, int]]) -> str | None
     spans = spans[:ABSTRACT_WORDS]
     best, best_weight = None, 0
     for i in range(len(spans) - WINDOW + 1):
-        window = spans[i:i + WINDOW]
+        window = spans[i : i + WINDOW]
         if not all(_clean(w) for w, _, _ in window):
             continue
-        if not all(_PLAIN_GAP.match(abstract[a[2]:b[1]]) for a, b in zip(window, window[1:])):
+        if not all(_PLAIN_GAP.match(abstract[a[2] : b[1]]) for a, b in zip(window, window[1:])):
             continue
         weight = sum(len(w) for w, _, _ in window if w not in ARXIV_STOP_WORDS)
         if weight > best_weight:

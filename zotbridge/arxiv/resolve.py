@@ -60,9 +60,15 @@ class CandidateSource(Protocol):
     def search(self, query: str, max_results: int) -> SearchPage: ...
 
 
-def match_listings(names: list[str], options: ReadOptions, settings: Settings, refresh: bool = False,
-                   progress: Progress | None = None,
-                   chooser: Chooser | None = None, source: Source = "auto") -> tuple[list[Match], int]:
+def match_listings(
+    names: list[str],
+    options: ReadOptions,
+    settings: Settings,
+    refresh: bool = False,
+    progress: Progress | None = None,
+    chooser: Chooser | None = None,
+    source: Source = "auto",
+) -> tuple[list[Match], int]:
     """Read listings and resolve them: the decisions and the number of arXiv API requests.
 
     ``source``: ``api`` (arXiv's API), ``index`` (the offline index only; ``--offline``) or
@@ -119,8 +125,9 @@ class _Decisions:
             self.to_store.append((paper, match))
         else:
             self.unsettled += 1
-            match.reason = (match.reason + "; " if match.reason else "") + \
-                "arXiv's answer was empty or cut short: not stored, asked again next run"
+            match.reason = (
+                match.reason + "; " if match.reason else ""
+            ) + "arXiv's answer was empty or cut short: not stored, asked again next run"
         self._tick(1)
 
     def save(self, store: Store) -> None:
@@ -128,8 +135,13 @@ class _Decisions:
         store.put_decisions(self.to_store)
 
 
-def resolve(papers: list[ListedPaper], source: CandidateSource, store: Store, refresh: bool = False,
-            progress: Callable[[int], None] | None = None) -> list[Match]:
+def resolve(
+    papers: list[ListedPaper],
+    source: CandidateSource,
+    store: Store,
+    refresh: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> list[Match]:
     """One decision per listed paper, in input order."""
     decisions = _Decisions(progress or (lambda n: None))
     present = {p.index for p in papers}
@@ -146,28 +158,46 @@ def resolve(papers: list[ListedPaper], source: CandidateSource, store: Store, re
             todo.append(paper)
     for paper in todo:
         if not paper.arxiv_id and not paper.title:
-            decisions.settle(paper, Match(paper.index, paper.title, "unmatched",
-                                          reason="the listing gives neither an arXiv id nor a title"))
+            decisions.settle(
+                paper,
+                Match(
+                    paper.index,
+                    paper.title,
+                    "unmatched",
+                    reason="the listing gives neither an arXiv id nor a title",
+                ),
+            )
     try:
         _by_ids([p for p in todo if p.arxiv_id], source, decisions)
         _by_titles([p for p in todo if not p.arxiv_id and p.title], source, decisions)
     except ServiceError as exc:
         decisions.save(store)
         left = sum(1 for p in todo if p.index not in decisions.made)
-        raise ServiceError(f"{exc.message}; {left} of {len(todo)} papers are not settled yet",
-                           "run the same command again later: settled papers are kept, and only these "
-                           "are asked for") from exc
+        raise ServiceError(
+            f"{exc.message}; {left} of {len(todo)} papers are not settled yet",
+            "run the same command again later: settled papers are kept, and only these are asked for",
+        ) from exc
     decisions.save(store)
     if decisions.unsettled:
-        log.warning("%d papers could not be settled (arXiv's answers were empty or cut short); "
-                    "the next run asks again for exactly these", decisions.unsettled)
+        log.warning(
+            "%d papers could not be settled (arXiv's answers were empty or cut short); "
+            "the next run asks again for exactly these",
+            decisions.unsettled,
+        )
     results = []
     for paper in papers:
         if paper.index in repeats:
             first = decisions.made[paper.duplicate_of]
-            match = Match(paper.index, paper.title, first.status, first.arxiv_id, first.score, first.candidates,
-                          f"repeats entry {paper.duplicate_of}" + (f"; {first.reason}" if first.reason else ""),
-                          first.record)
+            match = Match(
+                paper.index,
+                paper.title,
+                first.status,
+                first.arxiv_id,
+                first.score,
+                first.candidates,
+                f"repeats entry {paper.duplicate_of}" + (f"; {first.reason}" if first.reason else ""),
+                first.record,
+            )
             decisions._tick(1)
         else:
             match = decisions.made[paper.index]
@@ -183,8 +213,11 @@ def _by_ids(papers: list[ListedPaper], source: CandidateSource, decisions: _Deci
     for paper, ident in zip(papers, asked):
         record = answer.get(ident)
         if record is None:
-            decisions.settle(paper, Match(paper.index, paper.title, "unmatched", reason=f"arXiv has no paper {ident}"),
-                             storable=ident not in answer.unsure)
+            decisions.settle(
+                paper,
+                Match(paper.index, paper.title, "unmatched", reason=f"arXiv has no paper {ident}"),
+                storable=ident not in answer.unsure,
+            )
         else:
             decisions.settle(paper, _check_listed_id(paper, record))
 
@@ -192,20 +225,35 @@ def _by_ids(papers: list[ListedPaper], source: CandidateSource, decisions: _Deci
 def _check_listed_id(paper: ListedPaper, record: ArxivRecord) -> Match:
     """An id the user gave is taken unless the title they gave with it says otherwise."""
     candidate = score(paper, record)
-    if paper.title and candidate.title_similarity < TITLE_RELATED and not (
-        candidate.abstract_similarity is not None and candidate.abstract_similarity >= ABSTRACT_SAME
+    if (
+        paper.title
+        and candidate.title_similarity < TITLE_RELATED
+        and not (candidate.abstract_similarity is not None and candidate.abstract_similarity >= ABSTRACT_SAME)
     ):
-        return Match(paper.index, paper.title, "ambiguous", score=candidate.score, candidates=[candidate],
-                     reason=f"arXiv {record.arxiv_id} is titled {record.title!r}, not the listed title")
+        return Match(
+            paper.index,
+            paper.title,
+            "ambiguous",
+            score=candidate.score,
+            candidates=[candidate],
+            reason=f"arXiv {record.arxiv_id} is titled {record.title!r}, not the listed title",
+        )
     candidate.score = 1.0 if not paper.title else max(candidate.score, candidate.title_similarity)
-    return Match(paper.index, paper.title, "matched", record.arxiv_id, candidate.score, [candidate], "", record)
+    return Match(
+        paper.index, paper.title, "matched", record.arxiv_id, candidate.score, [candidate], "", record
+    )
 
 
-def _pages(papers: list[ListedPaper], source: CandidateSource, size: int, per_paper: int,
-           clauses_of: Callable[[ListedPaper], list[str]]) -> Iterator[tuple[list[ListedPaper], SearchPage | None]]:
+def _pages(
+    papers: list[ListedPaper],
+    source: CandidateSource,
+    size: int,
+    per_paper: int,
+    clauses_of: Callable[[ListedPaper], list[str]],
+) -> Iterator[tuple[list[ListedPaper], SearchPage | None]]:
     """Each batch of ``size`` papers with the page its OR-query brought back; a batch the server
     finds too long is halved; a single paper whose query is still too long gets ``None``."""
-    queue = [papers[i:i + size] for i in range(0, len(papers), size)]
+    queue = [papers[i : i + size] for i in range(0, len(papers), size)]
     while queue:
         batch = queue.pop(0)
         clauses = list(dict.fromkeys(c for p in batch for c in clauses_of(p)))
@@ -229,34 +277,64 @@ def _by_titles(papers: list[ListedPaper], source: CandidateSource, decisions: _D
         return
     evidence = {p.index: _Evidence() for p in papers}
     phrases = {p.index: title_phrases(p.title) for p in papers}
-    cut = _search_pass([p for p in papers if phrases[p.index]], source, evidence, decisions, TITLE_BATCH,
-                       RESULTS_PER_TITLE, lambda p: phrases[p.index])
+    cut = _search_pass(
+        [p for p in papers if phrases[p.index]],
+        source,
+        evidence,
+        decisions,
+        TITLE_BATCH,
+        RESULTS_PER_TITLE,
+        lambda p: phrases[p.index],
+    )
     # Second pass: every paper not matched yet. A title whose first answer was cut short is asked
     # again with its phrase next to the word query: the abstract's phrase pins the paper's own
     # record to the top even among thousands of records sharing a common title.
     was_cut = {p.index for p in cut}
     second = [p for p in papers if p.index not in decisions.made]
-    clauses = {p.index: (phrases[p.index] if p.index in was_cut else [])
-               + [q for q in (word_query(p.title, p.abstract), head_query(p.title)) if q] for p in second}
+    clauses = {
+        p.index: (phrases[p.index] if p.index in was_cut else [])
+        + [q for q in (word_query(p.title, p.abstract), head_query(p.title)) if q]
+        for p in second
+    }
     for paper in second:
         if not clauses[paper.index] and not evidence[paper.index].pool:
-            decisions.settle(paper, Match(paper.index, paper.title, "unmatched",
-                                          reason="the title has no word arXiv can search for"))
+            decisions.settle(
+                paper,
+                Match(
+                    paper.index, paper.title, "unmatched", reason="the title has no word arXiv can search for"
+                ),
+            )
     searchable = [p for p in second if clauses[p.index]]
-    cut = _search_pass(searchable, source, evidence, decisions, WORDS_BATCH, RESULTS_PER_WORD_QUERY,
-                       lambda p: clauses[p.index])
+    cut = _search_pass(
+        searchable,
+        source,
+        evidence,
+        decisions,
+        WORDS_BATCH,
+        RESULTS_PER_WORD_QUERY,
+        lambda p: clauses[p.index],
+    )
     # Last, alone: by the abstract's phrases only when there are some (title words shared with
     # thousands of records would bury the paper again), else by everything it has.
-    alone = {p.index: [f'abs:"{w}"' for w in abstract_windows(p.abstract or "")] or clauses[p.index] for p in cut}
+    alone = {
+        p.index: [f'abs:"{w}"' for w in abstract_windows(p.abstract or "")] or clauses[p.index] for p in cut
+    }
     _search_pass(cut, source, evidence, decisions, 1, RESULTS_ALONE, lambda p: alone[p.index], last=True)
     for paper in second:  # decided on the answers so far: complete, or nothing more to ask
         if paper.index not in decisions.made:
             _settle_last(paper, evidence[paper.index], decisions)
 
 
-def _search_pass(papers: list[ListedPaper], source: CandidateSource, evidence: dict[int, _Evidence],
-                 decisions: _Decisions, size: int, per_paper: int, clauses_of: Callable[[ListedPaper], list[str]],
-                 last: bool = False) -> list[ListedPaper]:
+def _search_pass(
+    papers: list[ListedPaper],
+    source: CandidateSource,
+    evidence: dict[int, _Evidence],
+    decisions: _Decisions,
+    size: int,
+    per_paper: int,
+    clauses_of: Callable[[ListedPaper], list[str]],
+    last: bool = False,
+) -> list[ListedPaper]:
     """One round of searches: settles the papers it matches and returns those whose answer was
     cut at ``max_results`` (to ask again in smaller batches). On the ``last`` round every paper
     is decided."""

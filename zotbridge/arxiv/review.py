@@ -24,7 +24,9 @@ from zotbridge.store import Store
 Chooser = Callable[[ListedPaper, Match], str | None]
 
 
-def settle(papers: list[ListedPaper], matches: list[Match], store: Store, source, chooser: Chooser) -> list[Match]:
+def settle(
+    papers: list[ListedPaper], matches: list[Match], store: Store, source, chooser: Chooser
+) -> list[Match]:
     """``matches`` with the ambiguous ones the chooser decided replaced (and stored)."""
     by_index = {p.index: p for p in papers}
     out = []
@@ -45,18 +47,33 @@ def settle(papers: list[ListedPaper], matches: list[Match], store: Store, source
 
 def _decided(match: Match, choice: str, store: Store, source) -> Match | None:
     if choice.lower() == "none":
-        return Match(match.index, match.title, "unmatched", candidates=match.candidates,
-                     reason="not on arXiv (your decision)")
+        return Match(
+            match.index,
+            match.title,
+            "unmatched",
+            candidates=match.candidates,
+            reason="not on arXiv (your decision)",
+        )
     candidate = next((c for c in match.candidates if c.arxiv_id == choice), None)
     if candidate is None:
-        raise InputError(f"arXiv:{choice} is not a candidate of paper #{match.index} ({match.title!r})",
-                         "choose one of the listed candidates, or none")
+        raise InputError(
+            f"arXiv:{choice} is not a candidate of paper #{match.index} ({match.title!r})",
+            "choose one of the listed candidates, or none",
+        )
     record = store.record(choice) or source.fetch_ids([choice]).get(choice)
     if record is None:
         raise InputError(f"arXiv has no paper {choice}", "choose another candidate")
     store.put_records([record])
-    return Match(match.index, match.title, "matched", choice, candidate.score, match.candidates,
-                 "chosen by you among the candidates", record)
+    return Match(
+        match.index,
+        match.title,
+        "matched",
+        choice,
+        candidate.score,
+        match.candidates,
+        "chosen by you among the candidates",
+        record,
+    )
 
 
 class DecisionsFile:
@@ -73,9 +90,10 @@ class DecisionsFile:
                     row = json.loads(line)
                     self.answers[int(row["index"])] = (row.get("title"), row.get("choose"))
                 except (ValueError, KeyError, TypeError) as exc:
-                    raise InputError(f"{self.path}:{number}: not a decision line ({exc})",
-                                     'each line is {"index": N, "title": "…", "choose": "<arXiv id>" | "none" | null}'
-                                     ) from exc
+                    raise InputError(
+                        f"{self.path}:{number}: not a decision line ({exc})",
+                        'each line is {"index": N, "title": "…", "choose": "<arXiv id>" | "none" | null}',
+                    ) from exc
 
     def choose(self, paper: ListedPaper, match: Match) -> str | None:
         title, choice = self.answers.get(match.index, (None, None))
@@ -86,9 +104,22 @@ class DecisionsFile:
     def write_open(self, matches: list[Match]) -> int:
         """Rewrite the file with the papers still ambiguous; returns how many."""
         open_ones = [m for m in matches if m.status == "ambiguous"]
-        lines = [json.dumps({"index": m.index, "title": m.title, "choose": None, "reason": m.reason,
-                             "candidates": [{"arxiv_id": c.arxiv_id, "title": c.title, "score": round(c.score, 4)}
-                                            for c in m.candidates[:5]]}, ensure_ascii=False) for m in open_ones]
+        lines = [
+            json.dumps(
+                {
+                    "index": m.index,
+                    "title": m.title,
+                    "choose": None,
+                    "reason": m.reason,
+                    "candidates": [
+                        {"arxiv_id": c.arxiv_id, "title": c.title, "score": round(c.score, 4)}
+                        for c in m.candidates[:5]
+                    ],
+                },
+                ensure_ascii=False,
+            )
+            for m in open_ones
+        ]
         self.path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         return len(open_ones)
 

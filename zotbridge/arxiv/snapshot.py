@@ -8,8 +8,9 @@ wrapped with newlines. Used by the offline index and by tests that need records 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 from zotbridge.models import ArxivRecord
 from zotbridge.normalize import clean_text
@@ -17,7 +18,7 @@ from zotbridge.normalize import clean_text
 _AUTHOR_SPLIT = re.compile(r",\s*|\s+and\s+")
 
 
-def record_from_row(row: dict) -> ArxivRecord:
+def record_from_row(row: dict[str, Any]) -> ArxivRecord:
     """Raises KeyError/ValueError for a row without an id or title."""
     arxiv_id = str(row["id"]).strip()
     title = clean_text(str(row["title"]))
@@ -25,7 +26,9 @@ def record_from_row(row: dict) -> ArxivRecord:
         raise ValueError("a snapshot row needs an id and a title")
     versions = row.get("versions") or []
     dates = [parse_snapshot_date(v.get("created")) for v in versions if isinstance(v, dict)]
-    dates = [d for d in dates if d] or [parse_snapshot_date(row.get("update_date")) or datetime(1991, 8, 14, tzinfo=timezone.utc)]
+    dates = [d for d in dates if d] or [
+        parse_snapshot_date(row.get("update_date")) or datetime(1991, 8, 14, tzinfo=UTC)
+    ]
     categories = (row.get("categories") or "").split()
     return ArxivRecord(
         arxiv_id=arxiv_id,
@@ -43,11 +46,13 @@ def record_from_row(row: dict) -> ArxivRecord:
     )
 
 
-def author_names(row: dict) -> list[str]:
-    """"First Last Suffix" per author, as the API's ``<name>`` elements give them."""
+def author_names(row: dict[str, Any]) -> list[str]:
+    """ "First Last Suffix" per author, as the API's ``<name>`` elements give them."""
     parsed = row.get("authors_parsed")
     if parsed:
-        return [clean_text(" ".join(p for p in (first, last, *rest[:1]) if p)) for last, first, *rest in parsed]
+        return [
+            clean_text(" ".join(p for p in (first, last, *rest[:1]) if p)) for last, first, *rest in parsed
+        ]
     return [a for a in (clean_text(x) for x in _AUTHOR_SPLIT.split(row.get("authors") or "")) if a]
 
 
@@ -55,9 +60,9 @@ def parse_snapshot_date(text: str | None) -> datetime | None:
     if not text:
         return None
     try:
-        return parsedate_to_datetime(text).astimezone(timezone.utc)
+        return parsedate_to_datetime(text).astimezone(UTC)
     except (TypeError, ValueError):
         try:
-            return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+            return datetime.fromisoformat(text).replace(tzinfo=UTC)
         except ValueError:
             return None

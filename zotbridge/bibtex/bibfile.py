@@ -132,14 +132,23 @@ def _closing(text: str, pos: int, closer: str, name: str, line: int) -> int:
                 return i + 1
             depth -= 1
             if depth < 0:
-                raise _error(name, _line(text, i), f"the entry that starts on line {line} closes a brace "
-                             "it never opened")
+                raise _error(
+                    name,
+                    _line(text, i),
+                    f"the entry that starts on line {line} closes a brace it never opened",
+                )
         elif ch == ")" and depth == 0 and closer == ")":
             return i + 1
         elif ch == "\n" and depth > 0 and _FRESH_ENTRY_LINE.match(text, i):
-            raise _error(name, line, f"the entry that starts on line {line} is still open when a new entry "
-                         f"starts on line {_line(text, i) + 1} (a missing closing brace?)")
-    raise _error(name, line, f"the entry that starts on line {line} is never closed (a missing closing brace?)")
+            raise _error(
+                name,
+                line,
+                f"the entry that starts on line {line} is still open when a new entry "
+                f"starts on line {_line(text, i) + 1} (a missing closing brace?)",
+            )
+    raise _error(
+        name, line, f"the entry that starts on line {line} is never closed (a missing closing brace?)"
+    )
 
 
 def _read_fields(text: str, pos: int, end: int, block: Block, name: str) -> None:
@@ -152,15 +161,21 @@ def _read_fields(text: str, pos: int, end: int, block: Block, name: str) -> None
     pos = _skip_space(text, m.end(), end)
     while pos < end:
         if text[pos] != ",":
-            raise _error(name, _line(text, pos), f"expected a comma in the entry {block.key!r} "
-                         f"(line {block.line}), found {text[pos]!r}")
+            raise _error(
+                name,
+                _line(text, pos),
+                f"expected a comma in the entry {block.key!r} (line {block.line}), found {text[pos]!r}",
+            )
         pos = _skip_space(text, pos + 1, end)
         if pos >= end:
             break  # a trailing comma
         m = _NAME.match(text, pos)
         if not m:
-            raise _error(name, _line(text, pos), f"expected a field name in the entry {block.key!r}, "
-                         f"found {text[pos]!r}")
+            raise _error(
+                name,
+                _line(text, pos),
+                f"expected a field name in the entry {block.key!r}, found {text[pos]!r}",
+            )
         field_start = pos
         pos = _skip_space(text, m.end(), end)
         if pos >= end or text[pos] != "=":
@@ -222,8 +237,10 @@ def _skip_space(text: str, pos: int, end: int) -> int:
 
 
 def _error(name: str, line: int, message: str) -> BibSyntaxError:
-    return BibSyntaxError(f"{name}:{line}: {message}",
-                          "fix the file by hand (zotbridge changed nothing), or write to another file with -o")
+    return BibSyntaxError(
+        f"{name}:{line}: {message}",
+        "fix the file by hand (zotbridge changed nothing), or write to another file with -o",
+    )
 
 
 def read_bib_file(path: Path) -> BibFile:
@@ -233,13 +250,17 @@ def read_bib_file(path: Path) -> BibFile:
     except FileNotFoundError:
         return BibFile("", [])
     except OSError as exc:
-        raise InputError(f"cannot read {path} ({exc.strerror})", "check the path and its permissions") from exc
+        raise InputError(
+            f"cannot read {path} ({exc.strerror})", "check the path and its permissions"
+        ) from exc
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(f"{path}:{line}: the file is not UTF-8",
-                         f"convert it first, e.g. iconv -f latin1 -t utf-8 {path} > fixed.bib") from exc
+        raise InputError(
+            f"{path}:{line}: the file is not UTF-8",
+            f"convert it first, e.g. iconv -f latin1 -t utf-8 {path} > fixed.bib",
+        ) from exc
     return parse_bib(text, str(path))
 
 
@@ -254,8 +275,10 @@ def locked(path: Path, lock_dir: Path):
         lock_dir.mkdir(parents=True, exist_ok=True)
         handle = open(lock_dir / f"{digest}.lock", "a")
     except OSError as exc:
-        raise InputError(f"cannot create a lock file in {lock_dir} ({exc.strerror})",
-                         "check ZOTBRIDGE_HOME points to a writable directory") from exc
+        raise InputError(
+            f"cannot create a lock file in {lock_dir} ({exc.strerror})",
+            "check ZOTBRIDGE_HOME points to a writable directory",
+        ) from exc
     with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

@@ -10,11 +10,11 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zotbridge.arxiv.resolve import match_listings
 from zotbridge.bibtex.bibfile import Block, locked, read_bib_file, replace_atomically
 from zotbridge.bibtex.entries import entry_for
 from zotbridge.bibtex.keys import KeyTemplate, key_for
 from zotbridge.bibtex.merge import Outcome, merge
-from zotbridge.arxiv.resolve import match_listings
 from zotbridge.config import Settings
 from zotbridge.errors import InputError, KeyConflict
 from zotbridge.listing import ReadOptions
@@ -35,9 +35,15 @@ class BibResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def write_bibliography(matches: list[Match], path: Path, store: Store, style: str = "bibtex",
-                       template: KeyTemplate | None = None, comment_unresolved: bool = False,
-                       dry_run: bool = False) -> BibResult:
+def write_bibliography(
+    matches: list[Match],
+    path: Path,
+    store: Store,
+    style: str = "bibtex",
+    template: KeyTemplate | None = None,
+    comment_unresolved: bool = False,
+    dry_run: bool = False,
+) -> BibResult:
     """Merge the entries of ``matches`` into the ``.bib`` at ``path`` (created if missing)."""
     template = template or KeyTemplate.parse("auth.lower + shorttitle(3,3) + year")
     path = Path(path)
@@ -53,20 +59,32 @@ def write_bibliography(matches: list[Match], path: Path, store: Store, style: st
             if block is not None:  # the file's key for this paper never changes
                 stored = store.claim_citation_key(record.arxiv_id, [block.key])
                 if stored and stored.lower() != block.key.lower():
-                    log.info("%s: arXiv:%s is cited as %s here (zotbridge's key elsewhere: %s)",
-                             path.name, record.arxiv_id, block.key, stored)
+                    log.info(
+                        "%s: arXiv:%s is cited as %s here (zotbridge's key elsewhere: %s)",
+                        path.name,
+                        record.arxiv_id,
+                        block.key,
+                        stored,
+                    )
                 return block.key
             return key_for(record, template, store, lambda key: key.lower() in file_keys)
 
         unresolved = [_unresolved_line(m) for m in not_written] if comment_unresolved else None
         try:
-            merged = merge(bib, records, store.ledger_entries(ledger_path), key_of,
-                           lambda record, key: entry_for(record, key, style), unresolved)
+            merged = merge(
+                bib,
+                records,
+                store.ledger_entries(ledger_path),
+                key_of,
+                lambda record, key: entry_for(record, key, style),
+                unresolved,
+            )
         except KeyConflict as exc:
             raise InputError(
                 f"{path}:{exc.block.line}: the entry {exc.block.key!r} is another paper, but {exc.key!r} is the "
                 f"citation key of arXiv:{exc.arxiv_id} (given earlier, and keys never change)",
-                f"rename that entry's key in {path.name}, or write this listing to another file") from exc
+                f"rename that entry's key in {path.name}, or write this listing to another file",
+            ) from exc
         result = BibResult(path, {o.arxiv_id: o for o in merged.outcomes}, not_written, dry_run=dry_run)
         for outcome in merged.outcomes:
             result.counts[outcome.action] = result.counts.get(outcome.action, 0) + 1
@@ -79,14 +97,25 @@ def write_bibliography(matches: list[Match], path: Path, store: Store, style: st
     return result
 
 
-def bib_listings(names: list[str], read_options: ReadOptions, settings: Settings, path: Path, *,
-                 style: str = "bibtex", template: KeyTemplate | None = None, comment_unresolved: bool = False,
-                 dry_run: bool = False, refresh: bool = False, source: str = "auto",
-                 progress: Progress | None = None) -> tuple[list[Match], BibResult]:
+def bib_listings(
+    names: list[str],
+    read_options: ReadOptions,
+    settings: Settings,
+    path: Path,
+    *,
+    style: str = "bibtex",
+    template: KeyTemplate | None = None,
+    comment_unresolved: bool = False,
+    dry_run: bool = False,
+    refresh: bool = False,
+    source: str = "auto",
+    progress: Progress | None = None,
+) -> tuple[list[Match], BibResult]:
     """``zotbridge bib``: check the output path before any request, resolve, merge into the file."""
     check_output_path(path)
-    matches, _requests = match_listings(names, read_options, settings, refresh=refresh, progress=progress,
-                                        source=source)
+    matches, _requests = match_listings(
+        names, read_options, settings, refresh=refresh, progress=progress, source=source
+    )
     with Store(settings.home) as store:
         return matches, write_bibliography(matches, path, store, style, template, comment_unresolved, dry_run)
 
@@ -97,7 +126,9 @@ def check_output_path(path: Path) -> None:
     if path.is_dir():
         raise InputError(f"{path} is a directory", "give a file name, e.g. -o refs.bib")
     if not path.parent.is_dir():
-        raise InputError(f"the directory {path.parent} does not exist", "create it first, or choose another path")
+        raise InputError(
+            f"the directory {path.parent} does not exist", "create it first, or choose another path"
+        )
 
 
 def _unresolved_line(match: Match) -> str:

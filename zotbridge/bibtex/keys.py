@@ -44,8 +44,10 @@ SKIP_WORDS = frozenset(
     "per plus round save since so some sur than the through to toward towards un una unas uno unos under "
     "underneath une unlike until up upon versus via von while with within without yet zu zum".split()
 )
-_TERM = re.compile(r"""^(?:"(?P<literal>[^"]*)"|(?P<name>[a-z]+)(?:\((?P<args>[\d,\s]*)\))?)"""
-                   r"""(?P<mods>(?:\.(?:lower|upper))*)$""")
+_TERM = re.compile(
+    r"""^(?:"(?P<literal>[^"]*)"|(?P<name>[a-z]+)(?:\((?P<args>[\d,\s]*)\))?)"""
+    r"""(?P<mods>(?:\.(?:lower|upper))*)$"""
+)
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:-]")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _LATEX_TEXT = LatexNodes2Text(math_mode="text")
@@ -63,9 +65,11 @@ class KeyTemplate:
         for raw in text.split("+"):
             m = _TERM.match(raw.strip())
             if not m or (m["name"] and m["name"] not in TERMS):
-                raise InputError(f"citation key template {text!r}: cannot read the term {raw.strip()!r}",
-                                 f"use terms {', '.join(TERMS)} or \"text\", joined by +; "
-                                 f"the default is {DEFAULT_TEMPLATE!r}")
+                raise InputError(
+                    f"citation key template {text!r}: cannot read the term {raw.strip()!r}",
+                    f'use terms {", ".join(TERMS)} or "text", joined by +; '
+                    f"the default is {DEFAULT_TEMPLATE!r}",
+                )
             mods = tuple(x for x in m["mods"].split(".") if x)
             if m["literal"] is not None:
                 terms.append(("=" + m["literal"], (), mods))
@@ -97,7 +101,7 @@ def _term_value(name: str, args: tuple[int, ...], record: ArxivRecord) -> str:
         return re.sub(r"[^A-Za-z0-9]", "", record.arxiv_id)
     if name == "veryshorttitle":
         return short_title(record.title, 1, 0)
-    words, capitalised = (args + (3, 3)[len(args):])[:2]
+    words, capitalised = (args + (3, 3)[len(args) :])[:2]
     return short_title(record.title, words, capitalised)
 
 
@@ -114,7 +118,7 @@ def short_title(title: str, words: int, capitalised: int) -> str:
 
 
 def suffixes():
-    """"" then a … z, aa, ab … — Better BibTeX's postfix sequence."""
+    """ "" then a … z, aa, ab … — Better BibTeX's postfix sequence."""
     yield ""
     for length in count(1):
         for letters in product(ascii_lowercase, repeat=length):

@@ -58,10 +58,14 @@ def index_entries(bib: BibFile) -> tuple[dict[str, Block], dict[str, Block]]:
     return by_id, by_doi
 
 
-def merge(bib: BibFile, records: list[ArxivRecord], ledger: dict[str, BibEntry],
-          key_for: Callable[[ArxivRecord, Block | None], str],
-          entry_for: Callable[[ArxivRecord, str], BibEntry],
-          unresolved: list[str] | None = None) -> Merged:
+def merge(
+    bib: BibFile,
+    records: list[ArxivRecord],
+    ledger: dict[str, BibEntry],
+    key_for: Callable[[ArxivRecord, Block | None], str],
+    entry_for: Callable[[ArxivRecord, str], BibEntry],
+    unresolved: list[str] | None = None,
+) -> Merged:
     """The new file text. ``key_for(record, existing_block)`` gives the paper's key,
     ``entry_for(record, key)`` the entry zotbridge would write; ``unresolved`` (when given)
     replaces zotbridge's ``@comment`` block listing papers it could not resolve."""
@@ -136,7 +140,9 @@ def _updated_entry(bib: BibFile, block: Block, previous: BibEntry, wanted: BibEn
             fields.append((f.name, f.value))
     fields.extend(additions)
     lines = [f"@{entry_type}{{{block.key},"]
-    lines += [f"  {name} = {value}" + ("," if i < len(fields) - 1 else "") for i, (name, value) in enumerate(fields)]
+    lines += [
+        f"  {name} = {value}" + ("," if i < len(fields) - 1 else "") for i, (name, value) in enumerate(fields)
+    ]
     lines.append("}")
     return bib.newline.join(lines)
 
@@ -150,11 +156,13 @@ def _same(raw: str, name: str, value: str) -> bool:
     return raw == _value_text(name, value) or raw == f'"{value}"'
 
 
-def _assemble(bib: BibFile, replacements: dict[int, str], appended: list[str], unresolved: list[str] | None) -> str:
+def _assemble(
+    bib: BibFile, replacements: dict[int, str], appended: list[str], unresolved: list[str] | None
+) -> str:
     parts = []
     comment_block = None
     for block in bib.blocks:
-        chunk = replacements.get(block.start, bib.text[block.start:block.end])
+        chunk = replacements.get(block.start, bib.text[block.start : block.end])
         if unresolved is not None and block.entry_type == "comment" and UNRESOLVED_MARK in chunk[:80]:
             comment_block = len(parts)
         parts.append(chunk)
@@ -177,7 +185,9 @@ def _assemble(bib: BibFile, replacements: dict[int, str], appended: list[str], u
 def unresolved_comment(lines: list[str], newline: str = "\n") -> str:
     """The ``@comment`` block listing papers zotbridge did not write (``--comment-unresolved``)."""
     body = newline.join("  " + line.replace("{", "(").replace("}", ")") for line in lines)
-    return f"@comment{{{UNRESOLVED_MARK} (zotbridge bib --comment-unresolved){newline}{body}{newline}}}{newline}"
+    return (
+        f"@comment{{{UNRESOLVED_MARK} (zotbridge bib --comment-unresolved){newline}{body}{newline}}}{newline}"
+    )
 
 
 def _locate(text: str, outcomes: list[Outcome]) -> None:

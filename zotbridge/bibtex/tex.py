@@ -36,15 +36,40 @@ TEXT_MACROS = frozenset(
 )
 ACCENT_SYMBOLS = "'`^\"~=."
 ESCAPED_SYMBOLS = "&%$#_{} ,;!"
-TEXT_FOR = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "$": r"\$",
-            "~": r"{\textasciitilde}", "^": r"{\textasciicircum}", "<": r"{\textless}",
-            ">": r"{\textgreater}", "|": r"{\textbar}", "\\": r"{\textbackslash}",
-            # BibTeX counts every brace, escaped or not: literal braces must be commands
-            "{": r"{\textbraceleft}", "}": r"{\textbraceright}"}
+TEXT_FOR = {
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "$": r"\$",
+    "~": r"{\textasciitilde}",
+    "^": r"{\textasciicircum}",
+    "<": r"{\textless}",
+    ">": r"{\textgreater}",
+    "|": r"{\textbar}",
+    "\\": r"{\textbackslash}",
+    # BibTeX counts every brace, escaped or not: literal braces must be commands
+    "{": r"{\textbraceleft}",
+    "}": r"{\textbraceright}",
+}
 # Combining marks as accent commands, for letters pylatexenc has no name for (Vietnamese ễ).
-ACCENT_FOR_MARK = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
-                   "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d",
-                   "\u0327": "c", "\u0328": "k", "\u0331": "b"}
+ACCENT_FOR_MARK = {
+    "\u0300": "`",
+    "\u0301": "'",
+    "\u0302": "^",
+    "\u0303": "~",
+    "\u0304": "=",
+    "\u0306": "u",
+    "\u0307": ".",
+    "\u0308": '"',
+    "\u030a": "r",
+    "\u030b": "H",
+    "\u030c": "v",
+    "\u0323": "d",
+    "\u0327": "c",
+    "\u0328": "k",
+    "\u0331": "b",
+}
 
 # Proper nouns that Title Case hides: protected wherever they stand.
 PROPER_NOUNS = frozenset(
@@ -64,8 +89,12 @@ _LATEX_TEXT = LatexNodes2Text()
 
 @lru_cache(maxsize=1)
 def _encoder() -> UnicodeToLatexEncoder:
-    return UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-all",
-                                 unknown_char_policy="keep", unknown_char_warning=False)
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True,
+        replacement_latex_protection="braces-all",
+        unknown_char_policy="keep",
+        unknown_char_warning=False,
+    )
 
 
 def escape_text(text: str, ascii_only: bool) -> str:
@@ -84,7 +113,9 @@ def encode_unicode(text: str, ascii_only: bool) -> str:
     """
     if text.isascii():
         return text
-    return "".join(ch if ch.isascii() or (not ascii_only and _latin_letter(ch)) else _latex_char(ch) for ch in text)
+    return "".join(
+        ch if ch.isascii() or (not ascii_only and _latin_letter(ch)) else _latex_char(ch) for ch in text
+    )
 
 
 @lru_cache(maxsize=4096)

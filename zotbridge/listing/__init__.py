@@ -25,7 +25,9 @@ def read_source(source: Source, options: ReadOptions) -> Iterator[ListedPaper]:
     return BY_NAME[fmt].read(source, options)
 
 
-def read_listings(names: Iterable[str], options: ReadOptions | None = None, stdin=None) -> Iterator[ListedPaper]:
+def read_listings(
+    names: Iterable[str], options: ReadOptions | None = None, stdin=None
+) -> Iterator[ListedPaper]:
     """All papers of all inputs, numbered across inputs, duplicates marked.
 
     Every input is checked before this returns (:class:`InputError` for one that cannot be

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from bibtexparser import customization
 from bibtexparser.bparser import BibTexParser
@@ -107,7 +108,7 @@ def latex_to_text(value: str) -> str:
         return clean_text(value.replace("{", "").replace("}", ""))
 
 
-def paper_from_entry(entry: dict, source: str) -> ListedPaper:
+def paper_from_entry(entry: dict[str, Any], source: str) -> ListedPaper:
     fields = {k.lower(): v for k, v in entry.items()}
     paper = ListedPaper(source=source, kind="bibtex", citation_key=entry.get("ID") or None)
     if fields.get("title"):
@@ -139,7 +140,7 @@ def _last_first(name: str) -> str:
     return f"{last}, {first}" if first else last
 
 
-def _take_ids(paper: ListedPaper, fields: dict) -> None:
+def _take_ids(paper: ListedPaper, fields: dict[str, Any]) -> None:
     paper.arxiv_id, paper.arxiv_version, paper.doi = entry_ids(fields)
 
 

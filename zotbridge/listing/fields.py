@@ -10,6 +10,7 @@ list is taken as it is.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from zotbridge.listing.ids import find_ids
 from zotbridge.models import ListedPaper
@@ -39,7 +40,7 @@ def canonical_column(name: str) -> str | None:
     return ALIASES.get(re.sub(r"[\s-]+", "_", name.strip().lower()))
 
 
-def paper_from_record(record: dict, source: str, kind: str) -> ListedPaper | None:
+def paper_from_record(record: dict[str, Any], source: str, kind: str) -> ListedPaper | None:
     """A paper from a record of any column names; None when it names neither title nor id."""
     fields: dict[str, object] = {}
     for key, value in record.items():
@@ -72,7 +73,7 @@ def _text(value: object) -> str | None:
     return clean_text(str(value)) or None if value is not None else None
 
 
-def _take_date(paper: ListedPaper, fields: dict) -> None:
+def _take_date(paper: ListedPaper, fields: dict[str, Any]) -> None:
     date = str(fields.get("date", "")).strip()
     if m := _ISO_DATE.match(date):
         paper.date, paper.year = m[0], int(m[1])

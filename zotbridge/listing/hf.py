@@ -110,8 +110,9 @@ def _split_glued_header(line: str) -> str | None:
 class _YearRule:
     """Fills the year of dates the page printed without one (module docstring)."""
 
-    def __init__(self, explicit_years: list[int], page_date: _Date | None, listing_year: int | None,
-                 today: dt.date):
+    def __init__(
+        self, explicit_years: list[int], page_date: _Date | None, listing_year: int | None, today: dt.date
+    ):
         if listing_year is not None:
             year = listing_year
         elif explicit_years:
@@ -148,8 +149,9 @@ def read_hf_listing(
     def year_rule() -> _YearRule:
         nonlocal rule
         if rule is None:
-            rule = _YearRule(explicit, page_date[0] if page_date else None, listing_year,
-                             today or dt.date.today())
+            rule = _YearRule(
+                explicit, page_date[0] if page_date else None, listing_year, today or dt.date.today()
+            )
         return rule
 
     current: ListedPaper | None = None

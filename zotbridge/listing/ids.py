@@ -16,6 +16,7 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from zotbridge.listing.format import Format
 from zotbridge.listing.source import Source
@@ -107,7 +108,7 @@ def find_ids(text: str) -> list[FoundId]:
     return found
 
 
-def _arxiv_from_groups(g: dict, new: str, old: str) -> tuple[str | None, int | None]:
+def _arxiv_from_groups(g: dict[str, Any], new: str, old: str) -> tuple[str | None, int | None]:
     if g[new]:
         if not _valid_new(g[new]):
             return None, None

@@ -15,8 +15,15 @@ from __future__ import annotations
 from zotbridge.listing import bibtex, hf, ids, jsonl, table, titles
 from zotbridge.listing.format import Format
 
-REGISTRY: tuple[Format, ...] = (bibtex.FORMAT, jsonl.FORMAT, table.CSV, table.TSV, hf.FORMAT, ids.FORMAT,
-                                titles.FORMAT)
+REGISTRY: tuple[Format, ...] = (
+    bibtex.FORMAT,
+    jsonl.FORMAT,
+    table.CSV,
+    table.TSV,
+    hf.FORMAT,
+    ids.FORMAT,
+    titles.FORMAT,
+)
 BY_NAME = {f.name: f for f in REGISTRY}
 
 

@@ -112,7 +112,8 @@ def _check_decodes(source: Source) -> None:
         decoder = codecs.getincrementaldecoder(source.encoding)(errors="strict")
     except LookupError as exc:
         raise InputError(
-            f"unknown encoding {source.encoding!r}", "use a Python codec name such as utf-8, latin-1 or cp1252"
+            f"unknown encoding {source.encoding!r}",
+            "use a Python codec name such as utf-8, latin-1 or cp1252",
         ) from exc
     offset, line, column, blank = 0, 1, 0, True
     with source.open_binary() as raw:
@@ -139,5 +140,6 @@ def _check_decodes(source: Source) -> None:
                 break
             offset += len(chunk)
     if blank:
-        raise InputError(f"{source.name}: contains only white space", "paste or save the listing into it first")
-
+        raise InputError(
+            f"{source.name}: contains only white space", "paste or save the listing into it first"
+        )

@@ -40,8 +40,10 @@ def looks_like_table(header: str) -> str | None:
         return None
     cells = next(csv.reader([header], delimiter=delimiter), [])
     identifying = {"title", "arxiv_id", "url", "doi"}
-    if len(cells) > 1 and all(len(c.strip()) <= 30 for c in cells) and any(
-        canonical_column(c) in identifying for c in cells
+    if (
+        len(cells) > 1
+        and all(len(c.strip()) <= 30 for c in cells)
+        and any(canonical_column(c) in identifying for c in cells)
     ):
         return "tsv" if delimiter == "\t" else "csv"
     return None
@@ -74,8 +76,12 @@ def read_table(source: Source, kind: str) -> Iterator[ListedPaper]:
 
 
 def _format(kind: str, extension: str) -> Format:
-    return Format(kind, lambda lines: looks_like_table(first_content_line(lines)) == kind,
-                  lambda source, options: read_table(source, kind), (extension,))
+    return Format(
+        kind,
+        lambda lines: looks_like_table(first_content_line(lines)) == kind,
+        lambda source, options: read_table(source, kind),
+        (extension,),
+    )
 
 
 CSV = _format("csv", ".csv")

@@ -43,8 +43,11 @@ Stream = list  # tokens by position; None where a stop word left a gap
 
 def words(text: str) -> list[str]:
     """UAX #29 word tokens, lower case (the ``standard`` analyzer)."""
-    return [piece for piece in _BOUNDARY.split(text.lower())
-            if piece and not piece.isspace() and (piece[0].isalnum() or _WORDLIKE.search(piece))]
+    return [
+        piece
+        for piece in _BOUNDARY.split(text.lower())
+        if piece and not piece.isspace() and (piece[0].isalnum() or _WORDLIKE.search(piece))
+    ]
 
 
 @functools.lru_cache(maxsize=200_000)

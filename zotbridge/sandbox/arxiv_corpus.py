@@ -17,8 +17,9 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from zotbridge.arxiv.snapshot import parse_snapshot_date
 from zotbridge.sandbox.arxiv_analysis import Stream, english, folded, words
@@ -58,7 +59,7 @@ class Paper:
         return self.versions[-1].created
 
 
-def _authors(row: dict) -> list[str]:
+def _authors(row: dict[str, Any]) -> list[str]:
     parsed = row.get("authors_parsed")
     if parsed:
         # [last, first, suffix, affiliation…]: the API's <name> is "first last suffix"; affiliations
@@ -68,7 +69,7 @@ def _authors(row: dict) -> list[str]:
     return [a.strip() for a in re.split(r",\s*|\s+and\s+", text) if a.strip()]
 
 
-def paper_from_row(row: dict) -> Paper:
+def paper_from_row(row: dict[str, Any]) -> Paper:
     """A snapshot row as a served paper. Raises KeyError/ValueError on a row without id/title."""
     arxiv_id = str(row["id"]).strip()
     title = str(row["title"])
@@ -78,7 +79,7 @@ def paper_from_row(row: dict) -> Paper:
         if created:
             versions.append(Version(int(str(v.get("version", f"v{i}")).lstrip("v") or i), created))
     if not versions:
-        created = parse_snapshot_date(row.get("update_date")) or datetime(2000, 1, 1, tzinfo=timezone.utc)
+        created = parse_snapshot_date(row.get("update_date")) or datetime(2000, 1, 1, tzinfo=UTC)
         versions = [Version(1, created)]
     categories = (row.get("categories") or "").split()
     return Paper(
@@ -131,8 +132,18 @@ class Corpus:
             "cat": [c.lower() for c in paper.categories],
             "rn": words(paper.report_no or ""),
             "id": [paper.arxiv_id.lower()],
-            "all": folded(" ".join((paper.title, " ".join(paper.authors), paper.abstract, paper.comment or "",
-                                    paper.journal_ref or "", " ".join(paper.categories)))),
+            "all": folded(
+                " ".join(
+                    (
+                        paper.title,
+                        " ".join(paper.authors),
+                        paper.abstract,
+                        paper.comment or "",
+                        paper.journal_ref or "",
+                        " ".join(paper.categories),
+                    )
+                )
+            ),
         }
         for name, stream in streams.items():
             postings = self.postings[name]

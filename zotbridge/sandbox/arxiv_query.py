@@ -24,14 +24,15 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 from zotbridge.sandbox.arxiv_analysis import english, folded, without_stop_words, words
 from zotbridge.sandbox.arxiv_corpus import FIELDS, Corpus
 
 K1, B = 1.2, 0.75
 _LEX = re.compile(
-    r'\s*(?:(?P<open>\()|(?P<close>\))|(?:(?P<field>[A-Za-z_]+):)?'
+    r"\s*(?:(?P<open>\()|(?P<close>\))|(?:(?P<field>[A-Za-z_]+):)?"
     r'(?:"(?P<phrase>[^"]*)"|\[(?P<range>[^\]]*)\]|(?P<group>\()|(?P<word>[^\s()"]+)))'
 )
 _OPERATORS = {"AND": "AND", "OR": "OR", "ANDNOT": "ANDNOT", "NOT": "ANDNOT"}
@@ -84,7 +85,7 @@ def _lex(query: str) -> list[tuple[str, object]]:
     while query[pos:].strip():
         m = _LEX.match(query, pos)
         if not m or m.end() == pos:
-            raise QueryError(f"cannot parse query near {query[pos:pos + 20]!r}")
+            raise QueryError(f"cannot parse query near {query[pos : pos + 20]!r}")
         pos = m.end()
         field = m["field"].lower() if m["field"] else None
         if m["open"]:
@@ -113,7 +114,7 @@ def _range(field: str, text: str) -> Range:
 
     def stamp(value: str) -> datetime:
         value = value.ljust(12, "0")
-        return datetime.strptime(value, "%Y%m%d%H%M").replace(tzinfo=timezone.utc)
+        return datetime.strptime(value, "%Y%m%d%H%M").replace(tzinfo=UTC)
 
     return Range(field, stamp(m[1]), stamp(m[2]))
 
@@ -190,8 +191,10 @@ def _term(term: Term, corpus: Corpus) -> dict[str, float]:
         # the quote analyzer: `simple` (stop words dropped) for titles; the standard one for abstracts
         plain = without_stop_words(term.text) if field == "ti" else words(term.text)
         plain_scores = _phrase(corpus, field, plain)
-        return {pid: max(english_scores.get(pid, 0.0), plain_scores.get(pid, 0.0))
-                for pid in english_scores.keys() | plain_scores.keys()}
+        return {
+            pid: max(english_scores.get(pid, 0.0), plain_scores.get(pid, 0.0))
+            for pid in english_scores.keys() | plain_scores.keys()
+        }
     if field == "all":
         return _phrase(corpus, "all", folded(term.text))
     if field in ("cat", "id"):
@@ -201,7 +204,7 @@ def _term(term: Term, corpus: Corpus) -> dict[str, float]:
     return {}
 
 
-def _phrase(corpus: Corpus, index: str, stream: list) -> dict[str, float]:
+def _phrase(corpus: Corpus, index: str, stream: list[Any]) -> dict[str, float]:
     """BM25 of a phrase (consecutive positions; a stop word's gap matches any one word)."""
     wanted = [(offset, token) for offset, token in enumerate(stream) if token is not None]
     if not wanted:

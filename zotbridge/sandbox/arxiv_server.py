@@ -33,8 +33,9 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 from xml.etree import ElementTree as ET
 
@@ -86,7 +87,7 @@ class Faults:
     queue: deque = field(default_factory=deque)
     request_line_limit: int = REQUEST_LINE_LIMIT
     rate: float = 0.0
-    kinds: tuple = SOFT_FAULTS
+    kinds: tuple[Any, ...] = SOFT_FAULTS
     _rng: random.Random = field(default_factory=lambda: random.Random(0))
 
     def plan(self, *faults: str) -> None:
@@ -95,7 +96,7 @@ class Faults:
                 raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
         self.queue.extend(faults)
 
-    def at_random(self, rate: float, kinds: tuple = SOFT_FAULTS, seed: int = 0) -> None:
+    def at_random(self, rate: float, kinds: tuple[Any, ...] = SOFT_FAULTS, seed: int = 0) -> None:
         """From now on, answer a share ``rate`` of requests with one of ``kinds``."""
         self.plan(*kinds)
         self.queue.clear()
@@ -119,10 +120,10 @@ class Stats:
     requests: int = 0
     answered: int = 0  # 200 responses with a real answer
     faults: int = 0
-    urls: list = field(default_factory=list)  # path?query of each request (a POST's body as the query)
-    methods: list = field(default_factory=list)
-    user_agents: set = field(default_factory=set)
-    arrivals: list = field(default_factory=list)  # time.monotonic() of each request
+    urls: list[Any] = field(default_factory=list)  # path?query of each request (a POST's body as the query)
+    methods: list[Any] = field(default_factory=list)
+    user_agents: set[Any] = field(default_factory=set)
+    arrivals: list[Any] = field(default_factory=list)  # time.monotonic() of each request
 
 
 class _BadRequest(Exception):
@@ -130,7 +131,7 @@ class _BadRequest(Exception):
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _sub(parent: ET.Element, ns: str, tag: str, text: str | None = None, **attrs) -> ET.Element:
@@ -158,15 +159,19 @@ class ArxivEmulator(LocalServer):
 
     def answer(self, params: dict[str, str]) -> tuple[int, bytes]:
         """Status and Atom body for the request's parameters."""
-        canonical = urlencode({k: params.get(k, d) for k, d in
-                               (("search_query", ""), ("id_list", ""), ("start", "0"), ("max_results", "10"))})
+        canonical = urlencode(
+            {
+                k: params.get(k, d)
+                for k, d in (("search_query", ""), ("id_list", ""), ("start", "0"), ("max_results", "10"))
+            }
+        )
         try:
             total, hits, start, size = self._search(params)
         except _BadRequest as exc:
             return 400, self._error_feed(canonical, str(exc))
         return 200, self._feed(canonical, total, start, size, hits)
 
-    def _search(self, params: dict) -> tuple[int, list[tuple[Paper, int]], int, int]:
+    def _search(self, params: dict[str, Any]) -> tuple[int, list[tuple[Paper, int]], int, int]:
         start = self._int(params.get("start", "0"), "start")
         max_results = self._int(params.get("max_results", "10"), "max_results")
         if start + max_results > RESULT_WINDOW:
@@ -222,17 +227,25 @@ class ArxivEmulator(LocalServer):
 
     def _feed_head(self, canonical: str, total: int, start: int, per_page: int, title: str) -> ET.Element:
         feed = ET.Element(f"{{{ATOM}}}feed")
-        _sub(feed, ATOM, "link", href=f"https://arxiv.org/api/query?{canonical}", rel="self",
-             type="application/atom+xml")
+        _sub(
+            feed,
+            ATOM,
+            "link",
+            href=f"https://arxiv.org/api/query?{canonical}",
+            rel="self",
+            type="application/atom+xml",
+        )
         _sub(feed, ATOM, "title", title, type="html")
         _sub(feed, ATOM, "id", f"https://arxiv.org/api/{abs(hash(canonical)):x}")
-        _sub(feed, ATOM, "updated", _iso(datetime.now(timezone.utc)))
+        _sub(feed, ATOM, "updated", _iso(datetime.now(UTC)))
         _sub(feed, OPENSEARCH, "totalResults", str(total))
         _sub(feed, OPENSEARCH, "startIndex", str(start))
         _sub(feed, OPENSEARCH, "itemsPerPage", str(per_page))
         return feed
 
-    def _feed(self, canonical: str, total: int, start: int, per_page: int, hits: list[tuple[Paper, int]]) -> bytes:
+    def _feed(
+        self, canonical: str, total: int, start: int, per_page: int, hits: list[tuple[Paper, int]]
+    ) -> bytes:
         feed = self._feed_head(canonical, total, start, per_page, f"arXiv Query: {canonical}")
         for paper, version in hits:
             self._entry(feed, paper, version or len(paper.versions))
@@ -259,8 +272,15 @@ class ArxivEmulator(LocalServer):
         if paper.journal_ref:
             _sub(entry, ARXIV, "journal_ref", paper.journal_ref)
         _sub(entry, ATOM, "link", href=f"https://arxiv.org/abs/{vid}", rel="alternate", type="text/html")
-        _sub(entry, ATOM, "link", title="pdf", href=f"https://arxiv.org/pdf/{vid}", rel="related",
-             type="application/pdf")
+        _sub(
+            entry,
+            ATOM,
+            "link",
+            title="pdf",
+            href=f"https://arxiv.org/pdf/{vid}",
+            rel="related",
+            type="application/pdf",
+        )
         _sub(entry, ARXIV, "primary_category", term=paper.categories[0])
         for category in paper.categories:
             _sub(entry, ATOM, "category", term=category, scheme="http://arxiv.org/schemas/atom")
@@ -272,13 +292,13 @@ class ArxivEmulator(LocalServer):
         _sub(entry, ATOM, "id", anchor)
         _sub(entry, ATOM, "title", "Error")
         _sub(entry, ATOM, "summary", message)
-        _sub(entry, ATOM, "updated", _iso(datetime.now(timezone.utc)))
+        _sub(entry, ATOM, "updated", _iso(datetime.now(UTC)))
         _sub(entry, ATOM, "link", href=anchor, rel="alternate", type="text/html")
         author = _sub(entry, ATOM, "author")
         _sub(author, ATOM, "name", "arXiv api core")
         return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
-    def _without_entries(self, params: dict, total: int | None) -> bytes:
+    def _without_entries(self, params: dict[str, Any], total: int | None) -> bytes:
         """The answer's feed with its entries removed; ``total`` replaces totalResults."""
         status, body = self.answer(params)
         if status != 200:
@@ -290,7 +310,7 @@ class ArxivEmulator(LocalServer):
             feed.find(f"{{{OPENSEARCH}}}totalResults").text = str(total)
         return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
-    def _faulty(self, fault: str, params: dict) -> tuple[int, bytes, str, dict] | None:
+    def _faulty(self, fault: str, params: dict[str, Any]) -> tuple[int, bytes, str, dict[str, Any]] | None:
         """The answer a fault gives instead of the real one (None: answer normally)."""
         kind, _, argument = fault.partition(":")
         text = "text/plain; charset=utf-8"
@@ -325,8 +345,13 @@ class ArxivEmulator(LocalServer):
             def log_message(self, *args):  # keep test output clean
                 pass
 
-            def _send(self, status: int, body: bytes, content_type: str = "application/atom+xml; charset=utf-8",
-                      headers: dict | None = None):
+            def _send(
+                self,
+                status: int,
+                body: bytes,
+                content_type: str = "application/atom+xml; charset=utf-8",
+                headers: dict[str, Any] | None = None,
+            ):
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
@@ -339,7 +364,12 @@ class ArxivEmulator(LocalServer):
                 parts = urlsplit(self.path)
                 if parts.path == "/_sandbox/stats":
                     s = emulator.stats
-                    body = {"requests": s.requests, "answered": s.answered, "faults": s.faults, "urls": s.urls[-200:]}
+                    body = {
+                        "requests": s.requests,
+                        "answered": s.answered,
+                        "faults": s.faults,
+                        "urls": s.urls[-200:],
+                    }
                     return self._send(200, json.dumps(body).encode(), "application/json")
                 self._query(parts.path, parts.query)
 
@@ -354,8 +384,11 @@ class ArxivEmulator(LocalServer):
                     emulator.faults.plan(*data.get("queue", []))
                     if "random" in data:
                         spec = data["random"]
-                        emulator.faults.at_random(float(spec.get("rate", 0.2)), tuple(spec.get("kinds", SOFT_FAULTS)),
-                                                  int(spec.get("seed", 0)))
+                        emulator.faults.at_random(
+                            float(spec.get("rate", 0.2)),
+                            tuple(spec.get("kinds", SOFT_FAULTS)),
+                            int(spec.get("seed", 0)),
+                        )
                     if "request_line_limit" in data:
                         emulator.faults.request_line_limit = int(data["request_line_limit"])
                     return self._send(204, b"", "text/plain")
@@ -368,9 +401,11 @@ class ArxivEmulator(LocalServer):
             def _query(self, path: str, query: str):
                 line = len(self.requestline.encode("latin-1", "replace"))
                 if line > emulator.faults.request_line_limit:
-                    body = ("<html><head><title>Bad Request</title></head><body><h1><p>Bad Request</p></h1>"
-                            f"Request Line is too large ({line} &gt; {emulator.faults.request_line_limit})"
-                            "</body></html>").encode()
+                    body = (
+                        "<html><head><title>Bad Request</title></head><body><h1><p>Bad Request</p></h1>"
+                        f"Request Line is too large ({line} &gt; {emulator.faults.request_line_limit})"
+                        "</body></html>"
+                    ).encode()
                     return self._send(400, body, "text/html")
                 if path != "/api/query":
                     return self._send(404, b"Not Found", "text/plain")

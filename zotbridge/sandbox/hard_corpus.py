@@ -26,6 +26,7 @@ import json
 import random
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from zotbridge.listing import ReadOptions, read_listings
 from zotbridge.models import ListedPaper
@@ -38,11 +39,23 @@ def _rfc822(year: int, month: int, day: int) -> str:
     return f"Mon, {day} {_MONTHS[month - 1]} {year} 10:00:00 GMT"
 
 
-def _row(ident: str, title: str, abstract: str, authors: list[str], when: tuple[int, int, int], **extra) -> dict:
+def _row(
+    ident: str, title: str, abstract: str, authors: list[str], when: tuple[int, int, int], **extra
+) -> dict[str, Any]:
     row = {
-        "id": ident, "submitter": None, "authors": ", ".join(authors), "title": title, "comments": None,
-        "journal-ref": None, "doi": None, "report-no": None, "categories": "cs.LG", "license": None,
-        "abstract": abstract, "versions": [{"version": "v1", "created": _rfc822(*when)}], "update_date": None,
+        "id": ident,
+        "submitter": None,
+        "authors": ", ".join(authors),
+        "title": title,
+        "comments": None,
+        "journal-ref": None,
+        "doi": None,
+        "report-no": None,
+        "categories": "cs.LG",
+        "license": None,
+        "abstract": abstract,
+        "versions": [{"version": "v1", "created": _rfc822(*when)}],
+        "update_date": None,
     }
     row.update(extra)
     return row
@@ -68,7 +81,7 @@ def _reword(rng: random.Random, abstract: str, other: str) -> str:
     return ". ".join(sentences)
 
 
-def labelled_papers(papers: list[ListedPaper], labels: list[dict]) -> list[tuple[ListedPaper, str]]:
+def labelled_papers(papers: list[ListedPaper], labels: list[dict[str, Any]]) -> list[tuple[ListedPaper, str]]:
     """(listed paper, true arXiv id) of each label of seed-labels.jsonl, whose ``entry`` is a
     0-based position in the listing file ``listing``."""
     by_position: dict[tuple[str, int], ListedPaper] = {}
@@ -80,7 +93,7 @@ def labelled_papers(papers: list[ListedPaper], labels: list[dict]) -> list[tuple
     return [(by_position[(label["listing"], label["entry"])], label["arxiv_id"]) for label in labels]
 
 
-def build(listings: Iterable[Path], seed_records: Path, labels: Path, seed: int = 0) -> list[dict]:
+def build(listings: Iterable[Path], seed_records: Path, labels: Path, seed: int = 0) -> list[dict[str, Any]]:
     """Snapshot-format rows of the hard corpus."""
     rng = random.Random(seed)
     papers = list(read_listings([str(p) for p in listings], ReadOptions(listing_year=2025)))
@@ -91,8 +104,9 @@ def build(listings: Iterable[Path], seed_records: Path, labels: Path, seed: int 
     for paper, arxiv_id in labelled_papers(papers, label_rows):
         labelled_titles[normalize_title(paper.title)] = arxiv_id
         if arxiv_id not in rows:
-            rows[arxiv_id] = _row(arxiv_id, paper.title, paper.abstract, _names(rng, paper.authors_count or 4),
-                                  (2022, 7, 1))
+            rows[arxiv_id] = _row(
+                arxiv_id, paper.title, paper.abstract, _names(rng, paper.authors_count or 4), (2022, 7, 1)
+            )
     seed_titles = {normalize_title(r["title"]) for r in rows.values()}
     abstracts = [p.abstract for p in papers if p.abstract]
     number = 90000
@@ -100,11 +114,18 @@ def build(listings: Iterable[Path], seed_records: Path, labels: Path, seed: int 
         key = normalize_title(paper.title)
         if paper.duplicate_of is not None or key in labelled_titles or key in seed_titles:
             continue
-        year, month, day = (int(x) for x in paper.date.split("-")) if paper.date else (2023, rng.randint(1, 12), 1)
+        year, month, day = (
+            (int(x) for x in paper.date.split("-")) if paper.date else (2023, rng.randint(1, 12), 1)
+        )
         ident = f"{year % 100:02d}{month:02d}.{number}"
         number += 1
-        rows[ident] = _row(ident, paper.title, paper.abstract, _names(rng, paper.authors_count or rng.randint(2, 9)),
-                           (year, month, day))
+        rows[ident] = _row(
+            ident,
+            paper.title,
+            paper.abstract,
+            _names(rng, paper.authors_count or rng.randint(2, 9)),
+            (year, month, day),
+        )
     for i, true_id in enumerate(id for _, id in sorted(labelled_titles.items())):
         true = rows[true_id]
         other = _another_abstract(rng, abstracts)
@@ -116,8 +137,15 @@ def build(listings: Iterable[Path], seed_records: Path, labels: Path, seed: int 
         for kind, title, abstract in traps:
             ident = f"26{(number % 12) + 1:02d}.{number}"
             number += 1
-            rows[ident] = _row(ident, title, abstract, _names(rng, 5), (2026, (number % 12) + 1, 2),
-                               trap=kind, trap_of=true_id)
+            rows[ident] = _row(
+                ident,
+                title,
+                abstract,
+                _names(rng, 5),
+                (2026, (number % 12) + 1, 2),
+                trap=kind,
+                trap_of=true_id,
+            )
         if i % 5 == 1:  # later version with another title: the listing keeps v1's
             true["title"] = true["title"].split(":")[0] + ": Revisited and Extended"
             true["trap"] = "title_changed"
@@ -127,8 +155,15 @@ def build(listings: Iterable[Path], seed_records: Path, labels: Path, seed: int 
     return list(rows.values())
 
 
-_TEMPLATES = ("{p} for {a} {b}", "Towards {p}", "{a} {p}: {b} and {c}", "On {p} in {a} {b}",
-              "Revisiting {p} with {a} {b}", "{p} Meets {a}", "Scaling {p} for {a} {b} {c}")
+_TEMPLATES = (
+    "{p} for {a} {b}",
+    "Towards {p}",
+    "{a} {p}: {b} and {c}",
+    "On {p} in {a} {b}",
+    "Revisiting {p} with {a} {b}",
+    "{p} Meets {a}",
+    "Scaling {p} for {a} {b} {c}",
+)
 
 
 def flood_phrases(titles: Iterable[str], common: int = 40) -> list[str]:
@@ -142,14 +177,14 @@ def flood_phrases(titles: Iterable[str], common: int = 40) -> list[str]:
         words = normalize_title(title).split()
         for n in (2, 3):
             for i in range(len(words) - n + 1):
-                gram = words[i:i + n]
+                gram = words[i : i + n]
                 if gram[0] not in stop and gram[-1] not in stop:
                     counts[" ".join(gram)] = counts.get(" ".join(gram), 0) + 1
     frequent = sorted(counts, key=lambda g: (-counts[g], g))[:common]
     return short + frequent
 
 
-def flood(titles: list[str], abstracts: list[str], per_phrase: int, seed: int = 0) -> list[dict]:
+def flood(titles: list[str], abstracts: list[str], per_phrase: int, seed: int = 0) -> list[dict[str, Any]]:
     """Snapshot-format rows of the large-corpus mode (see the module docstring), built from the
     titles and abstracts of a listing or a corpus."""
     rng = random.Random(seed)
@@ -165,8 +200,16 @@ def flood(titles: list[str], abstracts: list[str], per_phrase: int, seed: int = 
             ident = f"{19 + month // 12:02d}{month % 12 + 1:02d}.{80000 + number % 10000:05d}"
             number += 1
             abstract = " ".join(rng.choice(lexicon) for _ in range(rng.randint(12, 24))).capitalize() + "."
-            rows.append(_row(ident, title, abstract, _names(rng, rng.randint(1, 6)),
-                             (2019 + month // 12, month % 12 + 1, 1 + number % 27), trap="flood"))
+            rows.append(
+                _row(
+                    ident,
+                    title,
+                    abstract,
+                    _names(rng, rng.randint(1, 6)),
+                    (2019 + month // 12, month % 12 + 1, 1 + number % 27),
+                    trap="flood",
+                )
+            )
     return rows
 
 
@@ -175,7 +218,7 @@ def _plusplus(title: str) -> str:
     return f"{head}++{sep}{rest}" if sep else f"{title}++"
 
 
-def write(rows: list[dict], path: Path) -> None:
+def write(rows: list[dict[str, Any]], path: Path) -> None:
     with open(path, "w", encoding="utf-8") as out:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")

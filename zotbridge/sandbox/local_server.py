@@ -20,8 +20,9 @@ class LocalServer:
 
     def start(self):
         # a short poll: stopping waits for it (tests start and stop hundreds of servers)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from zotbridge.resource import Resource
 from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 from zotbridge.sandbox.hard_corpus import flood as flood_rows
-from zotbridge.resource import Resource
 from zotbridge.sandbox.zotero_server import ZoteroEmulator
 
 SANDBOX_USER = 1
@@ -38,17 +38,28 @@ class Sandbox(Resource):
     api_key: str
 
     def env(self) -> dict[str, str]:
-        return {"ZOTBRIDGE_ARXIV_URL": self.arxiv.url, "ZOTBRIDGE_ARXIV_DELAY": "0",
-                "ZOTBRIDGE_ZOTERO_URL": self.zotero.url, "ZOTERO_API_KEY": self.api_key,
-                "ZOTERO_LIBRARY_ID": str(SANDBOX_USER), "ZOTERO_LIBRARY_TYPE": "user"}
+        return {
+            "ZOTBRIDGE_ARXIV_URL": self.arxiv.url,
+            "ZOTBRIDGE_ARXIV_DELAY": "0",
+            "ZOTBRIDGE_ZOTERO_URL": self.zotero.url,
+            "ZOTERO_API_KEY": self.api_key,
+            "ZOTERO_LIBRARY_ID": str(SANDBOX_USER),
+            "ZOTERO_LIBRARY_TYPE": "user",
+        }
 
     def close(self) -> None:
         self.arxiv.stop()
         self.zotero.stop()
 
 
-def start_sandbox(state_dir: Path, corpus: Path | None = None, host: str = "127.0.0.1", arxiv_port: int = 0,
-                  zotero_port: int = 0, flood: int = 0) -> Sandbox:
+def start_sandbox(
+    state_dir: Path,
+    corpus: Path | None = None,
+    host: str = "127.0.0.1",
+    arxiv_port: int = 0,
+    zotero_port: int = 0,
+    flood: int = 0,
+) -> Sandbox:
     """Both emulators; ``flood`` > 0 adds that many papers per short or common title phrase of
     the corpus (the large-corpus mode, hard_corpus.flood)."""
     state_dir = Path(state_dir)

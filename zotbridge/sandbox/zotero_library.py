@@ -19,8 +19,9 @@ import os
 import secrets
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from zotbridge.sandbox.zotero_schema import COMMON_PROPERTIES, CREATOR_FIELDS, EXTRA_PROPERTIES, Schema
 
@@ -35,13 +36,13 @@ MAX_COLLECTION_NAME = 255
 class ObjectError(Exception):
     """One object of a write failed: goes into ``failed`` (or is the status of a single write)."""
 
-    def __init__(self, code: int, message: str, key: str | None = None, data: dict | None = None):
+    def __init__(self, code: int, message: str, key: str | None = None, data: dict[str, Any] | None = None):
         super().__init__(message)
         self.code, self.message, self.key, self.data = code, message, key, data
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def new_key() -> str:
@@ -54,8 +55,8 @@ class Library:
     id: int
     name: str
     version: int = 0
-    items: dict[str, dict] = field(default_factory=dict)  # key -> data (with key, version)
-    collections: dict[str, dict] = field(default_factory=dict)
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> data (with key, version)
+    collections: dict[str, dict[str, Any]] = field(default_factory=dict)
     deleted: dict[str, dict[str, int]] = field(default_factory=lambda: {"items": {}, "collections": {}})
 
     @property
@@ -66,9 +67,16 @@ class Library:
         self.version += 1
         return self.version
 
-    def to_json(self) -> dict:
-        return {"kind": self.kind, "id": self.id, "name": self.name, "version": self.version, "items": self.items,
-                "collections": self.collections, "deleted": self.deleted}
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "name": self.name,
+            "version": self.version,
+            "items": self.items,
+            "collections": self.collections,
+            "deleted": self.deleted,
+        }
 
 
 class LibraryStore:
@@ -78,23 +86,34 @@ class LibraryStore:
         self.schema = schema
         self.state_path = Path(state_path) if state_path else None
         self.libraries: dict[str, Library] = {}
-        self.keys: dict[str, dict] = {}
+        self.keys: dict[str, dict[str, Any]] = {}
         self.tokens: dict[str, float] = {}  # "apikey token" -> time used
         if self.state_path and self.state_path.exists():
             self._load()
 
     # -- setup -------------------------------------------------------------------------------
-    def add_user(self, user_id: int, username: str, api_key: str, write: bool = True,
-                 groups: dict[int, bool] | None = None) -> None:
+    def add_user(
+        self,
+        user_id: int,
+        username: str,
+        api_key: str,
+        write: bool = True,
+        groups: dict[int, bool] | None = None,
+    ) -> None:
         """A user library and a key for it; ``groups`` maps group ids to write access."""
         self.libraries.setdefault(f"users/{user_id}", Library("user", user_id, username))
-        access: dict = {"user": {"library": True, "files": True, "notes": True, "write": write}}
+        access: dict[str, Any] = {"user": {"library": True, "files": True, "notes": True, "write": write}}
         if groups:
             access["groups"] = {str(g): {"library": True, "write": w} for g, w in groups.items()}
             for g in groups:
                 self.libraries.setdefault(f"groups/{g}", Library("group", g, f"Group {g}"))
-        self.keys[api_key] = {"key": api_key, "userID": user_id, "username": username, "displayName": username,
-                              "access": access}
+        self.keys[api_key] = {
+            "key": api_key,
+            "userID": user_id,
+            "username": username,
+            "displayName": username,
+            "access": access,
+        }
         self.save()
 
     def _load(self) -> None:
@@ -102,14 +121,24 @@ class LibraryStore:
         self.keys = state["keys"]
         self.tokens = state.get("tokens", {})
         for prefix, lib in state["libraries"].items():
-            self.libraries[prefix] = Library(lib["kind"], lib["id"], lib["name"], lib["version"], lib["items"],
-                                             lib["collections"], lib["deleted"])
+            self.libraries[prefix] = Library(
+                lib["kind"],
+                lib["id"],
+                lib["name"],
+                lib["version"],
+                lib["items"],
+                lib["collections"],
+                lib["deleted"],
+            )
 
     def save(self) -> None:
         if not self.state_path:
             return
-        state = {"keys": self.keys, "tokens": self.tokens,
-                 "libraries": {p: lib.to_json() for p, lib in self.libraries.items()}}
+        state = {
+            "keys": self.keys,
+            "tokens": self.tokens,
+            "libraries": {p: lib.to_json() for p, lib in self.libraries.items()},
+        }
         self.state_path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.state_path.parent, prefix=".zotero-state.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
@@ -123,13 +152,15 @@ class LibraryStore:
             return False
         if lib.kind == "user":
             user = info["access"].get("user", {})
-            return info["userID"] == lib.id and user.get("library", False) and (not write or user.get("write"))
+            return (
+                info["userID"] == lib.id and user.get("library", False) and (not write or user.get("write"))
+            )
         groups = info["access"].get("groups", {})
         grant = groups.get(str(lib.id)) or groups.get("all")
         return bool(grant) and grant.get("library", False) and (not write or grant.get("write", False))
 
     # -- item validation and writes ----------------------------------------------------------
-    def write_item(self, lib: Library, obj, header_version: int | None) -> tuple[str, dict | None]:
+    def write_item(self, lib: Library, obj, header_version: int | None) -> tuple[str, dict[str, Any] | None]:
         """Create or update one item from a POST array; ("successful"|"unchanged", data)."""
         if not isinstance(obj, dict):
             raise ObjectError(400, "Invalid value for index")
@@ -142,11 +173,16 @@ class LibraryStore:
             if key is not None:
                 version = data.get("version", header_version)
                 if version is None:
-                    raise ObjectError(428, "Either If-Unmodified-Since-Version or 'version' property must be "
-                                      "provided for 'key'-based writes", key)
+                    raise ObjectError(
+                        428,
+                        "Either If-Unmodified-Since-Version or 'version' property must be "
+                        "provided for 'key'-based writes",
+                        key,
+                    )
                 if "version" in data and data["version"] != 0:
-                    raise ObjectError(404, f"Item doesn't exist (expected version {data['version']}; use 0 "
-                                      "instead)", key)
+                    raise ObjectError(
+                        404, f"Item doesn't exist (expected version {data['version']}; use 0 instead)", key
+                    )
             if "itemType" not in data:
                 raise ObjectError(400, "'itemType' property not provided", key)
             merged = self._validated(lib, data, None)
@@ -155,12 +191,22 @@ class LibraryStore:
             merged.setdefault("dateAdded", stamp)
             merged["dateModified"] = stamp
         else:
-            if "version" in data and existing["version"] > data["version"]:  # only a newer server version conflicts
-                raise ObjectError(412, f"Item has been modified since specified version (expected "
-                                  f"{data['version']}, found {existing['version']})", key)
+            if (
+                "version" in data and existing["version"] > data["version"]
+            ):  # only a newer server version conflicts
+                raise ObjectError(
+                    412,
+                    f"Item has been modified since specified version (expected "
+                    f"{data['version']}, found {existing['version']})",
+                    key,
+                )
             if "version" not in data and header_version is None:
-                raise ObjectError(428, "Either If-Unmodified-Since-Version or 'version' property must be "
-                                  "provided for 'key'-based writes", key)
+                raise ObjectError(
+                    428,
+                    "Either If-Unmodified-Since-Version or 'version' property must be "
+                    "provided for 'key'-based writes",
+                    key,
+                )
             merged = self._validated(lib, data, existing)
             if _same_item(merged, existing):
                 lib.bump()  # the server bumps the library version for unchanged objects too
@@ -170,18 +216,24 @@ class LibraryStore:
         lib.items[merged["key"]] = merged
         return "successful", merged
 
-    def patch_item(self, lib: Library, key: str, data: dict, replace: bool) -> None:
+    def patch_item(self, lib: Library, key: str, data: dict[str, Any], replace: bool) -> None:
         existing = lib.items.get(key)
         if existing is None:
             raise ObjectError(404, "Item not found", key)
         if not isinstance(data, dict):
             raise ObjectError(400, "Uploaded data must be a JSON object")
         if replace:
-            for required in ("tags", "relations") + (("collections",) if not existing.get("parentItem") else ()):
+            for required in ("tags", "relations") + (
+                ("collections",) if not existing.get("parentItem") else ()
+            ):
                 if required not in data:
                     raise ObjectError(400, f"'{required}' property not provided", key)
-            base = {"key": key, "version": existing["version"], "itemType": data.get("itemType", existing["itemType"]),
-                    "dateAdded": existing["dateAdded"]}
+            base = {
+                "key": key,
+                "version": existing["version"],
+                "itemType": data.get("itemType", existing["itemType"]),
+                "dateAdded": existing["dateAdded"],
+            }
             if existing.get("parentItem"):
                 base["parentItem"] = existing["parentItem"]
             merged = self._validated(lib, data, base)
@@ -193,7 +245,9 @@ class LibraryStore:
         merged["version"] = lib.bump()
         lib.items[key] = merged
 
-    def _validated(self, lib: Library, data: dict, existing: dict | None) -> dict:
+    def _validated(
+        self, lib: Library, data: dict[str, Any], existing: dict[str, Any] | None
+    ) -> dict[str, Any]:
         """``existing`` updated with ``data`` (PATCH semantics), or a new item; raises ObjectError."""
         key = data.get("key")
         item_type = data.get("itemType", existing["itemType"] if existing else None)
@@ -201,8 +255,11 @@ class LibraryStore:
             raise ObjectError(400, f"'{item_type}' is not a valid itemType", key)
         fields = set(self.schema.fields(item_type))
         allowed = COMMON_PROPERTIES | fields | EXTRA_PROPERTIES.get(item_type, frozenset())
-        merged = dict(existing) if existing else {"itemType": item_type, "creators": [], "tags": [],
-                                                  "relations": {}}
+        merged = (
+            dict(existing)
+            if existing
+            else {"itemType": item_type, "creators": [], "tags": [], "relations": {}}
+        )
         merged["itemType"] = item_type
         for name, value in data.items():
             if name not in allowed:
@@ -262,15 +319,16 @@ class LibraryStore:
         value = value.strip()  # Item::setField trims
         if name == "note":
             if len(value) > MAX_NOTE_CHARS:
-                raise ObjectError(413, f"Note is too long ({len(value)} characters; the limit is {MAX_NOTE_CHARS})",
-                                  key)
+                raise ObjectError(
+                    413, f"Note is too long ({len(value)} characters; the limit is {MAX_NOTE_CHARS})", key
+                )
         elif len(value.encode("utf-8")) > MAX_FIELD_BYTES:
             raise ObjectError(413, f"Field '{name}' is too long", key, {"field": name, "value": value[:50]})
         if name == "accessDate" and value == "CURRENT_TIMESTAMP":
             value = now_iso()
         return value
 
-    def _creators(self, value, item_type: str, key) -> list[dict]:
+    def _creators(self, value, item_type: str, key) -> list[dict[str, Any]]:
         if not isinstance(value, list):
             raise ObjectError(400, "'creators' property must be an array", key)
         valid = set(self.schema.creator_types(item_type)) | {"author"}
@@ -281,8 +339,11 @@ class LibraryStore:
             if "creatorType" not in creator:
                 raise ObjectError(400, "creator object must contain 'creatorType'", key)
             if creator["creatorType"] not in valid:
-                raise ObjectError(400, f"'{creator['creatorType']}' is not a valid creator type for item type "
-                                  f"'{item_type}'", key)
+                raise ObjectError(
+                    400,
+                    f"'{creator['creatorType']}' is not a valid creator type for item type '{item_type}'",
+                    key,
+                )
             for prop in creator:
                 if prop not in ("creatorType", *CREATOR_FIELDS):
                     raise ObjectError(400, f"Invalid creator property '{prop}'", key)
@@ -299,13 +360,14 @@ class LibraryStore:
             for part in CREATOR_FIELDS:
                 name = creator.get(part) or ""
                 if len(name.encode("utf-8")) > MAX_CREATOR_BYTES:  # bytes, not characters
-                    raise ObjectError(413, f"The creator name ‘{name[:50]}…’ is too long to sync.", key,
-                                      {"creator": name})
+                    raise ObjectError(
+                        413, f"The creator name ‘{name[:50]}…’ is too long to sync.", key, {"creator": name}
+                    )
             out.append(dict(creator))
         return out
 
     @staticmethod
-    def _tags(value, key) -> list[dict]:
+    def _tags(value, key) -> list[dict[str, Any]]:
         if not isinstance(value, list):
             raise ObjectError(400, "'tags' property must be an array", key)
         out, seen = [], set()
@@ -343,7 +405,7 @@ class LibraryStore:
         return list(dict.fromkeys(value))
 
     # -- collections ---------------------------------------------------------------------------
-    def write_collection(self, lib: Library, obj, header_version: int | None) -> tuple[str, dict]:
+    def write_collection(self, lib: Library, obj, header_version: int | None) -> tuple[str, dict[str, Any]]:
         if not isinstance(obj, dict):
             raise ObjectError(400, "Invalid value for index")
         data = obj.get("data", obj) if isinstance(obj.get("data"), dict) else obj
@@ -353,10 +415,17 @@ class LibraryStore:
             if prop not in ("key", "version", "name", "parentCollection", "relations", "deleted"):
                 raise ObjectError(400, f"Invalid property '{prop}'", key)
         if existing and "version" in data and existing["version"] > data["version"]:
-            raise ObjectError(412, f"Collection has been modified since specified version (expected "
-                              f"{data['version']}, found {existing['version']})", key)
-        merged = dict(existing) if existing else {"key": key or new_key(), "name": None, "parentCollection": False,
-                                                  "relations": {}}
+            raise ObjectError(
+                412,
+                f"Collection has been modified since specified version (expected "
+                f"{data['version']}, found {existing['version']})",
+                key,
+            )
+        merged = (
+            dict(existing)
+            if existing
+            else {"key": key or new_key(), "name": None, "parentCollection": False, "relations": {}}
+        )
         if "name" in data:
             merged["name"] = data["name"]
         if not isinstance(merged["name"], str) or not merged["name"].strip():
@@ -375,8 +444,9 @@ class LibraryStore:
                 merged["deleted"] = True
             else:
                 merged.pop("deleted", None)
-        if existing and {k: merged[k] for k in merged if k != "version"} == \
-                {k: existing[k] for k in existing if k != "version"}:
+        if existing and {k: merged[k] for k in merged if k != "version"} == {
+            k: existing[k] for k in existing if k != "version"
+        }:
             lib.bump()
             return "unchanged", existing
         merged["version"] = lib.bump()
@@ -402,6 +472,6 @@ class LibraryStore:
                     self.delete(lib, "collections", [child["key"]])
 
 
-def _same_item(a: dict, b: dict) -> bool:
+def _same_item(a: dict[str, Any], b: dict[str, Any]) -> bool:
     ignore = ("version", "dateModified")
     return {k: v for k, v in a.items() if k not in ignore} == {k: v for k, v in b.items() if k not in ignore}

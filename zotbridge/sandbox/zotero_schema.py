@@ -7,27 +7,47 @@ from __future__ import annotations
 import json
 from functools import cached_property
 from importlib import resources
+from typing import Any
 
 # Properties an item may carry besides its type's fields (docs/zotero-api.md §1.3, §1.7).
-COMMON_PROPERTIES = frozenset({"key", "version", "itemType", "creators", "tags", "collections", "relations",
-                               "dateAdded", "dateModified", "deleted", "parentItem"})
+COMMON_PROPERTIES = frozenset(
+    {
+        "key",
+        "version",
+        "itemType",
+        "creators",
+        "tags",
+        "collections",
+        "relations",
+        "dateAdded",
+        "dateModified",
+        "deleted",
+        "parentItem",
+    }
+)
 EXTRA_PROPERTIES = {
     "note": frozenset({"note"}),
-    "attachment": frozenset({"linkMode", "contentType", "charset", "filename", "md5", "mtime", "path", "note"}),
+    "attachment": frozenset(
+        {"linkMode", "contentType", "charset", "filename", "md5", "mtime", "path", "note"}
+    ),
     "annotation": frozenset(),
 }
 CREATOR_FIELDS = ("firstName", "lastName", "name")
 
 
 class Schema:
-    def __init__(self, data: dict):
+    def __init__(self, data: dict[str, Any]):
         self.version = data["version"]
         self.types = {t["itemType"]: t for t in data["itemTypes"]}
         self.locale = data["locales"]["en-US"]
 
     @classmethod
     def load(cls) -> Schema:
-        text = resources.files("zotbridge.sandbox").joinpath("data/zotero-schema.json").read_text(encoding="utf-8")
+        text = (
+            resources.files("zotbridge.sandbox")
+            .joinpath("data/zotero-schema.json")
+            .read_text(encoding="utf-8")
+        )
         return cls(json.loads(text))
 
     def fields(self, item_type: str) -> list[str]:

@@ -35,6 +35,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from zotbridge.sandbox.local_server import LocalServer
@@ -64,7 +65,7 @@ class Faults:
             if method not in WRITE_METHODS:
                 return None
             self.queue.popleft()
-            return head[len("write:"):]
+            return head[len("write:") :]
         return self.queue.popleft()
 
 
@@ -72,16 +73,16 @@ class Faults:
 class Stats:
     requests: int = 0
     writes: int = 0  # write requests that changed something
-    log: list = field(default_factory=list)  # (method, path-with-query, status)
+    log: list[Any] = field(default_factory=list)  # (method, path-with-query, status)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"requests": self.requests, "writes": self.writes, "log": self.log[-500:]}
 
 
 class Response(Exception):
     """An HTTP answer other than the normal one (errors are short plain text, as on the server)."""
 
-    def __init__(self, status: int, body: str = "", headers: dict | None = None):
+    def __init__(self, status: int, body: str = "", headers: dict[str, Any] | None = None):
         super().__init__(body)
         self.status, self.body, self.headers = status, body, headers or {}
 
@@ -95,11 +96,17 @@ class ZoteroEmulator(LocalServer):
         self.faults = Faults()
         self.stats = Stats()
         self._lock = threading.RLock()
-        self._object_fault: tuple | None = None  # set by the object500/object503/slowwrite faults
+        self._object_fault: tuple[Any, ...] | None = None  # set by the object500/object503/slowwrite faults
         super().__init__(self._handler_class(), host, port)
 
-    def add_user(self, user_id: int, username: str, api_key: str, write: bool = True,
-                 groups: dict[int, bool] | None = None) -> None:
+    def add_user(
+        self,
+        user_id: int,
+        username: str,
+        api_key: str,
+        write: bool = True,
+        groups: dict[int, bool] | None = None,
+    ) -> None:
         with self._lock:
             self.store.add_user(user_id, username, api_key, write, groups)
 
@@ -123,8 +130,19 @@ class ZoteroEmulator(LocalServer):
         parts = [p for p in path.split("/") if p]
         if parts[:1] == ["keys"] and len(parts) == 2:
             return self._key_info(parts[1], api_key)
-        if parts and parts[0] in ("itemTypes", "itemFields", "itemTypeFields", "itemTypeCreatorTypes",
-                                  "creatorFields", "schema") or parts[:2] == ["items", "new"]:
+        if (
+            parts
+            and parts[0]
+            in (
+                "itemTypes",
+                "itemFields",
+                "itemTypeFields",
+                "itemTypeCreatorTypes",
+                "creatorFields",
+                "schema",
+            )
+            or parts[:2] == ["items", "new"]
+        ):
             return self._metadata(parts, query)
         if len(parts) < 2 or parts[0] not in ("users", "groups"):
             raise Response(404, "Not found")
@@ -178,21 +196,46 @@ class ZoteroEmulator(LocalServer):
             if item_type not in schema.types:
                 raise Response(400, f"Invalid item type '{item_type}'")
             if name == "itemTypeFields":
-                return 200, {}, _json([{"field": f, "localized": schema.localized_field(f)}
-                                       for f in schema.fields(item_type)])
+                return (
+                    200,
+                    {},
+                    _json(
+                        [
+                            {"field": f, "localized": schema.localized_field(f)}
+                            for f in schema.fields(item_type)
+                        ]
+                    ),
+                )
             if name == "itemTypeCreatorTypes":
-                return 200, {}, _json([{"creatorType": c, "localized": schema.localized_creator(c)}
-                                       for c in schema.creator_types(item_type)])
+                return (
+                    200,
+                    {},
+                    _json(
+                        [
+                            {"creatorType": c, "localized": schema.localized_creator(c)}
+                            for c in schema.creator_types(item_type)
+                        ]
+                    ),
+                )
             template = {"itemType": item_type, **{f: "" for f in schema.fields(item_type)}}
             if schema.creator_types(item_type):
-                template["creators"] = [{"creatorType": schema.creator_types(item_type)[0], "firstName": "",
-                                         "lastName": ""}]
+                template["creators"] = [
+                    {"creatorType": schema.creator_types(item_type)[0], "firstName": "", "lastName": ""}
+                ]
             template |= {"tags": [], "collections": [], "relations": {}}
             return 200, {}, _json(template)
         if name == "itemTypes":
-            return 200, {}, _json([{"itemType": t, "localized": schema.localized_type(t)} for t in schema.types])
+            return (
+                200,
+                {},
+                _json([{"itemType": t, "localized": schema.localized_type(t)} for t in schema.types]),
+            )
         if name == "itemFields":
-            return 200, {}, _json([{"field": f, "localized": schema.localized_field(f)} for f in schema.all_fields])
+            return (
+                200,
+                {},
+                _json([{"field": f, "localized": schema.localized_field(f)} for f in schema.all_fields]),
+            )
         if name == "creatorFields":
             return 200, {}, _json([{"field": f, "localized": f} for f in CREATOR_FIELDS])
         text = json.dumps({"version": schema.version, "itemTypes": list(schema.types.values())})
@@ -204,9 +247,13 @@ class ZoteroEmulator(LocalServer):
             if "since" not in query:
                 raise Response(400, "'since' parameter must be provided")
             since = _int(query["since"][0], "since")
-            body = {"collections": [k for k, v in lib.deleted["collections"].items() if v > since],
-                    "items": [k for k, v in lib.deleted["items"].items() if v > since],
-                    "searches": [], "tags": [], "settings": []}
+            body = {
+                "collections": [k for k, v in lib.deleted["collections"].items() if v > since],
+                "items": [k for k, v in lib.deleted["items"].items() if v > since],
+                "searches": [],
+                "tags": [],
+                "settings": [],
+            }
             return 200, {"Last-Modified-Version": str(lib.version)}, _json(body)
         if rest[:1] == ["items"] and len(rest) == 2 and rest[1] != "top":
             item = lib.items.get(rest[1])
@@ -217,7 +264,11 @@ class ZoteroEmulator(LocalServer):
             coll = lib.collections.get(rest[1])
             if coll is None:
                 raise Response(404, "Collection not found")
-            return 200, {"Last-Modified-Version": str(coll["version"])}, _json(self._collection_json(lib, coll))
+            return (
+                200,
+                {"Last-Modified-Version": str(coll["version"])},
+                _json(self._collection_json(lib, coll)),
+            )
         since_header = headers.get("If-Modified-Since-Version")
         if since_header is not None and lib.version <= _int(since_header, "If-Modified-Since-Version"):
             raise Response(304, "")  # the check runs before the version is set: no Last-Modified-Version
@@ -232,11 +283,15 @@ class ZoteroEmulator(LocalServer):
         if len(rest) >= 3 and rest[0] == "collections" and rest[2] == "items":
             if rest[1] not in lib.collections:
                 raise Response(404, "Collection not found")
-            objects = [i for i in self._filter_items(lib, query, top=rest[3:] == ["top"])
-                       if rest[1] in i.get("collections", [])]
+            objects = [
+                i
+                for i in self._filter_items(lib, query, top=rest[3:] == ["top"])
+                if rest[1] in i.get("collections", [])
+            ]
             return self._listing(lib, rest, query, objects, "items")
-        if rest in (["collections"], ["collections", "top"]) or (len(rest) == 3 and rest[0] == "collections"
-                                                                  and rest[2] == "collections"):
+        if rest in (["collections"], ["collections", "top"]) or (
+            len(rest) == 3 and rest[0] == "collections" and rest[2] == "collections"
+        ):
             colls = list(lib.collections.values())
             if rest == ["collections", "top"]:
                 colls = [c for c in colls if not c["parentCollection"]]
@@ -251,12 +306,17 @@ class ZoteroEmulator(LocalServer):
             counts: dict[tuple[str, int], int] = {}
             for item in lib.items.values():
                 for tag in item.get("tags", []):
-                    counts[(tag["tag"], tag.get("type", 0))] = counts.get((tag["tag"], tag.get("type", 0)), 0) + 1
-            tags = [{"tag": t, "links": {}, "meta": {"type": k, "numItems": n}} for (t, k), n in sorted(counts.items())]
+                    counts[(tag["tag"], tag.get("type", 0))] = (
+                        counts.get((tag["tag"], tag.get("type", 0)), 0) + 1
+                    )
+            tags = [
+                {"tag": t, "links": {}, "meta": {"type": k, "numItems": n}}
+                for (t, k), n in sorted(counts.items())
+            ]
             return self._page(lib, rest, query, tags, lambda x: x)
         raise Response(404, "Not found")
 
-    def _filter_items(self, lib: Library, query, top: bool) -> list[dict]:
+    def _filter_items(self, lib: Library, query, top: bool) -> list[dict[str, Any]]:
         items = list(lib.items.values())
         if top:
             items = [i for i in items if not i.get("parentItem")]
@@ -292,19 +352,27 @@ class ZoteroEmulator(LocalServer):
                 raise Response(400, f"Invalid itemType '{t}'")
         return (item_type in options) != negate
 
-    def _listing(self, lib: Library, rest, query, objects: list[dict], kind: str):
+    def _listing(self, lib: Library, rest, query, objects: list[dict[str, Any]], kind: str):
         fmt = query.get("format", ["json"])[0]
         headers = {"Last-Modified-Version": str(lib.version), "Total-Results": str(len(objects))}
         if fmt == "versions":
             return 200, headers, _json({o["key"]: o["version"] for o in objects})
         if fmt == "keys":
-            return 200, headers | {"Content-Type": "text/plain"}, "".join(o["key"] + "\n" for o in objects).encode()
+            return (
+                200,
+                headers | {"Content-Type": "text/plain"},
+                "".join(o["key"] + "\n" for o in objects).encode(),
+            )
         if fmt != "json":
             raise Response(400, f"Invalid 'format' value '{fmt}'")
-        render = (lambda o: self._item_json(lib, o)) if kind == "items" else (lambda o: self._collection_json(lib, o))
+        render = (
+            (lambda o: self._item_json(lib, o))
+            if kind == "items"
+            else (lambda o: self._collection_json(lib, o))
+        )
         return self._page(lib, rest, query, objects, render)
 
-    def _page(self, lib: Library, rest, query, objects: list, render):
+    def _page(self, lib: Library, rest, query, objects: list[Any], render):
         try:
             limit = int(query.get("limit", [str(DEFAULT_LIMIT)])[0])
         except ValueError:
@@ -313,7 +381,7 @@ class ZoteroEmulator(LocalServer):
         if "itemKey" in query:
             limit = MAX_LIMIT
         start = max(0, _int(query.get("start", ["0"])[0], "start"))
-        page = objects[start:start + limit]
+        page = objects[start : start + limit]
         headers = {"Last-Modified-Version": str(lib.version), "Total-Results": str(len(objects))}
         links = self._links(lib, rest, query, start, limit, len(objects))
         if links:
@@ -323,8 +391,12 @@ class ZoteroEmulator(LocalServer):
     @staticmethod
     def _links(lib: Library, rest, query, start: int, limit: int, total: int) -> str:
         """``Link`` with absolute api.zotero.org URLs repeating every non-default parameter."""
-        params = {k: v for k, v in query.items() if k not in ("format", "start", "key", "locale", "timeout", "v")
-                  or (k == "format" and v[0] != "json")}
+        params = {
+            k: v
+            for k, v in query.items()
+            if k not in ("format", "start", "key", "locale", "timeout", "v")
+            or (k == "format" and v[0] != "json")
+        }
         if limit != DEFAULT_LIMIT:
             params["limit"] = [str(limit)]
 
@@ -333,7 +405,9 @@ class ZoteroEmulator(LocalServer):
             if at:
                 ps["start"] = [str(at)]
             pairs = [(k, v) for k in sorted(ps) for v in ps[k]]
-            return f"{API_BASE}/{lib.prefix}/{'/'.join(rest)}" + (f"?{urlencode(pairs, quote_via=quote)}" if pairs else "")
+            return f"{API_BASE}/{lib.prefix}/{'/'.join(rest)}" + (
+                f"?{urlencode(pairs, quote_via=quote)}" if pairs else ""
+            )
 
         links = []
         if start:
@@ -346,7 +420,7 @@ class ZoteroEmulator(LocalServer):
         links.append(f'<{WEB_BASE}/{lib.prefix}/items>; rel="alternate"')
         return ", ".join(links)
 
-    def _item_json(self, lib: Library, item: dict) -> dict:
+    def _item_json(self, lib: Library, item: dict[str, Any]) -> dict[str, Any]:
         item_type = item["itemType"]
         data = {"key": item["key"], "version": item["version"]}
         if item.get("parentItem"):
@@ -373,20 +447,42 @@ class ZoteroEmulator(LocalServer):
         if item.get("date", "")[:4].isdigit():
             meta["parsedDate"] = item["date"][:10]
         meta["numChildren"] = sum(1 for i in lib.items.values() if i.get("parentItem") == item["key"])
-        return {"key": item["key"], "version": item["version"], "library": _library_json(lib),
-                "links": {"self": {"href": f"{API_BASE}/{lib.prefix}/items/{item['key']}", "type": "application/json"},
-                          "alternate": {"href": f"{WEB_BASE}/{lib.prefix}/items/{item['key']}", "type": "text/html"}},
-                "meta": meta, "data": data}
+        return {
+            "key": item["key"],
+            "version": item["version"],
+            "library": _library_json(lib),
+            "links": {
+                "self": {"href": f"{API_BASE}/{lib.prefix}/items/{item['key']}", "type": "application/json"},
+                "alternate": {"href": f"{WEB_BASE}/{lib.prefix}/items/{item['key']}", "type": "text/html"},
+            },
+            "meta": meta,
+            "data": data,
+        }
 
-    def _collection_json(self, lib: Library, coll: dict) -> dict:
-        return {"key": coll["key"], "version": coll["version"], "library": _library_json(lib),
-                "links": {"self": {"href": f"{API_BASE}/{lib.prefix}/collections/{coll['key']}",
-                                   "type": "application/json"}},
-                "meta": {"numCollections": sum(c["parentCollection"] == coll["key"] for c in lib.collections.values()),
-                         "numItems": sum(coll["key"] in i.get("collections", []) for i in lib.items.values())},
-                "data": {"key": coll["key"], "version": coll["version"], "name": coll["name"],
-                         "parentCollection": coll["parentCollection"], "relations": coll.get("relations", {}),
-                         **({"deleted": True} if coll.get("deleted") else {})}}
+    def _collection_json(self, lib: Library, coll: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "key": coll["key"],
+            "version": coll["version"],
+            "library": _library_json(lib),
+            "links": {
+                "self": {
+                    "href": f"{API_BASE}/{lib.prefix}/collections/{coll['key']}",
+                    "type": "application/json",
+                }
+            },
+            "meta": {
+                "numCollections": sum(c["parentCollection"] == coll["key"] for c in lib.collections.values()),
+                "numItems": sum(coll["key"] in i.get("collections", []) for i in lib.items.values()),
+            },
+            "data": {
+                "key": coll["key"],
+                "version": coll["version"],
+                "name": coll["name"],
+                "parentCollection": coll["parentCollection"],
+                "relations": coll.get("relations", {}),
+                **({"deleted": True} if coll.get("deleted") else {}),
+            },
+        }
 
     # -- writes --------------------------------------------------------------------------------
     def _write(self, lib: Library, method: str, rest, query, headers, body: bytes, api_key: str):
@@ -419,8 +515,12 @@ class ZoteroEmulator(LocalServer):
                         self._lock.acquire()
                 try:
                     if object_fault and object_fault[0] in (500, 503) and index == object_fault[1]:
-                        raise ObjectError(object_fault[0], "An error occurred" if object_fault[0] == 500 else
-                                          "Zotero is in read-only mode for maintenance. Please try again later.")
+                        raise ObjectError(
+                            object_fault[0],
+                            "An error occurred"
+                            if object_fault[0] == 500
+                            else "Zotero is in read-only mode for maintenance. Please try again later.",
+                        )
                     outcome, saved = writer(lib, obj, unmodified)
                 except ObjectError as err:
                     failed = {"code": err.code, "message": _html_escape(err.message)}  # v3: never a key
@@ -468,19 +568,31 @@ class ZoteroEmulator(LocalServer):
                     raise Response(err.code, err.message) from None
                 self.store.save()
                 return 204, {"Last-Modified-Version": str(lib.version), "_changed": True}, b""
-            raise Response(404, f"{rest[0][:-1].capitalize()} doesn't exist (to create, use If-Unmodified-Since-"
-                           "Version: 0 or a 'version' property of 0)")
+            raise Response(
+                404,
+                f"{rest[0][:-1].capitalize()} doesn't exist (to create, use If-Unmodified-Since-"
+                "Version: 0 or a 'version' property of 0)",
+            )
         if expected is None:
-            raise Response(428, "Either If-Unmodified-Since-Version or 'version' property must be provided for "
-                           "single-item writes")
+            raise Response(
+                428,
+                "Either If-Unmodified-Since-Version or 'version' property must be provided for "
+                "single-item writes",
+            )
         if existing["version"] > expected:
             noun = "Item" if rest[0] == "items" else "Collection"
-            raise Response(412, f"{noun} has been modified since specified version (expected {expected}, found "
-                           f"{existing['version']})", {"Last-Modified-Version": str(existing["version"])})
+            raise Response(
+                412,
+                f"{noun} has been modified since specified version (expected {expected}, found "
+                f"{existing['version']})",
+                {"Last-Modified-Version": str(existing["version"])},
+            )
         before = lib.version
         try:
             if rest[0] == "items":
-                self.store.patch_item(lib, key, {k: v for k, v in data.items() if k != "version"}, method == "PUT")
+                self.store.patch_item(
+                    lib, key, {k: v for k, v in data.items() if k != "version"}, method == "PUT"
+                )
             else:
                 self.store.write_collection(lib, {**data, "key": key, "version": existing["version"]}, None)
         except ObjectError as err:
@@ -497,8 +609,12 @@ class ZoteroEmulator(LocalServer):
             if unmodified is None:
                 raise Response(428, "If-Unmodified-Since-Version must be provided for delete requests")
             if existing["version"] > unmodified:
-                raise Response(412, f"Object has been modified since specified version (expected {unmodified}, "
-                               f"found {existing['version']})", {"Last-Modified-Version": str(existing["version"])})
+                raise Response(
+                    412,
+                    f"Object has been modified since specified version (expected {unmodified}, "
+                    f"found {existing['version']})",
+                    {"Last-Modified-Version": str(existing["version"])},
+                )
             self.store.delete(lib, rest[0], [rest[1]])
         elif rest in (["items"], ["collections"]):
             param = "itemKey" if rest == ["items"] else "collectionKey"
@@ -515,11 +631,14 @@ class ZoteroEmulator(LocalServer):
 
     @staticmethod
     def _stale_library(lib: Library, expected: int) -> Response:
-        return Response(412, f"Library has been modified since specified version (expected {expected}, found "
-                        f"{lib.version})", {"Last-Modified-Version": str(lib.version)})
+        return Response(
+            412,
+            f"Library has been modified since specified version (expected {expected}, found {lib.version})",
+            {"Last-Modified-Version": str(lib.version)},
+        )
 
     @staticmethod
-    def _json_array(body: bytes) -> list:
+    def _json_array(body: bytes) -> list[Any]:
         if not body:
             raise Response(400, "POST data not provided")
         try:
@@ -551,7 +670,7 @@ class ZoteroEmulator(LocalServer):
             def log_message(self, *args):
                 pass
 
-            def _send(self, status: int, headers: dict, body: bytes):
+            def _send(self, status: int, headers: dict[str, Any], body: bytes):
                 self.send_response(status)
                 content_type = headers.pop("Content-Type", None)
                 if content_type is None:
@@ -575,14 +694,17 @@ class ZoteroEmulator(LocalServer):
                     fault = None if control else emulator.faults.take(self.command)
                     if not control:
                         emulator.stats.requests += 1
-                    extra: dict = {}
+                    extra: dict[str, Any] = {}
                     if fault and fault.startswith("backoff:"):
                         extra["Backoff"] = fault.split(":", 1)[1]
                         fault = None
                     if fault and fault.startswith(("object500", "object503", "slowwrite")):
                         kind, _, argument = fault.partition(":")
-                        emulator._object_fault = ("slowwrite", float(argument or 1)) if kind == "slowwrite" \
+                        emulator._object_fault = (
+                            ("slowwrite", float(argument or 1))
+                            if kind == "slowwrite"
                             else (int(kind[-3:]), int(argument or 0))
+                        )
                         fault = None
                     if fault == "reset":
                         self.close_connection = True
@@ -590,15 +712,23 @@ class ZoteroEmulator(LocalServer):
                     if fault in ("429", "429-bare", "409", "500", "503", "412"):
                         status = int(fault[:3])
                         headers = {"Retry-After": "1"} if fault in ("429", "503") else {}
-                        text = {429: "Too many requests", 409: "The library is locked; try again",
-                                500: "An error occurred", 503: "Service unavailable",
-                                412: "Library has been modified since specified version"}[status]
+                        text = {
+                            429: "Too many requests",
+                            409: "The library is locked; try again",
+                            500: "An error occurred",
+                            503: "Service unavailable",
+                            412: "Library has been modified since specified version",
+                        }[status]
                         emulator.stats.log.append((self.command, self.path, status))
                         return self._send(status, headers, text.encode())
                     try:
-                        status, headers, out = emulator.handle(self.command, parts.path,
-                                                               parse_qs(parts.query, keep_blank_values=True),
-                                                               self.headers, body)
+                        status, headers, out = emulator.handle(
+                            self.command,
+                            parts.path,
+                            parse_qs(parts.query, keep_blank_values=True),
+                            self.headers,
+                            body,
+                        )
                     except Response as answer:
                         status, headers, out = answer.status, dict(answer.headers), answer.body.encode()
                     changed = headers.pop("_changed", False)
@@ -646,14 +776,19 @@ def _html_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _library_json(lib: Library) -> dict:
-    return {"type": lib.kind, "id": lib.id, "name": lib.name,
-            "links": {"alternate": {"href": f"{WEB_BASE}/{lib.prefix}", "type": "text/html"}}}
+def _library_json(lib: Library) -> dict[str, Any]:
+    return {
+        "type": lib.kind,
+        "id": lib.id,
+        "name": lib.name,
+        "links": {"alternate": {"href": f"{WEB_BASE}/{lib.prefix}", "type": "text/html"}},
+    }
 
 
-def _creator_summary(creators: list[dict]) -> str:
-    names = [c.get("lastName") or c.get("name", "") for c in creators if c.get("creatorType") == "author"] or \
-            [c.get("lastName") or c.get("name", "") for c in creators]
+def _creator_summary(creators: list[dict[str, Any]]) -> str:
+    names = [
+        c.get("lastName") or c.get("name", "") for c in creators if c.get("creatorType") == "author"
+    ] or [c.get("lastName") or c.get("name", "") for c in creators]
     if len(names) == 1:
         return names[0]
     if len(names) == 2:
@@ -661,19 +796,21 @@ def _creator_summary(creators: list[dict]) -> str:
     return f"{names[0]} et al."
 
 
-def _tag_matches(expression: str, item: dict) -> bool:
+def _tag_matches(expression: str, item: dict[str, Any]) -> bool:
     names = {t["tag"].lower() for t in item.get("tags", [])}
     negate = expression.startswith("-")
     options = [o.strip().replace("\\-", "-").lower() for o in expression.lstrip("-").split("||")]
     return any(o in names for o in options) != negate
 
 
-def _quick_search(q: str, item: dict) -> bool:
+def _quick_search(q: str, item: dict[str, Any]) -> bool:
     words = []
     for i, chunk in enumerate(q.split('"')):
         words += [chunk.strip()] if i % 2 and chunk.strip() else chunk.split()
     haystacks = [item.get("title", "").lower()]
-    haystacks += [f"{c.get('firstName', '')} {c.get('lastName', '')} {c.get('name', '')}".lower()
-                  for c in item.get("creators", [])]
+    haystacks += [
+        f"{c.get('firstName', '')} {c.get('lastName', '')} {c.get('name', '')}".lower()
+        for c in item.get("creators", [])
+    ]
     year = item.get("date", "")[:4]
     return all(any(w.lower() in h for h in haystacks) or w == year for w in words)

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 
 @lru_cache(maxsize=1)
-def _taxonomy() -> dict:
-    return json.loads(resources.files("zotbridge.tags").joinpath("arxiv-taxonomy.json").read_text(encoding="utf-8"))
+def _taxonomy() -> dict[str, Any]:
+    return json.loads(
+        resources.files("zotbridge.tags").joinpath("arxiv-taxonomy.json").read_text(encoding="utf-8")
+    )
 
 
 def category_tag(category: str) -> str | None:

@@ -23,14 +23,16 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from unidecode import unidecode
 
 MAX_WORDS = 3
 _TOKEN = re.compile(r"\d*[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*|\d+(?:\.\d+)?|[.,;:!?()\[\]{}\"/]")
-_CLAUSE_BREAK = set(".,;:!?()[]{}\"/")
+_CLAUSE_BREAK = set('.,;:!?()[]{}"/')
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above across after again against all almost along already also although always am among an and another
 any are around as at be because vs versus toward towards behind beyond et al been before being below between both but by can cannot could did do does doing
 done down during each either else enough etc even ever every few for from further had has have having he her here
@@ -39,9 +41,11 @@ might more most much must my neither no nor not now of off often on once one onl
 our ours out over own per perhaps quite rather same several she should since so some such than that the their them
 then there these they this those though through thus to too under until up upon us very via was we well were what
 when where whether which while who whom whose why will with within without would yet you your
-""".split())
+""".split()
+)
 # Words that are rarely part of a tag: reporting verbs, vague adjectives, generic nouns on their own.
-WEAK = frozenset("""
+WEAK = frozenset(
+    """
 propose proposed proposes present presents presented introduce introduces introduced show shows shown showed
 demonstrate demonstrates demonstrated achieve achieves achieved outperform outperforms outperformed use uses used
 using based new novel existing recent recently various different several significant significantly effective
@@ -50,12 +54,27 @@ second third finally furthermore moreover specifically particular particularly k
 able allow allows enable enables enabling provide provides provided including include includes given find found
 remains remain address addresses obtain obtained improve improves improved improving typically often however
 study studies work works paper approach approaches method methods result results experiment experiments
-""".split())
+""".split()
+)
 
 # "-ly" endings of adverbs ("accurately partition" is no phrase), not of nouns or adjectives that
 # name things ("anomaly", "family", "assembly", "early stopping").
-_ADVERB_ENDINGS = ("ally", "ively", "ately", "ously", "ently", "antly", "ingly", "edly", "fully", "ibly", "ably",
-                   "ctly", "tly", "ely")
+_ADVERB_ENDINGS = (
+    "ally",
+    "ively",
+    "ately",
+    "ously",
+    "ently",
+    "antly",
+    "ingly",
+    "edly",
+    "fully",
+    "ibly",
+    "ably",
+    "ctly",
+    "tly",
+    "ely",
+)
 
 
 @dataclass
@@ -77,15 +96,23 @@ def phrase_key(words: Iterable[str]) -> str:
     return " ".join(parts)
 
 
-_KEEP_S = frozenset("analysis basis bayes bias class gas lens loss mass news physics process series species status thesis "
-                    "this its corpus virus radius calculus consensus axis genesis hypothesis diagnosis synthesis "
-                    "emphasis crisis dynamics kinetics mathematics statistics robotics linguistics ethics semantics "
-                    "graphics economics genomics proteomics electronics optics mechanics".split())
+_KEEP_S = frozenset(
+    "analysis basis bayes bias class gas lens loss mass news physics process series species status thesis "
+    "this its corpus virus radius calculus consensus axis genesis hypothesis diagnosis synthesis "
+    "emphasis crisis dynamics kinetics mathematics statistics robotics linguistics ethics semantics "
+    "graphics economics genomics proteomics electronics optics mechanics".split()
+)
 
 
 def singular(word: str) -> str:
     """English plural → singular for the head noun (models → model, strategies → strategy)."""
-    if len(word) <= 3 or word in _KEEP_S or not word.endswith("s") or word.endswith("ss") or word.endswith("us"):
+    if (
+        len(word) <= 3
+        or word in _KEEP_S
+        or not word.endswith("s")
+        or word.endswith("ss")
+        or word.endswith("us")
+    ):
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
@@ -100,8 +127,14 @@ def runs(text: str) -> list[list[str]]:
     run: list[str] = []
     for token in _TOKEN.findall(unidecode(text or "")) + ["."]:
         lower = token.lower()
-        if (token in _CLAUSE_BREAK or lower in STOPWORDS or lower in WEAK or token.isdigit() or len(token) < 2
-                or lower.endswith(_ADVERB_ENDINGS)):
+        if (
+            token in _CLAUSE_BREAK
+            or lower in STOPWORDS
+            or lower in WEAK
+            or token.isdigit()
+            or len(token) < 2
+            or lower.endswith(_ADVERB_ENDINGS)
+        ):
             out.append(run)
             run = []
         else:
@@ -123,7 +156,7 @@ def candidates(title: str, abstract: str) -> list[tuple[str, str, int, bool]]:
 def _ngrams(run: list[str], start: int, in_title: bool):
     for n in range(1, MAX_WORDS + 1):
         for i in range(len(run) - n + 1):
-            words = run[i:i + n]
+            words = run[i : i + n]
             if any(_verb_like(w) for w in words[:-1]):
                 continue  # "regularization prevents memorization": a clause, not a noun phrase
             yield phrase_key(words), " ".join(words), start + i, in_title
@@ -131,8 +164,12 @@ def _ngrams(run: list[str], start: int, in_title: bool):
 
 def _verb_like(word: str) -> bool:
     """A word (not an acronym) ending in a single s inside a phrase is mostly a verb (prevents)."""
-    return (word[1:].islower() and word.endswith("s") and not word.endswith(("ss", "us", "is", "ics"))
-            and len(word) > 3)
+    return (
+        word[1:].islower()
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is", "ics"))
+        and len(word) > 3
+    )
 
 
 class DocumentFrequencies:
@@ -183,12 +220,13 @@ class HeadWords:
         return seen < self.MIN_SEEN or self.final[word] >= share * seen
 
 
-def extract(title: str, abstract: str, frequencies: DocumentFrequencies, top: int = 15,
-            drop_contained: bool = True) -> list[Keyphrase]:
+def extract(
+    title: str, abstract: str, frequencies: DocumentFrequencies, top: int = 15, drop_contained: bool = True
+) -> list[Keyphrase]:
     """The ``top`` best candidates, best first; a candidate contained in a better one is dropped
     unless ``drop_contained`` is False (tag selection decides that itself, after reuse of the
     library's tags)."""
-    seen: dict[str, list] = {}
+    seen: dict[str, list[Any]] = {}
     length = max(1, len(words_of(abstract or "")) + len(words_of(title or "")))
     for key, text, position, in_title in candidates(title, abstract):
         entry = seen.setdefault(key, [text, 0.0, position, False])

@@ -8,6 +8,7 @@ text only and touches no network, so any collection of texts can be tagged and m
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from zotbridge.arxiv.resolve import match_listings
 from zotbridge.config import Settings
@@ -21,12 +22,19 @@ class TaggedPaper:
     title: str | None
     tags: list[str]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"index": self.index, "title": self.title, "tags": self.tags}
 
 
-def preview(names: list[str], options: ReadOptions, settings: Settings, tag_options: TagOptions,
-            resolve: bool = True, refresh: bool = False, progress=None) -> tuple[list[TaggedPaper], dict[str, int]]:
+def preview(
+    names: list[str],
+    options: ReadOptions,
+    settings: Settings,
+    tag_options: TagOptions,
+    resolve: bool = True,
+    refresh: bool = False,
+    progress=None,
+) -> tuple[list[TaggedPaper], dict[str, int]]:
     papers = list(read_listings(names, options))
     texts = [(p.title or "", p.abstract or "") for p in papers]
     if resolve:

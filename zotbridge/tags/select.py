@@ -46,7 +46,9 @@ class Tagging:
 @lru_cache(maxsize=1)
 def background() -> tuple[dict[str, int], int]:
     """Word document frequencies of ~1,000 arXiv abstracts (bench/build_background.py)."""
-    data = json.loads(resources.files("zotbridge.tags").joinpath("background.json").read_text(encoding="utf-8"))
+    data = json.loads(
+        resources.files("zotbridge.tags").joinpath("background.json").read_text(encoding="utf-8")
+    )
     return data["df"], data["docs"]
 
 

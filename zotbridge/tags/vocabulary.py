@@ -21,7 +21,8 @@ from unidecode import unidecode
 from zotbridge.tags.keyphrases import phrase_key, singular
 
 MIN_CHARS, MAX_CHARS, MAX_WORDS = 3, 40, 4
-GENERIC_WORDS = frozenset("""
+GENERIC_WORDS = frozenset(
+    """
 paper approach method model framework system result experiment performance task problem work study analysis
 technique algorithm solution application data dataset benchmark baseline evaluation training learning inference
 network architecture module component design setting scenario challenge issue limitation advantage improvement
@@ -29,8 +30,11 @@ accuracy effectiveness efficiency robustness capability ability quality strategy
 information knowledge representation output input prediction property time cost number set way case example
 domain lot kind type part term level order real-world world class parameter variable value
 sample label generation environment objective step signal score
-""".split())
-GENERIC = frozenset(p.strip() for p in """
+""".split()
+)
+GENERIC = frozenset(
+    p.strip()
+    for p in """
 state of the art, proposed method, proposed approach, proposed model, proposed framework, experimental result,
 extensive experiment, empirical result, theoretical analysis, future work, related work, existing method,
 previous work, prior work, recent work, recent advance, recent year, real world, real world application,
@@ -38,11 +42,33 @@ wide range, broad range, large scale, various task, downstream task, target task
 natural language, open source, code available, significant improvement, substantial improvement, new method,
 new approach, novel approach, novel method, novel framework, comprehensive experiment, comprehensive evaluation,
 extensive evaluation, main contribution, key insight, high quality, low quality, trade off, small scale
-""".split(","))
+""".split(",")
+)
 # A one-word tag that is an adjective describes, it does not group: "pre-trained", "zero-shot".
-ADJECTIVE_ENDINGS = ("ed", "shot", "specific", "source", "modal", "lingual", "based", "aware", "free", "level",
-                     "scale", "wise", "like", "oriented", "agnostic", "efficient", "invariant", "dependent",
-                     "al", "ive", "ous", "ic")
+ADJECTIVE_ENDINGS = (
+    "ed",
+    "shot",
+    "specific",
+    "source",
+    "modal",
+    "lingual",
+    "based",
+    "aware",
+    "free",
+    "level",
+    "scale",
+    "wise",
+    "like",
+    "oriented",
+    "agnostic",
+    "efficient",
+    "invariant",
+    "dependent",
+    "al",
+    "ive",
+    "ous",
+    "ic",
+)
 _ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,9}?)s?\)")
 
 
@@ -76,8 +102,12 @@ def is_generic(key: str, text: str = "") -> bool:
 
 def acceptable(key: str, text: str) -> bool:
     words = key.split()
-    return (MIN_CHARS <= len(text) <= MAX_CHARS and len(words) <= MAX_WORDS and not key.replace(" ", "").isdigit()
-            and not is_generic(key, text))
+    return (
+        MIN_CHARS <= len(text) <= MAX_CHARS
+        and len(words) <= MAX_WORDS
+        and not key.replace(" ", "").isdigit()
+        and not is_generic(key, text)
+    )
 
 
 def acronyms(text: str) -> dict[str, str]:
@@ -88,7 +118,7 @@ def acronyms(text: str) -> dict[str, str]:
         letters = [c.lower() for c in short if c.isalpha()]
         if not any(c.isupper() for c in short) or len(letters) < 2:
             continue
-        before = re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", text[max(0, m.start() - 200):m.start()])
+        before = re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", text[max(0, m.start() - 200) : m.start()])
         long_words = _long_form(before, letters)
         if long_words:
             found[tag_key(short)] = phrase_key(long_words)
@@ -140,5 +170,7 @@ def display(key: str, spellings: dict[str, int]) -> str:
 
 def _acronym_like(word: str) -> bool:
     """BERT, GPT-4, LLaMA, LLMs, 3D — but not the Title-Case compound Multi-Task."""
-    return any(sum(c.isupper() for c in part) >= 2 or (part[:1].isdigit() and any(c.isupper() for c in part))
-               for part in word.split("-"))
+    return any(
+        sum(c.isupper() for c in part) >= 2 or (part[:1].isdigit() and any(c.isupper() for c in part))
+        for part in word.split("-")
+    )

@@ -24,8 +24,10 @@ class Login:
 def login(settings: Settings, api_key: str, group: int | None = None) -> Login:
     api_key = api_key.strip()
     if not api_key.isalnum():
-        raise InputError("that does not look like a Zotero API key (letters and digits only)",
-                         f"copy the key from {KEYS_PAGE}")
+        raise InputError(
+            "that does not look like a Zotero API key (letters and digits only)",
+            f"copy the key from {KEYS_PAGE}",
+        )
     with ZoteroClient(settings, Credentials(api_key, group or 0, "group" if group else "user")) as probe:
         response = probe.request("GET", "/keys/current")
     if response.status_code == 403:
@@ -41,16 +43,23 @@ def login(settings: Settings, api_key: str, group: int | None = None) -> Login:
         credentials = Credentials(api_key, group, "group")
         can_read, can_write = grant.get("library", False), grant.get("write", False)
     if not can_read:
-        raise AccessError(f"this API key has no access to the library {credentials.prefix}",
-                          f"edit the key at {KEYS_PAGE} to allow it, then log in again")
+        raise AccessError(
+            f"this API key has no access to the library {credentials.prefix}",
+            f"edit the key at {KEYS_PAGE} to allow it, then log in again",
+        )
     if not can_write:
-        raise AccessError(f"this API key can read but not write the library {credentials.prefix}",
-                          f"zotbridge push needs write access: edit the key at {KEYS_PAGE} "
-                          "(\"Allow write access\"), then log in again")
+        raise AccessError(
+            f"this API key can read but not write the library {credentials.prefix}",
+            f"zotbridge push needs write access: edit the key at {KEYS_PAGE} "
+            '("Allow write access"), then log in again',
+        )
     keyring_set(credentials.prefix, api_key)
     config = read_config(settings.config_path)
-    config["zotero"] = {"library_type": credentials.library_type, "library_id": credentials.library_id,
-                        "username": info.get("username", "")}
+    config["zotero"] = {
+        "library_type": credentials.library_type,
+        "library_id": credentials.library_id,
+        "username": info.get("username", ""),
+    }
     write_config(settings.config_path, config)
     return Login(credentials, info.get("username", ""))
 

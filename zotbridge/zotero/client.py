@@ -22,6 +22,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import httpx2
 from pyzotero import zotero
@@ -44,21 +45,29 @@ KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 KEYS_PAGE = "https://www.zotero.org/settings/keys"
 # A final HTTP status (after the retries of RETRY_STATUS) -> its error, message and hint; 0: any other.
 REFUSALS: dict[int, tuple[type[ZoteroError], str, str]] = {
-    403: (AccessError, "Zotero refused {what}: {text}",
-          f"check the key at {KEYS_PAGE} (it needs access to this library, and write access for push), "
-          "then run `zotbridge login` again"),
+    403: (
+        AccessError,
+        "Zotero refused {what}: {text}",
+        f"check the key at {KEYS_PAGE} (it needs access to this library, and write access for push), "
+        "then run `zotbridge login` again",
+    ),
     404: (ZoteroError, "Zotero has no {what} ({text})", "check the library id ({prefix})"),
-    0: (ZoteroError, "Zotero refused {what}: HTTP {status} {text}",
-        "run again with -v for details; please report it if it persists"),
+    0: (
+        ZoteroError,
+        "Zotero refused {what}: HTTP {status} {text}",
+        "run again with -v for details; please report it if it persists",
+    ),
 }
 
 
-def refused(failures: dict[str, dict], what: str) -> ZoteroError:
+def refused(failures: dict[str, dict[str, Any]], what: str) -> ZoteroError:
     """The error for objects Zotero refused in a write (its per-object ``failed`` entries): the
     same sentence wherever it happens (push, organize)."""
     first = next(iter(failures.values()))
-    return ZoteroError(f"Zotero did not create {what}: {first.get('message') or 'HTTP ' + str(first.get('code'))}",
-                       "check the collection names; nothing else was changed, and a re-run reuses what was made")
+    return ZoteroError(
+        f"Zotero did not create {what}: {first.get('message') or 'HTTP ' + str(first.get('code'))}",
+        "check the collection names; nothing else was changed, and a re-run reuses what was made",
+    )
 
 
 def new_item_key() -> str:
@@ -75,13 +84,18 @@ def derived_key(parent_key: str, purpose: str) -> str:
 class ZoteroClient(Resource):
     """One library's API, through pyzotero's session: ``with ZoteroClient(settings, creds) as c: …``."""
 
-    def __init__(self, settings: Settings, credentials: Credentials, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self, settings: Settings, credentials: Credentials, sleep: Callable[[float], None] = time.sleep
+    ):
         self.credentials = credentials
         self.base = settings.zotero_url
         # a 50-object POST can take a minute on a busy server (each object is its own transaction)
-        http = httpx2.Client(follow_redirects=True, timeout=settings.zotero_timeout,
-                             trust_env=not is_loopback_url(self.base))
-        self.zot = zotero.Zotero(credentials.library_id, credentials.library_type, credentials.api_key, client=http)
+        http = httpx2.Client(
+            follow_redirects=True, timeout=settings.zotero_timeout, trust_env=not is_loopback_url(self.base)
+        )
+        self.zot = zotero.Zotero(
+            credentials.library_id, credentials.library_type, credentials.api_key, client=http
+        )
         self.zot.endpoint = self.base
         self.prefix = "/" + credentials.prefix
         self.sleep = sleep
@@ -93,11 +107,22 @@ class ZoteroClient(Resource):
         self.zot.client.close()
 
     # -- the request loop ---------------------------------------------------------------------
-    def request(self, method: str, path: str, *, params: dict | None = None, body=None,
-                headers: dict | None = None, ok: tuple[int, ...] = (200, 204, 304)) -> httpx2.Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body=None,
+        headers: dict[str, Any] | None = None,
+        ok: tuple[int, ...] = (200, 204, 304),
+    ) -> httpx2.Response:
         """One API call with retries; ``path`` is relative to the endpoint (``/users/1/items``)."""
-        all_headers = {**self.zot.default_headers(), "User-Agent": f"zotbridge/{__version__} "
-                       f"({self.zot.default_headers()['User-Agent']})", **(headers or {})}
+        all_headers = {
+            **self.zot.default_headers(),
+            "User-Agent": f"zotbridge/{__version__} ({self.zot.default_headers()['User-Agent']})",
+            **(headers or {}),
+        }
         content = None
         if body is not None:
             content = json.dumps(body).encode()
@@ -107,8 +132,9 @@ class ZoteroClient(Resource):
             self._wait()
             self.requests += 1
             try:
-                response = self.zot.client.request(method, self.base + path, params=params, content=content,
-                                                   headers=all_headers)
+                response = self.zot.client.request(
+                    method, self.base + path, params=params, content=content, headers=all_headers
+                )
             except (httpx2.TransportError, httpx2.TimeoutException) as exc:
                 failure = f"no answer ({type(exc).__name__})"
                 response = None
@@ -120,8 +146,10 @@ class ZoteroClient(Resource):
                     return response
                 failure = f"HTTP {response.status_code} {response.text[:80].strip()}"
             if attempt == TRIES:
-                raise ServiceError(f"Zotero did not accept {method} {self._safe(path)} after {TRIES} tries "
-                                   f"({failure})", "try again later; nothing was lost, a re-run continues")
+                raise ServiceError(
+                    f"Zotero did not accept {method} {self._safe(path)} after {TRIES} tries ({failure})",
+                    "try again later; nothing was lost, a re-run continues",
+                )
             wait = max(delay, self._retry_after(response))
             log.info("Zotero: %s; retrying in %.0f s", failure, wait)
             self.sleep(wait)
@@ -155,48 +183,63 @@ class ZoteroClient(Resource):
             return response
         text = response.text.strip()[:200]  # Zotero's error bodies are short text/html, never JSON
         error, message, hint = REFUSALS.get(response.status_code, REFUSALS[0])
-        raise error(message.format(what=what, text=text or response.reason_phrase, status=response.status_code),
-                    hint.format(prefix=self.credentials.prefix))
+        raise error(
+            message.format(what=what, text=text or response.reason_phrase, status=response.status_code),
+            hint.format(prefix=self.credentials.prefix),
+        )
 
     # -- reads ----------------------------------------------------------------------------------
-    def key_info(self) -> dict:
+    def key_info(self) -> dict[str, Any]:
         return self.check(self.request("GET", "/keys/current"), "the API key").json()
 
     def versions(self, kind: str, since: int) -> tuple[dict[str, int], int]:
         """``{key: version}`` of top-level items (or collections) changed after ``since``, and the
         library version."""
         path = f"{self.prefix}/items/top" if kind == "items" else f"{self.prefix}/collections"
-        response = self.check(self.request("GET", path, params={"since": since, "format": "versions"}),
-                              f"the {kind} of {self.credentials.prefix}")
+        response = self.check(
+            self.request("GET", path, params={"since": since, "format": "versions"}),
+            f"the {kind} of {self.credentials.prefix}",
+        )
         return response.json(), int(response.headers.get("Last-Modified-Version", 0))
 
-    def fetch_items(self, keys: list[str]) -> list[dict]:
+    def fetch_items(self, keys: list[str]) -> list[dict[str, Any]]:
         """Full items for ``keys``, ≤ 50 per request, those in the trash included."""
         out = []
         for i in range(0, len(keys), MAX_BATCH):
-            params = {"itemKey": ",".join(keys[i:i + MAX_BATCH]), "limit": 100, "format": "json",
-                      "includeTrashed": 1}  # a trashed item is still the user's: never take it for absent
+            params = {
+                "itemKey": ",".join(keys[i : i + MAX_BATCH]),
+                "limit": 100,
+                "format": "json",
+                "includeTrashed": 1,
+            }  # a trashed item is still the user's: never take it for absent
             out.extend(self.check(self.request("GET", f"{self.prefix}/items", params=params), "items").json())
         return out
 
-    def all_collections(self) -> list[dict]:
+    def all_collections(self) -> list[dict[str, Any]]:
         """Every collection of the library (100 per page; libraries rarely have many)."""
         out, start = [], 0
         while True:
-            response = self.check(self.request("GET", f"{self.prefix}/collections",
-                                               params={"limit": 100, "start": start, "format": "json"}), "collections")
+            response = self.check(
+                self.request(
+                    "GET",
+                    f"{self.prefix}/collections",
+                    params={"limit": 100, "start": start, "format": "json"},
+                ),
+                "collections",
+            )
             page = response.json()
             out.extend(page)
             start += len(page)
             if not page or start >= int(response.headers.get("Total-Results", start)):
                 return out
 
-    def deleted(self, since: int) -> dict:
-        return self.check(self.request("GET", f"{self.prefix}/deleted", params={"since": since}),
-                          "deleted objects").json()
+    def deleted(self, since: int) -> dict[str, Any]:
+        return self.check(
+            self.request("GET", f"{self.prefix}/deleted", params={"since": since}), "deleted objects"
+        ).json()
 
     # -- writes ---------------------------------------------------------------------------------
-    def create(self, kind: str, objects: list[dict]) -> dict:
+    def create(self, kind: str, objects: list[dict[str, Any]]) -> dict[str, Any]:
         """POST ≤ 50 new objects (each with a ``key`` chosen by the caller and ``version: 0``).
         Returns ``{"successful": {index: object}, "failed": {index: {...}}}``; a lost answer
         after commit is recovered by reading the keys back."""
@@ -218,16 +261,18 @@ class ZoteroClient(Resource):
             return response.json()
         raise ServiceError(f"Zotero kept refusing the new {kind} (412)", "run again; nothing is duplicated")
 
-    def create_all(self, kind: str, objects: list[dict], rounds: int = 3) -> dict[str, dict]:
+    def create_all(
+        self, kind: str, objects: list[dict[str, Any]], rounds: int = 3
+    ) -> dict[str, dict[str, Any]]:
         """Create any number of keyed objects, 50 per request, parents listed before children;
         an object that failed with a per-object 500/503 is sent again (at most ``rounds`` times in
         all). Returns ``{key: failure}`` for the objects that were not saved."""
-        failures: dict[str, dict] = {}
+        failures: dict[str, dict[str, Any]] = {}
         pending = objects
         for round_ in range(1, rounds + 1):
             again = []
             for start in range(0, len(pending), MAX_BATCH):
-                batch = pending[start:start + MAX_BATCH]
+                batch = pending[start : start + MAX_BATCH]
                 result = self.create(kind, batch)
                 for i, obj in enumerate(batch):
                     failure = result.get("failed", {}).get(str(i))
@@ -243,10 +288,10 @@ class ZoteroClient(Resource):
             pending = again
         return failures
 
-    def _read_back(self, kind: str, objects: list[dict]) -> dict:
+    def _read_back(self, kind: str, objects: list[dict[str, Any]]) -> dict[str, Any]:
         keys = [o["key"] for o in objects]
         saved = {o["key"]: o for o in (self.fetch_items(keys) if kind == "items" else self.all_collections())}
-        result: dict = {"successful": {}, "failed": {}}
+        result: dict[str, Any] = {"successful": {}, "failed": {}}
         for i, obj in enumerate(objects):
             if obj["key"] in saved:
                 result["successful"][str(i)] = saved[obj["key"]]
@@ -254,14 +299,18 @@ class ZoteroClient(Resource):
                 result["failed"][str(i)] = {"key": obj["key"], "code": 0, "message": "not saved; run again"}
         return result
 
-    def update(self, objects: list[dict]) -> dict:
+    def update(self, objects: list[dict[str, Any]]) -> dict[str, Any]:
         """POST ≤ 50 changed items, each with ``key`` and ``version`` (PATCH semantics). A
         request-level 412 marks every object stale, so the caller reads them again."""
         assert len(objects) <= MAX_BATCH
         response = self.request("POST", f"{self.prefix}/items", body=objects)
         if response.status_code == 412:
-            return {"failed": {str(i): {"key": o["key"], "code": 412, "message": response.text}
-                               for i, o in enumerate(objects)}}
+            return {
+                "failed": {
+                    str(i): {"key": o["key"], "code": 412, "message": response.text}
+                    for i, o in enumerate(objects)
+                }
+            }
         self.check(response, "the item updates")
         self.writes += 1
         return response.json()

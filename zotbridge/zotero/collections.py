@@ -14,6 +14,7 @@ told.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from zotbridge.errors import InputError
 from zotbridge.zotero.client import new_item_key
@@ -22,27 +23,37 @@ from zotbridge.zotero.client import new_item_key
 def split_path(path: str) -> list[str]:
     parts = [p.replace("\\/", "/").strip() for p in re.split(r"(?<!\\)/", path)]
     if not path.strip() or any(not p for p in parts):
-        raise InputError(f"the collection path {path!r} has an empty level",
-                         'write it like "Reading/LLMs" (levels separated by /)')
+        raise InputError(
+            f"the collection path {path!r} has an empty level",
+            'write it like "Reading/LLMs" (levels separated by /)',
+        )
     return parts
 
 
-def resolve(path: str, collections: list[dict]) -> tuple[str | None, list[dict], list[str]]:
+def resolve(
+    path: str, collections: list[dict[str, Any]]
+) -> tuple[str | None, list[dict[str, Any]], list[str]]:
     """(key of the collection at ``path``, collections to create first, parents before children,
     notes for the user). The key is that of the last planned collection when levels are missing."""
     parent: str | bool = False
     names = split_path(path)
     notes = []
     for depth, name in enumerate(names):
-        here = [c for c in collections if (c.get("parentCollection") or False) == parent and c["name"] == name]
+        here = [
+            c for c in collections if (c.get("parentCollection") or False) == parent and c["name"] == name
+        ]
         same = [c for c in here if not c.get("deleted")]
         if here and not same:
-            notes.append(f"the collection {'/'.join(names[:depth + 1])!r} is in Zotero's trash: a new one is made")
+            notes.append(
+                f"the collection {'/'.join(names[: depth + 1])!r} is in Zotero's trash: a new one is made"
+            )
         if len(same) > 1:
-            where = "/".join(names[:depth + 1])
+            where = "/".join(names[: depth + 1])
             keys = ", ".join(sorted(c["key"] for c in same))
-            raise InputError(f"two collections are called {where!r} (keys {keys})",
-                             "rename one of them in Zotero, then run again")
+            raise InputError(
+                f"two collections are called {where!r} (keys {keys})",
+                "rename one of them in Zotero, then run again",
+            )
         if not same:
             planned = []
             for missing in names[depth:]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 from zotbridge.bibtex.names import ORGANISATION_WORDS
 from zotbridge.models import ArxivRecord
@@ -29,8 +30,14 @@ from zotbridge.zotero.client import derived_key
 ARXIV_DOI_PREFIX = "10.48550/arXiv."
 
 
-def item_for(record: ArxivRecord, citation_key: str, collections: list[str], keyword_tags: list[str] | None = None,
-             with_category_tags: bool = True, key: str | None = None) -> dict:
+def item_for(
+    record: ArxivRecord,
+    citation_key: str,
+    collections: list[str],
+    keyword_tags: list[str] | None = None,
+    with_category_tags: bool = True,
+    key: str | None = None,
+) -> dict[str, Any]:
     """The item JSON to POST (``key`` and ``version: 0`` when the caller chose the key)."""
     published = bool(record.doi)
     extra = f"arXiv:{record.arxiv_id}" + ("" if "/" in record.arxiv_id else f" [{record.primary_category}]")
@@ -45,7 +52,9 @@ def item_for(record: ArxivRecord, citation_key: str, collections: list[str], key
         "libraryCatalog": "arXiv.org",
         "shortTitle": short_title(record.title),
         "citationKey": citation_key,
-        "tags": tag_objects(keyword_tags or [], category_tags(record.categories) if with_category_tags else []),
+        "tags": tag_objects(
+            keyword_tags or [], category_tags(record.categories) if with_category_tags else []
+        ),
         "collections": list(collections),
         "relations": {},
     }
@@ -54,8 +63,11 @@ def item_for(record: ArxivRecord, citation_key: str, collections: list[str], key
         if record.journal_ref:
             extra += f"\nJournal reference: {record.journal_ref}"
     else:
-        item |= {"repository": "arXiv", "archiveID": f"arXiv:{record.arxiv_id}",
-                 "DOI": ARXIV_DOI_PREFIX + record.arxiv_id}
+        item |= {
+            "repository": "arXiv",
+            "archiveID": f"arXiv:{record.arxiv_id}",
+            "DOI": ARXIV_DOI_PREFIX + record.arxiv_id,
+        }
     item["extra"] = extra
     if not item["shortTitle"]:
         del item["shortTitle"]
@@ -64,7 +76,7 @@ def item_for(record: ArxivRecord, citation_key: str, collections: list[str], key
     return item
 
 
-def comment_note(record: ArxivRecord, parent_key: str) -> dict | None:
+def comment_note(record: ArxivRecord, parent_key: str) -> dict[str, Any] | None:
     """The child note Zotero's import makes of ``<arxiv:comment>``, or None without a comment.
 
     A note is HTML to Zotero, so the text is escaped: "<5% error" shows as written. Its key
@@ -73,19 +85,26 @@ def comment_note(record: ArxivRecord, parent_key: str) -> dict | None:
     comment = " ".join((record.comment or "").split())
     if not comment:
         return None
-    return {"itemType": "note", "parentItem": parent_key, "note": "Comment: " + html.escape(comment, quote=False),
-            "tags": [], "relations": {}, "key": derived_key(parent_key, "comment"), "version": 0}
+    return {
+        "itemType": "note",
+        "parentItem": parent_key,
+        "note": "Comment: " + html.escape(comment, quote=False),
+        "tags": [],
+        "relations": {},
+        "key": derived_key(parent_key, "comment"),
+        "version": 0,
+    }
 
 
 MAX_CREATOR_BYTES = 255  # Zotero refuses a longer name part (model/Creator.inc.php): the paper would fail
 
 
-def creator(name: str) -> dict:
+def creator(name: str) -> dict[str, Any]:
     """A creator as the translator splits a name, each part cut to what Zotero accepts."""
     return {k: fit_name(v) if k != "creatorType" else v for k, v in _split_name(name).items()}
 
 
-def _split_name(name: str) -> dict:
+def _split_name(name: str) -> dict[str, Any]:
     words = name.split()
     if len(words) == 1 or any(w.lower() in ORGANISATION_WORDS for w in words[1:]):
         return {"creatorType": "author", "name": " ".join(words)}
@@ -115,6 +134,6 @@ def short_title(title: str) -> str:
     return cut if cut and len(cut) < len(title.strip()) else ""
 
 
-def tag_objects(manual: list[str], automatic: list[str]) -> list[dict]:
+def tag_objects(manual: list[str], automatic: list[str]) -> list[dict[str, Any]]:
     """Keyword tags as manual tags (type 0), category tags as automatic ones (type 1)."""
     return [{"tag": t} for t in manual] + [{"tag": t, "type": 1} for t in automatic]

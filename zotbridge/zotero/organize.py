@@ -25,6 +25,7 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from zotbridge.config import Settings
 from zotbridge.credentials import load_credentials
@@ -45,9 +46,15 @@ class Group:
     added: int = 0
     removed: int = 0
 
-    def to_json(self) -> dict:
-        return {"collection": self.name, "key": self.key, "items": len(self.members), "created": self.created,
-                "added": self.added, "removed": self.removed}
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "collection": self.name,
+            "key": self.key,
+            "items": len(self.members),
+            "created": self.created,
+            "added": self.added,
+            "removed": self.removed,
+        }
 
 
 @dataclass
@@ -61,45 +68,73 @@ class OrganizeResult:
     failed: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # library states the user should know about
 
-    def summary_json(self) -> dict:
-        return {"summary": {"collection": self.collection, "collection_key": self.collection_key, "notes": self.notes,
-                            "items": self.items, "groups": len(self.groups), "dry_run": self.dry_run,
-                            "added": sum(g.added for g in self.groups), "removed": sum(g.removed for g in self.groups),
-                            "created": [g.name for g in self.groups if g.created], "writes": self.writes,
-                            "failed": self.failed}}
+    def summary_json(self) -> dict[str, Any]:
+        return {
+            "summary": {
+                "collection": self.collection,
+                "collection_key": self.collection_key,
+                "notes": self.notes,
+                "items": self.items,
+                "groups": len(self.groups),
+                "dry_run": self.dry_run,
+                "added": sum(g.added for g in self.groups),
+                "removed": sum(g.removed for g in self.groups),
+                "created": [g.name for g in self.groups if g.created],
+                "writes": self.writes,
+                "failed": self.failed,
+            }
+        }
 
 
 def read_rules(path: Path) -> list[tuple[str, list[str]]]:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"cannot read the rules file {path} ({exc})",
-                         'write groups as [[group]] name = "…" tags = ["pattern*", …] (docs/organize.md)') from exc
+        raise InputError(
+            f"cannot read the rules file {path} ({exc})",
+            'write groups as [[group]] name = "…" tags = ["pattern*", …] (docs/organize.md)',
+        ) from exc
     groups = data.get("group")
     if not isinstance(groups, list) or not groups:
-        raise InputError(f"the rules file {path} has no [[group]] entries",
-                         'add e.g.: [[group]] name = "Diffusion" tags = ["diffusion*"]')
+        raise InputError(
+            f"the rules file {path} has no [[group]] entries",
+            'add e.g.: [[group]] name = "Diffusion" tags = ["diffusion*"]',
+        )
     out = []
     for i, g in enumerate(groups, 1):
         name, patterns = g.get("name"), g.get("tags")
         if not isinstance(name, str) or not name.strip() or not isinstance(patterns, list) or not patterns:
-            raise InputError(f"group {i} of {path} needs a name and a list of tag patterns",
-                             'e.g. [[group]] name = "Diffusion" tags = ["diffusion*"]')
+            raise InputError(
+                f"group {i} of {path} needs a name and a list of tag patterns",
+                'e.g. [[group]] name = "Diffusion" tags = ["diffusion*"]',
+            )
         out.append((name.strip(), [str(p).lower() for p in patterns]))
     return out
 
 
-def organize(client: ZoteroClient, store: Store, collection: str, *, min_items: int = 3, max_collections: int = 10,
-             rules: list[tuple[str, list[str]]] | None = None, prune: bool = False,
-             dry_run: bool = False) -> OrganizeResult:
+def organize(
+    client: ZoteroClient,
+    store: Store,
+    collection: str,
+    *,
+    min_items: int = 3,
+    max_collections: int = 10,
+    rules: list[tuple[str, list[str]]] | None = None,
+    prune: bool = False,
+    dry_run: bool = False,
+) -> OrganizeResult:
     index = sync(client, store)
     parent, missing, trashed = collection_paths.resolve(collection, index.collections)
     if missing:
         where = f" ({trashed[0].split(':')[0]})" if trashed else ""
-        raise InputError(f"there is no collection {collection!r} in {client.credentials.prefix}{where}",
-                         "restore it from Zotero's trash, check the path (names are case-sensitive), "
-                         "or push papers into it first")
-    items = [data for _arxiv_id, data in store.zotero_items(index.name) if parent in data.get("collections", [])]
+        raise InputError(
+            f"there is no collection {collection!r} in {client.credentials.prefix}{where}",
+            "restore it from Zotero's trash, check the path (names are case-sensitive), "
+            "or push papers into it first",
+        )
+    items = [
+        data for _arxiv_id, data in store.zotero_items(index.name) if parent in data.get("collections", [])
+    ]
     groups = _groups_by_rules(items, rules) if rules else _groups_by_tags(items, min_items, max_collections)
     result = OrganizeResult(collection, parent, len(items), groups, dry_run)
     children = [c for c in index.collections if c.get("parentCollection") == parent]
@@ -109,8 +144,11 @@ def organize(client: ZoteroClient, store: Store, collection: str, *, min_items: 
         if not same and any(c["name"] == group.name for c in children):
             result.notes.append(f"the sub-collection {group.name!r} is in Zotero's trash: a new one is made")
         if len(same) > 1:
-            raise InputError(f"two sub-collections of {collection!r} are called {group.name!r} "
-                             f"(keys {', '.join(sorted(c['key'] for c in same))})", "rename one of them in Zotero")
+            raise InputError(
+                f"two sub-collections of {collection!r} are called {group.name!r} "
+                f"(keys {', '.join(sorted(c['key'] for c in same))})",
+                "rename one of them in Zotero",
+            )
         if same:
             group.key = same[0]["key"]
         else:
@@ -119,7 +157,7 @@ def organize(client: ZoteroClient, store: Store, collection: str, *, min_items: 
     wanted = {g.key: set(g.members) for g in groups}
     by_key = {data["key"]: data for data in items}
 
-    def change(data: dict) -> dict:
+    def change(data: dict[str, Any]) -> dict[str, Any]:
         current = list(data.get("collections", []))
         new = current + [k for k, members in wanted.items() if data["key"] in members and k not in current]
         if prune:
@@ -129,7 +167,9 @@ def organize(client: ZoteroClient, store: Store, collection: str, *, min_items: 
     for group in groups:
         group.added = sum(1 for m in group.members if group.key not in by_key[m].get("collections", []))
         if prune:
-            group.removed = sum(1 for d in items if group.key in d.get("collections", []) and d["key"] not in group.members)
+            group.removed = sum(
+                1 for d in items if group.key in d.get("collections", []) and d["key"] not in group.members
+            )
     if dry_run:
         return result
     before = client.writes
@@ -141,22 +181,28 @@ def organize(client: ZoteroClient, store: Store, collection: str, *, min_items: 
     return result
 
 
-def _tags_of(data: dict) -> list[str]:
+def _tags_of(data: dict[str, Any]) -> list[str]:
     return [t["tag"] for t in data.get("tags", []) if not t.get("type")]
 
 
-def _groups_by_tags(items: list[dict], min_items: int, max_collections: int) -> list[Group]:
+def _groups_by_tags(items: list[dict[str, Any]], min_items: int, max_collections: int) -> list[Group]:
     counts = Counter(tag for data in items for tag in set(_tags_of(data)))
     useful = [(tag, n) for tag, n in counts.items() if n >= min_items and n < len(items)]
     useful.sort(key=lambda tn: (-tn[1], tn[0].lower()))
-    return [Group(tag, sorted(d["key"] for d in items if tag in _tags_of(d))) for tag, _n in useful[:max_collections]]
+    return [
+        Group(tag, sorted(d["key"] for d in items if tag in _tags_of(d)))
+        for tag, _n in useful[:max_collections]
+    ]
 
 
-def _groups_by_rules(items: list[dict], rules: list[tuple[str, list[str]]]) -> list[Group]:
+def _groups_by_rules(items: list[dict[str, Any]], rules: list[tuple[str, list[str]]]) -> list[Group]:
     groups = []
     for name, patterns in rules:
-        members = sorted(d["key"] for d in items
-                         if any(fnmatch.fnmatchcase(t.lower(), p) for t in _tags_of(d) for p in patterns))
+        members = sorted(
+            d["key"]
+            for d in items
+            if any(fnmatch.fnmatchcase(t.lower(), p) for t in _tags_of(d) for p in patterns)
+        )
         groups.append(Group(name, members))
     return groups
 

@@ -22,14 +22,14 @@ duplicate: the sync sees what was saved, and a planned item is re-sent with the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from zotbridge.arxiv.resolve import match_listings
 from zotbridge.bibtex.export import BibResult, check_output_path, write_bibliography
 from zotbridge.bibtex.keys import KeyTemplate, key_for
 from zotbridge.config import Settings
-from zotbridge.arxiv.resolve import match_listings
 from zotbridge.credentials import Credentials, load_credentials
 from zotbridge.listing import ReadOptions
 from zotbridge.models import ArxivRecord, Match, Progress, PushAction
@@ -59,10 +59,18 @@ class PaperAction:
     changes: list[str] = field(default_factory=list)
     reason: str = ""
 
-    def to_json(self) -> dict:
-        return {"index": self.index, "title": self.title, "status": self.status, "arxiv_id": self.arxiv_id,
-                "action": self.action, "item_key": self.item_key, "citation_key": self.citation_key,
-                "changes": self.changes, "reason": self.reason}
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "title": self.title,
+            "status": self.status,
+            "arxiv_id": self.arxiv_id,
+            "action": self.action,
+            "item_key": self.item_key,
+            "citation_key": self.citation_key,
+            "changes": self.changes,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -88,28 +96,47 @@ class PushResult:
             counts[a.action] = counts.get(a.action, 0) + 1
         return counts
 
-    def summary_json(self) -> dict:
-        return {"summary": {"library": self.library, "collection": self.collection,
-                            "collection_key": self.collection_key, "new_collections": self.new_collections,
-                            "dry_run": self.dry_run, "counts": self.counts(), "sync_requests": self.sync_requests,
-                            "requests": self.requests, "writes": self.writes, "notes": self.notes}}
+    def summary_json(self) -> dict[str, Any]:
+        return {
+            "summary": {
+                "library": self.library,
+                "collection": self.collection,
+                "collection_key": self.collection_key,
+                "new_collections": self.new_collections,
+                "dry_run": self.dry_run,
+                "counts": self.counts(),
+                "sync_requests": self.sync_requests,
+                "requests": self.requests,
+                "writes": self.writes,
+                "notes": self.notes,
+            }
+        }
 
 
 @dataclass
 class _Plan:
     action: PaperAction
     record: ArxivRecord
-    item: dict | None = None  # existing item data (update) or new item JSON (create)
-    tags: list[dict] = field(default_factory=list)
+    item: dict[str, Any] | None = None  # existing item data (update) or new item JSON (create)
+    tags: list[dict[str, Any]] = field(default_factory=list)
     collection: str = ""
-    note: dict | None = None  # the comment note of a new item, until Zotero has it
+    note: dict[str, Any] | None = None  # the comment note of a new item, until Zotero has it
     saved: bool = False  # the new item is in Zotero (its note may still be to send)
 
 
-def push(matches: list[Match], client: ZoteroClient, store: Store, collection: str, *, dry_run: bool = False,
-         template: KeyTemplate | None = None, tag_options: TagOptions | None = None,
-         with_category_tags: bool = True, comment_notes: bool = False,
-         progress: Progress | None = None) -> PushResult:
+def push(
+    matches: list[Match],
+    client: ZoteroClient,
+    store: Store,
+    collection: str,
+    *,
+    dry_run: bool = False,
+    template: KeyTemplate | None = None,
+    tag_options: TagOptions | None = None,
+    with_category_tags: bool = True,
+    comment_notes: bool = False,
+    progress: Progress | None = None,
+) -> PushResult:
     """Plan and (unless ``dry_run``) carry out the push of ``matches`` into ``collection``.
     Keyword tags (``tag_options``; count 0 for none) reuse the library's own tag spellings.
     ``comment_notes`` adds the authors' comment as a child note of each new item, as Zotero's
@@ -125,19 +152,44 @@ def push(matches: list[Match], client: ZoteroClient, store: Store, collection: s
     actions = []
     for m in matches:
         if m.status != "matched" or not m.record:
-            actions.append(PaperAction(m.index, m.title, m.status, m.arxiv_id, "skip",
-                                       reason=m.reason or f"not matched ({m.status})"))
+            actions.append(
+                PaperAction(
+                    m.index,
+                    m.title,
+                    m.status,
+                    m.arxiv_id,
+                    "skip",
+                    reason=m.reason or f"not matched ({m.status})",
+                )
+            )
             continue
         if m.arxiv_id in plans:  # a repeat in the listing: the same item
             first = plans[m.arxiv_id].action
             actions.append(first)
             continue
-        plan = _plan(m, index, store, client, template, collection_key, keyword_tags.get(m.arxiv_id, []),
-                     with_category_tags, comment_notes)
+        plan = _plan(
+            m,
+            index,
+            store,
+            client,
+            template,
+            collection_key,
+            keyword_tags.get(m.arxiv_id, []),
+            with_category_tags,
+            comment_notes,
+        )
         plans[m.arxiv_id] = plan
         actions.append(plan.action)
-    result = PushResult(client.credentials.prefix, collection, collection_key, [c["name"] for c in new_collections],
-                        actions, dry_run, sync_requests=index.requests, notes=notes)
+    result = PushResult(
+        client.credentials.prefix,
+        collection,
+        collection_key,
+        [c["name"] for c in new_collections],
+        actions,
+        dry_run,
+        sync_requests=index.requests,
+        notes=notes,
+    )
     if not dry_run:
         writes_before = client.writes
         to_do = [p for p in plans.values() if p.action.action in ("create", "update", "restored")]
@@ -152,7 +204,9 @@ def push(matches: list[Match], client: ZoteroClient, store: Store, collection: s
     return result
 
 
-def _keyword_tags(matches: list[Match], store: Store, index: LibraryIndex, options: TagOptions) -> dict[str, list[str]]:
+def _keyword_tags(
+    matches: list[Match], store: Store, index: LibraryIndex, options: TagOptions
+) -> dict[str, list[str]]:
     """Tags per paper: those it was given before in this library (so a push is repeatable), else
     fresh ones computed over the listing's new papers."""
     if options.count <= 0:
@@ -162,8 +216,17 @@ def _keyword_tags(matches: list[Match], store: Store, index: LibraryIndex, optio
     return given | tag_records(fresh, options)
 
 
-def _plan(m: Match, index: LibraryIndex, store: Store, client: ZoteroClient, template: KeyTemplate,
-          collection_key: str, keywords: list[str], with_category_tags: bool, comment_notes: bool) -> _Plan:
+def _plan(
+    m: Match,
+    index: LibraryIndex,
+    store: Store,
+    client: ZoteroClient,
+    template: KeyTemplate,
+    collection_key: str,
+    keywords: list[str],
+    with_category_tags: bool,
+    comment_notes: bool,
+) -> _Plan:
     record = m.record
     existing = (index.by_arxiv.get(record.arxiv_id) or index.trashed.get(record.arxiv_id) or [None])[0]
     own_key = existing.get("citationKey") if existing else None
@@ -172,20 +235,23 @@ def _plan(m: Match, index: LibraryIndex, store: Store, client: ZoteroClient, tem
         citation_key = own_key
     else:
         this_item = existing["key"] if existing else None
-        citation_key = key_for(record, template, store,
-                               lambda k: index.citation_keys.get(k.lower(), this_item) != this_item)
+        citation_key = key_for(
+            record, template, store, lambda k: index.citation_keys.get(k.lower(), this_item) != this_item
+        )
     tags = tag_objects(keywords, category_tags(record.categories) if with_category_tags else [])
     # a paper listed by id has no listed title: show arXiv's
-    action = PaperAction(m.index, m.title or record.title, m.status, record.arxiv_id, "create",
-                         citation_key=citation_key)
+    action = PaperAction(
+        m.index, m.title or record.title, m.status, record.arxiv_id, "create", citation_key=citation_key
+    )
     if existing is None:
         key = store.journal_key(index.name, record.arxiv_id) or new_item_key()
         item = item_for(record, citation_key, [collection_key], keywords, with_category_tags, key=key)
         action.item_key = key
         note = comment_note(record, key) if comment_notes else None
         action.changes = ["create in the collection"] + (["with the comment as a child note"] if note else [])
-        action.changes += [f"author name shortened to Zotero's 255 bytes: {name[:60]}…"
-                           for name in shortened_authors(record)]
+        action.changes += [
+            f"author name shortened to Zotero's 255 bytes: {name[:60]}…" for name in shortened_authors(record)
+        ]
         return _Plan(action, record, item, tags, collection_key, note=note)
     action.item_key = existing["key"]
     action.changes = _changes(existing, collection_key, tags, citation_key)
@@ -193,11 +259,15 @@ def _plan(m: Match, index: LibraryIndex, store: Store, client: ZoteroClient, tem
     copies = index.by_arxiv.get(record.arxiv_id, [])
     if len(copies) > 1:
         others = ", ".join(d["key"] for d in copies[1:])
-        action.reason = f"the library already holds this paper more than once (also {others}); using {existing['key']}"
+        action.reason = (
+            f"the library already holds this paper more than once (also {others}); using {existing['key']}"
+        )
     return _Plan(action, record, existing, tags, collection_key)
 
 
-def _changes(item: dict, collection_key: str, tags: list[dict], citation_key: str) -> list[str]:
+def _changes(
+    item: dict[str, Any], collection_key: str, tags: list[dict[str, Any]], citation_key: str
+) -> list[str]:
     changes = ["restore from Zotero's trash"] if item.get("deleted") else []
     if collection_key not in item.get("collections", []):
         changes.append("add to the collection")
@@ -210,7 +280,9 @@ def _changes(item: dict, collection_key: str, tags: list[dict], citation_key: st
     return changes
 
 
-def _update_body(item: dict, collection_key: str, tags: list[dict], citation_key: str) -> dict:
+def _update_body(
+    item: dict[str, Any], collection_key: str, tags: list[dict[str, Any]], citation_key: str
+) -> dict[str, Any]:
     """Only the properties that change, with the item's version (arrays replace, so they are whole)."""
     body = {"key": item["key"], "version": item["version"]}
     if item.get("deleted"):
@@ -226,7 +298,7 @@ def _update_body(item: dict, collection_key: str, tags: list[dict], citation_key
     return body
 
 
-def _create_collections(client: ZoteroClient, planned: list[dict]) -> None:
+def _create_collections(client: ZoteroClient, planned: list[dict[str, Any]]) -> None:
     failures = client.create_all("collections", planned)
     if failures:
         raise refused(failures, "the collection")
@@ -242,7 +314,12 @@ def _create_items(client: ZoteroClient, store: Store, index: LibraryIndex, plans
         adopted: list[_Plan] = []
         for batch in _batches(pending):
             store.journal(index.name, [(p.record.arxiv_id, p.item["key"]) for p in batch], "sent")
-            objects = [o for p in batch for o in ((p.item,) if not p.saved else ()) + ((p.note,) if p.note else ()) if o]
+            objects = [
+                o
+                for p in batch
+                for o in ((p.item,) if not p.saved else ()) + ((p.note,) if p.note else ())
+                if o
+            ]
             result = client.create("items", objects)
             outcome = {o["key"]: _outcome(result, i) for i, o in enumerate(objects)}
             confirmed = []
@@ -269,8 +346,9 @@ def _create_items(client: ZoteroClient, store: Store, index: LibraryIndex, plans
                         again.append(plan)
                         continue
                     else:
-                        plan.action.reason = ("saved without its comment note: "
-                                              + (note_failure or {}).get("message", "no answer"))
+                        plan.action.reason = "saved without its comment note: " + (note_failure or {}).get(
+                            "message", "no answer"
+                        )
                 tick(1)
             store.journal(index.name, confirmed, "confirmed")
         _adopt_existing(client, adopted)
@@ -296,7 +374,7 @@ def _batches(plans: list[_Plan]):
         yield batch
 
 
-def _outcome(result: dict, i: int) -> tuple[dict | None, dict | None]:
+def _outcome(result: dict[str, Any], i: int) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     return result.get("successful", {}).get(str(i)), result.get("failed", {}).get(str(i))
 
 
@@ -317,7 +395,7 @@ def _adopt_existing(client: ZoteroClient, plans: list[_Plan]) -> None:
             ours.append(data)
     by_key = {p.item["key"]: p for p in plans}
 
-    def change(data: dict) -> dict:
+    def change(data: dict[str, Any]) -> dict[str, Any]:
         plan = by_key[data["key"]]
         body = _update_body(data, plan.collection, plan.item["tags"], plan.item["citationKey"])
         return {k: v for k, v in body.items() if k not in ("key", "version")}
@@ -329,7 +407,7 @@ def _adopt_existing(client: ZoteroClient, plans: list[_Plan]) -> None:
 def _update_items(client: ZoteroClient, plans: list[_Plan], tick) -> None:
     by_key = {p.item["key"]: p for p in plans}
 
-    def change(data: dict) -> dict:
+    def change(data: dict[str, Any]) -> dict[str, Any]:
         plan = by_key[data["key"]]
         body = _update_body(data, plan.collection, plan.tags, plan.action.citation_key)
         return {k: v for k, v in body.items() if k not in ("key", "version")}
@@ -352,19 +430,33 @@ class PushOptions:
     bib_style: str = "bibtex"
 
 
-def push_listings(names: list[str], read_options: ReadOptions, settings: Settings, collection: str,
-                  options: PushOptions, *, refresh: bool = False, source: str = "auto",
-                  progress: Progress | None = None) -> tuple[list[Match], PushResult, BibResult | None]:
+def push_listings(
+    names: list[str],
+    read_options: ReadOptions,
+    settings: Settings,
+    collection: str,
+    options: PushOptions,
+    *,
+    refresh: bool = False,
+    source: str = "auto",
+    progress: Progress | None = None,
+) -> tuple[list[Match], PushResult, BibResult | None]:
     """``zotbridge push``: check what can be checked (credentials, the .bib path) before any
     request, resolve the listings, push, write the .bib. ``progress`` is asked for a bar per phase."""
     credentials = _checked(settings, options)
-    matches, _requests = match_listings(names, read_options, settings, refresh=refresh, progress=progress,
-                                        source=source)
+    matches, _requests = match_listings(
+        names, read_options, settings, refresh=refresh, progress=progress, source=source
+    )
     return (matches, *_push_and_write(matches, settings, credentials, collection, options, progress))
 
 
-def push_matches(matches: list[Match], settings: Settings, collection: str, options: PushOptions,
-                 progress: Progress | None = None) -> tuple[PushResult, BibResult | None]:
+def push_matches(
+    matches: list[Match],
+    settings: Settings,
+    collection: str,
+    options: PushOptions,
+    progress: Progress | None = None,
+) -> tuple[PushResult, BibResult | None]:
     """The job after resolution (the demo's): push, then the BibTeX with the same keys."""
     return _push_and_write(matches, settings, _checked(settings, options), collection, options, progress)
 
@@ -376,14 +468,30 @@ def _checked(settings: Settings, options: PushOptions) -> Credentials:
     return credentials
 
 
-def _push_and_write(matches: list[Match], settings: Settings, credentials: Credentials, collection: str,
-                    options: PushOptions, progress: Progress | None) -> tuple[PushResult, BibResult | None]:
+def _push_and_write(
+    matches: list[Match],
+    settings: Settings,
+    credentials: Credentials,
+    collection: str,
+    options: PushOptions,
+    progress: Progress | None,
+) -> tuple[PushResult, BibResult | None]:
     with Store(settings.home) as store, ZoteroClient(settings, credentials) as client:
-        result = push(matches, client, store, collection, dry_run=options.dry_run, template=options.template,
-                      tag_options=options.tag_options, with_category_tags=options.with_category_tags,
-                      comment_notes=options.comment_notes, progress=progress)
+        result = push(
+            matches,
+            client,
+            store,
+            collection,
+            dry_run=options.dry_run,
+            template=options.template,
+            tag_options=options.tag_options,
+            with_category_tags=options.with_category_tags,
+            comment_notes=options.comment_notes,
+            progress=progress,
+        )
         bib = None
         if options.bib_path is not None:
-            bib = write_bibliography(matches, options.bib_path, store, options.bib_style, options.template,
-                                     dry_run=options.dry_run)
+            bib = write_bibliography(
+                matches, options.bib_path, store, options.bib_style, options.template, dry_run=options.dry_run
+            )
     return result, bib

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from zotbridge.listing.ids import find_ids
 from zotbridge.store import Store
@@ -28,7 +29,7 @@ from zotbridge.zotero.client import ZoteroClient
 ID_FIELDS = ("archiveID", "extra", "url", "DOI")
 
 
-def arxiv_id_of(data: dict) -> str | None:
+def arxiv_id_of(data: dict[str, Any]) -> str | None:
     for name in ID_FIELDS:
         value = data.get(name)
         if not value:
@@ -44,14 +45,16 @@ class LibraryIndex:
     """The library as the store knows it after a sync."""
 
     name: str  # store key: "<endpoint> users/123"
-    by_arxiv: dict[str, list[dict]] = field(default_factory=dict)  # arXiv id -> item data, oldest first
-    trashed: dict[str, list[dict]] = field(default_factory=dict)  # arXiv id -> items in the trash
+    by_arxiv: dict[str, list[dict[str, Any]]] = field(
+        default_factory=dict
+    )  # arXiv id -> item data, oldest first
+    trashed: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # arXiv id -> items in the trash
     citation_keys: dict[str, str] = field(default_factory=dict)  # lower-case key -> item key
-    collections: list[dict] = field(default_factory=list)
+    collections: list[dict[str, Any]] = field(default_factory=list)
     manual_tags: list[str] = field(default_factory=list)  # the library's own tags (type 0), most used first
     requests: int = 0
 
-    def add(self, arxiv_id: str | None, data: dict) -> None:
+    def add(self, arxiv_id: str | None, data: dict[str, Any]) -> None:
         if arxiv_id:
             (self.trashed if data.get("deleted") else self.by_arxiv).setdefault(arxiv_id, []).append(data)
         if data.get("citationKey"):
@@ -67,9 +70,12 @@ def sync(client: ZoteroClient, store: Store) -> LibraryIndex:
     name = library_name(client)
     before = client.requests
     since = store.zotero_version(name)
-    response = client.request("GET", f"{client.prefix}/items/top",
-                              params={"since": since, "format": "versions", "includeTrashed": 1},
-                              headers={"If-Modified-Since-Version": str(since)} if since else None)
+    response = client.request(
+        "GET",
+        f"{client.prefix}/items/top",
+        params={"since": since, "format": "versions", "includeTrashed": 1},
+        headers={"If-Modified-Since-Version": str(since)} if since else None,
+    )
     if response.status_code != 304:
         client.check(response, f"the items of {client.credentials.prefix}")
         changed: dict[str, int] = response.json()
@@ -77,9 +83,13 @@ def sync(client: ZoteroClient, store: Store) -> LibraryIndex:
         items = client.fetch_items(sorted(changed))
         rows = [(i["key"], i["version"], arxiv_id_of(i["data"]), i["data"]) for i in items]
         collections_changed, _ = client.versions("collections", since)
-        collections = [c["data"] for c in client.all_collections()] if collections_changed or not since else None
+        collections = (
+            [c["data"] for c in client.all_collections()] if collections_changed or not since else None
+        )
         deleted = client.deleted(since) if since else {"items": [], "collections": []}
-        store.sync_zotero(name, version, rows, collections, deleted.get("items", []), deleted.get("collections", []))
+        store.sync_zotero(
+            name, version, rows, collections, deleted.get("items", []), deleted.get("collections", [])
+        )
     index = LibraryIndex(name, collections=store.zotero_collections(name))  # trashed ones flagged `deleted`
     tag_counts: Counter = Counter()
     for arxiv_id, data in sorted(store.zotero_items(name), key=lambda row: row[1].get("dateAdded", "")):

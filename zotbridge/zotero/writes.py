@@ -11,14 +11,19 @@ transaction failed this time).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from zotbridge.zotero.client import MAX_BATCH, TRANSIENT_OBJECT_CODES, ZoteroClient
 
 UPDATE_TRIES = 3
 
 
-def apply_updates(client: ZoteroClient, items: list[dict], change: Callable[[dict], dict],
-                  tick: Callable[[int], None] = lambda n: None) -> dict[str, str]:
+def apply_updates(
+    client: ZoteroClient,
+    items: list[dict[str, Any]],
+    change: Callable[[dict[str, Any]], dict[str, Any]],
+    tick: Callable[[int], None] = lambda n: None,
+) -> dict[str, str]:
     """Send ``change(data)`` (the properties to set; empty: nothing) for each item's data.
     Returns ``{item key: Zotero's message}`` for the items that failed."""
     failures: dict[str, str] = {}
@@ -29,7 +34,7 @@ def apply_updates(client: ZoteroClient, items: list[dict], change: Callable[[dic
         work = [(data, body) for data, body in bodies if body]
         tick(len(bodies) - len(work))
         for start in range(0, len(work), MAX_BATCH):
-            batch = work[start:start + MAX_BATCH]
+            batch = work[start : start + MAX_BATCH]
             result = client.update([{"key": d["key"], "version": d["version"], **b} for d, b in batch])
             for i, (data, _body) in enumerate(batch):
                 failure = result.get("failed", {}).get(str(i))
@@ -47,7 +52,7 @@ def apply_updates(client: ZoteroClient, items: list[dict], change: Callable[[dic
     return failures
 
 
-def _worth_reading_again(failure: dict) -> bool:
+def _worth_reading_again(failure: dict[str, Any]) -> bool:
     code = failure.get("code")
     missing_collection = code == 409 and "collection" in (failure.get("data") or {})
     return code == 412 or code in TRANSIENT_OBJECT_CODES or missing_collection
