@@ -49,6 +49,23 @@ ID_BATCH = 200  # ids per id_list request; the target is ≤ 1 request per 100 i
 MAX_RESULTS = 2000  # per request: the user manual's limit (the server allows more)
 RETRIES = 8  # with the 3 s delay: 3+6+…+384 s ≈ 13 minutes of waiting before giving up
 _ERROR_FEED = re.compile(rb"arxiv\.org/api/errors#")
+# A final HTTP status -> (what to do, the reason or error sentence, the hint): "retry" after a
+# wait, "split" the batch, "stop" with the error (docs/matching.md, "Failures").
+STATUSES: dict[int, tuple[str, str, str]] = {
+    429: ("retry", "rate limited", ""),
+    **{code: ("retry", "HTTP {status}", "") for code in (500, 502, 503, 504)},
+    414: ("split", "", ""),
+    400: (
+        "stop",
+        "arXiv refused the query ({summary})",
+        "this is a bug in zotbridge's query; please report it",
+    ),
+    403: (
+        "stop",
+        "arXiv denied access (HTTP 403): its robot detection blocked this client",
+        "stop for a while; set `contact` in the config file so arXiv can reach you, and see docs/troubleshooting.md",
+    ),
+}
 _SUMMARY = re.compile(rb"<summary[^>]*>(.*?)</summary>", re.S)
 
 
@@ -219,24 +236,17 @@ class ArxivClient(Resource):
         if status == 200:
             return _feed_of(body)
         retry_after = _retry_after(response.headers.get("Retry-After"))
-        if status == 429:
-            raise _Transient("rate limited", retry_after)
-        if status in (500, 502, 503, 504):
-            raise _Transient(f"HTTP {status}", retry_after)
-        if status == 414 or (status == 400 and not _ERROR_FEED.search(body)):
+        if status == 400 and not _ERROR_FEED.search(body):
+            status = 414  # gunicorn's "Request Line is too large" is a 400 page, not an Atom feed
+        meaning = STATUSES.get(status)
+        if meaning is None:
+            raise ServiceError(f"arXiv answered HTTP {status} at {url}", "check ZOTBRIDGE_ARXIV_URL")
+        kind, text, hint = meaning
+        if kind == "retry":
+            raise _Transient(text.format(status=status), retry_after)
+        if kind == "split":
             raise QueryTooLong(f"HTTP {status} from {url}")
-        if status == 400:
-            raise ServiceError(
-                f"arXiv refused the query ({_summary(body)})",
-                "this is a bug in zotbridge's query; please report it",
-            )
-        if status == 403:
-            raise ServiceError(
-                "arXiv denied access (HTTP 403): its robot detection blocked this client",
-                "stop for a while; set `contact` in the config file so arXiv can reach you, "
-                "and see docs/troubleshooting.md",
-            )
-        raise ServiceError(f"arXiv answered HTTP {status} at {url}", "check ZOTBRIDGE_ARXIV_URL")
+        raise ServiceError(text.format(status=status, summary=_summary(body)), hint)
 
 
 def _feed_of(body: bytes) -> _feed.ParsedFeed:
