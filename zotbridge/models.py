@@ -156,7 +156,11 @@ class Match:
     score: float = 0.0
     candidates: list[Candidate] = field(default_factory=list)
     reason: str = ""
-    record: ArxivRecord | None = None
+    record: ArxivRecord | None = None  # always set when matched
+
+    def __post_init__(self) -> None:
+        if self.status == "matched" and (self.record is None or self.record.arxiv_id != self.arxiv_id):
+            raise ValueError(f"a matched decision needs its record ({self.arxiv_id})")
 
     def to_json(self) -> dict[str, Any]:
         return {

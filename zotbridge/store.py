@@ -166,13 +166,11 @@ class Store(Resource):
             return None
         data = json.loads(row[0])
         candidates = [Candidate(**c) for c in data.pop("candidates")]
-        match = Match(**data, candidates=candidates)
-        match.index, match.title = paper.index, paper.title
-        if match.arxiv_id:
-            match.record = self.record(match.arxiv_id)
-            if match.record is None:  # the record was removed: decide again
-                return None
-        return match
+        record = self.record(data["arxiv_id"]) if data.get("arxiv_id") else None
+        if data.get("arxiv_id") and record is None:  # the record was removed: decide again
+            return None
+        data |= {"index": paper.index, "title": paper.title}
+        return Match(**data, candidates=candidates, record=record)
 
     def put_decisions(self, pairs: list[tuple[ListedPaper, Match]]) -> None:
         rows = []
