@@ -78,3 +78,27 @@ def run_zotbridge(*args, input: bytes | None = None, env: dict | None = None) ->
 
 def json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def service_env(
+    home: Path,
+    arxiv=None,
+    zotero=None,
+    api_key: str | None = None,
+    library_id: int | None = None,
+    **extra: str,
+) -> dict[str, str]:
+    """The environment of a zotbridge process pointed at the emulators — the same variables a user
+    sets for the real services (docs/configuration.md). ``arxiv``/``zotero``: running emulators."""
+    env = {**os.environ, "ZOTBRIDGE_HOME": str(home)}
+    if arxiv is not None:
+        env |= {"ZOTBRIDGE_ARXIV_URL": arxiv.url, "ZOTBRIDGE_ARXIV_DELAY": "0"}
+    if zotero is not None:
+        env["ZOTBRIDGE_ZOTERO_URL"] = zotero.url
+    if api_key is not None:
+        env |= {
+            "ZOTERO_API_KEY": api_key,
+            "ZOTERO_LIBRARY_ID": str(library_id),
+            "ZOTERO_LIBRARY_TYPE": "user",
+        }
+    return env | extra

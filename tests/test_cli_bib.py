@@ -1,11 +1,10 @@
 """`zotbridge bib` through the real console script against the arXiv emulator."""
 
 import json
-import os
 
 import pytest
 
-from conftest import DATA, SHARED, json_lines, run_zotbridge
+from conftest import DATA, SHARED, json_lines, run_zotbridge, service_env
 from zotbridge.sandbox.arxiv_corpus import Corpus
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 
@@ -20,12 +19,7 @@ def env(tmp_path):
     with ArxivEmulator(corpus) as server:
         yield (
             server,
-            {
-                **os.environ,
-                "ZOTBRIDGE_HOME": str(tmp_path / "home"),
-                "ZOTBRIDGE_ARXIV_URL": server.url,
-                "ZOTBRIDGE_ARXIV_DELAY": "0",
-            },
+            service_env(tmp_path / "home", server),
         )
 
 

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from conftest import json_lines, run_zotbridge
+from conftest import json_lines, run_zotbridge, service_env
 from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 
@@ -42,12 +42,7 @@ def env(tmp_path):
     with ArxivEmulator(Corpus([paper_from_row(r) for r in ROWS])) as server:
         yield (
             server,
-            {
-                **os.environ,
-                "ZOTBRIDGE_HOME": str(tmp_path / "home"),
-                "ZOTBRIDGE_ARXIV_URL": server.url,
-                "ZOTBRIDGE_ARXIV_DELAY": "0",
-            },
+            service_env(tmp_path / "home", server),
         )
 
 

@@ -2,7 +2,6 @@
 then a re-run, gives exactly the library a clean run gives — no duplicate, nothing missing."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import httpx2
 import pytest
 from pyzotero import zotero
 
-from conftest import SHARED, run_zotbridge
+from conftest import SHARED, run_zotbridge, service_env
 from zotbridge.sandbox.arxiv_corpus import Corpus
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 from zotbridge.sandbox.zotero_server import Stats, ZoteroEmulator
@@ -107,22 +106,14 @@ def library_view(server):
     )
 
 
-def env_for(tmp_path, arxiv, zotero_url, name):
-    return {
-        **os.environ,
-        "ZOTBRIDGE_HOME": str(tmp_path / name),
-        "ZOTBRIDGE_ARXIV_URL": arxiv.url,
-        "ZOTBRIDGE_ARXIV_DELAY": "0",
-        "ZOTBRIDGE_ZOTERO_URL": zotero_url,
-        "ZOTERO_API_KEY": KEY,
-        "ZOTERO_LIBRARY_ID": "9",
-    }
+def env_for(tmp_path, arxiv, zotero, name):
+    return service_env(tmp_path / name, arxiv, zotero, KEY, 9)
 
 
 def test_kill_at_every_request_then_rerun_equals_a_clean_run(tmp_path, arxiv):
     with ZoteroEmulator(tmp_path / "clean.json") as clean:
         clean.add_user(9, "kim", KEY)
-        arxiv.prepare(clean, env_for(tmp_path, arxiv, clean.url, "clean-home"))
+        arxiv.prepare(clean, env_for(tmp_path, arxiv, clean, "clean-home"))
         proc = run_zotbridge(
             "push",
             "-",
@@ -130,7 +121,7 @@ def test_kill_at_every_request_then_rerun_equals_a_clean_run(tmp_path, arxiv):
             "Lab/Reading",
             *arxiv.push_options,
             input=LISTING,
-            env=env_for(tmp_path, arxiv, clean.url, "clean-home"),
+            env=env_for(tmp_path, arxiv, clean, "clean-home"),
         )
         assert proc.returncode == 0, proc.stderr
         requests_of_a_run = clean.stats.requests
@@ -139,7 +130,7 @@ def test_kill_at_every_request_then_rerun_equals_a_clean_run(tmp_path, arxiv):
     for kill_after in range(1, requests_of_a_run + 1):
         with ZoteroEmulator(tmp_path / f"z{kill_after}.json") as server:
             server.add_user(9, "kim", KEY)
-            env = env_for(tmp_path, arxiv, server.url, f"home{kill_after}")
+            env = env_for(tmp_path, arxiv, server, f"home{kill_after}")
             arxiv.prepare(server, env)
             child = subprocess.Popen(
                 [

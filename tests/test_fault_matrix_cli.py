@@ -1,11 +1,9 @@
 """arXiv faults end to end through the command line: `zotbridge bib` under each fault writes the
 same .bib as a clean run (nothing lost, nothing duplicated, the file whole); a re-run writes nothing."""
 
-import os
-
 import pytest
 
-from conftest import SHARED, run_zotbridge
+from conftest import SHARED, run_zotbridge, service_env
 from zotbridge.arxiv.client import RETRIES
 from zotbridge.sandbox.arxiv_corpus import Corpus
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
@@ -23,12 +21,7 @@ def server():
 
 
 def bib(server, tmp_path, name):
-    env = {
-        **os.environ,
-        "ZOTBRIDGE_HOME": str(tmp_path / f"home-{name}"),
-        "ZOTBRIDGE_ARXIV_URL": server.url,
-        "ZOTBRIDGE_ARXIV_DELAY": "0",
-    }
+    env = service_env(tmp_path / f"home-{name}", server)
     out = tmp_path / f"{name}.bib"
     proc = run_zotbridge("bib", "-", "-o", out, input=LISTING, env=env)
     return proc, out, env
@@ -54,12 +47,7 @@ def test_arxiv_that_keeps_failing_leaves_the_bib_untouched(server, tmp_path):
     out = tmp_path / "refs.bib"
     out.write_text("@misc{mine,\n  title = {Mine}\n}\n", encoding="utf-8")
     server.faults.plan(*["503"] * (RETRIES + 1))
-    env = {
-        **os.environ,
-        "ZOTBRIDGE_HOME": str(tmp_path / "home"),
-        "ZOTBRIDGE_ARXIV_URL": server.url,
-        "ZOTBRIDGE_ARXIV_DELAY": "0",
-    }
+    env = service_env(tmp_path / "home", server)
     proc = run_zotbridge("bib", "-", "-o", out, input=LISTING, env=env)
     assert proc.returncode == 3 and f"arXiv did not answer after {RETRIES + 1} tries".encode() in proc.stderr
     assert out.read_text(encoding="utf-8") == "@misc{mine,\n  title = {Mine}\n}\n"
@@ -70,13 +58,7 @@ def test_arxiv_that_keeps_failing_leaves_the_bib_untouched(server, tmp_path):
 def test_a_timeout_is_retried(server, tmp_path):
     clean, clean_out, _ = bib(server, tmp_path, "clean")
     server.faults.plan("slow:2")
-    env = {
-        **os.environ,
-        "ZOTBRIDGE_HOME": str(tmp_path / "home-t"),
-        "ZOTBRIDGE_ARXIV_URL": server.url,
-        "ZOTBRIDGE_ARXIV_DELAY": "0",
-        "ZOTBRIDGE_ARXIV_TIMEOUT": "0.5",
-    }
+    env = service_env(tmp_path / "home-t", server, ZOTBRIDGE_ARXIV_TIMEOUT="0.5")
     out = tmp_path / "t.bib"
     proc = run_zotbridge("bib", "-", "-o", out, "-v", input=LISTING, env=env)
     assert proc.returncode == 0, proc.stderr

@@ -1,12 +1,10 @@
 """`zotbridge organize` against the Zotero emulator: the tree it builds, idempotence, prune, rules."""
 
-import os
-
 import httpx2
 import pytest
 from pyzotero import zotero
 
-from conftest import json_lines, run_zotbridge
+from conftest import json_lines, run_zotbridge, service_env
 from zotbridge.sandbox.zotero_server import ZoteroEmulator
 
 KEY = "KEYorganize1"
@@ -47,13 +45,7 @@ def env(tmp_path):
             }
         )
         zot.create_items(items)
-        environment = {
-            **os.environ,
-            "ZOTBRIDGE_HOME": str(tmp_path / "home"),
-            "ZOTBRIDGE_ZOTERO_URL": server.url,
-            "ZOTERO_API_KEY": KEY,
-            "ZOTERO_LIBRARY_ID": "5",
-        }
+        environment = service_env(tmp_path / "home", zotero=server, api_key=KEY, library_id=5)
         yield server, zot, environment, top
 
 

@@ -3,13 +3,12 @@ the library read back with pyzotero 1.16."""
 
 import json
 import math
-import os
 
 import httpx2
 import pytest
 from pyzotero import zotero
 
-from conftest import DATA, SHARED, json_lines, run_zotbridge
+from conftest import DATA, SHARED, json_lines, run_zotbridge, service_env
 from zotbridge.config import Settings
 from zotbridge.credentials import Credentials
 from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
@@ -39,16 +38,7 @@ def zot_server(tmp_path):
 
 @pytest.fixture
 def env(tmp_path, arxiv, zot_server):
-    return {
-        **os.environ,
-        "ZOTBRIDGE_HOME": str(tmp_path / "home"),
-        "ZOTBRIDGE_ARXIV_URL": arxiv.url,
-        "ZOTBRIDGE_ARXIV_DELAY": "0",
-        "ZOTBRIDGE_ZOTERO_URL": zot_server.url,
-        "ZOTERO_API_KEY": KEY,
-        "ZOTERO_LIBRARY_ID": "42",
-        "ZOTERO_LIBRARY_TYPE": "user",
-    }
+    return service_env(tmp_path / "home", arxiv, zot_server, KEY, 42)
 
 
 def library(server, library_id=42, kind="user"):

@@ -2,14 +2,13 @@
 pseudo-terminal, driven by pexpect), and evidence reports."""
 
 import json
-import os
 import sys
 
 import pexpect
 import pytest
 from test_cli_match import ROWS
 
-from conftest import json_lines, run_zotbridge
+from conftest import json_lines, run_zotbridge, service_env
 from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 
@@ -23,12 +22,7 @@ def env(tmp_path):
     with ArxivEmulator(Corpus([paper_from_row(r) for r in ROWS])) as server:
         (tmp_path / "listing.txt").write_bytes(LISTING)
         yield (
-            {
-                **os.environ,
-                "ZOTBRIDGE_HOME": str(tmp_path / "home"),
-                "ZOTBRIDGE_ARXIV_URL": server.url,
-                "ZOTBRIDGE_ARXIV_DELAY": "0",
-            },
+            service_env(tmp_path / "home", server),
             tmp_path,
         )
 
