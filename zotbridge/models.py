@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, Literal, Protocol, get_args
 
 # The vocabularies of the pipeline: what a value may be, and the tuple of them for option choices.
 ListingFormat = Literal["auto", "hf", "ids", "titles", "bibtex", "csv", "tsv", "jsonl"]
@@ -185,3 +185,11 @@ class BibEntry:
     entry_type: str  # "misc", "online"
     key: str
     fields: dict[str, str] = field(default_factory=dict)
+
+
+class CandidateSource(Protocol):
+    """Where records come from: the arXiv API client or the offline index (same answers)."""
+
+    def fetch_ids(self, ids: list[str], on_batch: Callable[[int], None] | None = None) -> IdAnswer: ...
+
+    def search(self, query: str, max_results: int) -> SearchPage: ...

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 try:
     import fcntl
@@ -50,7 +50,7 @@ class Gate:
                 _write(stamp, self._last_end)
 
     @contextlib.contextmanager
-    def _shared(self) -> Iterator[object]:
+    def _shared(self) -> Iterator[TextIO | None]:
         if self._path is None or fcntl is None:
             yield None
             return
@@ -63,7 +63,7 @@ class Gate:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _read(handle) -> float:
+def _read(handle: TextIO | None) -> float:
     if handle is None:
         return 0.0
     handle.seek(0)
@@ -73,7 +73,7 @@ def _read(handle) -> float:
         return 0.0
 
 
-def _write(handle, moment: float) -> None:
+def _write(handle: TextIO | None, moment: float) -> None:
     if handle is None:
         return
     handle.seek(0)

@@ -158,7 +158,12 @@ def build(source: str, home: Path, progress: Callable[[int], None] | None = None
     return report
 
 
-def _insert(db: sqlite3.Connection, batch: list[tuple[Any, ...]], report: BuildReport, progress) -> None:
+def _insert(
+    db: sqlite3.Connection,
+    batch: list[tuple[Any, ...]],
+    report: BuildReport,
+    progress: Callable[[int], None] | None,
+) -> None:
     if not batch:
         return
     with db:
@@ -262,7 +267,7 @@ class ArxivIndex(Resource):
     def close(self) -> None:
         self._db.close()
 
-    def fetch_ids(self, ids: list[str], on_batch=None) -> IdAnswer:
+    def fetch_ids(self, ids: list[str], on_batch: Callable[[int], None] | None = None) -> IdAnswer:
         """Records by id; a versioned id (``…v2``) gets the latest metadata, under that key."""
         out: dict[str, ArxivRecord] = {}
         bare = {re.sub(r"v\d+$", "", i): i for i in ids}
@@ -328,7 +333,7 @@ def _alternatives(query: str) -> list[str]:
     return [a for a in out if a]
 
 
-def _record(row) -> ArxivRecord:
+def _record(row: tuple[str, str, str, str]) -> ArxivRecord:
     arxiv_id, title, abstract, rest = row
     return ArxivRecord(**{**json.loads(rest), "arxiv_id": arxiv_id, "title": title, "abstract": abstract})
 

@@ -117,6 +117,8 @@ def score(paper: ListedPaper, record: ArxivRecord) -> Candidate:
 
 
 def _strong_with_abstract(c: Candidate) -> bool:
+    if c.abstract_similarity is None:
+        return False
     return (
         c.abstract_similarity >= ABSTRACT_IDENTICAL
         or (c.abstract_similarity >= ABSTRACT_SAME and c.title_relatedness >= TITLE_RELATED)
@@ -151,8 +153,8 @@ def _title_only_strong(
     searches only current titles), so it still competes. Two
     records with equal titles, or a near-identical title a typo away, leave nothing to tell them
     apart."""
-    key = normalize_title(paper.title)
-    head = title_head(paper.title)
+    key = normalize_title(paper.title or "")
+    head = title_head(paper.title or "")
     equal = [c for c in plausible if normalize_title(c.title) == key]
     rivals = [
         c
@@ -201,7 +203,7 @@ def needs_head_check(paper: ListedPaper, match: Match) -> bool:
     return bool(
         not paper.abstract
         and match.status == "matched"
-        and title_head(paper.title)
+        and title_head(paper.title or "")
         and any(
             c.title_relatedness >= TITLE_CONTAINED and c.arxiv_id != match.arxiv_id for c in match.candidates
         )

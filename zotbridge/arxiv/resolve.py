@@ -32,7 +32,6 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from zotbridge.arxiv.client import ArxivClient
 from zotbridge.arxiv.index import ArxivIndex, index_path
@@ -42,7 +41,7 @@ from zotbridge.arxiv.review import Chooser, settle
 from zotbridge.config import Settings
 from zotbridge.errors import QueryTooLong, ServiceError
 from zotbridge.listing import ReadOptions, read_listings
-from zotbridge.models import ArxivRecord, IdAnswer, ListedPaper, Match, Progress, SearchPage, Source
+from zotbridge.models import ArxivRecord, CandidateSource, ListedPaper, Match, Progress, SearchPage, Source
 from zotbridge.store import Store
 
 log = logging.getLogger(__name__)
@@ -52,12 +51,6 @@ RESULTS_PER_TITLE = 3
 WORDS_BATCH = 20
 RESULTS_PER_WORD_QUERY = 20
 RESULTS_ALONE = 50
-
-
-class CandidateSource(Protocol):
-    def fetch_ids(self, ids: list[str], on_batch: Callable[[int], None] | None = None) -> IdAnswer: ...
-
-    def search(self, query: str, max_results: int) -> SearchPage: ...
 
 
 def match_listings(
@@ -90,9 +83,10 @@ def match_listings(
                 better = {m.index: m for m in again if m.status == "matched"}
                 matches = [better.get(m.index, m) for m in matches]
         else:
+            assert client is not None  # "index" without an index raised IndexMissing above
             matches = resolve(papers, client, store, refresh=refresh, progress=tick)
         if chooser is not None:
-            matches = settle(papers, matches, store, client or index, chooser)
+            matches = settle(papers, matches, store, client or index, chooser)  # type: ignore[arg-type]
     return matches, client.requests_made if client is not None else 0
 
 
@@ -187,7 +181,7 @@ def resolve(
     results = []
     for paper in papers:
         if paper.index in repeats:
-            first = decisions.made[paper.duplicate_of]
+            first = decisions.made[paper.duplicate_of]  # type: ignore[index]  # repeats have one
             match = Match(
                 paper.index,
                 paper.title,
@@ -208,7 +202,7 @@ def resolve(
 def _by_ids(papers: list[ListedPaper], source: CandidateSource, decisions: _Decisions) -> None:
     if not papers:
         return
-    asked = [p.arxiv_id + (f"v{p.arxiv_version}" if p.arxiv_version else "") for p in papers]
+    asked = [f"{p.arxiv_id}" + (f"v{p.arxiv_version}" if p.arxiv_version else "") for p in papers]
     answer = source.fetch_ids(asked)
     for paper, ident in zip(papers, asked):
         record = answer.get(ident)
@@ -276,7 +270,7 @@ def _by_titles(papers: list[ListedPaper], source: CandidateSource, decisions: _D
     if not papers:
         return
     evidence = {p.index: _Evidence() for p in papers}
-    phrases = {p.index: title_phrases(p.title) for p in papers}
+    phrases = {p.index: title_phrases(p.title or "") for p in papers}
     cut = _search_pass(
         [p for p in papers if phrases[p.index]],
         source,
@@ -293,7 +287,7 @@ def _by_titles(papers: list[ListedPaper], source: CandidateSource, decisions: _D
     second = [p for p in papers if p.index not in decisions.made]
     clauses = {
         p.index: (phrases[p.index] if p.index in was_cut else [])
-        + [q for q in (word_query(p.title, p.abstract), head_query(p.title)) if q]
+        + [q for q in (word_query(p.title, p.abstract), head_query(p.title or "")) if q]
         for p in second
     }
     for paper in second:

@@ -18,14 +18,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from zotbridge.errors import InputError
-from zotbridge.models import ListedPaper, Match
+from zotbridge.models import CandidateSource, ListedPaper, Match
 from zotbridge.store import Store
 
 Chooser = Callable[[ListedPaper, Match], str | None]
 
 
 def settle(
-    papers: list[ListedPaper], matches: list[Match], store: Store, source, chooser: Chooser
+    papers: list[ListedPaper], matches: list[Match], store: Store, source: CandidateSource, chooser: Chooser
 ) -> list[Match]:
     """``matches`` with the ambiguous ones the chooser decided replaced (and stored)."""
     by_index = {p.index: p for p in papers}
@@ -45,7 +45,7 @@ def settle(
     return out
 
 
-def _decided(match: Match, choice: str, store: Store, source) -> Match | None:
+def _decided(match: Match, choice: str, store: Store, source: CandidateSource) -> Match | None:
     if choice.lower() == "none":
         return Match(
             match.index,

@@ -25,8 +25,8 @@ def record_from_row(row: dict[str, Any]) -> ArxivRecord:
     if not arxiv_id or not title:
         raise ValueError("a snapshot row needs an id and a title")
     versions = row.get("versions") or []
-    dates = [parse_snapshot_date(v.get("created")) for v in versions if isinstance(v, dict)]
-    dates = [d for d in dates if d] or [
+    created = (parse_snapshot_date(v.get("created")) for v in versions if isinstance(v, dict))
+    dates: list[datetime] = [d for d in created if d is not None] or [
         parse_snapshot_date(row.get("update_date")) or datetime(1991, 8, 14, tzinfo=UTC)
     ]
     categories = (row.get("categories") or "").split()

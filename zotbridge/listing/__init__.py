@@ -9,6 +9,7 @@ lists them in detection order: adding a format touches its module and the regist
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import IO
 
 from zotbridge.errors import InputError
 from zotbridge.listing.duplicates import DuplicateMarker
@@ -26,7 +27,7 @@ def read_source(source: Source, options: ReadOptions) -> Iterator[ListedPaper]:
 
 
 def read_listings(
-    names: Iterable[str], options: ReadOptions | None = None, stdin=None
+    names: Iterable[str], options: ReadOptions | None = None, stdin: IO[bytes] | None = None
 ) -> Iterator[ListedPaper]:
     """All papers of all inputs, numbered across inputs, duplicates marked.
 

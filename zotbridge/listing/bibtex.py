@@ -48,7 +48,8 @@ def looks_like_bibtex(sample_lines: list[str]) -> bool:
 
 def split_entries(lines: Iterator[tuple[int, str]], name: str) -> Iterator[tuple[int, str]]:
     """(first line, text) of each ``@…`` block. Text outside entries is BibTeX comment."""
-    start, buf, depth, closer = 0, [], 0, "}"
+    buf: list[str] = []
+    start, depth, closer = 0, 0, "}"
     for lineno, line in lines:
         if buf and _FRESH_ENTRY.match(line):
             log.warning("%s:%d: entry is not closed before the next one; skipped", name, start)

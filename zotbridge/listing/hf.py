@@ -141,8 +141,8 @@ def read_hf_listing(
     years the page writes (for the year rule), the second yields papers as it goes."""
     explicit = []
     for _, line in lines():
-        if len(line) < 40 and (parsed := _parse_date(line.strip())) and parsed[0].year:
-            explicit.append(parsed[0].year)
+        if len(line) < 40 and (found := _parse_date(line.strip())) and found[0].year:
+            explicit.append(found[0].year)
     page_date: list[_Date] = []  # filled while reading the header
     rule: _YearRule | None = None
 

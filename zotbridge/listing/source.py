@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from zotbridge.errors import InputError
 
@@ -45,10 +46,13 @@ class Source:
     data: bytes | None = None
     encoding: str = "utf-8"
 
-    def open_binary(self) -> io.BufferedIOBase:
-        return io.BytesIO(self.data) if self.data is not None else open(self.path, "rb")
+    def open_binary(self) -> IO[bytes]:
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        assert self.path is not None  # a Source holds its bytes or names its file
+        return open(self.path, "rb")
 
-    def open_text(self) -> io.TextIOWrapper:
+    def open_text(self) -> io.TextIOWrapper[IO[bytes]]:
         """Decoded text with universal newlines (csv wants ``newline=""``: see lines())."""
         return io.TextIOWrapper(self.open_binary(), encoding=self.encoding, newline="")
 
@@ -63,7 +67,7 @@ class Source:
             return text.read(size)
 
 
-def open_source(name: str, encoding: str | None = None, stdin=None) -> Source:
+def open_source(name: str, encoding: str | None = None, stdin: IO[bytes] | None = None) -> Source:
     """Check one input and return it ready to read; raise :class:`InputError` if it cannot be.
 
     ``encoding`` None means UTF-8, or what a byte-order mark says.
