@@ -191,7 +191,7 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
         (
             "config file",
             str(settings.config_path),
-            "exists" if settings.config_path.exists() else "not created yet",
+            "exists" if settings.config_path and settings.config_path.exists() else "not created yet",
         ),
         ("home (store, locks)", str(settings.home), source("ZOTBRIDGE_HOME", "-", "-")),
         ("arxiv url", settings.arxiv_url, source("ZOTBRIDGE_ARXIV_URL", "arxiv", "url")),
@@ -278,7 +278,7 @@ def write_config(path: Path, data: dict[str, Any]) -> None:
     tmp.replace(path)
 
 
-def _toml_value(value) -> str:
+def _toml_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

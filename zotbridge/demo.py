@@ -16,7 +16,7 @@ from zotbridge.arxiv.resolve import match_listings
 from zotbridge.bibtex.export import BibResult
 from zotbridge.config import Settings
 from zotbridge.listing import ReadOptions
-from zotbridge.models import Match
+from zotbridge.models import Match, Progress
 from zotbridge.sandbox.services import example, start_sandbox
 from zotbridge.zotero.organize import OrganizeResult, organize_library
 from zotbridge.zotero.push import PushOptions, PushResult, push_matches
@@ -31,12 +31,12 @@ class DemoResult:
     matches: list[Match]
     arxiv_requests: int
     push: PushResult
-    bib: BibResult
+    bib: BibResult | None  # None only if the demo wrote no .bib
     organized: OrganizeResult
     tags: dict[str, list[str]]  # item title -> keyword tags, for the first papers
 
 
-def run_demo(workdir: Path, progress=None) -> DemoResult:
+def run_demo(workdir: Path, progress: Progress | None = None) -> DemoResult:
     workdir = Path(workdir)
     with start_sandbox(workdir / "sandbox") as sandbox:
         settings = Settings.from_env({"ZOTBRIDGE_HOME": str(workdir / "home"), **sandbox.env()})

@@ -14,7 +14,13 @@ import keyring
 
 from zotbridge.arxiv.client import ArxivClient
 from zotbridge.config import Settings
-from zotbridge.credentials import backend_chosen_explicitly, backend_name, load_credentials, plaintext_backend
+from zotbridge.credentials import (
+    Credentials,
+    backend_chosen_explicitly,
+    backend_name,
+    load_credentials,
+    plaintext_backend,
+)
 from zotbridge.errors import ZotbridgeError
 from zotbridge.store import Store
 from zotbridge.zotero.client import ZoteroClient
@@ -112,7 +118,7 @@ def _store(settings: Settings) -> Check:
     return Check("store", "ok", str(settings.home / "zotbridge.sqlite3"))
 
 
-def _credentials(settings: Settings):
+def _credentials(settings: Settings) -> tuple[Check, Credentials | None]:
     try:
         credentials = load_credentials(settings)
     except ZotbridgeError as exc:
@@ -144,7 +150,7 @@ def _contact(settings: Settings) -> Check:
     )
 
 
-def _zotero(settings: Settings, credentials) -> Check:
+def _zotero(settings: Settings, credentials: Credentials | None) -> Check:
     if credentials is None:
         return Check(
             "zotero",

@@ -147,7 +147,7 @@ class Store(Resource):
 
     def integrity(self) -> str:
         """SQLite's own check of the file: "ok" when it is sound."""
-        return self._db.execute("PRAGMA quick_check").fetchone()[0]
+        return str(self._db.execute("PRAGMA quick_check").fetchone()[0])
 
     def record(self, arxiv_id: str) -> ArxivRecord | None:
         row = self._db.execute("SELECT json FROM records WHERE arxiv_id = ?", (arxiv_id,)).fetchone()

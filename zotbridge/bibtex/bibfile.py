@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from zotbridge.errors import BibSyntaxError, InputError
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks; a single writer is assumed
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 _ENTRY_HEAD = re.compile(r"@[ \t]*([A-Za-z][\w-]*)[ \t\r\n]*([{(])")
 _NAME = re.compile(r"[^\s\"#%'(),={}]+")
@@ -95,7 +96,7 @@ def parse_bib(text: str, name: str) -> BibFile:
     return BibFile(text, blocks, newline)
 
 
-def _next_entry(text: str, pos: int):
+def _next_entry(text: str, pos: int) -> tuple[re.Match[str], int] | None:
     while (start := text.find("@", pos)) != -1:
         m = _ENTRY_HEAD.match(text, start)
         if m:
@@ -108,7 +109,7 @@ def _line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _read_entry(text: str, start: int, head: re.Match, name: str) -> Block:
+def _read_entry(text: str, start: int, head: re.Match[str], name: str) -> Block:
     entry_type = head[1].lower()
     closer = "}" if head[2] == "{" else ")"
     line = _line(text, start)
@@ -265,7 +266,7 @@ def read_bib_file(path: Path) -> BibFile:
 
 
 @contextlib.contextmanager
-def locked(path: Path, lock_dir: Path):
+def locked(path: Path, lock_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock for ``path`` while reading, merging and replacing it."""
     if fcntl is None:
         yield

@@ -18,7 +18,7 @@ from zotbridge.bibtex.merge import Outcome, merge
 from zotbridge.config import Settings
 from zotbridge.errors import InputError, KeyConflict
 from zotbridge.listing import ReadOptions
-from zotbridge.models import ArxivRecord, Match, Progress
+from zotbridge.models import ArxivRecord, Match, Progress, Source
 from zotbridge.store import Store
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def write_bibliography(
         file_keys = {b.key.lower() for b in bib.entries if b.key}
 
         def key_of(record: ArxivRecord, block: Block | None) -> str:
-            if block is not None:  # the file's key for this paper never changes
+            if block is not None and block.key:  # the file's key for this paper never changes
                 stored = store.claim_citation_key(record.arxiv_id, [block.key])
                 if stored and stored.lower() != block.key.lower():
                     log.info(
@@ -108,7 +108,7 @@ def bib_listings(
     comment_unresolved: bool = False,
     dry_run: bool = False,
     refresh: bool = False,
-    source: str = "auto",
+    source: Source = "auto",
     progress: Progress | None = None,
 ) -> tuple[list[Match], BibResult]:
     """``zotbridge bib``: check the output path before any request, resolve, merge into the file."""

@@ -20,7 +20,7 @@ paper whose stem is taken (in the store, or in the target ``.bib``) gets ``a``, 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import count, product
 from string import ascii_lowercase
@@ -61,7 +61,7 @@ class KeyTemplate:
 
     @classmethod
     def parse(cls, text: str) -> KeyTemplate:
-        terms = []
+        terms: list[tuple[str, tuple[int, ...], tuple[str, ...]]] = []
         for raw in text.split("+"):
             m = _TERM.match(raw.strip())
             if not m or (m["name"] and m["name"] not in TERMS):
@@ -117,7 +117,7 @@ def short_title(title: str, words: int, capitalised: int) -> str:
     return "".join(w[:1].upper() + w[1:] if i < capitalised else w for i, w in enumerate(kept))
 
 
-def suffixes():
+def suffixes() -> Iterator[str]:
     """ "" then a … z, aa, ab … — Better BibTeX's postfix sequence."""
     yield ""
     for length in count(1):

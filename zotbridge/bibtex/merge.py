@@ -91,6 +91,7 @@ def merge(
             new_ledger[record.arxiv_id] = entry
             outcomes.append(Outcome(record.arxiv_id, key, "added"))
             continue
+        assert block.key is not None  # the reader refuses an entry without a key (BibSyntaxError)
         key = key_for(record, block)
         previous = ledger.get(record.arxiv_id)
         if previous is None or previous.key.lower() != block.key.lower():
@@ -122,7 +123,7 @@ def _updated_entry(bib: BibFile, block: Block, previous: BibEntry, wanted: BibEn
             continue
         here = current.get(name.lower())
         if old is None:
-            if here is None:
+            if here is None and new is not None:
                 additions.append((name, _value_text(name, new)))
         elif here is not None and _same(here.value, name, old):
             changes[name.lower()] = None if new is None else _value_text(name, new)
@@ -159,7 +160,7 @@ def _same(raw: str, name: str, value: str) -> bool:
 def _assemble(
     bib: BibFile, replacements: dict[int, str], appended: list[str], unresolved: list[str] | None
 ) -> str:
-    parts = []
+    parts: list[str] = []
     comment_block = None
     for block in bib.blocks:
         chunk = replacements.get(block.start, bib.text[block.start : block.end])

@@ -11,6 +11,7 @@ word ``and`` is braced whole so BibTeX neither splits nor abbreviates it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from unidecode import unidecode
@@ -58,7 +59,7 @@ def _starts_lower(word: str) -> bool:
     return bool(letters) and letters[0].islower()
 
 
-def bibtex_name(parts: PersonName, escape) -> str:
+def bibtex_name(parts: PersonName, escape: Callable[[str], str]) -> str:
     """``von Last, Jr, First`` with every part passed through ``escape`` (text → BibTeX)."""
     if parts.organisation:
         return "{" + escape(parts.last) + "}"

@@ -125,10 +125,10 @@ def _latin_letter(ch: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _latex_char(ch: str) -> str:
-    encoded = _encoder().unicode_to_latex(ch)
+    encoded = str(_encoder().unicode_to_latex(ch))
     if encoded != ch:
         return encoded
-    base, *marks = unicodedata.normalize("NFD", ch)
+    base, *marks = list(unicodedata.normalize("NFD", ch))
     if not base.isascii() or not marks or any(m not in ACCENT_FOR_MARK for m in marks):
         return ch
     out = base
@@ -318,6 +318,13 @@ def _words(atoms: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     return words
 
 
+def _edge_parts(text: str) -> tuple[str, str, str]:
+    """(leading punctuation, the word, trailing punctuation): the pattern matches any text."""
+    m = _EDGE_PUNCT.match(text)
+    assert m is not None
+    return m[1], m[2], m[3]
+
+
 def _plain(word: list[tuple[str, str]]) -> str:
     """The letters a word shows, for case decisions (macros reduced to their text)."""
     out = []
@@ -331,17 +338,19 @@ def _plain(word: list[tuple[str, str]]) -> str:
 
 def _is_sentence_case(words: list[str]) -> bool:
     """True when the title is in sentence case: most content words after the first are lower case."""
-    content = [w for w in words[1:] if (m := _LETTERS.search(w)) and len(m[0]) > 3]
-    if len(content) < 2:
+    initials = [m[0] for w in words[1:] if (m := _LETTERS.search(w)) and len(m[0]) > 3]
+    if len(initials) < 2:
         return False
-    lower = sum(1 for w in content if _LETTERS.search(w)[0][0].islower())
-    return lower * 2 > len(content)
+    lower = sum(1 for letters in initials if letters[0].islower())
+    return lower * 2 > len(initials)
 
 
-def _needs_protection(plain: str, word, new_sentence: bool, sentence_case: bool) -> bool:
+def _needs_protection(
+    plain: str, word: list[tuple[str, str]], new_sentence: bool, sentence_case: bool
+) -> bool:
     if any(kind == "math" for kind, _ in word):
         return False  # the maths itself is braced; its neighbours follow the rules below
-    core = _EDGE_PUNCT.match(plain)[2]
+    core = _edge_parts(plain)[1]
     if not core:
         return False
     parts = re.split(r"[-/]", core)
@@ -357,10 +366,9 @@ def _needs_protection(plain: str, word, new_sentence: bool, sentence_case: bool)
     return sentence_case and not new_sentence  # a capital in a sentence-case title is a name
 
 
-def _protect(text: str, word) -> str:
+def _protect(text: str, word: list[tuple[str, str]]) -> str:
     """``{{core}}`` with the word's leading and trailing punctuation left outside."""
-    m = _EDGE_PUNCT.match(text)
-    lead, core, trail = m[1], m[2], m[3]
+    lead, core, trail = _edge_parts(text)
     if not core:
         return text
     return f"{lead}{{{{{core}}}}}{trail}"

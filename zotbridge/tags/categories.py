@@ -16,9 +16,10 @@ from typing import Any
 
 @lru_cache(maxsize=1)
 def _taxonomy() -> dict[str, Any]:
-    return json.loads(
+    taxonomy: dict[str, Any] = json.loads(
         resources.files("zotbridge.tags").joinpath("arxiv-taxonomy.json").read_text(encoding="utf-8")
     )
+    return taxonomy
 
 
 def category_tag(category: str) -> str | None:
@@ -27,7 +28,7 @@ def category_tag(category: str) -> str | None:
     if entry is None:
         return None
     if "." not in category:
-        return entry["name"]
+        return str(entry["name"])
     archive = taxonomy["archives"].get(entry["archive"])
     return f"{archive} - {entry['name']}" if archive else None
 

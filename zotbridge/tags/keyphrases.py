@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,7 +144,7 @@ def runs(text: str) -> list[list[str]]:
 
 def candidates(title: str, abstract: str) -> list[tuple[str, str, int, bool]]:
     """(key, text, position, in_title) of every candidate occurrence."""
-    out = []
+    out: list[tuple[str, str, int, bool]] = []
     position = 0
     for in_title, text in ((True, title), (False, abstract)):
         for run in runs(text):
@@ -153,7 +153,7 @@ def candidates(title: str, abstract: str) -> list[tuple[str, str, int, bool]]:
     return out
 
 
-def _ngrams(run: list[str], start: int, in_title: bool):
+def _ngrams(run: list[str], start: int, in_title: bool) -> Iterator[tuple[str, str, int, bool]]:
     for n in range(1, MAX_WORDS + 1):
         for i in range(len(run) - n + 1):
             words = run[i : i + n]
@@ -176,7 +176,7 @@ class DocumentFrequencies:
     """Word document frequencies of a collection (plus an optional background), for IDF."""
 
     def __init__(self, background: dict[str, int] | None = None, background_docs: int = 0):
-        self.df: Counter = Counter(background or {})
+        self.df: Counter[str] = Counter(background or {})
         self.docs = background_docs
 
     def add(self, texts: Iterable[str]) -> DocumentFrequencies:
@@ -201,8 +201,8 @@ class HeadWords:
     MIN_SEEN = 5
 
     def __init__(self) -> None:
-        self.seen: Counter = Counter()
-        self.final: Counter = Counter()
+        self.seen: Counter[str] = Counter()
+        self.final: Counter[str] = Counter()
 
     def add(self, texts: Iterable[str]) -> HeadWords:
         for text in texts:

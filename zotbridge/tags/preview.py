@@ -13,6 +13,7 @@ from typing import Any
 from zotbridge.arxiv.resolve import match_listings
 from zotbridge.config import Settings
 from zotbridge.listing import ReadOptions, read_listings
+from zotbridge.models import Progress
 from zotbridge.tags.select import TagOptions, tag_papers
 
 
@@ -33,7 +34,7 @@ def preview(
     tag_options: TagOptions,
     resolve: bool = True,
     refresh: bool = False,
-    progress=None,
+    progress: Progress | None = None,
 ) -> tuple[list[TaggedPaper], dict[str, int]]:
     papers = list(read_listings(names, options))
     texts = [(p.title or "", p.abstract or "") for p in papers]

@@ -17,10 +17,12 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from zotbridge.models import ArxivRecord
 from zotbridge.tags.keyphrases import DocumentFrequencies, HeadWords, extract
 from zotbridge.tags.vocabulary import acceptable, acronyms, display, expand, merge_key, tag_key
 
@@ -63,7 +65,7 @@ def tag_papers(texts: list[tuple[str, str]], options: TagOptions | None = None) 
     expansions: dict[str, str] = {}
     for title, abstract in texts:
         expansions.update(acronyms(f"{title}. {abstract}"))
-    spellings: dict[str, Counter] = defaultdict(Counter)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
     per_paper: list[dict[str, float]] = []
     for title, abstract in texts:
         found = extract(title, abstract, frequencies, top=CANDIDATES_PER_PAPER, drop_contained=False)
@@ -79,7 +81,7 @@ def tag_papers(texts: list[tuple[str, str]], options: TagOptions | None = None) 
             scores[merged] = max(scores.get(merged, 0.0), phrase.score / best)
         per_paper.append(scores)
     shared = Counter(key for scores in per_paper for key in scores)
-    n_words = {k: len(max(v, key=v.get).replace("-", " ").split()) for k, v in spellings.items()}
+    n_words = {k: len(v.most_common(1)[0][0].replace("-", " ").split()) for k, v in spellings.items()}
     library = {merge_key(tag_key(t)): t for t in options.library_tags}
     chosen_tags = []
     for scores in per_paper:
@@ -107,19 +109,23 @@ def _nested(a: str, b: str) -> bool:
     """Whether the words of one tag are all words of the other, with hyphenated words taken
     apart ("supervised learning" is in "self-supervised learning") or whole ("pre-trained
     language" is in "pretrained language model")."""
-    for words in (lambda t: set(tag_key(t).split()), lambda t: {merge_key(tag_key(w)) for w in t.split()}):
+    readings: tuple[Callable[[str], set[str]], ...] = (
+        lambda t: set(tag_key(t).split()),
+        lambda t: {merge_key(tag_key(w)) for w in t.split()},
+    )
+    for words in readings:
         x, y = words(a), words(b)
         if x <= y or x >= y:
             return True
     return False
 
 
-def _final(key: str, score: float, shared: Counter, library: dict[str, str], words: int = 2) -> float:
+def _final(key: str, score: float, shared: Counter[str], library: dict[str, str], words: int = 2) -> float:
     value = score * (1 + SHARED_BOOST * math.log2(shared[key])) * (SINGLE_WORD if words == 1 else 1.0)
     return value * LIBRARY_BOOST if key in library else value
 
 
-def tag_records(records, options: TagOptions | None = None) -> dict[str, list[str]]:
+def tag_records(records: Iterable[ArxivRecord], options: TagOptions | None = None) -> dict[str, list[str]]:
     """Tags per arXiv id for resolved records (their own title and abstract)."""
     unique = list({r.arxiv_id: r for r in records}.values())
     tagging = tag_papers([(r.title, r.abstract) for r in unique], options)
