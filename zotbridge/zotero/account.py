@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zotbridge.config import Settings, read_config, write_config
+from zotbridge.config import Settings, config_file, read_config, write_config
 from zotbridge.credentials import Credentials, keyring_delete, keyring_set
 from zotbridge.errors import AccessError, InputError
 from zotbridge.zotero.client import KEYS_PAGE, ZoteroClient
@@ -60,7 +60,7 @@ def login(settings: Settings, api_key: str, group: int | None = None) -> Login:
         "library_id": credentials.library_id,
         "username": info.get("username", ""),
     }
-    write_config(settings.config_path, config)
+    write_config(settings.config_path or config_file(settings.env), config)
     return Login(credentials, info.get("username", ""))
 
 
@@ -73,5 +73,5 @@ def logout(settings: Settings) -> str | None:
     prefix = f"{zotero.get('library_type', 'user')}s/{zotero['library_id']}"
     keyring_delete(prefix)
     config.pop("zotero")
-    write_config(settings.config_path, config)
+    write_config(settings.config_path or config_file(settings.env), config)
     return prefix

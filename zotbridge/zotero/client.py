@@ -97,6 +97,7 @@ class ZoteroClient(Resource):
             credentials.library_id, credentials.library_type, credentials.api_key, client=http
         )
         self.zot.endpoint = self.base
+        self._http = http  # pyzotero's session, which our request loop sends through
         self.prefix = "/" + credentials.prefix
         self.sleep = sleep
         self.requests = 0
@@ -104,7 +105,7 @@ class ZoteroClient(Resource):
         self._not_before = 0.0
 
     def close(self) -> None:
-        self.zot.client.close()
+        self._http.close()
 
     # -- the request loop ---------------------------------------------------------------------
     def request(
@@ -113,7 +114,7 @@ class ZoteroClient(Resource):
         path: str,
         *,
         params: dict[str, Any] | None = None,
-        body=None,
+        body: object = None,
         headers: dict[str, Any] | None = None,
         ok: tuple[int, ...] = (200, 204, 304),
     ) -> httpx2.Response:
@@ -131,20 +132,19 @@ class ZoteroClient(Resource):
         for attempt in range(1, TRIES + 1):
             self._wait()
             self.requests += 1
+            response: httpx2.Response | None = None
             try:
-                response = self.zot.client.request(
+                answer: httpx2.Response = self._http.request(
                     method, self.base + path, params=params, content=content, headers=all_headers
                 )
             except (httpx2.TransportError, httpx2.TimeoutException) as exc:
                 failure = f"no answer ({type(exc).__name__})"
-                response = None
             else:
-                self._note_backoff(response)
-                if response.status_code in ok:
-                    return response
-                if response.status_code not in RETRY_STATUS:
-                    return response
-                failure = f"HTTP {response.status_code} {response.text[:80].strip()}"
+                response = answer
+                self._note_backoff(answer)
+                if answer.status_code in ok or answer.status_code not in RETRY_STATUS:
+                    return answer
+                failure = f"HTTP {answer.status_code} {answer.text[:80].strip()}"
             if attempt == TRIES:
                 raise ServiceError(
                     f"Zotero did not accept {method} {self._safe(path)} after {TRIES} tries ({failure})",
@@ -190,7 +190,7 @@ class ZoteroClient(Resource):
 
     # -- reads ----------------------------------------------------------------------------------
     def key_info(self) -> dict[str, Any]:
-        return self.check(self.request("GET", "/keys/current"), "the API key").json()
+        return json_object(self.check(self.request("GET", "/keys/current"), "the API key"))
 
     def versions(self, kind: str, since: int) -> tuple[dict[str, int], int]:
         """``{key: version}`` of top-level items (or collections) changed after ``since``, and the
@@ -234,9 +234,11 @@ class ZoteroClient(Resource):
                 return out
 
     def deleted(self, since: int) -> dict[str, Any]:
-        return self.check(
-            self.request("GET", f"{self.prefix}/deleted", params={"since": since}), "deleted objects"
-        ).json()
+        return json_object(
+            self.check(
+                self.request("GET", f"{self.prefix}/deleted", params={"since": since}), "deleted objects"
+            )
+        )
 
     # -- writes ---------------------------------------------------------------------------------
     def create(self, kind: str, objects: list[dict[str, Any]]) -> dict[str, Any]:
@@ -258,7 +260,7 @@ class ZoteroClient(Resource):
                 continue
             self.check(response, f"the new {kind}")
             self.writes += 1
-            return response.json()
+            return json_object(response)
         raise ServiceError(f"Zotero kept refusing the new {kind} (412)", "run again; nothing is duplicated")
 
     def create_all(
@@ -313,7 +315,13 @@ class ZoteroClient(Resource):
             }
         self.check(response, "the item updates")
         self.writes += 1
-        return response.json()
+        return json_object(response)
+
+
+def json_object(response: httpx2.Response) -> dict[str, Any]:
+    """A JSON object answer (Zotero's write results, key info, /deleted)."""
+    data: dict[str, Any] = response.json()
+    return data
 
 
 def _seconds(value: str | None) -> float:

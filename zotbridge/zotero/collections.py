@@ -30,9 +30,7 @@ def split_path(path: str) -> list[str]:
     return parts
 
 
-def resolve(
-    path: str, collections: list[dict[str, Any]]
-) -> tuple[str | None, list[dict[str, Any]], list[str]]:
+def resolve(path: str, collections: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]], list[str]]:
     """(key of the collection at ``path``, collections to create first, parents before children,
     notes for the user). The key is that of the last planned collection when levels are missing."""
     parent: str | bool = False
@@ -60,6 +58,6 @@ def resolve(
                 key = new_item_key()
                 planned.append({"key": key, "version": 0, "name": missing, "parentCollection": parent})
                 parent = key
-            return parent, planned, notes
+            return str(parent), planned, notes
         parent = same[0]["key"]
-    return parent, [], notes
+    return str(parent), [], notes

@@ -41,7 +41,7 @@ def item_for(
     """The item JSON to POST (``key`` and ``version: 0`` when the caller chose the key)."""
     published = bool(record.doi)
     extra = f"arXiv:{record.arxiv_id}" + ("" if "/" in record.arxiv_id else f" [{record.primary_category}]")
-    item = {
+    item: dict[str, Any] = {
         "itemType": "journalArticle" if published else "preprint",
         "title": record.title,
         "creators": [creator(name) for name in record.authors if name.strip()],

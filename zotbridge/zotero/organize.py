@@ -207,7 +207,7 @@ def _groups_by_rules(items: list[dict[str, Any]], rules: list[tuple[str, list[st
     return groups
 
 
-def organize_library(settings: Settings, collection: str, **options) -> OrganizeResult:
+def organize_library(settings: Settings, collection: str, **options: Any) -> OrganizeResult:
     """Open the store and the configured library, then :func:`organize`."""
     credentials = load_credentials(settings)
     with Store(settings.home) as store, ZoteroClient(settings, credentials) as client:

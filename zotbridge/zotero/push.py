@@ -22,6 +22,7 @@ duplicate: the sync sees what was saved, and a planned item is re-sent with the 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from zotbridge.bibtex.keys import KeyTemplate, key_for
 from zotbridge.config import Settings
 from zotbridge.credentials import Credentials, load_credentials
 from zotbridge.listing import ReadOptions
-from zotbridge.models import ArxivRecord, Match, Progress, PushAction
+from zotbridge.models import ArxivRecord, Match, Progress, PushAction, Source
 from zotbridge.store import Store
 from zotbridge.tags.categories import category_tags
 from zotbridge.tags.select import TagOptions, tag_records
@@ -117,7 +118,7 @@ class PushResult:
 class _Plan:
     action: PaperAction
     record: ArxivRecord
-    item: dict[str, Any] | None = None  # existing item data (update) or new item JSON (create)
+    item: dict[str, Any]  # existing item data (update) or new item JSON (create)
     tags: list[dict[str, Any]] = field(default_factory=list)
     collection: str = ""
     note: dict[str, Any] | None = None  # the comment note of a new item, until Zotero has it
@@ -163,22 +164,23 @@ def push(
                 )
             )
             continue
-        if m.arxiv_id in plans:  # a repeat in the listing: the same item
-            first = plans[m.arxiv_id].action
-            actions.append(first)
+        record = m.record
+        if record.arxiv_id in plans:  # a repeat in the listing: the same item
+            actions.append(plans[record.arxiv_id].action)
             continue
         plan = _plan(
             m,
+            record,
             index,
             store,
             client,
             template,
             collection_key,
-            keyword_tags.get(m.arxiv_id, []),
+            keyword_tags.get(record.arxiv_id, []),
             with_category_tags,
             comment_notes,
         )
-        plans[m.arxiv_id] = plan
+        plans[record.arxiv_id] = plan
         actions.append(plan.action)
     result = PushResult(
         client.credentials.prefix,
@@ -218,6 +220,7 @@ def _keyword_tags(
 
 def _plan(
     m: Match,
+    record: ArxivRecord,
     index: LibraryIndex,
     store: Store,
     client: ZoteroClient,
@@ -227,8 +230,8 @@ def _plan(
     with_category_tags: bool,
     comment_notes: bool,
 ) -> _Plan:
-    record = m.record
-    existing = (index.by_arxiv.get(record.arxiv_id) or index.trashed.get(record.arxiv_id) or [None])[0]
+    copies = index.by_arxiv.get(record.arxiv_id) or index.trashed.get(record.arxiv_id) or []
+    existing = copies[0] if copies else None
     own_key = existing.get("citationKey") if existing else None
     if own_key:
         store.claim_citation_key(record.arxiv_id, [own_key])
@@ -307,7 +310,9 @@ def _create_collections(client: ZoteroClient, planned: list[dict[str, Any]]) -> 
 CREATE_ROUNDS = 3  # an object Zotero failed with 500/503 is sent again, at most twice
 
 
-def _create_items(client: ZoteroClient, store: Store, index: LibraryIndex, plans: list[_Plan], tick) -> None:
+def _create_items(
+    client: ZoteroClient, store: Store, index: LibraryIndex, plans: list[_Plan], tick: Callable[[int], None]
+) -> None:
     pending = plans
     for round_ in range(1, CREATE_ROUNDS + 1):
         again: list[_Plan] = []
@@ -358,7 +363,7 @@ def _create_items(client: ZoteroClient, store: Store, index: LibraryIndex, plans
         pending = again
 
 
-def _batches(plans: list[_Plan]):
+def _batches(plans: list[_Plan]) -> Iterator[list[_Plan]]:
     """Requests of at most 50 objects, a new item and its note always in the same one (Zotero
     saves a child only after its parent)."""
     batch: list[_Plan] = []
@@ -404,12 +409,12 @@ def _adopt_existing(client: ZoteroClient, plans: list[_Plan]) -> None:
         by_key[key].action.reason = f"saved, but not brought up to date: {message}"
 
 
-def _update_items(client: ZoteroClient, plans: list[_Plan], tick) -> None:
+def _update_items(client: ZoteroClient, plans: list[_Plan], tick: Callable[[int], None]) -> None:
     by_key = {p.item["key"]: p for p in plans}
 
     def change(data: dict[str, Any]) -> dict[str, Any]:
         plan = by_key[data["key"]]
-        body = _update_body(data, plan.collection, plan.tags, plan.action.citation_key)
+        body = _update_body(data, plan.collection, plan.tags, plan.action.citation_key or "")
         return {k: v for k, v in body.items() if k not in ("key", "version")}
 
     for key, message in apply_updates(client, [p.item for p in plans], change, tick).items():
@@ -438,7 +443,7 @@ def push_listings(
     options: PushOptions,
     *,
     refresh: bool = False,
-    source: str = "auto",
+    source: Source = "auto",
     progress: Progress | None = None,
 ) -> tuple[list[Match], PushResult, BibResult | None]:
     """``zotbridge push``: check what can be checked (credentials, the .bib path) before any

@@ -91,7 +91,7 @@ def sync(client: ZoteroClient, store: Store) -> LibraryIndex:
             name, version, rows, collections, deleted.get("items", []), deleted.get("collections", [])
         )
     index = LibraryIndex(name, collections=store.zotero_collections(name))  # trashed ones flagged `deleted`
-    tag_counts: Counter = Counter()
+    tag_counts: Counter[str] = Counter()
     for arxiv_id, data in sorted(store.zotero_items(name), key=lambda row: row[1].get("dateAdded", "")):
         index.add(arxiv_id, data)
         if data.get("deleted"):
