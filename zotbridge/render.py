@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zotbridge.models import ListedPaper, Match
+
+if TYPE_CHECKING:  # types only: importing these would slow the start of every command
+    from zotbridge.arxiv.index import BuildReport
+    from zotbridge.bibtex.export import BibResult
+    from zotbridge.demo import DemoResult
+    from zotbridge.doctor import Check
+    from zotbridge.tags.preview import TaggedPaper
+    from zotbridge.zotero.organize import OrganizeResult
+    from zotbridge.zotero.push import PaperAction, PushResult
 
 PARSE_HEADER = ("#", "kind", "arxiv id", "date", "repeats", "title")
 
@@ -63,10 +72,10 @@ def match_summary(matches: list[Match], requests: int) -> str:
     return f"{len(matches)} papers: {text}; {requests} arXiv request{'s' if requests != 1 else ''}"
 
 
-def bib_rows(matches: list[Match], result) -> Iterator[dict[str, Any]]:
+def bib_rows(matches: list[Match], result: BibResult) -> Iterator[dict[str, Any]]:
     """Per listed paper: the ``bib --json`` object (what happened to its entry)."""
     for m in matches:
-        outcome = result.outcomes.get(m.arxiv_id) if m.status == "matched" else None
+        outcome = result.outcomes.get(m.arxiv_id) if m.arxiv_id and m.status == "matched" else None
         yield {
             "index": m.index,
             "title": m.title or (m.record.title if m.record else None),  # arXiv's for a paper listed by id
@@ -97,11 +106,11 @@ BIB_ACTIONS = (
 )
 
 
-def bib_summary(result) -> str:
+def bib_summary(result: BibResult) -> str:
     counts = ", ".join(f"{result.counts[a]} {label}" for a, label in BIB_ACTIONS if result.counts.get(a))
     text = f"{result.path}: {counts or 'no entries'}"
     if result.not_written:
-        by_status = {}
+        by_status: dict[str, int] = {}
         for m in result.not_written:
             by_status[m.status] = by_status.get(m.status, 0) + 1
         detail = ", ".join(f"{n} {s}" for s, n in by_status.items())
@@ -115,7 +124,7 @@ def bib_summary(result) -> str:
     return text
 
 
-def push_table(actions, width: int | None) -> Iterator[str]:
+def push_table(actions: list[PaperAction], width: int | None) -> Iterator[str]:
     fmt = "{:>5}  {:<9}  {:<8}  {:<30}  {}"
     yield fmt.format("#", "action", "item", "citation key", "title")
     for a in actions:
@@ -138,7 +147,7 @@ PUSH_ACTIONS = (
 )
 
 
-def push_summary(result, bib=None) -> str:
+def push_summary(result: PushResult, bib: BibResult | None = None) -> str:
     counts = result.counts()
     column = 2 if result.dry_run else 1
     text = ", ".join(f"{counts[a[0]]} {a[column]}" for a in PUSH_ACTIONS if counts.get(a[0]))
@@ -158,7 +167,7 @@ def push_summary(result, bib=None) -> str:
     return line
 
 
-def tags_table(papers, width: int | None) -> Iterator[str]:
+def tags_table(papers: list[TaggedPaper], width: int | None) -> Iterator[str]:
     fmt = "{:>5}  {}"
     yield fmt.format("#", "title / tags")
     for p in papers:
@@ -167,7 +176,7 @@ def tags_table(papers, width: int | None) -> Iterator[str]:
         yield f"{'':>5}  ↳ " + (", ".join(p.tags) if p.tags else "(no tags)")
 
 
-def tags_summary(papers, coverage: dict[str, int]) -> str:
+def tags_summary(papers: list[TaggedPaper], coverage: dict[str, int]) -> str:
     shared = sum(1 for p in papers if any(coverage[t] >= 2 for t in p.tags))
     top = ", ".join(f"{t} ({n})" for t, n in list(coverage.items())[:8])
     return (
@@ -176,7 +185,7 @@ def tags_summary(papers, coverage: dict[str, int]) -> str:
     )
 
 
-def organize_table(result, width: int | None) -> Iterator[str]:
+def organize_table(result: OrganizeResult, width: int | None) -> Iterator[str]:
     yield f"{result.collection}  ({result.items} items)"
     for g in result.groups:
         note = ", ".join(
@@ -192,7 +201,7 @@ def organize_table(result, width: int | None) -> Iterator[str]:
         yield row if width is None or len(row) <= width else row[: width - 1] + "…"
 
 
-def organize_summary(result) -> str:
+def organize_summary(result: OrganizeResult) -> str:
     added = sum(g.added for g in result.groups)
     removed = sum(g.removed for g in result.groups)
     created = sum(g.created for g in result.groups)
@@ -206,7 +215,7 @@ def organize_summary(result) -> str:
     return "\n".join([text, *(f"note: {n}" for n in result.notes)])
 
 
-def demo_report(result) -> Iterator[str]:
+def demo_report(result: DemoResult) -> Iterator[str]:
     counts = {s: sum(m.status == s for m in result.matches) for s in ("matched", "ambiguous", "unmatched")}
     yield "zotbridge demo: the whole job on a shipped listing, against local arXiv and Zotero emulators"
     yield ""
@@ -227,18 +236,19 @@ def demo_report(result) -> Iterator[str]:
         yield f"            └─ {g.name}  ({len(g.members)} items)"
     for title, tags in result.tags.items():
         yield f"          tags of {title[:50]!r}: {', '.join(tags)}"
-    entries = sum(result.bib.counts.values())
-    yield (
-        f"BibTeX    {result.bib.path}  ({entries} entries, keys such as "
-        + ", ".join(o.key for o in list(result.bib.outcomes.values())[:2])
-        + ")"
-    )
+    if result.bib is not None:
+        entries = sum(result.bib.counts.values())
+        yield (
+            f"BibTeX    {result.bib.path}  ({entries} entries, keys such as "
+            + ", ".join(o.key for o in list(result.bib.outcomes.values())[:2])
+            + ")"
+        )
     yield ""
     yield f"Everything is in {result.workdir}. Next: `zotbridge sandbox` to try the commands yourself,"
     yield 'then `zotbridge login` and `zotbridge push page.txt --collection "Reading"` for your real library.'
 
 
-def config_lines(rows) -> Iterator[str]:
+def config_lines(rows: list[tuple[str, str, str]]) -> Iterator[str]:
     width = max(len(name) for name, _, _ in rows)
     for name, value, source in rows:
         yield f"{name:<{width}}  {value}  ({source})"
@@ -247,7 +257,7 @@ def config_lines(rows) -> Iterator[str]:
 DOCTOR_MARKS = {"ok": "ok  ", "warn": "warn", "fail": "FAIL"}
 
 
-def doctor_lines(checks) -> Iterator[str]:
+def doctor_lines(checks: list[Check]) -> Iterator[str]:
     width = max(len(c.name) for c in checks)
     for c in checks:
         yield f"{DOCTOR_MARKS[c.status]}  {c.name:<{width}}  {c.detail}"
@@ -255,7 +265,7 @@ def doctor_lines(checks) -> Iterator[str]:
             yield f"{'':>{width + 8}}fix: {c.fix}"
 
 
-def index_summary(verb: str, report) -> str:
+def index_summary(verb: str, report: BuildReport) -> str:
     rate = report.rows / report.seconds if report.seconds else 0.0
     text = f"index {verb}: {report.rows:,} rows read in {report.seconds:.1f} s ({rate:,.0f} rows/s)"
     if verb == "updated":
