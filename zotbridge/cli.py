@@ -11,26 +11,41 @@ import json
 import logging
 import sys
 import traceback
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from zotbridge import __version__, render
 from zotbridge.config import DEFAULT_KEY_FORMAT, Settings, option_defaults
 from zotbridge.errors import ExitStatus, InputError, ZotbridgeError
-from zotbridge.models import FORMATS, SOURCES, STYLES
+from zotbridge.models import (
+    FORMATS,
+    SOURCES,
+    STYLES,
+    BibStyle,
+    ListedPaper,
+    ListingFormat,
+    ReadOptions,
+    Source,
+)
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 # A command imports its machinery inside its function, so that `zotbridge --help`, `--version` and
 # a small `parse` start in a fraction of the time the whole pipeline takes to import
 # (bench/startup.py, docs/development.md).
 
 log = logging.getLogger("zotbridge")
+F = TypeVar("F", bound=Callable[..., Any])  # a command function, as click's decorators pass it on
 
 
 class _Group(click.Group):
     """Turns exceptions into one clear message instead of a traceback."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ZotbridgeError as exc:
@@ -66,14 +81,14 @@ def _fail(ctx: click.Context, exc: BaseException, message: str, hint: str | None
     sys.exit(code)
 
 
-def _set_verbosity(ctx: click.Context, _param, value: int) -> int:
+def _set_verbosity(ctx: click.Context, _param: click.Parameter, value: int) -> int:
     if value:
         ctx.meta["zotbridge.verbose"] = ctx.meta.get("zotbridge.verbose", 0) + value
         _apply_log_level(ctx)
     return value
 
 
-def _set_quiet(ctx: click.Context, _param, value: bool) -> bool:
+def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
     if value:
         ctx.meta["zotbridge.quiet"] = True
         _apply_log_level(ctx)
@@ -91,7 +106,7 @@ def _apply_log_level(ctx: click.Context) -> None:
     log.setLevel(level)
 
 
-def verbosity(command):
+def verbosity(command: F) -> F:
     """-v / -q, accepted before or after the sub-command name."""
     command = click.option(
         "-v",
@@ -132,10 +147,12 @@ def main() -> None:
 
 def _settings() -> Settings:
     """The settings ``main`` read for this process."""
-    return click.get_current_context().find_object(Settings)
+    settings = click.get_current_context().find_object(Settings)
+    assert settings is not None  # main() always puts them there
+    return settings
 
 
-def source_options(command):
+def source_options(command: F) -> F:
     """--offline / --source of the commands that resolve (docs/offline.md)."""
     command = click.option(
         "--source",
@@ -151,7 +168,7 @@ def source_options(command):
     )(command)
 
 
-def listing_options(command):
+def listing_options(command: F) -> F:
     """Options of every command that reads listings."""
     command = click.argument("listings", nargs=-1, required=True, metavar="LISTING...")(command)
     command = click.option(
@@ -182,7 +199,14 @@ def listing_options(command):
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines on stdout, one object per paper.")
 @verbosity
 @click.pass_context
-def parse(ctx, listings, fmt, encoding, listing_year, as_json):
+def parse(
+    ctx: click.Context,
+    listings: tuple[str, ...],
+    fmt: ListingFormat,
+    encoding: str | None,
+    listing_year: int | None,
+    as_json: bool,
+) -> None:
     """Show what was read from LISTING... (files, or - for standard input)."""
     from zotbridge.listing import read_listings
 
@@ -190,7 +214,7 @@ def parse(ctx, listings, fmt, encoding, listing_year, as_json):
     papers = read_listings(listings, options)
     count = repeats = 0
 
-    def counted(items):
+    def counted(items: Iterable[ListedPaper]) -> Iterator[ListedPaper]:
         nonlocal count, repeats
         for paper in items:
             count += 1
@@ -208,10 +232,10 @@ def parse(ctx, listings, fmt, encoding, listing_year, as_json):
         click.echo(render.parse_summary(count, len(listings), repeats), err=True)
 
 
-def writing_options(dry_run_help: str, json_help: str):
+def writing_options(dry_run_help: str, json_help: str) -> Callable[[F], F]:
     """--key-format, --dry-run, --json and --refresh of the commands that write (bib, push)."""
 
-    def decorate(command):
+    def decorate(command: F) -> F:
         command = click.option(
             "--refresh", is_flag=True, help="Ask arXiv again instead of reusing stored decisions."
         )(command)
@@ -228,7 +252,7 @@ def writing_options(dry_run_help: str, json_help: str):
     return decorate
 
 
-def report_option(command):
+def report_option(command: F) -> F:
     return click.option(
         "--report",
         type=click.Path(dir_okay=False, path_type=Path),
@@ -239,7 +263,7 @@ def report_option(command):
     )(command)
 
 
-def tag_options(command):
+def tag_options(command: F) -> F:
     """--tags N and --tag-prefix of the commands that make keyword tags."""
     command = click.option(
         "--tag-prefix", default="", metavar="TEXT", help='Put TEXT before every keyword tag (e.g. "kw:").'
@@ -262,24 +286,27 @@ class _Progress:
     def __init__(self, ctx: click.Context, *labels: str):
         self.enabled = not ctx.meta.get("zotbridge.quiet") and sys.stderr.isatty()
         self.labels = list(labels)
-        self.bar = None
+        self.bar: ProgressBar[int] | None = None
 
-    def start(self, total: int):
+    def start(self, total: int) -> Callable[[int], None]:
         self._end()
         label = self.labels.pop(0) if len(self.labels) > 1 else self.labels[0]
-        self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True, show_pos=True)
-        self.bar.__enter__()
-        return self.bar.update
+        bar: ProgressBar[int] = click.progressbar(
+            length=total, label=label, file=sys.stderr, show_eta=True, show_pos=True
+        )
+        bar.__enter__()
+        self.bar = bar
+        return bar.update
 
-    def _end(self, *exc):
+    def _end(self, *exc: Any) -> None:
         if self.bar is not None:
             self.bar.__exit__(*(exc or (None, None, None)))
             self.bar = None
 
-    def __enter__(self):
+    def __enter__(self) -> Callable[[int], Callable[[int], None]] | None:
         return self.start if self.enabled else None
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self._end(*exc)
 
 
@@ -302,19 +329,19 @@ class _Progress:
 @verbosity
 @click.pass_context
 def match(
-    ctx,
-    listings,
-    fmt,
-    encoding,
-    listing_year,
-    as_json,
-    refresh,
-    report,
-    interactive,
-    decisions,
-    offline,
-    source,
-):
+    ctx: click.Context,
+    listings: tuple[str, ...],
+    fmt: ListingFormat,
+    encoding: str | None,
+    listing_year: int | None,
+    as_json: bool,
+    refresh: bool,
+    report: Path | None,
+    interactive: bool,
+    decisions: Path | None,
+    offline: bool,
+    source: Source,
+) -> None:
     """Resolve LISTING... to arXiv records: matched, ambiguous (with candidates) or unmatched."""
     from zotbridge.arxiv.resolve import match_listings
     from zotbridge.arxiv.review import DecisionsFile, ask_on_terminal
@@ -362,18 +389,23 @@ def match(
     )
 
 
-def _read_options(fmt: str, encoding: str | None, listing_year: int | None):
-    from zotbridge.listing import ReadOptions
-
+def _read_options(fmt: ListingFormat, encoding: str | None, listing_year: int | None) -> ReadOptions:
     return ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
 
 
-def _source(ctx: click.Context) -> str:
+def _source(ctx: click.Context) -> Source:
     """Where to resolve: --offline means the index only."""
-    return "index" if ctx.params.get("offline") else ctx.params.get("source", "auto")
+    source: Source = "index" if ctx.params.get("offline") else ctx.params.get("source", "auto")
+    return source
 
 
-def _output(ctx, as_json: bool, objects, table, summary: str) -> None:
+def _output(
+    ctx: click.Context,
+    as_json: bool,
+    objects: Iterable[dict[str, Any]],
+    table: Callable[[int | None], Iterable[str]],
+    summary: str,
+) -> None:
     """JSON Lines of ``objects``, or the table (cut to the terminal's width on a terminal); the
     summary on stderr unless -q."""
     if as_json:
@@ -412,21 +444,21 @@ def _output(ctx, as_json: bool, objects, table, summary: str) -> None:
 @verbosity
 @click.pass_context
 def bib(
-    ctx,
-    listings,
-    fmt,
-    encoding,
-    listing_year,
-    output,
-    style,
-    key_format,
-    comment_unresolved,
-    dry_run,
-    as_json,
-    refresh,
-    offline,
-    source,
-):
+    ctx: click.Context,
+    listings: tuple[str, ...],
+    fmt: ListingFormat,
+    encoding: str | None,
+    listing_year: int | None,
+    output: Path,
+    style: BibStyle,
+    key_format: str,
+    comment_unresolved: bool,
+    dry_run: bool,
+    as_json: bool,
+    refresh: bool,
+    offline: bool,
+    source: Source,
+) -> None:
     """Write the BibTeX of the papers in LISTING... into a .bib file, merging with what is there."""
     from zotbridge.bibtex.export import bib_listings
     from zotbridge.bibtex.keys import KeyTemplate
@@ -486,26 +518,26 @@ def bib(
 @verbosity
 @click.pass_context
 def push(
-    ctx,
-    collection,
-    listings,
-    fmt,
-    encoding,
-    listing_year,
-    bib_path,
-    style,
-    key_format,
-    category_tags,
-    comment_notes,
-    tags,
-    tag_prefix,
-    dry_run,
-    as_json,
-    refresh,
-    report,
-    offline,
-    source,
-):
+    ctx: click.Context,
+    collection: str,
+    listings: tuple[str, ...],
+    fmt: ListingFormat,
+    encoding: str | None,
+    listing_year: int | None,
+    bib_path: Path | None,
+    style: BibStyle,
+    key_format: str,
+    category_tags: bool,
+    comment_notes: bool,
+    tags: int,
+    tag_prefix: str,
+    dry_run: bool,
+    as_json: bool,
+    refresh: bool,
+    report: Path | None,
+    offline: bool,
+    source: Source,
+) -> None:
     """Resolve LISTING... and file the papers into a Zotero collection, once and only once."""
     from zotbridge.bibtex.keys import KeyTemplate
     from zotbridge.report import write_report
@@ -559,7 +591,18 @@ def push(
 @click.option("--refresh", is_flag=True, help="Ask arXiv again instead of reusing stored decisions.")
 @verbosity
 @click.pass_context
-def tags(ctx, listings, fmt, encoding, listing_year, tags, tag_prefix, no_resolve, as_json, refresh):
+def tags(
+    ctx: click.Context,
+    listings: tuple[str, ...],
+    fmt: ListingFormat,
+    encoding: str | None,
+    listing_year: int | None,
+    tags: int,
+    tag_prefix: str,
+    no_resolve: bool,
+    as_json: bool,
+    refresh: bool,
+) -> None:
     """Preview the keyword tags of the papers in LISTING..."""
     from zotbridge.tags.preview import preview as tags_preview
     from zotbridge.tags.select import TagOptions
@@ -623,7 +666,17 @@ def tags(ctx, listings, fmt, encoding, listing_year, tags, tag_prefix, no_resolv
 @click.option("--json", "as_json", is_flag=True, help="One object per sub-collection, then a summary object.")
 @verbosity
 @click.pass_context
-def organize(ctx, collection, by, min_items, max_collections, rules, prune, dry_run, as_json):
+def organize(
+    ctx: click.Context,
+    collection: str,
+    by: str,
+    min_items: int,
+    max_collections: int,
+    rules: Path | None,
+    prune: bool,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
     """File the items of a collection into sub-collections by tag (idempotent)."""
     from zotbridge.zotero.organize import organize_library, read_rules
 
@@ -653,7 +706,7 @@ def organize(ctx, collection, by, min_items, max_collections, rules, prune, dry_
     "--group", type=int, default=None, metavar="ID", help="Use this group library instead of your own."
 )
 @verbosity
-def login(group):
+def login(group: int | None) -> None:
     """Check a Zotero API key and keep it in the system keyring (asked for, hidden)."""
     from zotbridge.zotero.account import login as zotero_login
 
@@ -670,7 +723,7 @@ def login(group):
 
 @main.command()
 @verbosity
-def logout():
+def logout() -> None:
     """Remove the API key from the keyring and the library from the configuration."""
     from zotbridge.zotero.account import logout as zotero_logout
 
@@ -688,7 +741,7 @@ def logout():
 )
 @verbosity
 @click.pass_context
-def demo(ctx, workdir):
+def demo(ctx: click.Context, workdir: Path | None) -> None:
     """Run the whole job on a shipped listing against local emulators (offline, touches nothing of yours)."""
     import tempfile
 
@@ -746,7 +799,15 @@ def demo(ctx, workdir):
     "(200 'Rate exceeded.', 429, 503, a blank or empty answer).",
 )
 @verbosity
-def sandbox(host, arxiv_port, zotero_port, corpus, state, flood, soft_faults):
+def sandbox(
+    host: str,
+    arxiv_port: int,
+    zotero_port: int,
+    corpus: Path | None,
+    state: Path | None,
+    flood: int,
+    soft_faults: float,
+) -> None:
     """Start the local arXiv and Zotero emulators and print how to point zotbridge at them."""
     import signal
     import threading
@@ -769,19 +830,19 @@ def sandbox(host, arxiv_port, zotero_port, corpus, state, flood, soft_faults):
 
 
 @main.group(cls=_Group)
-def config():
+def config() -> None:
     """Where the configuration file is, and what is in effect."""
 
 
 @config.command("path")
-def config_path():
+def config_path() -> None:
     """Print the path of the configuration file (it may not exist yet)."""
     click.echo(str(_settings().config_path))
 
 
 @config.command("show")
 @verbosity
-def config_show():
+def config_show() -> None:
     """Print the settings in effect and where each comes from (secrets are never shown)."""
     from zotbridge.config import describe_settings
 
@@ -792,7 +853,7 @@ def config_show():
 @main.command()
 @verbosity
 @click.pass_context
-def doctor(ctx):
+def doctor(ctx: click.Context) -> None:
     """Check Python, dependencies, keyring, store, credentials and the arXiv and Zotero endpoints."""
     from zotbridge.doctor import run_checks
 
@@ -810,14 +871,14 @@ def doctor(ctx):
 
 
 @main.group(cls=_Group)
-def index():
+def index() -> None:
     """The offline arXiv index: resolve from arXiv's metadata snapshot, with no network."""
 
 
 class _Counter:
     """A progress bar of unknown length (rows of a streamed snapshot), on a terminal only."""
 
-    def __init__(self, ctx, label: str):
+    def __init__(self, ctx: click.Context, label: str):
         self.enabled = not ctx.meta.get("zotbridge.quiet") and sys.stderr.isatty()
         self.label, self.count, self.last = label, 0, 0.0
 
@@ -841,7 +902,7 @@ def _index_command(name: str, label: str, verb: str, job: str, help_text: str) -
     @click.argument("snapshot", metavar="SNAPSHOT")
     @verbosity
     @click.pass_context
-    def command(ctx, snapshot):
+    def command(ctx: click.Context, snapshot: str) -> None:
         from zotbridge.arxiv import index as offline_index
 
         counter = _Counter(ctx, label)
@@ -869,7 +930,7 @@ _index_command(
 @index.command("status")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @verbosity
-def index_status(as_json):
+def index_status(as_json: bool) -> None:
     """Rows, snapshot date and size of the offline index."""
     from zotbridge.arxiv import index as offline_index
 
