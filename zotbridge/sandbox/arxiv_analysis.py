@@ -38,7 +38,7 @@ _WORDLIKE = regex.compile(r"[\p{L}\p{N}]")  # a lone "_" or mark is no token
 _POSSESSIVE = regex.compile(r"['’]s$")
 _STEMMER = snowballstemmer.stemmer("porter")
 
-Stream = list  # tokens by position; None where a stop word left a gap
+Stream = list[str | None]  # tokens by position; None where a stop word left a gap
 
 
 def words(text: str) -> list[str]:
@@ -52,7 +52,7 @@ def words(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=200_000)
 def _stem(token: str) -> str:
-    return _STEMMER.stemWord(token)
+    return str(_STEMMER.stemWord(token))
 
 
 def english(text: str) -> Stream:

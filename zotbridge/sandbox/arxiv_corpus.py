@@ -16,13 +16,14 @@ import json
 import math
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from zotbridge.arxiv.snapshot import parse_snapshot_date
-from zotbridge.sandbox.arxiv_analysis import Stream, english, folded, words
+from zotbridge.sandbox.arxiv_analysis import english, folded, words
 
 FIELDS = ("ti", "au", "abs", "co", "jr", "cat", "rn", "id")
 # What is indexed: the API's fields, the English sub-fields of title and abstract, and `all`.
@@ -121,7 +122,7 @@ class Corpus:
         if paper.arxiv_id in self.papers:
             raise ValueError(f"duplicate id {paper.arxiv_id} in the corpus")
         self.papers[paper.arxiv_id] = paper
-        streams: dict[str, Stream] = {
+        streams: dict[str, Sequence[str | None]] = {
             "ti": words(paper.title),
             "ti.english": english(paper.title),
             "au": words(" ".join(paper.authors)),

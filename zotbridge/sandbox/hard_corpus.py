@@ -40,7 +40,7 @@ def _rfc822(year: int, month: int, day: int) -> str:
 
 
 def _row(
-    ident: str, title: str, abstract: str, authors: list[str], when: tuple[int, int, int], **extra
+    ident: str, title: str, abstract: str, authors: list[str], when: tuple[int, int, int], **extra: Any
 ) -> dict[str, Any]:
     row = {
         "id": ident,
@@ -102,16 +102,20 @@ def build(listings: Iterable[Path], seed_records: Path, labels: Path, seed: int 
     rows = {r["id"]: r for r in seeds}
     labelled_titles = {}
     for paper, arxiv_id in labelled_papers(papers, label_rows):
-        labelled_titles[normalize_title(paper.title)] = arxiv_id
+        labelled_titles[normalize_title(paper.title or "")] = arxiv_id
         if arxiv_id not in rows:
             rows[arxiv_id] = _row(
-                arxiv_id, paper.title, paper.abstract, _names(rng, paper.authors_count or 4), (2022, 7, 1)
+                arxiv_id,
+                paper.title or "",
+                paper.abstract or "",
+                _names(rng, paper.authors_count or 4),
+                (2022, 7, 1),
             )
     seed_titles = {normalize_title(r["title"]) for r in rows.values()}
     abstracts = [p.abstract for p in papers if p.abstract]
     number = 90000
     for paper in papers:
-        key = normalize_title(paper.title)
+        key = normalize_title(paper.title or "")
         if paper.duplicate_of is not None or key in labelled_titles or key in seed_titles:
             continue
         year, month, day = (
@@ -121,8 +125,8 @@ def build(listings: Iterable[Path], seed_records: Path, labels: Path, seed: int 
         number += 1
         rows[ident] = _row(
             ident,
-            paper.title,
-            paper.abstract,
+            paper.title or "",
+            paper.abstract or "",
             _names(rng, paper.authors_count or rng.randint(2, 9)),
             (year, month, day),
         )

@@ -4,11 +4,12 @@ in the foreground, usable as a context manager."""
 from __future__ import annotations
 
 import threading
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 
 class LocalServer:
-    def __init__(self, handler_class, host: str, port: int):
+    def __init__(self, handler_class: type[BaseHTTPRequestHandler], host: str, port: int):
         self._httpd = ThreadingHTTPServer((host, port), handler_class)
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -16,9 +17,9 @@ class LocalServer:
     @property
     def address(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
-    def start(self):
+    def start(self) -> Self:
         # a short poll: stopping waits for it (tests start and stop hundreds of servers)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -33,8 +34,8 @@ class LocalServer:
     def serve_forever(self) -> None:
         self._httpd.serve_forever()
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()

@@ -67,10 +67,10 @@ class Schema:
         return sorted(seen)
 
     def localized_type(self, item_type: str) -> str:
-        return self.locale["itemTypes"].get(item_type, item_type)
+        return str(self.locale["itemTypes"].get(item_type, item_type))
 
     def localized_field(self, field: str) -> str:
-        return self.locale["fields"].get(field, field)
+        return str(self.locale["fields"].get(field, field))
 
     def localized_creator(self, creator_type: str) -> str:
-        return self.locale["creatorTypes"].get(creator_type, creator_type)
+        return str(self.locale["creatorTypes"].get(creator_type, creator_type))
