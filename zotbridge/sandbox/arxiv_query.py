@@ -65,11 +65,15 @@ class MatchAll:
 @dataclass
 class Bool:
     op: str  # "AND", "OR", "ANDNOT"
-    left: object
-    right: object
+    left: Node
+    right: Node
 
 
-def parse(query: str):
+Node = Term | Range | MatchAll | Bool
+Token = tuple[str, object]  # ("(" | ")" | "op" | "term", value)
+
+
+def parse(query: str) -> Node:
     tokens = _lex(query)
     if not tokens:
         raise QueryError("empty query")
@@ -119,38 +123,37 @@ def _range(field: str, text: str) -> Range:
     return Range(field, stamp(m[1]), stamp(m[2]))
 
 
-def _expression(tokens, pos, field):
+def _expression(tokens: list[Token], pos: int, field: str | None) -> tuple[Node, int]:
     """operand [operator expression]; a missing operator is OR; right-associative."""
     left, pos = _operand(tokens, pos, field)
     if pos >= len(tokens) or tokens[pos][0] == ")":
         return left, pos
     op = "OR"
     if tokens[pos][0] == "op":
-        op = tokens[pos][1]
+        op = str(tokens[pos][1])
         pos += 1
     right, pos = _expression(tokens, pos, field)
     return Bool(op, left, right), pos
 
 
-def _operand(tokens, pos, field):
+def _operand(tokens: list[Token], pos: int, field: str | None) -> tuple[Node, int]:
     if pos >= len(tokens):
         raise QueryError("query ends where a term was expected")
     kind, value = tokens[pos]
     if kind == "(":
-        node, pos = _expression(tokens, pos + 1, value or field)
+        node, pos = _expression(tokens, pos + 1, str(value) if value else field)
         if pos >= len(tokens) or tokens[pos][0] != ")":
             raise QueryError("unbalanced parentheses in query")
         return node, pos + 1
-    if kind == "term":
-        if isinstance(value, Term):
-            value = Term(value.field or field or "all", value.text, value.quoted)
-            if value.quoted and not value.text.strip():
-                return MatchAll(), pos + 1
+    if isinstance(value, Term):
+        term = Term(value.field or field or "all", value.text, value.quoted)
+        return (MatchAll() if term.quoted and not term.text.strip() else term), pos + 1
+    if isinstance(value, Range):
         return value, pos + 1
     raise QueryError(f"unexpected {value!r} in query")
 
 
-def evaluate(node, corpus: Corpus) -> dict[str, float] | None:
+def evaluate(node: Node, corpus: Corpus) -> dict[str, float] | None:
     """Matching paper ids with their relevance score; ``None`` means every paper (match_all)."""
     if isinstance(node, MatchAll):
         return None
@@ -210,14 +213,15 @@ def _phrase(corpus: Corpus, index: str, stream: list[Any]) -> dict[str, float]:
     if not wanted:
         return {}
     postings = corpus.postings[index]
-    lists = [postings.get(token) for _, token in wanted]
-    if any(p is None for p in lists):
+    found = [postings.get(token) for _, token in wanted]
+    lists = [p for p in found if p is not None]
+    if len(lists) < len(found):
         return {}
     candidates = set(lists[0]).intersection(*lists[1:]) if len(lists) > 1 else set(lists[0])
     idf = sum(corpus.idf(index, token) for _, token in wanted)
     avg = corpus.avg_length(index)
     first_offset = wanted[0][0]
-    scores = {}
+    scores: dict[str, float] = {}
     for pid in candidates:
         if len(lists) == 1:
             tf = len(lists[0][pid])

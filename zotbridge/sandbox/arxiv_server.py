@@ -84,7 +84,7 @@ SOFT_FAULTS = ("rate200", "429", "503", "blank", "zero", "empty")
 class Faults:
     """What the next requests should suffer: a queue first, then a random rate."""
 
-    queue: deque = field(default_factory=deque)
+    queue: deque[str] = field(default_factory=deque)
     request_line_limit: int = REQUEST_LINE_LIMIT
     rate: float = 0.0
     kinds: tuple[Any, ...] = SOFT_FAULTS
@@ -111,7 +111,7 @@ class Faults:
         if self.queue:
             return self.queue.popleft()
         if self.rate and self._rng.random() < self.rate:
-            return self._rng.choice(self.kinds)
+            return str(self._rng.choice(self.kinds))
         return None
 
 
@@ -134,7 +134,11 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _sub(parent: ET.Element, ns: str, tag: str, text: str | None = None, **attrs) -> ET.Element:
+def _xml(feed: ET.Element) -> bytes:
+    return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
+
+
+def _sub(parent: ET.Element, ns: str, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ns}}}{tag}", attrs)
     if text is not None:
         element.text = text
@@ -183,8 +187,8 @@ class ArxivEmulator(LocalServer):
         if sort_order not in _SORT_ORDER:
             raise _BadRequest(f"sortOrder must be in {', '.join(_SORT_ORDER)}")
         id_text = params.get("id_list", "")
-        wanted = [self._lookup(i) for i in (i.strip() for i in id_text.split(",")) if i]
-        wanted = [(p, v) for p, v in wanted if p is not None]
+        looked_up = [self._lookup(i) for i in (i.strip() for i in id_text.split(",")) if i]
+        wanted = [(p, v) for p, v in looked_up if p is not None]
         query = params.get("search_query", "").strip()
         if query:
             try:
@@ -249,7 +253,7 @@ class ArxivEmulator(LocalServer):
         feed = self._feed_head(canonical, total, start, per_page, f"arXiv Query: {canonical}")
         for paper, version in hits:
             self._entry(feed, paper, version or len(paper.versions))
-        return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+        return _xml(feed)
 
     @staticmethod
     def _entry(feed: ET.Element, paper: Paper, version: int) -> None:
@@ -296,7 +300,7 @@ class ArxivEmulator(LocalServer):
         _sub(entry, ATOM, "link", href=anchor, rel="alternate", type="text/html")
         author = _sub(entry, ATOM, "author")
         _sub(author, ATOM, "name", "arXiv api core")
-        return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+        return _xml(feed)
 
     def _without_entries(self, params: dict[str, Any], total: int | None) -> bytes:
         """The answer's feed with its entries removed; ``total`` replaces totalResults."""
@@ -306,9 +310,10 @@ class ArxivEmulator(LocalServer):
         feed = ET.fromstring(body)
         for entry in feed.findall(f"{{{ATOM}}}entry"):
             feed.remove(entry)
-        if total is not None:
-            feed.find(f"{{{OPENSEARCH}}}totalResults").text = str(total)
-        return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+        counted = feed.find(f"{{{OPENSEARCH}}}totalResults")
+        if total is not None and counted is not None:
+            counted.text = str(total)
+        return _xml(feed)
 
     def _faulty(self, fault: str, params: dict[str, Any]) -> tuple[int, bytes, str, dict[str, Any]] | None:
         """The answer a fault gives instead of the real one (None: answer normally)."""
@@ -336,13 +341,13 @@ class ArxivEmulator(LocalServer):
 
     # --- HTTP ----------------------------------------------------------------------------
 
-    def _handler_class(self):
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         emulator = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, *args):  # keep test output clean
+            def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
                 pass
 
             def _send(
@@ -351,7 +356,7 @@ class ArxivEmulator(LocalServer):
                 body: bytes,
                 content_type: str = "application/atom+xml; charset=utf-8",
                 headers: dict[str, Any] | None = None,
-            ):
+            ) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
@@ -360,7 +365,7 @@ class ArxivEmulator(LocalServer):
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_GET(self):
+            def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 if parts.path == "/_sandbox/stats":
                     s = emulator.stats
@@ -373,7 +378,7 @@ class ArxivEmulator(LocalServer):
                     return self._send(200, json.dumps(body).encode(), "application/json")
                 self._query(parts.path, parts.query)
 
-            def do_POST(self):
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 path = urlsplit(self.path).path
@@ -398,7 +403,7 @@ class ArxivEmulator(LocalServer):
                     return self._send(204, b"", "text/plain")
                 self._send(405, b"Method Not Allowed", "text/plain")
 
-            def _query(self, path: str, query: str):
+            def _query(self, path: str, query: str) -> None:
                 line = len(self.requestline.encode("latin-1", "replace"))
                 if line > emulator.faults.request_line_limit:
                     body = (
