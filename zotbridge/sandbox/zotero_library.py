@@ -117,6 +117,7 @@ class LibraryStore:
         self.save()
 
     def _load(self) -> None:
+        assert self.state_path is not None  # only called when there is a state file
         state = json.loads(self.state_path.read_text(encoding="utf-8"))
         self.keys = state["keys"]
         self.tokens = state.get("tokens", {})
@@ -160,7 +161,7 @@ class LibraryStore:
         return bool(grant) and grant.get("library", False) and (not write or grant.get("write", False))
 
     # -- item validation and writes ----------------------------------------------------------
-    def write_item(self, lib: Library, obj, header_version: int | None) -> tuple[str, dict[str, Any] | None]:
+    def write_item(self, lib: Library, obj: object, header_version: int | None) -> tuple[str, dict[str, Any]]:
         """Create or update one item from a POST array; ("successful"|"unchanged", data)."""
         if not isinstance(obj, dict):
             raise ObjectError(400, "Invalid value for index")
@@ -251,11 +252,11 @@ class LibraryStore:
         """``existing`` updated with ``data`` (PATCH semantics), or a new item; raises ObjectError."""
         key = data.get("key")
         item_type = data.get("itemType", existing["itemType"] if existing else None)
-        if item_type not in self.schema.types:
+        if not isinstance(item_type, str) or item_type not in self.schema.types:
             raise ObjectError(400, f"'{item_type}' is not a valid itemType", key)
         fields = set(self.schema.fields(item_type))
         allowed = COMMON_PROPERTIES | fields | EXTRA_PROPERTIES.get(item_type, frozenset())
-        merged = (
+        merged: dict[str, Any] = (
             dict(existing)
             if existing
             else {"itemType": item_type, "creators": [], "tags": [], "relations": {}}
@@ -309,7 +310,7 @@ class LibraryStore:
         return merged
 
     @staticmethod
-    def _field_value(name: str, value, key) -> str:
+    def _field_value(name: str, value: object, key: str | None) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if value is False or value is None:
@@ -328,7 +329,7 @@ class LibraryStore:
             value = now_iso()
         return value
 
-    def _creators(self, value, item_type: str, key) -> list[dict[str, Any]]:
+    def _creators(self, value: object, item_type: str, key: str | None) -> list[dict[str, Any]]:
         if not isinstance(value, list):
             raise ObjectError(400, "'creators' property must be an array", key)
         valid = set(self.schema.creator_types(item_type)) | {"author"}
@@ -367,7 +368,7 @@ class LibraryStore:
         return out
 
     @staticmethod
-    def _tags(value, key) -> list[dict[str, Any]]:
+    def _tags(value: object, key: str | None) -> list[dict[str, Any]]:
         if not isinstance(value, list):
             raise ObjectError(400, "'tags' property must be an array", key)
         out, seen = [], set()
@@ -394,7 +395,7 @@ class LibraryStore:
         return out
 
     @staticmethod
-    def _collections(lib: Library, value, key) -> list[str]:
+    def _collections(lib: Library, value: object, key: str | None) -> list[str]:
         if not isinstance(value, list):
             raise ObjectError(400, "'collections' property must be an array", key)
         for ckey in value:
@@ -405,7 +406,9 @@ class LibraryStore:
         return list(dict.fromkeys(value))
 
     # -- collections ---------------------------------------------------------------------------
-    def write_collection(self, lib: Library, obj, header_version: int | None) -> tuple[str, dict[str, Any]]:
+    def write_collection(
+        self, lib: Library, obj: object, header_version: int | None
+    ) -> tuple[str, dict[str, Any]]:
         if not isinstance(obj, dict):
             raise ObjectError(400, "Invalid value for index")
         data = obj.get("data", obj) if isinstance(obj.get("data"), dict) else obj

@@ -32,7 +32,9 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.message import Message
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,9 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from zotbridge.sandbox.local_server import LocalServer
 from zotbridge.sandbox.zotero_library import Library, LibraryStore, ObjectError
 from zotbridge.sandbox.zotero_schema import CREATOR_FIELDS, Schema
+
+Query = dict[str, list[str]]  # parsed query string
+Answer = tuple[int, dict[str, Any], bytes]  # status, headers, body
 
 API_BASE = "https://api.zotero.org"
 WEB_BASE = "https://www.zotero.org"
@@ -52,7 +57,7 @@ WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
 
 @dataclass
 class Faults:
-    queue: deque = field(default_factory=deque)
+    queue: deque[str] = field(default_factory=deque)
 
     def plan(self, *faults: str) -> None:
         self.queue.extend(faults)
@@ -92,7 +97,7 @@ class ZoteroEmulator(LocalServer):
 
     def __init__(self, state_path: str | Path | None = None, host: str = "127.0.0.1", port: int = 0):
         self.schema = Schema.load()
-        self.store = LibraryStore(self.schema, state_path)
+        self.store = LibraryStore(self.schema, Path(state_path) if state_path else None)
         self.faults = Faults()
         self.stats = Stats()
         self._lock = threading.RLock()
@@ -118,7 +123,7 @@ class ZoteroEmulator(LocalServer):
         return self.store.libraries[prefix]
 
     # -- dispatch ------------------------------------------------------------------------------
-    def handle(self, method: str, path: str, query: dict[str, list[str]], headers, body: bytes):
+    def handle(self, method: str, path: str, query: Query, headers: Message, body: bytes) -> Answer:
         """(status, headers, body bytes) for one request; raises Response for errors."""
         if path.startswith("/_sandbox/"):
             return self._control(method, path, body)
@@ -162,7 +167,7 @@ class ZoteroEmulator(LocalServer):
         return self._write(lib, method, rest, query, headers, body, api_key)
 
     @staticmethod
-    def _api_key(headers, query) -> str | None:
+    def _api_key(headers: Message, query: Query) -> str | None:
         key = headers.get("Zotero-API-Key")
         auth = headers.get("Authorization")
         if auth is not None:
@@ -177,7 +182,7 @@ class ZoteroEmulator(LocalServer):
             key = query["key"][0]
         return key
 
-    def _key_info(self, which: str, api_key: str | None):
+    def _key_info(self, which: str, api_key: str | None) -> Answer:
         key = api_key if which == "current" else which
         if key is None:
             raise Response(403, "An API key is required")
@@ -186,7 +191,7 @@ class ZoteroEmulator(LocalServer):
             raise Response(404, f"Key '{key}' not found")
         return 200, {}, _json(info)
 
-    def _metadata(self, parts: list[str], query):
+    def _metadata(self, parts: list[str], query: Query) -> Answer:
         schema = self.schema
         name = parts[0]
         if parts[:2] == ["items", "new"] or name in ("itemTypeFields", "itemTypeCreatorTypes"):
@@ -217,7 +222,7 @@ class ZoteroEmulator(LocalServer):
                         ]
                     ),
                 )
-            template = {"itemType": item_type, **{f: "" for f in schema.fields(item_type)}}
+            template: dict[str, Any] = {"itemType": item_type, **{f: "" for f in schema.fields(item_type)}}
             if schema.creator_types(item_type):
                 template["creators"] = [
                     {"creatorType": schema.creator_types(item_type)[0], "firstName": "", "lastName": ""}
@@ -242,7 +247,7 @@ class ZoteroEmulator(LocalServer):
         return 200, {}, text.encode()
 
     # -- reads ---------------------------------------------------------------------------------
-    def _read(self, lib: Library, rest: list[str], query, headers):
+    def _read(self, lib: Library, rest: list[str], query: Query, headers: Message) -> Answer:
         if rest == ["deleted"]:
             if "since" not in query:
                 raise Response(400, "'since' parameter must be provided")
@@ -316,7 +321,7 @@ class ZoteroEmulator(LocalServer):
             return self._page(lib, rest, query, tags, lambda x: x)
         raise Response(404, "Not found")
 
-    def _filter_items(self, lib: Library, query, top: bool) -> list[dict[str, Any]]:
+    def _filter_items(self, lib: Library, query: Query, top: bool) -> list[dict[str, Any]]:
         items = list(lib.items.values())
         if top:
             items = [i for i in items if not i.get("parentItem")]
@@ -352,7 +357,9 @@ class ZoteroEmulator(LocalServer):
                 raise Response(400, f"Invalid itemType '{t}'")
         return (item_type in options) != negate
 
-    def _listing(self, lib: Library, rest, query, objects: list[dict[str, Any]], kind: str):
+    def _listing(
+        self, lib: Library, rest: list[str], query: Query, objects: list[dict[str, Any]], kind: str
+    ) -> Answer:
         fmt = query.get("format", ["json"])[0]
         headers = {"Last-Modified-Version": str(lib.version), "Total-Results": str(len(objects))}
         if fmt == "versions":
@@ -372,7 +379,9 @@ class ZoteroEmulator(LocalServer):
         )
         return self._page(lib, rest, query, objects, render)
 
-    def _page(self, lib: Library, rest, query, objects: list[Any], render):
+    def _page(
+        self, lib: Library, rest: list[str], query: Query, objects: list[Any], render: Callable[[Any], Any]
+    ) -> Answer:
         try:
             limit = int(query.get("limit", [str(DEFAULT_LIMIT)])[0])
         except ValueError:
@@ -389,7 +398,7 @@ class ZoteroEmulator(LocalServer):
         return 200, headers, _json([render(o) for o in page])
 
     @staticmethod
-    def _links(lib: Library, rest, query, start: int, limit: int, total: int) -> str:
+    def _links(lib: Library, rest: list[str], query: Query, start: int, limit: int, total: int) -> str:
         """``Link`` with absolute api.zotero.org URLs repeating every non-default parameter."""
         params = {
             k: v
@@ -443,7 +452,9 @@ class ZoteroEmulator(LocalServer):
             data["deleted"] = 1
         data["dateAdded"] = item["dateAdded"]
         data["dateModified"] = item["dateModified"]
-        meta = {"creatorSummary": _creator_summary(item.get("creators", []))} if item.get("creators") else {}
+        meta: dict[str, Any] = (
+            {"creatorSummary": _creator_summary(item.get("creators", []))} if item.get("creators") else {}
+        )
         if item.get("date", "")[:4].isdigit():
             meta["parsedDate"] = item["date"][:10]
         meta["numChildren"] = sum(1 for i in lib.items.values() if i.get("parentItem") == item["key"])
@@ -485,22 +496,36 @@ class ZoteroEmulator(LocalServer):
         }
 
     # -- writes --------------------------------------------------------------------------------
-    def _write(self, lib: Library, method: str, rest, query, headers, body: bytes, api_key: str):
+    def _write(
+        self,
+        lib: Library,
+        method: str,
+        rest: list[str],
+        query: Query,
+        headers: Message,
+        body: bytes,
+        api_key: str,
+    ) -> Answer:
         token = headers.get("Zotero-Write-Token")
         if token is not None:
             if not 5 <= len(token) <= 32:
                 raise Response(400, "Invalid write token")
             if f"{api_key} {token}" in self.store.tokens:
                 raise Response(412, "Write token already used")
-        unmodified = headers.get("If-Unmodified-Since-Version")
-        unmodified = None if unmodified is None else _int(unmodified, "If-Unmodified-Since-Version")
+        header = headers.get("If-Unmodified-Since-Version")
+        unmodified = None if header is None else _int(header, "If-Unmodified-Since-Version")
         if method == "POST" and rest in (["items"], ["collections"]):
             if unmodified is not None and lib.version > unmodified:
                 raise self._stale_library(lib, unmodified)
             payload = self._json_array(body)
             if len(payload) > MAX_WRITE:
                 raise Response(413, f"Cannot add more than {MAX_WRITE} {rest[0]} at a time")
-            result = {"successful": {}, "success": {}, "unchanged": {}, "failed": {}}
+            result: dict[str, dict[str, Any]] = {
+                "successful": {},
+                "success": {},
+                "unchanged": {},
+                "failed": {},
+            }
             writer = self.store.write_item if rest == ["items"] else self.store.write_collection
             changed = False
             object_fault = self._object_fault
@@ -545,7 +570,15 @@ class ZoteroEmulator(LocalServer):
             return self._delete(lib, rest, query, unmodified)
         raise Response(405, "Method not allowed")
 
-    def _write_one(self, lib: Library, method: str, rest, headers, body: bytes, unmodified: int | None):
+    def _write_one(
+        self,
+        lib: Library,
+        method: str,
+        rest: list[str],
+        headers: Message,
+        body: bytes,
+        unmodified: int | None,
+    ) -> Answer:
         table = lib.items if rest[0] == "items" else lib.collections
         key = rest[1]
         try:
@@ -600,7 +633,7 @@ class ZoteroEmulator(LocalServer):
         self.store.save()
         return 204, {"Last-Modified-Version": str(lib.version), "_changed": lib.version != before}, b""
 
-    def _delete(self, lib: Library, rest, query, unmodified: int | None):
+    def _delete(self, lib: Library, rest: list[str], query: Query, unmodified: int | None) -> Answer:
         if len(rest) == 2 and rest[0] in ("items", "collections"):
             table = lib.items if rest[0] == "items" else lib.collections
             existing = table.get(rest[1])
@@ -647,9 +680,10 @@ class ZoteroEmulator(LocalServer):
             raise Response(400, "JSON Error: Syntax error, malformed JSON") from None
         if not isinstance(payload, list):
             raise Response(400, "Uploaded data must be a JSON array")
-        return _clean(payload)
+        cleaned: list[Any] = _clean(payload)
+        return cleaned
 
-    def _control(self, method: str, path: str, body: bytes):
+    def _control(self, method: str, path: str, body: bytes) -> Answer:
         if method == "GET" and path == "/_sandbox/stats":
             return 200, {}, _json(self.stats.to_json())
         if method == "POST" and path == "/_sandbox/faults":
@@ -661,16 +695,16 @@ class ZoteroEmulator(LocalServer):
             return 204, {}, b""
         raise Response(404, "Not found")
 
-    def _handler_class(self):
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         emulator = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, *args):
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-            def _send(self, status: int, headers: dict[str, Any], body: bytes):
+            def _send(self, status: int, headers: dict[str, Any], body: bytes) -> None:
                 self.send_response(status)
                 content_type = headers.pop("Content-Type", None)
                 if content_type is None:
@@ -685,7 +719,7 @@ class ZoteroEmulator(LocalServer):
                 if self.command != "HEAD":
                     self.wfile.write(body)
 
-            def _serve(self):
+            def _serve(self) -> None:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
@@ -746,7 +780,7 @@ class ZoteroEmulator(LocalServer):
         return Handler
 
 
-def _json(value) -> bytes:
+def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode("utf-8")
 
 
@@ -760,7 +794,7 @@ def _int(text: str, name: str) -> int:
 _CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
 
 
-def _clean(value):
+def _clean(value: Any) -> Any:
     """Control characters stripped from every string of the JSON (ApiController::jsonDecode →
     cleanString; tests/remote/tests/3/general.test.js "should filter invalid characters")."""
     if isinstance(value, str):
@@ -790,7 +824,7 @@ def _creator_summary(creators: list[dict[str, Any]]) -> str:
         c.get("lastName") or c.get("name", "") for c in creators if c.get("creatorType") == "author"
     ] or [c.get("lastName") or c.get("name", "") for c in creators]
     if len(names) == 1:
-        return names[0]
+        return str(names[0])
     if len(names) == 2:
         return f"{names[0]} and {names[1]}"
     return f"{names[0]} et al."
