@@ -226,7 +226,7 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
     rows.append(
         (
             "zotero library",
-            f"{library_type}s/{library_id}" if library_id else "not configured (zotbridge login)",
+            library_prefix(library_type, library_id) if library_id else "not configured (zotbridge login)",
             source("ZOTERO_LIBRARY_ID", "zotero", "library_id"),
         )
     )
@@ -297,6 +297,11 @@ def _endpoint(variable: str, url: str) -> str:
             "use https (plain http is only allowed to 127.0.0.1/localhost)",
         )
     return url.rstrip("/")
+
+
+def library_prefix(library_type: str, library_id: object) -> str:
+    """A Zotero library's API path prefix, ``users/123`` or ``groups/456``: built here only."""
+    return f"{library_type}s/{library_id}"
 
 
 def is_loopback_url(url: str) -> bool:

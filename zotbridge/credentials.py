@@ -15,7 +15,7 @@ import keyring
 import keyring.errors
 import keyring.util.platform_
 
-from zotbridge.config import Settings, read_config
+from zotbridge.config import Settings, library_prefix, read_config
 from zotbridge.errors import ConfigError
 
 KEYRING_SERVICE = "zotbridge"
@@ -58,7 +58,7 @@ class Credentials:
     @property
     def prefix(self) -> str:
         """The library's API path prefix, ``users/123`` or ``groups/456``."""
-        return f"{self.library_type}s/{self.library_id}"
+        return library_prefix(self.library_type, self.library_id)
 
 
 def load_credentials(settings: Settings) -> Credentials:
@@ -79,7 +79,7 @@ def load_credentials(settings: Settings) -> Credentials:
             "run `zotbridge login`, or set ZOTERO_API_KEY and ZOTERO_LIBRARY_ID "
             "(your userID, shown at https://www.zotero.org/settings/keys)",
         )
-    prefix = f"{library_type}s/{library_id}"
+    prefix = library_prefix(library_type, library_id)
     api_key = env.get("ZOTERO_API_KEY") or keyring_get(prefix)
     if not api_key:
         raise ConfigError(

@@ -15,6 +15,7 @@ from pathlib import Path
 from zotbridge.arxiv.resolve import match_listings
 from zotbridge.bibtex.export import BibResult
 from zotbridge.config import Settings
+from zotbridge.credentials import load_credentials
 from zotbridge.listing import ReadOptions
 from zotbridge.models import Match, Progress
 from zotbridge.sandbox.services import example, start_sandbox
@@ -44,7 +45,7 @@ def run_demo(workdir: Path, progress: Progress | None = None) -> DemoResult:
         matches, requests = match_listings([str(listing)], ReadOptions(), settings, progress=progress)
         pushed, bib = push_matches(matches, settings, COLLECTION, PushOptions(bib_path=workdir / "refs.bib"))
         organized = organize_library(settings, COLLECTION, min_items=3, max_collections=8)
-        library = sandbox.zotero.library(f"users/{settings.env['ZOTERO_LIBRARY_ID']}")
+        library = sandbox.zotero.library(load_credentials(settings).prefix)
         tags = {
             item["title"]: [t["tag"] for t in item.get("tags", []) if not t.get("type")]
             for item in sorted(library.items.values(), key=lambda i: i["title"])[:3]

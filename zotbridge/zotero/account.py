@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zotbridge.config import Settings, config_file, read_config, write_config
+from zotbridge.config import Settings, config_file, library_prefix, read_config, write_config
 from zotbridge.credentials import Credentials, keyring_delete, keyring_set
 from zotbridge.errors import AccessError, InputError
 from zotbridge.zotero.client import KEYS_PAGE, ZoteroClient
@@ -70,7 +70,7 @@ def logout(settings: Settings) -> str | None:
     zotero = config.get("zotero", {})
     if not zotero.get("library_id"):
         return None
-    prefix = f"{zotero.get('library_type', 'user')}s/{zotero['library_id']}"
+    prefix = library_prefix(zotero.get("library_type", "user"), zotero["library_id"])
     keyring_delete(prefix)
     config.pop("zotero")
     write_config(settings.config_path or config_file(settings.env), config)
