@@ -19,6 +19,9 @@ from hypothesis import HealthCheck, settings
 
 from zotbridge.cli import main
 from zotbridge.listing import ReadOptions, read_listings
+from zotbridge.sandbox.arxiv_corpus import Corpus
+from zotbridge.sandbox.arxiv_server import ArxivEmulator
+from zotbridge.sandbox.zotero_server import ZoteroEmulator
 
 # Property tests: 200 examples each in CI; ZOTBRIDGE_HYPOTHESIS=thorough runs 10,000 (docs/development.md).
 settings.register_profile("ci", max_examples=200, deadline=None)
@@ -102,3 +105,28 @@ def service_env(
             "ZOTERO_LIBRARY_TYPE": "user",
         }
     return env | extra
+
+
+SEED_RECORDS = SHARED / "reference/arxiv-seed-records.jsonl"
+HARD_RECORDS = DATA / "hard-records.jsonl"
+
+
+@pytest.fixture(scope="module")
+def arxiv_seeds():
+    """The arXiv emulator over the shared seed records and the hand-made hard records, for the
+    tests of one module (a test may add papers to ``arxiv_seeds.corpus``)."""
+    with ArxivEmulator(Corpus.from_jsonl(SEED_RECORDS, HARD_RECORDS)) as server:
+        yield server
+
+
+@pytest.fixture
+def zotero_emulator(tmp_path):
+    """``zotero_emulator(user_id, name, key, **access)``: a Zotero emulator with that user, its
+    library kept in this test's temporary directory (a second call adds a user to the same one)."""
+    with ZoteroEmulator(tmp_path / "zotero.json") as server:
+
+        def with_user(user_id: int, name: str, key: str, **access):
+            server.add_user(user_id, name, key, **access)
+            return server
+
+        yield with_user

@@ -4,9 +4,7 @@ import json
 
 import pytest
 
-from conftest import DATA, SHARED, json_lines, run_zotbridge, service_env
-from zotbridge.sandbox.arxiv_corpus import Corpus
-from zotbridge.sandbox.arxiv_server import ArxivEmulator
+from conftest import json_lines, run_zotbridge, service_env
 
 LISTING = (
     b"https://arxiv.org/abs/2408.04498\narXiv:2410.10636v2\nhep-th/9901001\narXiv:2501.99999\n2408.04498\n"
@@ -14,13 +12,8 @@ LISTING = (
 
 
 @pytest.fixture
-def env(tmp_path):
-    corpus = Corpus.from_jsonl(SHARED / "reference/arxiv-seed-records.jsonl", DATA / "hard-records.jsonl")
-    with ArxivEmulator(corpus) as server:
-        yield (
-            server,
-            service_env(tmp_path / "home", server),
-        )
+def env(tmp_path, arxiv_seeds):
+    return arxiv_seeds, service_env(tmp_path / "home", arxiv_seeds)
 
 
 def test_bib_writes_matched_papers_reports_the_rest_and_reruns_for_free(env, tmp_path):

@@ -2,37 +2,35 @@
 emulator; the key never lands in output, the config file or the store."""
 
 import base64
-import os
 import subprocess
 import sys
 
 import pytest
 
-from conftest import DATA, run_zotbridge
+from conftest import DATA, run_zotbridge, service_env
 from zotbridge.sandbox.arxiv_corpus import Corpus
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
-from zotbridge.sandbox.zotero_server import ZoteroEmulator
 
 KEY, READONLY = "KEYlogin77", "KEYreadonly7"
 ENCODED = base64.b64encode(KEY.encode()).decode()
 
 
 @pytest.fixture
-def env(tmp_path):
-    with (
-        ZoteroEmulator(tmp_path / "zotero.json") as server,
-        ArxivEmulator(Corpus.from_jsonl(DATA / "hard-records.jsonl")) as arxiv,
-    ):
-        server.add_user(42, "ada", KEY, groups={900: True})
-        server.add_user(43, "bea", READONLY, write=False)
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("ZOTERO_")}
-        environment |= {
-            "ZOTBRIDGE_HOME": str(tmp_path / "home"),
-            "ZOTBRIDGE_ZOTERO_URL": server.url,
-            "ZOTBRIDGE_ARXIV_URL": arxiv.url,
-            "ZOTBRIDGE_ARXIV_DELAY": "0",
-            "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
-            "XDG_DATA_HOME": str(tmp_path / "data"),
+def env(tmp_path, zotero_emulator):
+    server = zotero_emulator(42, "ada", KEY, groups={900: True})
+    zotero_emulator(43, "bea", READONLY, write=False)
+    with ArxivEmulator(Corpus.from_jsonl(DATA / "hard-records.jsonl")) as arxiv:
+        # no credentials from the environment: login keeps them in a file keyring chosen explicitly
+        environment = {
+            k: v
+            for k, v in service_env(
+                tmp_path / "home",
+                arxiv,
+                server,
+                PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
+                XDG_DATA_HOME=str(tmp_path / "data"),
+            ).items()
+            if not k.startswith("ZOTERO_")
         }
         yield server, environment, tmp_path
 

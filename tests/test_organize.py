@@ -5,48 +5,45 @@ import pytest
 from pyzotero import zotero
 
 from conftest import json_lines, run_zotbridge, service_env
-from zotbridge.sandbox.zotero_server import ZoteroEmulator
 
 KEY = "KEYorganize1"
 
 
 @pytest.fixture
-def env(tmp_path):
-    with ZoteroEmulator(tmp_path / "zotero.json") as server:
-        server.add_user(5, "eve", KEY)
-        zot = zotero.Zotero(5, "user", KEY, client=httpx2.Client(trust_env=False, timeout=10))
-        zot.endpoint = server.url
-        top = zot.create_collections([{"name": "Reading"}])["success"]["0"]
-        other = zot.create_collections([{"name": "Elsewhere"}])["success"]["0"]
-        tags = {
-            "a": ["diffusion model", "video"],
-            "b": ["diffusion model"],
-            "c": ["diffusion model", "video"],
-            "d": ["video", "robot"],
-            "e": ["robot"],
-            "f": ["diffusion model", "robot", "video"],
+def env(tmp_path, zotero_emulator):
+    server = zotero_emulator(5, "eve", KEY)
+    zot = zotero.Zotero(5, "user", KEY, client=httpx2.Client(trust_env=False, timeout=10))
+    zot.endpoint = server.url
+    top = zot.create_collections([{"name": "Reading"}])["success"]["0"]
+    other = zot.create_collections([{"name": "Elsewhere"}])["success"]["0"]
+    tags = {
+        "a": ["diffusion model", "video"],
+        "b": ["diffusion model"],
+        "c": ["diffusion model", "video"],
+        "d": ["video", "robot"],
+        "e": ["robot"],
+        "f": ["diffusion model", "robot", "video"],
+    }
+    items = [
+        {
+            "itemType": "preprint",
+            "title": f"Paper {name}",
+            "collections": [top],
+            "tags": [{"tag": t} for t in ts] + [{"tag": "Computer Science - Machine Learning", "type": 1}],
         }
-        items = [
-            {
-                "itemType": "preprint",
-                "title": f"Paper {name}",
-                "collections": [top],
-                "tags": [{"tag": t} for t in ts]
-                + [{"tag": "Computer Science - Machine Learning", "type": 1}],
-            }
-            for name, ts in tags.items()
-        ]
-        items.append(
-            {
-                "itemType": "preprint",
-                "title": "Not in Reading",
-                "collections": [other],
-                "tags": [{"tag": "video"}],
-            }
-        )
-        zot.create_items(items)
-        environment = service_env(tmp_path / "home", zotero=server, api_key=KEY, library_id=5)
-        yield server, zot, environment, top
+        for name, ts in tags.items()
+    ]
+    items.append(
+        {
+            "itemType": "preprint",
+            "title": "Not in Reading",
+            "collections": [other],
+            "tags": [{"tag": "video"}],
+        }
+    )
+    zot.create_items(items)
+    environment = service_env(tmp_path / "home", zotero=server, api_key=KEY, library_id=5)
+    yield server, zot, environment, top
 
 
 def organize(environment, *args):

@@ -8,12 +8,11 @@ import httpx2
 import pytest
 from pyzotero import zotero
 
-from conftest import DATA, SHARED, json_lines, run_zotbridge, service_env
+from conftest import SHARED, json_lines, run_zotbridge, service_env
 from zotbridge.config import Settings
 from zotbridge.credentials import Credentials
 from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
-from zotbridge.sandbox.zotero_server import ZoteroEmulator
 from zotbridge.zotero.client import ZoteroClient
 from zotbridge.zotero.writes import apply_updates
 
@@ -22,18 +21,14 @@ EXAMPLE = SHARED / "listings" / "hf-papers-001.txt"
 IDS = b"2311.05440\n2408.04498\n2410.10636\nhep-th/9901001\n2311.05440\narXiv:2501.99999\n"
 
 
-@pytest.fixture(scope="module")
-def arxiv():
-    corpus = Corpus.from_jsonl(SHARED / "reference/arxiv-seed-records.jsonl", DATA / "hard-records.jsonl")
-    with ArxivEmulator(corpus) as server:
-        yield server
+@pytest.fixture
+def arxiv(arxiv_seeds):
+    return arxiv_seeds
 
 
 @pytest.fixture
-def zot_server(tmp_path):
-    with ZoteroEmulator(tmp_path / "zotero.json") as server:
-        server.add_user(42, "ada", KEY, groups={900: True})
-        yield server
+def zot_server(zotero_emulator):
+    return zotero_emulator(42, "ada", KEY, groups={900: True})
 
 
 @pytest.fixture
