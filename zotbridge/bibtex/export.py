@@ -44,10 +44,10 @@ def write_bibliography(
     comment_unresolved: bool = False,
     dry_run: bool = False,
 ) -> BibResult:
-    """Merge the entries of ``matches`` into the ``.bib`` at ``path`` (created if missing)."""
+    """Merge the entries of ``matches`` into the ``.bib`` at ``path`` (created if missing). The
+    command checked the path before any request (:func:`check_output_path`)."""
     template = template or KeyTemplate.parse("auth.lower + shorttitle(3,3) + year")
     path = Path(path)
-    check_output_path(path)
     records = [m.record for m in matches if m.status == "matched" and m.record]
     not_written = [m for m in matches if m.status != "matched"]
     ledger_path = str(path.resolve())
