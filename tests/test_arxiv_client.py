@@ -250,3 +250,10 @@ def test_settings_defaults_and_loopback(tmp_path):
     (tmp_path / "config.toml").write_text('contact = "me@uni.example"\n[arxiv]\nmax_backoff = 120\n')
     s = Settings.from_env({"ZOTBRIDGE_HOME": str(tmp_path)})
     assert (s.contact, s.arxiv_max_backoff) == ("me@uni.example", 120.0)
+
+
+def test_ids_refused_as_too_long_even_one_by_one_are_a_clear_error(emulator, tmp_path):
+    client, _ = make(emulator, tmp_path)
+    emulator.faults.plan(*["414"] * 3)  # 2 ids → 414; then the first alone → 414
+    with pytest.raises(ServiceError, match="refused even a single id"):
+        client.fetch_ids(["2403.00001", "2403.00002"])

@@ -380,3 +380,15 @@ def test_two_strong_abstracts_are_told_apart_by_the_title():
     assert (match.status, match.arxiv_id) == ("matched", "2401.00008")
     twin = record("2401.00010", "Tabular reasoning with retrieval", ABSTRACT)
     assert decide(paper, [agreeing, twin]).status == "ambiguous"
+
+
+def test_a_paper_whose_query_is_refused_even_alone_is_not_stored(run, listed, server):
+    """Every request refused as too long (a front end limiting URLs, 414): nothing is decided from
+    answers that never came — the papers are reported, not stored, and asked again next run."""
+    papers = [p for p in listed if p.duplicate_of is None][:3]
+    server.faults.plan(*["414"] * 20)
+    matches, _ = run(papers)
+    assert all("not stored" in m.reason for m in matches)
+    server.faults.clear()
+    again, requests = run(papers)
+    assert requests > 0 and all(m.status == "matched" for m in again)

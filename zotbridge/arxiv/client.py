@@ -152,7 +152,10 @@ class ArxivClient(Resource):
                 self._fetch_batch(batch, answer)
             except QueryTooLong:
                 if len(batch) == 1:
-                    raise
+                    raise ServiceError(
+                        f"arXiv refused even a single id ({batch[0]}) as too long",
+                        "check ZOTBRIDGE_ARXIV_URL: something between here and arXiv limits requests",
+                    ) from None
                 queue[:0] = [batch[: len(batch) // 2], batch[len(batch) // 2 :]]
                 continue
             if on_batch:

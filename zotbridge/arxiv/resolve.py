@@ -338,6 +338,8 @@ def _search_pass(
             ev = evidence[paper.index]
             if page is not None:
                 ev.add(page)
+            else:  # arXiv refused even this paper's query as too long: no answer to stand on
+                ev.complete = False
             match = decide(paper, ev.pool)
             if match.status == "matched" and not ev.suspect and (last or _sure(paper, match, page)):
                 decisions.settle(paper, match)
