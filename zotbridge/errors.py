@@ -12,8 +12,10 @@ exit status of its class (docs/cli.md); ``-v`` adds the traceback. The tree::
     └── ZoteroError                exit 1  Zotero refused a request; a retry would not help
         └── AccessError            exit 2  the API key cannot read or write that library
 
-Two exceptions are signals between modules, never shown to a user: :class:`QueryTooLong` (split
-the batch) and :class:`KeyConflict` (a .bib key is someone else's).
+Three exceptions are signals between modules, never shown to a user: :class:`QueryTooLong` (split
+the batch), :class:`TransientFailure` (wait and ask arXiv again) and :class:`KeyConflict` (a .bib
+key is someone else's). The emulators in ``sandbox/`` have their own, which stand for HTTP answers
+of the services they imitate, not for zotbridge's errors.
 """
 
 from __future__ import annotations
@@ -79,6 +81,15 @@ class AccessError(ZoteroError):
 
 class QueryTooLong(Exception):
     """arXiv refused a request as too long (414, or gunicorn's 400): split the batch and ask again."""
+
+
+class TransientFailure(Exception):
+    """A failure arXiv's users see come and go (429, 5xx, ``Rate exceeded.``, a blank answer):
+    worth another try after a wait (``Retry-After`` when the server gave one)."""
+
+    def __init__(self, reason: str, retry_after: float | None = None):
+        super().__init__(reason)
+        self.reason, self.retry_after = reason, retry_after
 
 
 class KeyConflict(Exception):

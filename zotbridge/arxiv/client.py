@@ -28,7 +28,6 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import arxiv
 import requests
@@ -38,7 +37,7 @@ from requests.adapters import HTTPAdapter
 from zotbridge import __version__
 from zotbridge.arxiv.gate import Gate, gate_for
 from zotbridge.config import Settings, is_loopback_url
-from zotbridge.errors import QueryTooLong, ServiceError
+from zotbridge.errors import QueryTooLong, ServiceError, TransientFailure
 from zotbridge.models import ArxivRecord, IdAnswer, SearchPage
 from zotbridge.resource import Resource
 
@@ -67,14 +66,6 @@ STATUSES: dict[int, tuple[str, str, str]] = {
     ),
 }
 _SUMMARY = re.compile(rb"<summary[^>]*>(.*?)</summary>", re.S)
-
-
-@dataclass
-class _Transient(Exception):
-    """A failure arXiv's users see come and go: worth another try after a wait."""
-
-    reason: str
-    retry_after: float | None = None
 
 
 def record_from_result(result: arxiv.Result) -> ArxivRecord:
@@ -199,7 +190,7 @@ class ArxivClient(Resource):
         for attempt in range(self._retries + 1):
             try:
                 return self._send(params)
-            except _Transient as failure:
+            except TransientFailure as failure:
                 if attempt == self._retries:
                     raise ServiceError(
                         f"arXiv did not answer after {self._retries + 1} tries ({failure.reason}) at "
@@ -232,9 +223,9 @@ class ArxivClient(Resource):
                 lambda: self._session.post(url, data=params, timeout=self._settings.arxiv_timeout),
             )
         except requests.exceptions.Timeout:
-            raise _Transient(f"no answer within {self._settings.arxiv_timeout:g} s (Timeout)") from None
+            raise TransientFailure(f"no answer within {self._settings.arxiv_timeout:g} s (Timeout)") from None
         except requests.exceptions.ConnectionError as exc:
-            raise _Transient(f"connection failed ({type(exc).__name__})") from None
+            raise TransientFailure(f"connection failed ({type(exc).__name__})") from None
         body, status = response.content, response.status_code
         if status == 200:
             return _feed_of(body)
@@ -246,7 +237,7 @@ class ArxivClient(Resource):
             raise ServiceError(f"arXiv answered HTTP {status} at {url}", "check ZOTBRIDGE_ARXIV_URL")
         kind, text, hint = meaning
         if kind == "retry":
-            raise _Transient(text.format(status=status), retry_after)
+            raise TransientFailure(text.format(status=status), retry_after)
         if kind == "split":
             raise QueryTooLong(f"HTTP {status} from {url}")
         raise ServiceError(text.format(status=status, summary=_summary(body)), hint)
@@ -256,8 +247,8 @@ def _feed_of(body: bytes) -> _feed.ParsedFeed:
     """The feed of a 200 answer, or the soft failure it really is."""
     if b"<feed" not in body or b"totalResults" not in body:
         if b"rate exceeded" in body.lower():
-            raise _Transient("rate limited")
-        raise _Transient("a blank answer" if not body.strip() else "an answer that is not an Atom feed")
+            raise TransientFailure("rate limited")
+        raise TransientFailure("a blank answer" if not body.strip() else "an answer that is not an Atom feed")
     if _ERROR_FEED.search(body):  # the old server's 200 error feed: the package would skip its entry
         raise ServiceError(
             f"arXiv refused the query ({_summary(body)})",
@@ -265,9 +256,9 @@ def _feed_of(body: bytes) -> _feed.ParsedFeed:
         )
     feed = _feed.parse(body)
     if feed.malformed:
-        raise _Transient("a malformed feed")
+        raise TransientFailure("a malformed feed")
     if not feed.results and feed.header.total_results > feed.header.start_index:
-        raise _Transient("an empty page although totalResults is not zero")
+        raise TransientFailure("an empty page although totalResults is not zero")
     return feed
 
 
