@@ -11,6 +11,7 @@ import re
 from itertools import accumulate
 
 import bibtexparser
+import pytest
 from bibtexparser.bparser import BibTexParser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -85,6 +86,7 @@ def braces_balance(text: str) -> bool:
     return not depths or (min(depths) >= 0 and depths[-1] == 0)
 
 
+@pytest.mark.slow
 @settings(deadline=None)
 @given(
     title=TEXT,

@@ -61,6 +61,7 @@ def test_login_keeps_the_key_in_the_keyring_and_push_finds_it(env):
     assert KEY not in store_and_config
 
 
+@pytest.mark.slow
 def test_logout_forgets_key_and_library(env):
     _server, environment, tmp_path = env
     zb(environment, "login", key=KEY)

@@ -88,6 +88,7 @@ def test_dry_run_min_items_and_max_collections(env):
     assert zot.collections_sub(top) == []
 
 
+@pytest.mark.slow
 def test_prune_removes_only_from_group_collections(env):
     server, zot, environment, top = env
     organize(environment)

@@ -120,6 +120,7 @@ def test_push_files_papers_like_zoteros_arxiv_import(env, zot_server, tmp_path):
         )
 
 
+@pytest.mark.slow
 def test_a_second_push_writes_nothing(env, zot_server):
     push(env, "--collection", "Reading")
     writes = zot_server.stats.writes
