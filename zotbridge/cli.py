@@ -28,7 +28,7 @@ from zotbridge.models import (
     ListedPaper,
     ListingFormat,
     ReadOptions,
-    Source,
+    RecordSource,
 )
 
 if TYPE_CHECKING:
@@ -340,7 +340,7 @@ def match(
     interactive: bool,
     decisions: Path | None,
     offline: bool,
-    source: Source,
+    source: RecordSource,
 ) -> None:
     """Resolve LISTING... to arXiv records: matched, ambiguous (with candidates) or unmatched."""
     from zotbridge.arxiv.resolve import match_listings
@@ -393,9 +393,9 @@ def _read_options(fmt: ListingFormat, encoding: str | None, listing_year: int | 
     return ReadOptions(format=fmt, encoding=encoding, listing_year=listing_year)
 
 
-def _source(ctx: click.Context) -> Source:
+def _source(ctx: click.Context) -> RecordSource:
     """Where to resolve: --offline means the index only."""
-    source: Source = "index" if ctx.params.get("offline") else ctx.params.get("source", "auto")
+    source: RecordSource = "index" if ctx.params.get("offline") else ctx.params.get("source", "auto")
     return source
 
 
@@ -457,7 +457,7 @@ def bib(
     as_json: bool,
     refresh: bool,
     offline: bool,
-    source: Source,
+    source: RecordSource,
 ) -> None:
     """Write the BibTeX of the papers in LISTING... into a .bib file, merging with what is there."""
     from zotbridge.bibtex.export import bib_listings
@@ -536,7 +536,7 @@ def push(
     refresh: bool,
     report: Path | None,
     offline: bool,
-    source: Source,
+    source: RecordSource,
 ) -> None:
     """Resolve LISTING... and file the papers into a Zotero collection, once and only once."""
     from zotbridge.bibtex.keys import KeyTemplate

@@ -14,8 +14,8 @@ from typing import Any, Literal, Protocol, get_args
 # The vocabularies of the pipeline: what a value may be, and the tuple of them for option choices.
 ListingFormat = Literal["auto", "hf", "ids", "titles", "bibtex", "csv", "tsv", "jsonl"]
 FORMATS: tuple[ListingFormat, ...] = get_args(ListingFormat)
-Source = Literal["auto", "api", "index"]  # where papers are resolved: index then API, API, index only
-SOURCES: tuple[Source, ...] = get_args(Source)
+RecordSource = Literal["auto", "api", "index"]  # where papers are resolved: index then API, API, index only
+SOURCES: tuple[RecordSource, ...] = get_args(RecordSource)
 BibStyle = Literal["bibtex", "biblatex"]
 STYLES: tuple[BibStyle, ...] = get_args(BibStyle)
 MatchStatus = Literal["matched", "ambiguous", "unmatched", "error"]

@@ -154,12 +154,11 @@ class ArxivClient(Resource):
         return answer
 
     def _fetch_batch(self, batch: list[str], answer: IdAnswer) -> None:
-        params = {"id_list": ",".join(batch), "max_results": str(len(batch)), "start": "0"}
-        feed = self._ask(params)
-        if not feed.results:  # maybe a soft failure: once more, with a request the cache has not seen
-            feed = self._ask({**params, "max_results": str(len(batch) + 1)})
-            if not feed.results:
-                answer.unsure.update(batch)
+        feed, suspect = self._ask_twice_if_empty(
+            {"id_list": ",".join(batch), "max_results": str(len(batch)), "start": "0"}
+        )
+        if suspect:
+            answer.unsure.update(batch)
         asked = set(batch)
         for record in sorted(map(record_from_result, feed.results), key=lambda r: r.version):
             if record.arxiv_id in asked:
@@ -178,13 +177,18 @@ class ArxivClient(Resource):
             "sortBy": "relevance",
             "sortOrder": "descending",
         }
-        feed = self._ask(params)
-        suspect = False
-        if not feed.results:  # maybe a soft failure: ask once more, with a request the cache has not seen
-            feed = self._ask({**params, "max_results": str(int(params["max_results"]) + 1)})
-            suspect = not feed.results
+        feed, suspect = self._ask_twice_if_empty(params)
         records = [record_from_result(r) for r in feed.results]
         return SearchPage(records, max(feed.header.total_results, len(records)), suspect)
+
+    def _ask_twice_if_empty(self, params: dict[str, str]) -> tuple[_feed.ParsedFeed, bool]:
+        """The answer, and whether it is suspect: an answer with no record at all may be a soft
+        failure, so it is asked once more, with a request the cache has not seen."""
+        feed = self._ask(params)
+        if feed.results:
+            return feed, False
+        feed = self._ask(_another_request(params))
+        return feed, not feed.results
 
     def _ask(self, params: dict[str, str]) -> _feed.ParsedFeed:
         for attempt in range(self._retries + 1):
@@ -210,8 +214,7 @@ class ArxivClient(Resource):
                     self._retries + 1,
                 )
                 self._sleep(wait)
-                # a different request: a caching layer in front of arXiv may repeat a bad answer
-                params = {**params, "max_results": str(int(params["max_results"]) + 1)}
+                params = _another_request(params)
         raise AssertionError("unreachable")
 
     def _send(self, params: dict[str, str]) -> _feed.ParsedFeed:
@@ -241,6 +244,12 @@ class ArxivClient(Resource):
         if kind == "split":
             raise QueryTooLong(f"HTTP {status} from {url}")
         raise ServiceError(text.format(status=status, summary=_summary(body)), hint)
+
+
+def _another_request(params: dict[str, str]) -> dict[str, str]:
+    """The same question as a request arXiv's caching layer has not seen (it may repeat a bad
+    answer to the identical URL): one more result asked for."""
+    return {**params, "max_results": str(int(params["max_results"]) + 1)}
 
 
 def _feed_of(body: bytes) -> _feed.ParsedFeed:

@@ -41,7 +41,15 @@ from zotbridge.arxiv.review import Chooser, settle
 from zotbridge.config import Settings
 from zotbridge.errors import QueryTooLong, ServiceError
 from zotbridge.listing import ReadOptions, read_listings
-from zotbridge.models import ArxivRecord, CandidateSource, ListedPaper, Match, Progress, SearchPage, Source
+from zotbridge.models import (
+    ArxivRecord,
+    CandidateSource,
+    ListedPaper,
+    Match,
+    Progress,
+    RecordSource,
+    SearchPage,
+)
 from zotbridge.store import Store
 
 log = logging.getLogger(__name__)
@@ -60,7 +68,7 @@ def match_listings(
     refresh: bool = False,
     progress: Progress | None = None,
     chooser: Chooser | None = None,
-    source: Source = "auto",
+    source: RecordSource = "auto",
 ) -> tuple[list[Match], int]:
     """Read listings and resolve them: the decisions and the number of arXiv API requests.
 
@@ -86,7 +94,9 @@ def match_listings(
             assert client is not None  # "index" without an index raised IndexMissing above
             matches = resolve(papers, client, store, refresh=refresh, progress=tick)
         if chooser is not None:
-            matches = settle(papers, matches, store, client or index, chooser)  # type: ignore[arg-type]
+            chosen_from = client or index
+            assert chosen_from is not None  # one of them resolved the papers
+            matches = settle(papers, matches, store, chosen_from, chooser)
     return matches, client.requests_made if client is not None else 0
 
 
@@ -111,7 +121,7 @@ class _Decisions:
         self.made: dict[int, Match] = {}
         self.to_store: list[tuple[ListedPaper, Match]] = []
         self.unsettled = 0
-        self._tick = tick
+        self.tick = tick  # the progress bar: one per listed paper, decided or taken from the store
 
     def settle(self, paper: ListedPaper, match: Match, storable: bool = True) -> None:
         self.made[paper.index] = match
@@ -122,7 +132,7 @@ class _Decisions:
             match.reason = (
                 match.reason + "; " if match.reason else ""
             ) + "arXiv's answer was empty or cut short: not stored, asked again next run"
-        self._tick(1)
+        self.tick(1)
 
     def save(self, store: Store) -> None:
         store.put_records([m.record for _, m in self.to_store if m.record])
@@ -147,7 +157,7 @@ def resolve(
         cached = None if refresh else store.decision(paper)
         if cached:
             decisions.made[paper.index] = cached
-            decisions._tick(1)
+            decisions.tick(1)
         else:
             todo.append(paper)
     for paper in todo:
@@ -181,7 +191,8 @@ def resolve(
     results = []
     for paper in papers:
         if paper.index in repeats:
-            first = decisions.made[paper.duplicate_of]  # type: ignore[index]  # repeats have one
+            assert paper.duplicate_of is not None  # a repeat names the entry it repeats
+            first = decisions.made[paper.duplicate_of]
             match = Match(
                 paper.index,
                 paper.title,
@@ -192,7 +203,7 @@ def resolve(
                 f"repeats entry {paper.duplicate_of}" + (f"; {first.reason}" if first.reason else ""),
                 first.record,
             )
-            decisions._tick(1)
+            decisions.tick(1)
         else:
             match = decisions.made[paper.index]
         results.append(match)
@@ -316,7 +327,7 @@ def _by_titles(papers: list[ListedPaper], source: CandidateSource, decisions: _D
     _search_pass(cut, source, evidence, decisions, 1, RESULTS_ALONE, lambda p: alone[p.index], last=True)
     for paper in second:  # decided on the answers so far: complete, or nothing more to ask
         if paper.index not in decisions.made:
-            _settle_last(paper, evidence[paper.index], decisions)
+            _settle_last(paper, decide(paper, evidence[paper.index].pool), evidence[paper.index], decisions)
 
 
 def _search_pass(
@@ -344,7 +355,7 @@ def _search_pass(
             if match.status == "matched" and not ev.suspect and (last or _sure(paper, match, page)):
                 decisions.settle(paper, match)
             elif last:
-                _settle_last(paper, ev, decisions)
+                _settle_last(paper, match, ev, decisions)
             elif page is not None and page.truncated:
                 cut.append(paper)
     return cut
@@ -359,6 +370,5 @@ def _sure(paper: ListedPaper, match: Match, page: SearchPage | None) -> bool:
     return not (page is not None and page.truncated) and not needs_head_check(paper, match)
 
 
-def _settle_last(paper: ListedPaper, ev: _Evidence, decisions: _Decisions) -> None:
-    match = decide(paper, ev.pool)
+def _settle_last(paper: ListedPaper, match: Match, ev: _Evidence, decisions: _Decisions) -> None:
     decisions.settle(paper, match, storable=not ev.suspect and (match.status == "matched" or ev.complete))

@@ -18,7 +18,7 @@ from zotbridge.bibtex.merge import Outcome, merge
 from zotbridge.config import Settings
 from zotbridge.errors import InputError, KeyConflict
 from zotbridge.listing import ReadOptions
-from zotbridge.models import ArxivRecord, Match, Progress, Source
+from zotbridge.models import ArxivRecord, Match, Progress, RecordSource
 from zotbridge.store import Store
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def bib_listings(
     comment_unresolved: bool = False,
     dry_run: bool = False,
     refresh: bool = False,
-    source: Source = "auto",
+    source: RecordSource = "auto",
     progress: Progress | None = None,
 ) -> tuple[list[Match], BibResult]:
     """``zotbridge bib``: check the output path before any request, resolve, merge into the file."""

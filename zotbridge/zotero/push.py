@@ -33,7 +33,7 @@ from zotbridge.bibtex.keys import KeyTemplate, key_for
 from zotbridge.config import Settings
 from zotbridge.credentials import Credentials, load_credentials
 from zotbridge.listing import ReadOptions
-from zotbridge.models import ArxivRecord, Match, Progress, PushAction, Source
+from zotbridge.models import ArxivRecord, Match, Progress, PushAction, RecordSource
 from zotbridge.store import Store
 from zotbridge.tags.categories import category_tags
 from zotbridge.tags.select import TagOptions, tag_records
@@ -443,7 +443,7 @@ def push_listings(
     options: PushOptions,
     *,
     refresh: bool = False,
-    source: Source = "auto",
+    source: RecordSource = "auto",
     progress: Progress | None = None,
 ) -> tuple[list[Match], PushResult, BibResult | None]:
     """``zotbridge push``: check what can be checked (credentials, the .bib path) before any

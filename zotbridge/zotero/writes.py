@@ -4,8 +4,8 @@ Changes are computed from an item's current data, sent 50 items per request with
 version, and when Zotero says an item changed meanwhile (412), the item is read again and its
 change computed again from the fresh data — so a concurrent edit in Zotero is merged, never
 overwritten. The same re-read answers a per-object 409 naming a collection that is gone (deleted
-in Zotero meanwhile: the fresh data no longer holds it) and a per-object 500/503 (that object's
-transaction failed this time).
+in Zotero meanwhile: the fresh data no longer holds it). A per-object 500/503 (that object's
+transaction failed this time) needs no read: the same change is simply sent again.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def apply_updates(
     failures: dict[str, str] = {}
     pending = items
     for attempt in range(1, UPDATE_TRIES + 1):
-        stale = []
+        stale, again = [], []
         bodies = [(data, change(data)) for data in pending]
         work = [(data, body) for data, body in bodies if body]
         tick(len(bodies) - len(work))
@@ -40,19 +40,21 @@ def apply_updates(
                 failure = result.get("failed", {}).get(str(i))
                 if failure is None:
                     tick(1)
-                elif _worth_reading_again(failure) and attempt < UPDATE_TRIES:
+                elif attempt < UPDATE_TRIES and failure.get("code") in TRANSIENT_OBJECT_CODES:
+                    again.append(data)  # not saved this time; what we read is still current
+                elif attempt < UPDATE_TRIES and _outdated(failure):
                     stale.append(data)
                 else:
                     failures[data["key"]] = failure.get("message", "") or f"HTTP {failure.get('code')}"
                     tick(1)
-        if not stale:
+        if not stale and not again:
             break
-        fresh = {i["key"]: i["data"] for i in client.fetch_items([d["key"] for d in stale])}
-        pending = [fresh.get(d["key"], d) for d in stale]
+        fresh = {i["key"]: i["data"] for i in client.fetch_items([d["key"] for d in stale])} if stale else {}
+        pending = [fresh.get(d["key"], d) for d in stale] + again
     return failures
 
 
-def _worth_reading_again(failure: dict[str, Any]) -> bool:
+def _outdated(failure: dict[str, Any]) -> bool:
+    """The item changed meanwhile (412), or names a collection deleted meanwhile (409)."""
     code = failure.get("code")
-    missing_collection = code == 409 and "collection" in (failure.get("data") or {})
-    return code == 412 or code in TRANSIENT_OBJECT_CODES or missing_collection
+    return code == 412 or (code == 409 and "collection" in (failure.get("data") or {}))
