@@ -95,7 +95,11 @@ def service_env(
     sets for the real services (docs/configuration.md). ``arxiv``/``zotero``: running emulators."""
     env = {**os.environ, "ZOTBRIDGE_HOME": str(home)}
     if arxiv is not None:
-        env |= {"ZOTBRIDGE_ARXIV_URL": arxiv.url, "ZOTBRIDGE_ARXIV_DELAY": "0"}
+        env |= {
+            "ZOTBRIDGE_ARXIV_URL": arxiv.url,
+            "ZOTBRIDGE_ARXIV_PDF_URL": arxiv.pdf_url,
+            "ZOTBRIDGE_ARXIV_DELAY": "0",
+        }
     if zotero is not None:
         env["ZOTBRIDGE_ZOTERO_URL"] = zotero.url
     if api_key is not None:

@@ -190,7 +190,8 @@ def test_group_library(env, zot_server):
 
 
 def test_requests_for_new_papers_stay_within_the_budget(env, zot_server):
-    proc, out, _ = push(env, "--collection", "A/B", "--json")
+    """Metadata alone: ⌈n/50⌉ creates and a few requests besides (PDFs: tests/test_pdfs.py)."""
+    proc, out, _ = push(env, "--collection", "A/B", "--json", "--pdf", "none")
     summary = json_lines(out)[-1]["summary"]
     new = summary["counts"]["create"]
     assert summary["requests"] <= math.ceil(new / 50) + 3
@@ -298,6 +299,8 @@ def test_comment_notes_are_opt_in(env, zot_server, commented):
         "--collection",
         "A",
         "--json",
+        "--pdf",
+        "none",
         listing="\n".join(ids).encode() + b"\n",
     )
     assert proc.returncode == 0 and json_lines(out)[-1]["summary"]["requests"] <= 1 + 3
@@ -305,23 +308,33 @@ def test_comment_notes_are_opt_in(env, zot_server, commented):
     assert zot.items(itemType="note") == [] and len(zot.top()) == 30
 
 
-def test_items_and_their_notes_share_requests(env, zot_server, commented, tmp_path):
-    """30 papers with a comment are 60 objects: two creates (≤ 50 each, no note apart from its
-    item). Notes turned on in the config file's [defaults]."""
+def test_items_their_notes_and_pdfs_share_requests(env, zot_server, commented, tmp_path):
+    """30 papers with a comment and a PDF are 90 objects: two creates (≤ 50 each, no child apart
+    from its item), then at most 3 requests per file. Notes turned on in the config file's
+    [defaults]."""
     server, ids = commented
     config = tmp_path / "config.toml"
     config.write_text("[defaults]\ncomment_notes = true\n")
     proc, out, _ = push(
-        env | {"ZOTBRIDGE_ARXIV_URL": server.url, "ZOTBRIDGE_CONFIG": str(config)},
+        env
+        | {
+            "ZOTBRIDGE_ARXIV_URL": server.url,
+            "ZOTBRIDGE_ARXIV_PDF_URL": server.pdf_url,
+            "ZOTBRIDGE_CONFIG": str(config),
+        },
         "--collection",
         "A",
         "--json",
         listing="\n".join(ids).encode() + b"\n",
     )
     summary = json_lines(out)[-1]["summary"]
-    assert summary["counts"] == {"create": 30} and summary["requests"] <= 2 + 3
+    assert summary["counts"] == {"create": 30} and summary["pdf"]["counts"] == {"create": 30}
+    creates = [r for r in zot_server.stats.log if r[0] == "POST" and r[1] == "/users/42/items"]
+    files = [r for r in zot_server.stats.log if r[1].endswith("/file")]
+    assert len(creates) == 2 and len(files) <= 2 * 30  # authorize + register; the bytes go to storage
     zot = library(zot_server)
     assert len(zot.everything(zot.items(itemType="note"))) == 30
+    assert len(zot.everything(zot.items(itemType="attachment"))) == 30
 
 
 # --- the library a user really has (zotero/dataserver; docs/zotero.md) ------------------------------

@@ -22,11 +22,14 @@ from zotbridge.config import DEFAULT_KEY_FORMAT, Settings, option_defaults
 from zotbridge.errors import ExitStatus, InputError, ZotbridgeError
 from zotbridge.models import (
     FORMATS,
+    PDF_MODES,
     SOURCES,
     STYLES,
     BibStyle,
     ListedPaper,
     ListingFormat,
+    PdfMode,
+    Progress,
     ReadOptions,
     RecordSource,
 )
@@ -252,6 +255,16 @@ def writing_options(dry_run_help: str, json_help: str) -> Callable[[F], F]:
     return decorate
 
 
+def pdf_dir_option(command: F) -> F:
+    return click.option(
+        "--pdf-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        metavar="DIR",
+        help="Also keep the papers' PDFs in DIR, named by citation key (vaswaniAttentionAllYou2017.pdf).",
+    )(command)
+
+
 def report_option(command: F) -> F:
     return click.option(
         "--report",
@@ -288,11 +301,17 @@ class _Progress:
         self.labels = list(labels)
         self.bar: ProgressBar[int] | None = None
 
-    def start(self, total: int) -> Callable[[int], None]:
+    def start(self, total: int, label: str | None = None) -> Callable[..., None]:
         self._end()
-        label = self.labels.pop(0) if len(self.labels) > 1 else self.labels[0]
+        if label is None:
+            label = self.labels.pop(0) if len(self.labels) > 1 else self.labels[0]
         bar: ProgressBar[int] = click.progressbar(
-            length=total, label=label, file=sys.stderr, show_eta=True, show_pos=True
+            length=total,
+            label=label,
+            file=sys.stderr,
+            show_eta=True,
+            show_pos=True,
+            item_show_func=lambda info: str(info) if info else None,
         )
         bar.__enter__()
         self.bar = bar
@@ -303,7 +322,7 @@ class _Progress:
             self.bar.__exit__(*(exc or (None, None, None)))
             self.bar = None
 
-    def __enter__(self) -> Callable[[int], Callable[[int], None]] | None:
+    def __enter__(self) -> Progress | None:
         return self.start if self.enabled else None
 
     def __exit__(self, *exc: Any) -> None:
@@ -439,6 +458,7 @@ def _output(
     is_flag=True,
     help="List papers that were not written in an @comment block of the file.",
 )
+@pdf_dir_option
 @writing_options("Show what would change; write nothing.", "JSON Lines on stdout, one object per paper.")
 @source_options
 @verbosity
@@ -453,6 +473,7 @@ def bib(
     style: BibStyle,
     key_format: str,
     comment_unresolved: bool,
+    pdf_dir: Path | None,
     dry_run: bool,
     as_json: bool,
     refresh: bool,
@@ -476,6 +497,7 @@ def bib(
             refresh=refresh,
             source=_source(ctx),
             progress=progress,
+            pdf_dir=pdf_dir,
         )
     rows = list(render.bib_rows(matches, result))
     _output(ctx, as_json, rows, lambda width: render.bib_table(rows, width), render.bib_summary(result))
@@ -508,6 +530,15 @@ def bib(
     show_default=True,
     help='Save the authors\' comment ("13 pages") as a child note of each new item, as Zotero does.',
 )
+@click.option(
+    "--pdf",
+    "pdf_mode",
+    type=click.Choice(PDF_MODES),
+    default="stored",
+    show_default=True,
+    help="Attach the PDF as Zotero's arXiv import does (stored), as a link to arXiv (linked), or not.",
+)
+@pdf_dir_option
 @tag_options
 @writing_options(
     "Print the plan; write nothing to Zotero or the .bib.",
@@ -529,6 +560,8 @@ def push(
     key_format: str,
     category_tags: bool,
     comment_notes: bool,
+    pdf_mode: PdfMode,
+    pdf_dir: Path | None,
     tags: int,
     tag_prefix: str,
     dry_run: bool,
@@ -552,6 +585,8 @@ def push(
         comment_notes=comment_notes,
         bib_path=bib_path,
         bib_style=style,
+        pdf_mode=pdf_mode,
+        pdf_dir=pdf_dir,
     )
     with _Progress(ctx, "Resolving", "Writing to Zotero") as progress:
         matches, result, bib_result = push_listings(
@@ -577,7 +612,7 @@ def push(
         lambda width: render.push_table(result.actions, width),
         render.push_summary(result, bib_result),
     )
-    if any(a.action == "failed" for a in result.actions):
+    if any(a.action == "failed" or a.pdf == "failed" for a in result.actions):
         sys.exit(ExitStatus.FAILURE)
 
 

@@ -27,6 +27,7 @@ import platformdirs
 from zotbridge.errors import ConfigError
 
 DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
+DEFAULT_ARXIV_PDF_URL = "https://arxiv.org/pdf/"  # + "<id>v<N>"
 DEFAULT_ZOTERO_URL = "https://api.zotero.org"
 DEFAULT_ARXIV_DELAY = 3.0
 DEFAULT_ARXIV_TIMEOUT = 60.0
@@ -39,6 +40,7 @@ DEFAULT_ARXIV_MAX_BACKOFF = 600.0  # ten minutes: arXiv's 429s have lasted hours
 class Settings:
     home: Path
     arxiv_url: str = DEFAULT_ARXIV_URL
+    arxiv_pdf_url: str = DEFAULT_ARXIV_PDF_URL
     arxiv_delay: float = DEFAULT_ARXIV_DELAY
     arxiv_timeout: float = DEFAULT_ARXIV_TIMEOUT
     arxiv_max_backoff: float = DEFAULT_ARXIV_MAX_BACKOFF
@@ -99,6 +101,11 @@ class Settings:
             arxiv_url=_endpoint(
                 "ZOTBRIDGE_ARXIV_URL", env.get("ZOTBRIDGE_ARXIV_URL") or arxiv.get("url") or DEFAULT_ARXIV_URL
             ),
+            arxiv_pdf_url=_endpoint(
+                "ZOTBRIDGE_ARXIV_PDF_URL",
+                env.get("ZOTBRIDGE_ARXIV_PDF_URL") or arxiv.get("pdf_url") or DEFAULT_ARXIV_PDF_URL,
+            ).rstrip("/")
+            + "/",
             arxiv_delay=delay,
             zotero_url=_endpoint(
                 "ZOTBRIDGE_ZOTERO_URL",
@@ -116,6 +123,7 @@ OPTION_DEFAULTS = {
     "style": ("push", "bib"),
     "category_tags": ("push",),
     "comment_notes": ("push",),
+    "pdf": ("push",),
     "min_items": ("organize",),
     "max_collections": ("organize",),
 }
@@ -195,6 +203,7 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
         ),
         ("home (store, locks)", str(settings.home), source("ZOTBRIDGE_HOME", "-", "-")),
         ("arxiv url", settings.arxiv_url, source("ZOTBRIDGE_ARXIV_URL", "arxiv", "url")),
+        ("arxiv pdf url", settings.arxiv_pdf_url, source("ZOTBRIDGE_ARXIV_PDF_URL", "arxiv", "pdf_url")),
         ("arxiv delay", f"{settings.arxiv_delay:g} s", source("ZOTBRIDGE_ARXIV_DELAY", "arxiv", "delay")),
         (
             "arxiv timeout",

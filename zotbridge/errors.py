@@ -92,6 +92,24 @@ class TransientFailure(Exception):
         self.reason, self.retry_after = reason, retry_after
 
 
+class DownloadFailed(Exception):
+    """One paper's PDF could not be had from arXiv (an HTML page, 403/404/500, a cut body): that
+    paper's attachment fails, with ``reason`` as its one line; nothing else does."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class StorageRefused(Exception):
+    """Zotero will not store more files for this library: its storage quota is full (413), or the
+    API key has no file access (403). The remaining PDFs are linked instead."""
+
+    def __init__(self, reason: str, used_mb: float | None = None, quota_mb: float | None = None):
+        super().__init__(reason)
+        self.reason, self.used_mb, self.quota_mb = reason, used_mb, quota_mb
+
+
 class KeyConflict(Exception):
     """A citation key the store gave a paper is used in the .bib by another entry."""
 

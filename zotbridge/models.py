@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Literal, Protocol, get_args
 
 # The vocabularies of the pipeline: what a value may be, and the tuple of them for option choices.
@@ -20,6 +21,11 @@ BibStyle = Literal["bibtex", "biblatex"]
 STYLES: tuple[BibStyle, ...] = get_args(BibStyle)
 MatchStatus = Literal["matched", "ambiguous", "unmatched", "error"]
 PushAction = Literal["create", "update", "restored", "unchanged", "skip", "failed"]
+PdfMode = Literal["stored", "linked", "none"]  # push --pdf: Zotero's own "Preprint PDF", a link, nothing
+PDF_MODES: tuple[PdfMode, ...] = get_args(PdfMode)
+# A paper's PDF in a push: attach a stored file (create), it is there already (exists), attach a link
+# (linked), nothing to do (skip), or it could not be attached (failed).
+PdfAction = Literal["create", "exists", "linked", "skip", "failed"]
 
 
 @dataclass
@@ -32,9 +38,13 @@ class ReadOptions:
     today: dt.date | None = None  # for the year rule; None is today's date
 
 
-# A progress reporter: called with a phase's total, it gives the function that advances its bar
-# (a command with two phases, such as push, calls it twice).
-Progress = Callable[[int], Callable[[int], None]]
+class Progress(Protocol):
+    """A progress reporter: called with a phase's total (and its label, when the phase may or may
+    not happen), it gives the function that advances the phase's bar: ``tick(steps)``, or
+    ``tick(steps, "3.2 MB, waiting 3 s")`` with a short text to show beside it. A command with
+    several phases (push) calls it once per phase."""
+
+    def __call__(self, total: int, label: str | None = None) -> Callable[..., None]: ...
 
 
 @dataclass
@@ -193,3 +203,18 @@ class CandidateSource(Protocol):
     def fetch_ids(self, ids: list[str], on_batch: Callable[[int], None] | None = None) -> IdAnswer: ...
 
     def search(self, query: str, max_results: int) -> SearchPage: ...
+
+
+@dataclass(frozen=True)
+class PdfFile:
+    """One version's PDF as downloaded from arXiv and kept in the cache (``path``)."""
+
+    arxiv_id: str
+    version: int
+    md5: str
+    size: int
+    path: Path
+
+    @property
+    def versioned_id(self) -> str:
+        return f"{self.arxiv_id}v{self.version}"

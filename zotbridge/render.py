@@ -10,6 +10,7 @@ from zotbridge.models import ListedPaper, Match
 
 if TYPE_CHECKING:  # types only: importing these would slow the start of every command
     from zotbridge.arxiv.index import BuildReport
+    from zotbridge.arxiv.pdfs import KeptPdfs
     from zotbridge.bibtex.export import BibResult
     from zotbridge.demo import DemoResult
     from zotbridge.doctor import Check
@@ -121,6 +122,10 @@ def bib_summary(result: BibResult) -> str:
         text += f"; previous version in {result.backup}" if result.backup else "; new file"
     else:
         text += "; file unchanged"
+    if result.pdf_dir is not None:
+        text += "\n" + pdf_dir_summary(result.pdf_dir)
+    for arxiv_id, reason in result.pdf_failures.items():
+        text += f"\nPDF of arXiv:{arxiv_id} failed: {reason}"
     return text
 
 
@@ -133,6 +138,11 @@ def push_table(actions: list[PaperAction], width: int | None) -> Iterator[str]:
         details = a.changes if a.action in ("create", "update", "restored") else []
         if a.reason:
             details = [*details, a.reason]
+        if a.pdf != "skip":
+            details = [
+                *details,
+                f"PDF: {PDF_ACTIONS[a.pdf]}" + (f" ({a.pdf_reason})" if a.pdf_reason else ""),
+            ]
         for detail in details:
             yield f"{'':>5}  ↳ {detail}"
 
@@ -147,10 +157,23 @@ PUSH_ACTIONS = (
 )
 
 
+PDF_ACTIONS = {
+    "create": "stored",
+    "exists": "already there",
+    "linked": "linked",
+    "skip": "none",
+    "failed": "failed",
+}
+
+
 def push_summary(result: PushResult, bib: BibResult | None = None) -> str:
     counts = result.counts()
     column = 2 if result.dry_run else 1
     text = ", ".join(f"{counts[a[0]]} {a[column]}" for a in PUSH_ACTIONS if counts.get(a[0]))
+    pdfs = {k: v for k, v in result.pdf_counts().items() if k != "skip"}
+    if pdfs:
+        verb = "PDFs to attach" if result.dry_run else "PDFs"
+        text += f"; {verb}: " + ", ".join(f"{n} {PDF_ACTIONS[k]}" for k, n in pdfs.items())
     where = f"{result.collection!r} in {result.library}"
     if result.new_collections:
         verb = "would create" if result.dry_run else "created"
@@ -162,8 +185,17 @@ def push_summary(result: PushResult, bib: BibResult | None = None) -> str:
         line += f"; {result.writes} Zotero write{'s' if result.writes != 1 else ''}"
     for note in result.notes:
         line += f"\nnote: {note}"
+    if result.pdf_dir is not None:
+        line += "\n" + pdf_dir_summary(result.pdf_dir)
     if bib is not None:
         line += "\n" + bib_summary(bib)
+    return line
+
+
+def pdf_dir_summary(kept: KeptPdfs) -> str:
+    line = f"PDF folder: {len(kept.written)} written, {len(kept.present)} already there"
+    for path in kept.kept_yours:
+        line += f"\nnote: {path} differs from arXiv's file and was left as it is"
     return line
 
 
@@ -230,6 +262,14 @@ def demo_report(result: DemoResult) -> Iterator[str]:
     yield (
         f"Zotero    {push_counts.get('create', 0)} items created in {result.push.collection!r}"
         f" ({result.push.writes} write requests; a second push writes nothing)"
+    )
+    pdfs = result.push.pdf_counts()
+    storage = result.push.storage
+    yield (
+        f'          {pdfs.get("create", 0) + pdfs.get("exists", 0)} with their "Preprint PDF" stored, as Zotero\'s'
+        f" arXiv import saves it ({result.push.pdf_downloads} downloads through the arXiv gate"
+        + (f", {storage.uploaded} uploads" if storage else "")
+        + ")"
     )
     yield f"          {result.organized.collection}  ({result.organized.items} items)"
     for g in result.organized.groups:

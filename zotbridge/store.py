@@ -25,7 +25,10 @@ from zotbridge.models import ArxivRecord, BibEntry, Candidate, ListedPaper, Matc
 from zotbridge.normalize import normalize_title
 from zotbridge.resource import Resource
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+# What a store of an older schema must do besides creating the new tables: version 4 keeps child
+# items (attachments) in the Zotero index, so every library is read again once.
+_MIGRATIONS = {4: "DELETE FROM zotero_sync;"}
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     arxiv_id TEXT PRIMARY KEY,
@@ -76,6 +79,12 @@ CREATE TABLE IF NOT EXISTS push_journal (
     state TEXT NOT NULL,
     changed_at TEXT NOT NULL DEFAULT (datetime('now')),
     PRIMARY KEY (library, arxiv_id)
+);
+CREATE TABLE IF NOT EXISTS pdf_files (
+    versioned_id TEXT PRIMARY KEY,
+    md5 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    fetched_at TEXT NOT NULL DEFAULT (datetime('now'))
 );
 CREATE TABLE IF NOT EXISTS bib_ledger (
     path TEXT NOT NULL,
@@ -130,9 +139,11 @@ class Store(Resource):
                 if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                     self._db.execute("PRAGMA journal_mode = WAL")
                 self._db.execute("PRAGMA synchronous = NORMAL")
-                if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                found = self._db.execute("PRAGMA user_version").fetchone()[0]
+                if found != SCHEMA_VERSION:
+                    steps = "".join(_MIGRATIONS[v] for v in sorted(_MIGRATIONS) if found and found < v)
                     self._db.executescript(
-                        f"BEGIN IMMEDIATE; {_SCHEMA}; PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                        f"BEGIN IMMEDIATE; {_SCHEMA}; {steps} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
                     )
                 return
             except sqlite3.OperationalError as exc:
@@ -278,7 +289,7 @@ class Store(Resource):
         self._db.executemany("UPDATE zotero_items SET json = ? WHERE library = ? AND item_key = ?", rewritten)
 
     def zotero_items(self, library: str) -> list[tuple[str | None, dict[str, Any]]]:
-        """(arXiv id or None, item data) of every synced top-level item."""
+        """(arXiv id or None, item data) of every synced item, children (attachments, notes) too."""
         rows = self._db.execute(
             "SELECT arxiv_id, json FROM zotero_items WHERE library = ? ORDER BY item_key", (library,)
         )
@@ -321,4 +332,18 @@ class Store(Resource):
             self._db.executemany(
                 "INSERT OR IGNORE INTO paper_tags (library, arxiv_id, json) VALUES (?, ?, ?)",
                 [(library, a, json.dumps(t)) for a, t in tags.items()],
+            )
+
+    def pdf_file(self, versioned_id: str) -> tuple[str, int] | None:
+        """(md5, size) of a version's PDF in the download cache."""
+        row = self._db.execute(
+            "SELECT md5, size FROM pdf_files WHERE versioned_id = ?", (versioned_id,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def put_pdf_file(self, versioned_id: str, md5: str, size: int) -> None:
+        with self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO pdf_files (versioned_id, md5, size) VALUES (?, ?, ?)",
+                (versioned_id, md5, size),
             )

@@ -19,15 +19,17 @@ differs from the documents the ``arxiv`` package was written against, in ways th
   error feed is a query arXiv refuses; 403 is robot detection: stop at once.
 
 Every request goes through the user's gate (gate.py) with a User-Agent that names zotbridge
-and, when configured, the user's contact.
+and, when configured, the user's contact. PDFs (:class:`PdfClient`) go through the same gate.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
 from collections.abc import Callable
+from urllib.parse import urljoin
 
 import arxiv
 import requests
@@ -37,7 +39,7 @@ from requests.adapters import HTTPAdapter
 from zotbridge import __version__
 from zotbridge.arxiv.gate import Gate, gate_for
 from zotbridge.config import Settings, is_loopback_url
-from zotbridge.errors import QueryTooLong, ServiceError, TransientFailure
+from zotbridge.errors import DownloadFailed, QueryTooLong, ServiceError, TransientFailure
 from zotbridge.models import ArxivRecord, IdAnswer, SearchPage
 from zotbridge.resource import Resource
 
@@ -113,13 +115,7 @@ class ArxivClient(Resource):
         self._retries = retries
         self._gate = gate if gate is not None else gate_for(settings.home)
         self._sleep = sleep
-        self._session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=1, max_retries=0)  # one connection
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
-        # a proxy from the environment is for the outside world, never for this machine
-        self._session.trust_env = not is_loopback_url(settings.arxiv_url)
-        self._session.headers["User-Agent"] = user_agent(settings.contact)
+        self._session = _polite_session(settings, settings.arxiv_url)
         self._requests = 0
 
     def close(self) -> None:
@@ -246,6 +242,18 @@ class ArxivClient(Resource):
         raise ServiceError(text.format(status=status, summary=_summary(body)), hint)
 
 
+def _polite_session(settings: Settings, url: str) -> requests.Session:
+    """A session of one connection, with zotbridge's User-Agent; a proxy from the environment is
+    for the outside world, never for this machine."""
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=1, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.trust_env = not is_loopback_url(url)
+    session.headers["User-Agent"] = user_agent(settings.contact)
+    return session
+
+
 def _another_request(params: dict[str, str]) -> dict[str, str]:
     """The same question as a request arXiv's caching layer has not seen (it may repeat a bad
     answer to the identical URL): one more result asked for."""
@@ -281,3 +289,120 @@ def _retry_after(value: str | None) -> float | None:
 def _summary(body: bytes) -> str:
     m = _SUMMARY.search(body)
     return m.group(1).decode("utf-8", "replace").strip() if m else "no reason given"
+
+
+PDF_TRIES = 4  # a 500 ("unavailable"), a 200 HTML page or a cut body is tried again, 3 times at most
+MAX_REDIRECTS = 5
+_PDF_START = b"%PDF-"
+_PDF_END = b"%%EOF"
+
+
+class PdfClient(Resource):
+    """Downloads PDFs from ``settings.arxiv_pdf_url`` (``<base><id>v<N>``) through the same gate as
+    the API (one request at a time for all of the user's processes, the delay between).
+
+    Only a 200 whose body starts with ``%PDF-`` and ends with ``%%EOF`` is a PDF (Zotero sniffs the
+    same magic; arXiv's error pages are HTML). A 404 is final, a 500, a 429/503, an HTML 200 ("we
+    are generating this PDF") or a cut body is tried again after a wait; a 403 is arXiv's robot
+    detection: that paper fails and no further PDF is asked for in this run (docs/zotero.md).
+    Redirects (``.pdf`` and query strings are 301s) are followed by hand, each through the gate.
+    """
+
+    def __init__(
+        self, settings: Settings, gate: Gate | None = None, sleep: Callable[[float], None] = time.sleep
+    ):
+        self._settings = settings
+        self._gate = gate if gate is not None else gate_for(settings.home)
+        self._sleep = sleep
+        self._session = _polite_session(settings, settings.arxiv_pdf_url)
+        self.denied = False  # arXiv answered 403: ask nothing more
+        self.requests = 0
+
+    def close(self) -> None:
+        self._session.close()
+
+    def download(
+        self,
+        arxiv_id: str,
+        version: int,
+        on_bytes: Callable[[int], None] | None = None,
+        on_wait: Callable[[float], None] | None = None,
+    ) -> bytes:
+        """The PDF of ``arxiv_id`` version ``version``; raises :class:`DownloadFailed`."""
+        url = f"{self._settings.arxiv_pdf_url}{arxiv_id}v{version}"
+        for attempt in range(1, PDF_TRIES + 1):
+            if self.denied:
+                raise DownloadFailed("not asked: arXiv denied access (HTTP 403) earlier in this run")
+            try:
+                return self._get(url, on_bytes)
+            except TransientFailure as failure:
+                if attempt == PDF_TRIES:
+                    raise DownloadFailed(f"{failure.reason}, {PDF_TRIES} tries") from None
+                wait = (
+                    failure.retry_after
+                    if failure.retry_after is not None
+                    else min(self._settings.arxiv_max_backoff, self._settings.arxiv_delay * 2**attempt)
+                )
+                log.info(
+                    "arXiv PDF %sv%d: %s; trying again in %.0f s", arxiv_id, version, failure.reason, wait
+                )
+                if on_wait:
+                    on_wait(wait)
+                self._sleep(wait)
+        raise AssertionError("unreachable")
+
+    def _get(self, url: str, on_bytes: Callable[[int], None] | None) -> bytes:
+        for _hop in range(MAX_REDIRECTS + 1):
+            self.requests += 1
+            try:
+                status, headers, body = self._gate.run(
+                    self._settings.arxiv_delay, functools.partial(self._fetch, url, on_bytes)
+                )
+            except requests.exceptions.Timeout:
+                raise TransientFailure(f"no answer within {self._settings.arxiv_timeout:g} s") from None
+            except requests.exceptions.RequestException as exc:
+                raise TransientFailure(f"the download broke off ({type(exc).__name__})") from None
+            if status in (301, 302, 303, 307, 308) and headers.get("Location"):
+                url = urljoin(url, headers["Location"])
+                continue
+            if status == 403:
+                self.denied = True
+                raise DownloadFailed(
+                    "arXiv denied access (HTTP 403, its robot detection); no more PDFs are asked for in this run"
+                )
+            return _pdf_body(status, headers, body)
+        raise DownloadFailed(f"more than {MAX_REDIRECTS} redirects")
+
+    def _fetch(self, url: str, on_bytes: Callable[[int], None] | None) -> tuple[int, dict[str, str], bytes]:
+        with self._session.get(
+            url, timeout=self._settings.arxiv_timeout, allow_redirects=False, stream=True
+        ) as response:
+            chunks = []
+            for chunk in response.iter_content(65_536):
+                chunks.append(chunk)
+                if on_bytes:
+                    on_bytes(len(chunk))
+            return response.status_code, dict(response.headers), b"".join(chunks)
+
+
+def _pdf_body(status: int, headers: dict[str, str], body: bytes) -> bytes:
+    """``body`` if it is a whole PDF; else the failure it is (final or worth another try)."""
+    retry_after = _retry_after(headers.get("Retry-After"))
+    if status == 200:
+        if _PDF_START not in body[:1024]:
+            kind = (
+                "an HTML page"
+                if b"<html" in body[:2048].lower()
+                else "an empty answer"
+                if not body
+                else "not a PDF"
+            )
+            raise TransientFailure(f"arXiv answered {kind} instead of the PDF")
+        if _PDF_END not in body[-2048:]:
+            raise TransientFailure("the PDF arrived cut short")
+        return body
+    if status in (404, 410, 400):
+        raise DownloadFailed(f"arXiv has no PDF for it (HTTP {status})")
+    if status in (429, 500, 502, 503, 504):
+        raise TransientFailure(f"HTTP {status}", retry_after)
+    raise DownloadFailed(f"arXiv answered HTTP {status}")

@@ -2,6 +2,7 @@
 
 Only matched papers are written; ambiguous and unmatched ones are reported (and listed in an
 ``@comment`` block when asked). The whole read–merge–replace happens under the file's lock.
+``--pdf-dir`` keeps the written entries' PDFs next to the ``.bib``, named by their keys.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zotbridge.arxiv.pdfs import KeptPdfs, fetch_pdfs, keep_in_directory, versioned_id
 from zotbridge.arxiv.resolve import match_listings
 from zotbridge.bibtex.bibfile import Block, locked, read_bib_file, replace_atomically
 from zotbridge.bibtex.entries import entry_for
@@ -33,6 +35,8 @@ class BibResult:
     backup: Path | None = None
     dry_run: bool = False
     counts: dict[str, int] = field(default_factory=dict)
+    pdf_dir: KeptPdfs | None = None  # what --pdf-dir did
+    pdf_failures: dict[str, str] = field(default_factory=dict)  # arXiv id -> why its PDF is missing
 
 
 def write_bibliography(
@@ -110,14 +114,42 @@ def bib_listings(
     refresh: bool = False,
     source: RecordSource = "auto",
     progress: Progress | None = None,
+    pdf_dir: Path | None = None,
 ) -> tuple[list[Match], BibResult]:
-    """``zotbridge bib``: check the output path before any request, resolve, merge into the file."""
+    """``zotbridge bib``: check the output path before any request, resolve, merge into the file;
+    with ``pdf_dir``, keep the PDFs there named by the entries' keys."""
     check_output_path(path)
     matches, _requests = match_listings(
         names, read_options, settings, refresh=refresh, progress=progress, source=source
     )
     with Store(settings.home) as store:
-        return matches, write_bibliography(matches, path, store, style, template, comment_unresolved, dry_run)
+        result = write_bibliography(matches, path, store, style, template, comment_unresolved, dry_run)
+        if pdf_dir is not None and not dry_run:
+            _keep_pdfs(matches, result, pdf_dir, settings, store, progress)
+    return matches, result
+
+
+def _keep_pdfs(
+    matches: list[Match],
+    result: BibResult,
+    pdf_dir: Path,
+    settings: Settings,
+    store: Store,
+    progress: Progress | None,
+) -> None:
+    """The PDFs of the written entries, into ``pdf_dir`` as ``<key>.pdf`` (from the cache, else arXiv)."""
+    records = {m.record.arxiv_id: m.record for m in matches if m.status == "matched" and m.record}
+    written = {a: o.key for a, o in result.outcomes.items() if o.key and a in records}
+    bar = (lambda total, label=None: progress(total, "Downloading PDFs")) if progress else None
+    fetched = fetch_pdfs([records[a] for a in written], settings, store, bar)
+    files = {}
+    for arxiv_id, key in written.items():
+        name = versioned_id(records[arxiv_id])
+        if name in fetched.files:
+            files[key] = fetched.files[name]
+        else:
+            result.pdf_failures[arxiv_id] = fetched.failures.get(name, "not downloaded")
+    result.pdf_dir = keep_in_directory(pdf_dir, files)
 
 
 def check_output_path(path: Path) -> None:

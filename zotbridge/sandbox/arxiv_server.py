@@ -22,6 +22,13 @@ Fault switches (``server.faults`` in-process, or ``POST /_sandbox/faults`` with 
 ``{"queue": [...], "random": {"rate": 0.2, "kinds": [...], "seed": 0}}``) answer the next
 requests with one of :data:`FAULTS` — the failure shapes users of the real API have reported —
 or at random with a given rate. ``GET /_sandbox/stats`` and ``server.stats`` count requests.
+
+``/pdf/<id>`` and ``/pdf/<id>v<N>`` serve each version's PDF (arxiv_pdf.py) as arxiv.org does:
+an unversioned id is the latest version, ``.pdf`` and query strings are 301-redirected away, the
+body is chunked without ``Content-Length`` (HEAD has it), and errors are HTML pages (404 for an
+unknown id or version, 400 for an ``arxiv/`` prefix). Their faults (``{"pdf": [...]}``, one of
+:data:`PDF_FAULTS`) have their own queue; PDF requests are counted apart (``pdf_requests``) but
+share ``arrivals`` with the API, since arXiv's limit is for all of a user's requests.
 """
 
 from __future__ import annotations
@@ -40,6 +47,16 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from xml.etree import ElementTree as ET
 
 from zotbridge.sandbox.arxiv_corpus import Corpus, Paper
+from zotbridge.sandbox.arxiv_pdf import (
+    DENIED,
+    GENERATING,
+    NOT_FOUND,
+    PDF_FAULTS,
+    UNAVAILABLE,
+    paper_pdf,
+    pdf_headers,
+    pdf_location,
+)
 from zotbridge.sandbox.arxiv_query import QueryError, evaluate, parse, ranked
 from zotbridge.sandbox.local_server import LocalServer
 
@@ -123,7 +140,9 @@ class Stats:
     urls: list[Any] = field(default_factory=list)  # path?query of each request (a POST's body as the query)
     methods: list[Any] = field(default_factory=list)
     user_agents: set[Any] = field(default_factory=set)
-    arrivals: list[Any] = field(default_factory=list)  # time.monotonic() of each request
+    arrivals: list[Any] = field(default_factory=list)  # time.monotonic() of each request, PDFs too
+    pdf_requests: int = 0
+    pdf_urls: list[Any] = field(default_factory=list)
 
 
 class _BadRequest(Exception):
@@ -151,9 +170,46 @@ class ArxivEmulator(LocalServer):
     def __init__(self, corpus: Corpus, host: str = "127.0.0.1", port: int = 0):
         self.corpus = corpus
         self.faults = Faults()
+        self.pdf_faults: deque[str] = deque()
         self.stats = Stats()
         self._lock = threading.Lock()
+        self._pdfs: dict[tuple[str, int], bytes] = {}
         super().__init__(self._handler_class(), host, port)
+
+    @property
+    def pdf_url(self) -> str:
+        """The base of PDF URLs, as ``ZOTBRIDGE_ARXIV_PDF_URL`` takes it."""
+        return f"{self.address}/pdf/"
+
+    def plan_pdf_faults(self, *faults: str) -> None:
+        for fault in faults:
+            if fault.split(":")[0] not in PDF_FAULTS:
+                raise ValueError(f"unknown PDF fault {fault!r}; known: {', '.join(PDF_FAULTS)}")
+        self.pdf_faults.extend(faults)
+
+    def pdf_bytes(self, arxiv_id: str, version: int) -> bytes:
+        """The PDF of one version (what a download of ``/pdf/<id>v<version>`` returns)."""
+        key = (arxiv_id, version)
+        if key not in self._pdfs:
+            paper = self.corpus.papers[arxiv_id]
+            self._pdfs[key] = paper_pdf(arxiv_id, version, paper.title, paper.authors, paper.abstract)
+        return self._pdfs[key]
+
+    def pdf_answer(self, ident: str) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body of ``/pdf/<ident>`` without faults."""
+        html = {"Content-Type": "text/html; charset=utf-8"}
+        if len(ident) > 2048 or ident.lower().startswith("arxiv/"):
+            return 400, html, NOT_FOUND.replace(b"Not Found", b"Bad Request")
+        m = _NEW_ID.fullmatch(ident) or _OLD_ID.fullmatch(ident)
+        paper = self.corpus.papers.get(m["id"]) if m else None
+        if m is None or paper is None or (m["v"] is not None and not m["v"]):
+            return 404, html, NOT_FOUND
+        version = int(m["v"]) if m["v"] else len(paper.versions)  # unversioned: the latest
+        if not 1 <= version <= len(paper.versions):
+            return 404, html, NOT_FOUND
+        body = self.pdf_bytes(paper.arxiv_id, version)
+        modified = paper.versions[version - 1].created.strftime("%a, %d %b %Y %H:%M:%S GMT")
+        return 200, pdf_headers(paper.arxiv_id, version, body, modified), body
 
     @property
     def url(self) -> str:
@@ -363,10 +419,70 @@ class ArxivEmulator(LocalServer):
                 for name, value in (headers or {}).items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(body)
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+            def do_HEAD(self) -> None:
+                self.do_GET()
+
+            def _pdf(self, path: str, query: str) -> None:
+                ident, redirect = pdf_location(path, query)
+                with emulator._lock:
+                    emulator.stats.pdf_requests += 1
+                    emulator.stats.pdf_urls.append(self.path)
+                    emulator.stats.arrivals.append(time.monotonic())
+                    emulator.stats.user_agents.add(self.headers.get("User-Agent", ""))
+                    fault = emulator.pdf_faults.popleft() if emulator.pdf_faults else None
+                kind, _, argument = (fault or "").partition(":")
+                html = "text/html; charset=utf-8"
+                if kind == "reset":
+                    self.close_connection = True
+                    return None
+                if kind == "slow":
+                    time.sleep(float(argument))
+                if redirect:
+                    return self._send(301, b"", html, {"Location": redirect})
+                faulty = {
+                    "404": (404, NOT_FOUND),
+                    "denied": (403, DENIED),
+                    "500": (500, UNAVAILABLE),
+                    "html": (200, GENERATING),
+                    "429": (429, b"Rate exceeded."),
+                }.get(kind)
+                if faulty:
+                    extra = {"Retry-After": argument} if kind == "429" and argument else {}
+                    return self._send(faulty[0], faulty[1], html, extra)
+                status, headers, body = emulator.pdf_answer(ident)
+                content_type = headers.pop("Content-Type")
+                if status != 200 or self.command == "HEAD":
+                    return self._send(status, body, content_type, headers)
+                if kind == "empty":
+                    return self._send(200, b"", content_type, headers)
+                self._send_chunked(content_type, headers, body, cut=kind == "truncated")
+                return None
+
+            def _send_chunked(
+                self, content_type: str, headers: dict[str, str], body: bytes, cut: bool
+            ) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Transfer-Encoding", "chunked")
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                size = 16_384
+                chunks = [body[i : i + size] for i in range(0, len(body), size)]
+                for chunk in chunks[: len(chunks) // 2] if cut else chunks:
+                    self.wfile.write(f"{len(chunk):X}\r\n".encode() + chunk + b"\r\n")
+                if cut:  # the stream stops mid-way: no last chunk, the connection closes
+                    self.close_connection = True
+                    return
+                self.wfile.write(b"0\r\n\r\n")
 
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
+                if parts.path.startswith("/pdf/"):
+                    return self._pdf(parts.path, parts.query)
                 if parts.path == "/_sandbox/stats":
                     s = emulator.stats
                     body = {
@@ -387,6 +503,7 @@ class ArxivEmulator(LocalServer):
                 data = json.loads(raw or b"{}")
                 if path == "/_sandbox/faults":
                     emulator.faults.plan(*data.get("queue", []))
+                    emulator.plan_pdf_faults(*data.get("pdf", []))
                     if "random" in data:
                         spec = data["random"]
                         emulator.faults.at_random(
@@ -399,6 +516,7 @@ class ArxivEmulator(LocalServer):
                     return self._send(204, b"", "text/plain")
                 if path == "/_sandbox/reset":
                     emulator.faults.clear()
+                    emulator.pdf_faults.clear()
                     emulator.stats = Stats()
                     return self._send(204, b"", "text/plain")
                 self._send(405, b"Method Not Allowed", "text/plain")

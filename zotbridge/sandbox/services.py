@@ -40,6 +40,7 @@ class Sandbox(Resource):
     def env(self) -> dict[str, str]:
         return {
             "ZOTBRIDGE_ARXIV_URL": self.arxiv.url,
+            "ZOTBRIDGE_ARXIV_PDF_URL": self.arxiv.pdf_url,
             "ZOTBRIDGE_ARXIV_DELAY": "0",
             "ZOTBRIDGE_ZOTERO_URL": self.zotero.url,
             "ZOTERO_API_KEY": self.api_key,

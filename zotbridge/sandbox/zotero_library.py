@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import tempfile
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ MAX_NOTE_CHARS = 500_000  # Notes::$MAX_NOTE_LENGTH
 MAX_CREATOR_BYTES = 255  # model/Creator.inc.php: "The creator name … is too long to sync"
 MAX_TAG = 255
 MAX_COLLECTION_NAME = 255
+LINK_MODES = ("imported_file", "imported_url", "linked_file", "linked_url", "embedded_image")
 
 
 class ObjectError(Exception):
@@ -271,6 +273,10 @@ class LibraryStore:
                 raise ObjectError(400, f"Invalid property '{name}'", key)
             if name in ("key", "version"):
                 continue
+            if name in ("md5", "mtime") and item_type == "attachment":
+                if value is not None:  # null: "should ignore null for existing storage properties"
+                    merged[name] = value
+                continue
             if name in fields or name in EXTRA_PROPERTIES.get(item_type, ()):
                 value = self._field_value(name, value, key)
                 if value == "":  # an empty value unsets the field
@@ -300,6 +306,8 @@ class LibraryStore:
                 if existing and name == "dateAdded" and value != existing.get("dateAdded"):
                     raise ObjectError(400, "'dateAdded' cannot be modified for existing items", key)
             merged[name] = value
+        if item_type == "attachment":
+            self._check_attachment(data, merged, existing, key)
         if merged.get("parentItem") and merged.get("collections"):
             raise ObjectError(400, "Child items cannot be assigned to collections", key)
         for name in list(merged):  # fields of another type after an itemType change
@@ -308,6 +316,36 @@ class LibraryStore:
         if not merged.get("parentItem") and item_type not in ("note", "attachment", "annotation"):
             merged.setdefault("collections", [])
         return merged
+
+    @staticmethod
+    def _check_attachment(
+        data: dict[str, Any], merged: dict[str, Any], existing: dict[str, Any] | None, key: str | None
+    ) -> None:
+        """Attachment properties as Items::updateFromJSON and Item::setAttachmentField check them."""
+        if "linkMode" not in merged:
+            raise ObjectError(400, "'linkMode' property not provided", key)
+        mode = str(merged["linkMode"]).lower()
+        if mode not in LINK_MODES:
+            raise ObjectError(400, f"'{merged['linkMode']}' is not a valid linkMode", key)
+        if existing and existing.get("linkMode") and mode != existing["linkMode"]:
+            raise ObjectError(400, "Cannot change attachment linkMode", key)
+        merged["linkMode"] = mode
+        for name in ("filename", "md5", "mtime"):
+            if name not in data:
+                continue
+            if not mode.startswith("imported_") and mode != "embedded_image":
+                raise ObjectError(
+                    400, f"'{name}' is valid only for imported and embedded-image attachments", key
+                )
+            if data[name] is None and existing is not None:  # null for a stored property: ignored
+                merged[name] = existing.get(name)
+        filename = data.get("filename")
+        if isinstance(filename, str) and (
+            "/" in filename or re.match(r"^[a-zA-Z]:[\\/]", filename) or filename.startswith("\\\\")
+        ):
+            raise ObjectError(400, f"Stored-file filename '{filename}' cannot contain a directory path", key)
+        if "path" in data and mode != "linked_file":
+            raise ObjectError(400, "'path' is valid only for linked file attachment items", key)
 
     @staticmethod
     def _field_value(name: str, value: object, key: str | None) -> str:

@@ -22,8 +22,11 @@ normal answer carrying ``Backoff: N``), ``reset`` (connection closed, nothing do
 ``DataObjects.inc.php`` catches an exception per object), and ``slowwrite:S`` (the first half of
 the objects is committed, then S seconds pass before the rest and the answer, as a 50-object
 POST on a busy server; another request may run meanwhile, and the write token is stored only at
-the end). A fault prefixed with ``write:`` waits for the next write request. ``GET
-/_sandbox/stats`` counts requests and writes.
+the end). A fault prefixed with ``write:`` waits for the next write request; one prefixed with
+``authorize:``, ``storage:`` or ``register:`` waits for that step of a file upload
+(zotero_files.py), where ``queued[:STATUS]`` is the server's "Too many queued uploads" (429, 400
+or 503 at random, ``Retry-After: 300``). ``GET /_sandbox/stats`` counts requests and writes;
+``POST /_sandbox/quota {"library": "users/1", "mb": 0.5}`` sets a library's storage quota.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from zotbridge.sandbox.local_server import LocalServer
+from zotbridge.sandbox.zotero_files import FileAnswer, FileStore, form_fields, queue_full
 from zotbridge.sandbox.zotero_library import Library, LibraryStore, ObjectError
 from zotbridge.sandbox.zotero_schema import CREATOR_FIELDS, Schema
 
@@ -53,6 +57,7 @@ MAX_WRITE = 50
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
+FILE_STEPS = ("authorize", "storage", "register")
 
 
 @dataclass
@@ -62,15 +67,22 @@ class Faults:
     def plan(self, *faults: str) -> None:
         self.queue.extend(faults)
 
-    def take(self, method: str) -> str | None:
+    def take(self, method: str, step: str | None = None) -> str | None:
+        """The fault for a request (``step``: the file-upload step it is, if any)."""
         if not self.queue:
             return None
         head = self.queue[0]
-        if head.startswith("write:"):
+        target, _, fault = head.partition(":")
+        if target == "write":
             if method not in WRITE_METHODS:
                 return None
             self.queue.popleft()
-            return head[len("write:") :]
+            return fault
+        if target in FILE_STEPS:
+            if step != target:
+                return None
+            self.queue.popleft()
+            return fault
         return self.queue.popleft()
 
 
@@ -98,6 +110,7 @@ class ZoteroEmulator(LocalServer):
     def __init__(self, state_path: str | Path | None = None, host: str = "127.0.0.1", port: int = 0):
         self.schema = Schema.load()
         self.store = LibraryStore(self.schema, Path(state_path) if state_path else None)
+        self.files = FileStore(Path(state_path).parent / "zotero-files" if state_path else None)
         self.faults = Faults()
         self.stats = Stats()
         self._lock = threading.RLock()
@@ -122,11 +135,22 @@ class ZoteroEmulator(LocalServer):
     def library(self, prefix: str) -> Library:
         return self.store.libraries[prefix]
 
+    def set_quota(self, prefix: str, megabytes: float) -> None:
+        """The storage quota of a library, in MB (the real default is 300)."""
+        self.files.quotas[prefix] = megabytes
+
+    def file_bytes(self, prefix: str, item_key: str) -> bytes | None:
+        """The stored file of an attachment item (what ``GET …/file`` would deliver)."""
+        item = self.library(prefix).items.get(item_key)
+        return self.files.get(item["md5"]) if item and item.get("md5") else None
+
     # -- dispatch ------------------------------------------------------------------------------
     def handle(self, method: str, path: str, query: Query, headers: Message, body: bytes) -> Answer:
         """(status, headers, body bytes) for one request; raises Response for errors."""
         if path.startswith("/_sandbox/"):
             return self._control(method, path, body)
+        if path.startswith("/_storage/"):
+            return self._storage(method, path, headers, body)
         if headers.get("Expect"):
             raise Response(417, "Expectation Failed")
         api_key = self._api_key(headers, query)
@@ -162,9 +186,51 @@ class ZoteroEmulator(LocalServer):
         if write and not self.store.can(api_key, lib, write=True):
             raise Response(403, "Write access denied")
         rest = parts[2:]
+        if len(rest) == 3 and rest[0] == "items" and rest[2] == "file" and method in ("GET", "POST"):
+            return self._file(lib, method, rest[1], headers, body, api_key)
         if method == "GET":
             return self._read(lib, rest, query, headers)
         return self._write(lib, method, rest, query, headers, body, api_key)
+
+    def _file(
+        self, lib: Library, method: str, key: str, headers: Message, body: bytes, api_key: str
+    ) -> Answer:
+        item = lib.items.get(key)
+        try:
+            if method == "GET":
+                return self.files.download(item, self.url)
+            access = self.store.keys[api_key]["access"]
+            grant = (
+                access.get("user", {})
+                if lib.kind == "user"
+                else access.get("groups", {}).get(str(lib.id), {})
+            )
+            answer = self.files.file_request(
+                lib,
+                item,
+                form_fields(body),
+                headers,
+                api_key,
+                grant.get("files", lib.kind == "group"),
+                f"{self.url}/_storage/upload",
+            )
+        except FileAnswer as refusal:
+            raise Response(refusal.status, refusal.body, refusal.headers) from None
+        self.store.save()
+        return answer
+
+    def _storage(self, method: str, path: str, headers: Message, body: bytes) -> Answer:
+        """The S3 stand-in: uploads (no Zotero headers, no API key) and downloads."""
+        try:
+            if method == "POST" and path == "/_storage/upload":
+                return self.files.storage_post(headers, body)
+            if method == "GET" and path.startswith("/_storage/download/"):
+                data = self.files.get(path.rsplit("/", 1)[1])
+                if data is not None:
+                    return 200, {"Content-Type": "application/octet-stream"}, data
+        except FileAnswer as refusal:
+            raise Response(refusal.status, refusal.body, refusal.headers) from None
+        raise Response(404, "Not found")
 
     @staticmethod
     def _api_key(headers: Message, query: Query) -> str | None:
@@ -439,9 +505,18 @@ class ZoteroEmulator(LocalServer):
             data[name] = item.get(name, "")
         if item_type == "note":
             data["note"] = item.get("note", "")
-        if item_type == "attachment":
-            for name in ("linkMode", "contentType", "charset", "filename", "note"):
-                data[name] = item.get(name, "")
+        if item_type == "attachment":  # Item::toJSON with includeEmpty
+            mode = item.get("linkMode", "")
+            data["linkMode"] = mode
+            data["note"] = item.get("note", "")
+            data["contentType"] = item.get("contentType", "")
+            data["charset"] = item.get("charset", "")
+            if mode.startswith("imported_") or mode == "embedded_image":
+                data["filename"] = item.get("filename", "")
+                data["md5"] = item.get("md5")
+                data["mtime"] = item.get("mtime")
+            elif mode == "linked_file":
+                data["path"] = item.get("path", "")
         if self.schema.creator_types(item_type):
             data["creators"] = item.get("creators", [])
         data["tags"] = item.get("tags", [])
@@ -689,6 +764,10 @@ class ZoteroEmulator(LocalServer):
         if method == "POST" and path == "/_sandbox/faults":
             self.faults.plan(*json.loads(body or b"{}").get("queue", []))
             return 204, {}, b""
+        if method == "POST" and path == "/_sandbox/quota":
+            spec = json.loads(body or b"{}")
+            self.set_quota(str(spec["library"]), float(spec["mb"]))
+            return 204, {}, b""
         if method == "POST" and path == "/_sandbox/reset":
             self.faults.queue.clear()
             self.stats = Stats()
@@ -724,8 +803,9 @@ class ZoteroEmulator(LocalServer):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 control = parts.path.startswith("/_sandbox/")
+                step = _file_step(self.command, parts.path, body)
                 with emulator._lock:
-                    fault = None if control else emulator.faults.take(self.command)
+                    fault = None if control else emulator.faults.take(self.command, step)
                     if not control:
                         emulator.stats.requests += 1
                     extra: dict[str, Any] = {}
@@ -743,6 +823,10 @@ class ZoteroEmulator(LocalServer):
                     if fault == "reset":
                         self.close_connection = True
                         return
+                    if fault and fault.startswith("queued"):
+                        refusal = queue_full(int(fault.partition(":")[2] or 503))
+                        emulator.stats.log.append((self.command, self.path, refusal.status))
+                        return self._send(refusal.status, dict(refusal.headers), refusal.body.encode())
                     if fault in ("429", "429-bare", "409", "500", "503", "412"):
                         status = int(fault[:3])
                         headers = {"Retry-After": "1"} if fault in ("429", "503") else {}
@@ -778,6 +862,17 @@ class ZoteroEmulator(LocalServer):
             do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
 
         return Handler
+
+
+def _file_step(method: str, path: str, body: bytes) -> str | None:
+    """Which step of a file upload a request is, for the faults aimed at one."""
+    if method != "POST":
+        return None
+    if path == "/_storage/upload":
+        return "storage"
+    if path.endswith("/file"):
+        return "register" if b"upload=" in body else "authorize"
+    return None
 
 
 def _json(value: object) -> bytes:

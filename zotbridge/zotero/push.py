@@ -8,11 +8,15 @@
    paper's item is in Zotero's trash: it is taken out, and updated as above, never created
    twice), **unchanged**, or **skip** (not matched). A collection in the trash is no target: a
    new one is made, and the summary says so.
-4. Unless ``dry_run``: create the missing collections in one request, items 50 objects per
-   request (a new item's comment note rides in the same request, right after it), updates 50
+4. Plan each paper's PDF (zotero/attachments.py): a stored "Preprint PDF", a link, or nothing
+   when the item has a PDF already.
+5. Unless ``dry_run``: download the PDFs (arxiv/pdfs.py: the gate, the cache), create the
+   missing collections in one request, items 50 objects per request (a new item's comment note
+   and PDF attachment ride in the same request, right after it), updates 50
    per request with their versions; a stale version (412) re-reads the item and
    tries again. An object Zotero could not save this time (a per-object 500 or 503 inside a
    200: one object's transaction failed) is sent again in the same run, with the same key.
+   Then the PDF attachments of existing items, and the files.
 
 Item keys of new items are chosen before sending and kept in the store's push journal until
 Zotero confirms them, so a run that died anywhere is completed by the next one without a
@@ -27,17 +31,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zotbridge.arxiv.pdfs import KeptPdfs, PdfFetch, fetch_pdfs, keep_in_directory, versioned_id
 from zotbridge.arxiv.resolve import match_listings
 from zotbridge.bibtex.export import BibResult, check_output_path, write_bibliography
 from zotbridge.bibtex.keys import KeyTemplate, key_for
 from zotbridge.config import Settings
 from zotbridge.credentials import Credentials, load_credentials
 from zotbridge.listing import ReadOptions
-from zotbridge.models import ArxivRecord, Match, Progress, PushAction, RecordSource
+from zotbridge.models import ArxivRecord, Match, PdfAction, PdfMode, Progress, PushAction, RecordSource
 from zotbridge.store import Store
 from zotbridge.tags.categories import category_tags
 from zotbridge.tags.select import TagOptions, tag_records
 from zotbridge.zotero import collections as collection_paths
+from zotbridge.zotero.attachments import PaperPdf, StorageReport, plan_pdf, take_downloads, upload_files
 from zotbridge.zotero.client import MAX_BATCH, TRANSIENT_OBJECT_CODES, ZoteroClient, new_item_key, refused
 from zotbridge.zotero.items import comment_note, item_for, shortened_authors, tag_objects
 from zotbridge.zotero.sync import LibraryIndex, arxiv_id_of, sync
@@ -59,6 +65,8 @@ class PaperAction:
     citation_key: str | None = None
     changes: list[str] = field(default_factory=list)
     reason: str = ""
+    pdf: PdfAction = "skip"
+    pdf_reason: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +79,8 @@ class PaperAction:
             "citation_key": self.citation_key,
             "changes": self.changes,
             "reason": self.reason,
+            "pdf": self.pdf,
+            "pdf_reason": self.pdf_reason,
         }
 
 
@@ -86,6 +96,10 @@ class PushResult:
     requests: int = 0  # beyond the sync
     writes: int = 0
     notes: list[str] = field(default_factory=list)  # library states the user should know about
+    pdf_mode: PdfMode = "none"
+    pdf_downloads: int = 0  # PDFs asked of arXiv in this run (the rest came from the cache)
+    storage: StorageReport | None = None
+    pdf_dir: KeptPdfs | None = None
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -95,6 +109,12 @@ class PushResult:
                 continue
             seen.add(a.arxiv_id)
             counts[a.action] = counts.get(a.action, 0) + 1
+        return counts
+
+    def pdf_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for a in {a.arxiv_id: a for a in self.actions if a.arxiv_id}.values():
+            counts[a.pdf] = counts.get(a.pdf, 0) + 1
         return counts
 
     def summary_json(self) -> dict[str, Any]:
@@ -110,6 +130,19 @@ class PushResult:
                 "requests": self.requests,
                 "writes": self.writes,
                 "notes": self.notes,
+                "pdf": {
+                    "mode": self.pdf_mode,
+                    "counts": self.pdf_counts(),
+                    "downloads": self.pdf_downloads,
+                    "storage": self.storage.to_json() if self.storage else None,
+                    "pdf_dir": {
+                        "written": len(self.pdf_dir.written),
+                        "present": len(self.pdf_dir.present),
+                        "kept_yours": [str(p) for p in self.pdf_dir.kept_yours],
+                    }
+                    if self.pdf_dir
+                    else None,
+                },
             }
         }
 
@@ -121,8 +154,15 @@ class _Plan:
     item: dict[str, Any]  # existing item data (update) or new item JSON (create)
     tags: list[dict[str, Any]] = field(default_factory=list)
     collection: str = ""
-    note: dict[str, Any] | None = None  # the comment note of a new item, until Zotero has it
-    saved: bool = False  # the new item is in Zotero (its note may still be to send)
+    note: dict[str, Any] | None = None  # the comment note of a new item
+    pdf: PaperPdf | None = None  # the paper's PDF plan
+    children: list[dict[str, Any]] = field(default_factory=list)  # to send with a new item, until saved
+    saved: bool = False  # the new item is in Zotero (its children may still be to send)
+
+    def settle_pdf(self) -> None:
+        """The PDF's outcome, as push --json reports it."""
+        if self.pdf:
+            self.action.pdf, self.action.pdf_reason = self.pdf.action, self.pdf.reason
 
 
 def push(
@@ -136,12 +176,16 @@ def push(
     tag_options: TagOptions | None = None,
     with_category_tags: bool = True,
     comment_notes: bool = False,
+    pdf_mode: PdfMode = "none",
+    fetch: Callable[[list[ArxivRecord], Progress | None], PdfFetch] | None = None,
+    pdf_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> PushResult:
     """Plan and (unless ``dry_run``) carry out the push of ``matches`` into ``collection``.
     Keyword tags (``tag_options``; count 0 for none) reuse the library's own tag spellings.
     ``comment_notes`` adds the authors' comment as a child note of each new item, as Zotero's
-    import does; off by default, as it can double the create requests."""
+    import does; off by default, as it can double the create requests. ``pdf_mode`` says which
+    PDF attachments to make, with the files ``fetch`` gets (also for ``pdf_dir``)."""
     template = template or KeyTemplate.parse("auth.lower + shorttitle(3,3) + year")
     index = sync(client, store)
     tag_options = tag_options or TagOptions()
@@ -180,6 +224,8 @@ def push(
             with_category_tags,
             comment_notes,
         )
+        plan.pdf = plan_pdf(record, plan.item["key"], index.children.get(plan.item["key"], []), pdf_mode)
+        plan.settle_pdf()
         plans[record.arxiv_id] = plan
         actions.append(plan.action)
     result = PushResult(
@@ -191,19 +237,62 @@ def push(
         dry_run,
         sync_requests=index.requests,
         notes=notes,
+        pdf_mode=pdf_mode,
     )
     if not dry_run:
         writes_before = client.writes
+        _download_pdfs(list(plans.values()), fetch, pdf_dir, result, progress)
         to_do = [p for p in plans.values() if p.action.action in ("create", "update", "restored")]
-        tick = progress(len(to_do)) if progress and to_do else (lambda n: None)
+        tick = _phase(progress, len(to_do), "Writing to Zotero")
         if new_collections:
             _create_collections(client, new_collections)
         _create_items(client, store, index, [p for p in to_do if p.action.action == "create"], tick)
         _update_items(client, [p for p in to_do if p.action.action in ("update", "restored")], tick)
         store.put_paper_tags(index.name, {a: t for a, t in keyword_tags.items() if a in plans})
+        _attach_to_existing(client, list(plans.values()))
+        pdfs = [p.pdf for p in plans.values() if p.pdf]
+        uploads = sum(1 for p in pdfs if p.action == "create" and p.file)
+        result.storage = upload_files(client, pdfs, _phase(progress, uploads, "Uploading PDFs"))
+        if result.storage.refused:
+            result.notes.append(result.storage.note())
+        for plan in plans.values():
+            plan.settle_pdf()
         result.writes = client.writes - writes_before
     result.requests = client.requests - start_requests
     return result
+
+
+def _phase(progress: Progress | None, total: int, label: str) -> Callable[..., None]:
+    """The tick of a phase's bar, or one that shows nothing."""
+    if progress and total:
+        return progress(total, label)
+    return lambda steps, info=None: None
+
+
+def _download_pdfs(
+    plans: list[_Plan],
+    fetch: Callable[[list[ArxivRecord], Progress | None], PdfFetch] | None,
+    pdf_dir: Path | None,
+    result: PushResult,
+    progress: Progress | None,
+) -> None:
+    """The PDFs the plans need (all of the listing's with ``pdf_dir``), before any write: a
+    failed download fails that paper's PDF before its attachment exists."""
+    wanted = [p.record for p in plans if pdf_dir or (p.pdf and p.pdf.action == "create")]
+    if not wanted or fetch is None:
+        return
+    fetched = fetch(
+        wanted, (lambda total, label=None: progress(total, "Downloading PDFs")) if progress else None
+    )
+    result.pdf_downloads = fetched.downloads
+    take_downloads([p.pdf for p in plans if p.pdf], fetched)
+    if pdf_dir:
+        files = {
+            p.action.citation_key: fetched.files[versioned_id(p.record)]
+            for p in plans
+            if p.action.citation_key and versioned_id(p.record) in fetched.files
+        }
+        result.pdf_dir = keep_in_directory(pdf_dir, files)
 
 
 def _keyword_tags(
@@ -311,49 +400,41 @@ CREATE_ROUNDS = 3  # an object Zotero failed with 500/503 is sent again, at most
 
 
 def _create_items(
-    client: ZoteroClient, store: Store, index: LibraryIndex, plans: list[_Plan], tick: Callable[[int], None]
+    client: ZoteroClient, store: Store, index: LibraryIndex, plans: list[_Plan], tick: Callable[..., None]
 ) -> None:
+    for plan in plans:
+        plan.children = [c for c in (plan.note, plan.pdf.attachment if plan.pdf else None) if c]
     pending = plans
     for round_ in range(1, CREATE_ROUNDS + 1):
         again: list[_Plan] = []
         adopted: list[_Plan] = []
         for batch in _batches(pending):
             store.journal(index.name, [(p.record.arxiv_id, p.item["key"]) for p in batch], "sent")
-            objects = [
-                o
-                for p in batch
-                for o in ((p.item,) if not p.saved else ()) + ((p.note,) if p.note else ())
-                if o
-            ]
+            objects = [o for p in batch for o in ([] if p.saved else [p.item]) + p.children]
             result = client.create("items", objects)
             outcome = {o["key"]: _outcome(result, i) for i, o in enumerate(objects)}
             confirmed = []
             for plan in batch:
-                saved, failure = outcome.get(plan.item["key"], (plan.item, None))
-                code = (failure or {}).get("code")
-                if saved or code == 412:  # 412: saved by an earlier try whose answer was lost
-                    plan.saved = True
-                    confirmed.append((plan.record.arxiv_id, plan.item["key"]))
-                    if not saved:
-                        adopted.append(plan)
-                elif code in TRANSIENT_OBJECT_CODES and round_ < CREATE_ROUNDS:
-                    again.append(plan)
-                    continue
-                else:
-                    plan.action.action = "failed"
-                    plan.action.reason = (failure or {}).get("message", "Zotero gave no answer for this item")
-                if plan.note and plan.saved:
-                    note_saved, note_failure = outcome[plan.note["key"]]
-                    note_code = (note_failure or {}).get("code")
-                    if note_saved or note_code == 412:
-                        plan.note = None
-                    elif note_code in TRANSIENT_OBJECT_CODES and round_ < CREATE_ROUNDS:
-                        again.append(plan)
+                if not plan.saved:
+                    saved, failure = outcome[plan.item["key"]]
+                    code = (failure or {}).get("code")
+                    if saved or code == 412:  # 412: saved by an earlier try whose answer was lost
+                        plan.saved = True
+                        confirmed.append((plan.record.arxiv_id, plan.item["key"]))
+                        if not saved:
+                            adopted.append(plan)
+                    elif code in TRANSIENT_OBJECT_CODES and round_ < CREATE_ROUNDS:
+                        again.append(plan)  # its children failed with it (no parent): all again
                         continue
                     else:
-                        plan.action.reason = "saved without its comment note: " + (note_failure or {}).get(
-                            "message", "no answer"
+                        _item_failed(
+                            plan, (failure or {}).get("message", "Zotero gave no answer for this item")
                         )
+                        tick(1)
+                        continue
+                if _settle_children(plan, outcome, round_ < CREATE_ROUNDS):
+                    again.append(plan)
+                    continue
                 tick(1)
             store.journal(index.name, confirmed, "confirmed")
         _adopt_existing(client, adopted)
@@ -363,13 +444,43 @@ def _create_items(
         pending = again
 
 
+def _item_failed(plan: _Plan, message: str) -> None:
+    plan.action.action = "failed"
+    plan.action.reason = message
+    plan.children = []
+    if plan.pdf and plan.pdf.action in ("create", "linked"):
+        plan.pdf.action, plan.pdf.reason, plan.pdf.attachment = "failed", "the item was not saved", None
+
+
+def _settle_children(
+    plan: _Plan, outcome: dict[str, tuple[dict[str, Any] | None, dict[str, Any] | None]], may_retry: bool
+) -> bool:
+    """Take the saved children off the plan; True when one is worth sending again."""
+    retry = False
+    for child in list(plan.children):
+        saved, failure = outcome[child["key"]]
+        code = (failure or {}).get("code")
+        if code in TRANSIENT_OBJECT_CODES and may_retry:
+            retry = True
+            continue
+        plan.children.remove(child)
+        if saved or code == 412:
+            continue
+        message = (failure or {}).get("message", "no answer")
+        if child is plan.note:
+            plan.action.reason = "saved without its comment note: " + message
+        elif plan.pdf:
+            plan.pdf.action, plan.pdf.reason, plan.pdf.attachment = "failed", f"Zotero: {message}", None
+    return retry
+
+
 def _batches(plans: list[_Plan]) -> Iterator[list[_Plan]]:
-    """Requests of at most 50 objects, a new item and its note always in the same one (Zotero
-    saves a child only after its parent)."""
+    """Requests of at most 50 objects, a new item and its children always in the same one
+    (Zotero saves a child only after its parent)."""
     batch: list[_Plan] = []
     size = 0
     for plan in plans:
-        n = 2 if plan.note else 1
+        n = (0 if plan.saved else 1) + len(plan.children)
         if batch and size + n > MAX_BATCH:
             yield batch
             batch, size = [], 0
@@ -377,6 +488,23 @@ def _batches(plans: list[_Plan]) -> Iterator[list[_Plan]]:
         size += n
     if batch:
         yield batch
+
+
+def _attach_to_existing(client: ZoteroClient, plans: list[_Plan]) -> None:
+    """The PDF attachments of items that were already in Zotero: 50 per request."""
+    todo = [
+        p
+        for p in plans
+        if p.pdf and p.pdf.attachment and p.action.action in ("update", "restored", "unchanged")
+    ]
+    failures = client.create_all("items", [p.pdf.attachment for p in todo if p.pdf and p.pdf.attachment])
+    for plan in todo:
+        assert plan.pdf and plan.pdf.attachment
+        failure = failures.get(plan.pdf.attachment["key"])
+        if failure:
+            plan.pdf.action = "failed"
+            plan.pdf.reason = f"Zotero: {failure.get('message') or failure.get('code')}"
+            plan.pdf.attachment = None
 
 
 def _outcome(result: dict[str, Any], i: int) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
@@ -394,8 +522,7 @@ def _adopt_existing(client: ZoteroClient, plans: list[_Plan]) -> None:
     for plan in plans:
         data = found.get(plan.item["key"])
         if data is None or arxiv_id_of(data) != plan.record.arxiv_id:
-            plan.action.action = "failed"
-            plan.action.reason = f"item key {plan.item['key']} is taken by another item"
+            _item_failed(plan, f"item key {plan.item['key']} is taken by another item")
         else:
             ours.append(data)
     by_key = {p.item["key"]: p for p in plans}
@@ -409,7 +536,7 @@ def _adopt_existing(client: ZoteroClient, plans: list[_Plan]) -> None:
         by_key[key].action.reason = f"saved, but not brought up to date: {message}"
 
 
-def _update_items(client: ZoteroClient, plans: list[_Plan], tick: Callable[[int], None]) -> None:
+def _update_items(client: ZoteroClient, plans: list[_Plan], tick: Callable[..., None]) -> None:
     by_key = {p.item["key"]: p for p in plans}
 
     def change(data: dict[str, Any]) -> dict[str, Any]:
@@ -433,6 +560,8 @@ class PushOptions:
     comment_notes: bool = False
     bib_path: Path | None = None
     bib_style: str = "bibtex"
+    pdf_mode: PdfMode = "stored"  # as Zotero's own import: the PDF, stored
+    pdf_dir: Path | None = None
 
 
 def push_listings(
@@ -492,6 +621,9 @@ def _push_and_write(
             tag_options=options.tag_options,
             with_category_tags=options.with_category_tags,
             comment_notes=options.comment_notes,
+            pdf_mode=options.pdf_mode,
+            fetch=lambda records, bar: fetch_pdfs(records, settings, store, bar),
+            pdf_dir=options.pdf_dir,
             progress=progress,
         )
         bib = None

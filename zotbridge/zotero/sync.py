@@ -1,7 +1,8 @@
 """Know every arXiv paper already in the library, without downloading it on every run.
 
-The store keeps an index of the library's top-level items (and its collections) with the library
-version it reflects. A sync asks ``items/top?since=V&format=versions&includeTrashed=1`` with
+The store keeps an index of the library's items (and its collections) with the library version
+it reflects; child items (attachments, notes) are in it so that a paper's PDF is known without a
+request. A sync asks ``items?since=V&format=versions&includeTrashed=1`` with
 ``If-Modified-Since-Version: V`` (304 when nothing changed: one request), fetches only the changed
 items (50 per request, trashed ones included), applies ``deleted?since=V``, and re-reads the
 collection list when it changed. The first sync of a library reads everything once.
@@ -13,7 +14,8 @@ every item itself; a collection in the trash is still listed, flagged ``deleted`
 
 An item is an arXiv paper when its ``archiveID`` (``arXiv:<id>``), an ``arXiv:<id>`` in
 ``extra``, an arXiv abs/pdf ``url`` or a ``10.48550/arXiv.<id>`` DOI says so — whatever its item
-type (the Connector saves published papers as journal articles).
+type (the Connector saves published papers as journal articles). Children, notes and standalone
+attachments are never papers, whatever their URL says.
 """
 
 from __future__ import annotations
@@ -27,9 +29,12 @@ from zotbridge.store import Store
 from zotbridge.zotero.client import ZoteroClient
 
 ID_FIELDS = ("archiveID", "extra", "url", "DOI")
+NOT_PAPERS = ("attachment", "note", "annotation")
 
 
 def arxiv_id_of(data: dict[str, Any]) -> str | None:
+    if data.get("parentItem") or data.get("itemType") in NOT_PAPERS:
+        return None
     for name in ID_FIELDS:
         value = data.get(name)
         if not value:
@@ -52,9 +57,13 @@ class LibraryIndex:
     citation_keys: dict[str, str] = field(default_factory=dict)  # lower-case key -> item key
     collections: list[dict[str, Any]] = field(default_factory=list)
     manual_tags: list[str] = field(default_factory=list)  # the library's own tags (type 0), most used first
+    children: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # parent key -> child items
     requests: int = 0
 
     def add(self, arxiv_id: str | None, data: dict[str, Any]) -> None:
+        if data.get("parentItem"):
+            self.children.setdefault(data["parentItem"], []).append(data)
+            return
         if arxiv_id:
             (self.trashed if data.get("deleted") else self.by_arxiv).setdefault(arxiv_id, []).append(data)
         if data.get("citationKey"):
@@ -72,7 +81,7 @@ def sync(client: ZoteroClient, store: Store) -> LibraryIndex:
     since = store.zotero_version(name)
     response = client.request(
         "GET",
-        f"{client.prefix}/items/top",
+        f"{client.prefix}/items",
         params={"since": since, "format": "versions", "includeTrashed": 1},
         headers={"If-Modified-Since-Version": str(since)} if since else None,
     )
@@ -94,7 +103,7 @@ def sync(client: ZoteroClient, store: Store) -> LibraryIndex:
     tag_counts: Counter[str] = Counter()
     for arxiv_id, data in sorted(store.zotero_items(name), key=lambda row: row[1].get("dateAdded", "")):
         index.add(arxiv_id, data)
-        if data.get("deleted"):
+        if data.get("deleted") or data.get("parentItem"):
             continue
         tag_counts.update(t["tag"] for t in data.get("tags", []) if not t.get("type"))
     index.manual_tags = [t for t, _ in tag_counts.most_common()]
