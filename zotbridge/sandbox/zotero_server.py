@@ -45,7 +45,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from zotbridge.sandbox.local_server import LocalServer
 from zotbridge.sandbox.zotero_files import FileAnswer, FileStore, form_fields, queue_full
-from zotbridge.sandbox.zotero_library import Library, LibraryStore, ObjectError
+from zotbridge.sandbox.zotero_library import LINK_MODES, Library, LibraryStore, ObjectError
 from zotbridge.sandbox.zotero_schema import CREATOR_FIELDS, Schema
 
 Query = dict[str, list[str]]  # parsed query string
@@ -288,6 +288,8 @@ class ZoteroEmulator(LocalServer):
                         ]
                     ),
                 )
+            if item_type == "attachment":
+                return 200, {}, _json(_attachment_template(query.get("linkMode", [""])[0]))
             template: dict[str, Any] = {"itemType": item_type, **{f: "" for f in schema.fields(item_type)}}
             if schema.creator_types(item_type):
                 template["creators"] = [
@@ -862,6 +864,23 @@ class ZoteroEmulator(LocalServer):
             do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
 
         return Handler
+
+
+def _attachment_template(link_mode: str) -> dict[str, Any]:
+    """``items/new?itemType=attachment&linkMode=…`` (MappingsController::newItem)."""
+    if not link_mode:
+        raise Response(400, "linkMode required for itemType=attachment")
+    if link_mode not in LINK_MODES:
+        raise Response(400, f"Invalid linkMode '{link_mode}'")
+    template: dict[str, Any] = {"itemType": "attachment", "linkMode": link_mode, "title": "", "accessDate": ""}
+    if link_mode.endswith("_url"):
+        template["url"] = ""
+    template |= {"note": "", "tags": [], "collections": [], "relations": {}, "contentType": "", "charset": ""}
+    if link_mode == "linked_file":
+        template["path"] = ""
+    if link_mode.startswith("imported_"):
+        template |= {"filename": "", "md5": None, "mtime": None}
+    return template
 
 
 def _file_step(method: str, path: str, body: bytes) -> str | None:
