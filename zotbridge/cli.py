@@ -532,7 +532,6 @@ def bib(
 )
 @click.option(
     "--pdf",
-    "pdf_mode",
     type=click.Choice(PDF_MODES),
     default="stored",
     show_default=True,
@@ -560,7 +559,7 @@ def push(
     key_format: str,
     category_tags: bool,
     comment_notes: bool,
-    pdf_mode: PdfMode,
+    pdf: PdfMode,
     pdf_dir: Path | None,
     tags: int,
     tag_prefix: str,
@@ -585,7 +584,7 @@ def push(
         comment_notes=comment_notes,
         bib_path=bib_path,
         bib_style=style,
-        pdf_mode=pdf_mode,
+        pdf_mode=pdf,
         pdf_dir=pdf_dir,
     )
     with _Progress(ctx, "Resolving", "Writing to Zotero") as progress:

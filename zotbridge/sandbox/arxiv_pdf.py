@@ -17,7 +17,7 @@ from unidecode import unidecode
 PAGE_WIDTH, PAGE_HEIGHT = 612, 792  # US Letter, in points
 MARGIN = 72
 LINE_CHARS = 92  # Helvetica 10 pt across the text width
-FILLER_BYTES = (24_000, 72_000)  # the range of the filler's size
+FILLER_BYTES = (120_000, 480_000)  # the range of the filler's size: real PDFs weigh 0.1-5 MB
 
 
 def paper_pdf(arxiv_id: str, version: int, title: str, authors: list[str], abstract: str) -> bytes:

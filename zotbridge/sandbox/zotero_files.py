@@ -312,9 +312,9 @@ class FileStore:
         )
 
 
-def queue_full(status: int) -> FileAnswer:
+def queue_full(status: int, wait: float = QUEUE_WINDOW) -> FileAnswer:
     """The answer to one upload too many: the status is drawn at random by the real server."""
-    return FileAnswer(status, "Too many queued uploads", {"Retry-After": str(int(QUEUE_WINDOW))})
+    return FileAnswer(status, "Too many queued uploads", {"Retry-After": str(int(wait))})
 
 
 def _set_file(

@@ -24,8 +24,8 @@ the objects is committed, then S seconds pass before the rest and the answer, as
 POST on a busy server; another request may run meanwhile, and the write token is stored only at
 the end). A fault prefixed with ``write:`` waits for the next write request; one prefixed with
 ``authorize:``, ``storage:`` or ``register:`` waits for that step of a file upload
-(zotero_files.py), where ``queued[:STATUS]`` is the server's "Too many queued uploads" (429, 400
-or 503 at random, ``Retry-After: 300``). ``GET /_sandbox/stats`` counts requests and writes;
+(zotero_files.py), where ``queued[:STATUS[:SECONDS]]`` is the server's "Too many queued uploads"
+(429, 400 or 503 at random, ``Retry-After: 300`` unless SECONDS says otherwise). ``GET /_sandbox/stats`` counts requests and writes;
 ``POST /_sandbox/quota {"library": "users/1", "mb": 0.5}`` sets a library's storage quota.
 """
 
@@ -44,7 +44,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from zotbridge.sandbox.local_server import LocalServer
-from zotbridge.sandbox.zotero_files import FileAnswer, FileStore, form_fields, queue_full
+from zotbridge.sandbox.zotero_files import QUEUE_WINDOW, FileAnswer, FileStore, form_fields, queue_full
 from zotbridge.sandbox.zotero_library import LINK_MODES, Library, LibraryStore, ObjectError
 from zotbridge.sandbox.zotero_schema import CREATOR_FIELDS, Schema
 
@@ -826,7 +826,8 @@ class ZoteroEmulator(LocalServer):
                         self.close_connection = True
                         return
                     if fault and fault.startswith("queued"):
-                        refusal = queue_full(int(fault.partition(":")[2] or 503))
+                        _, status_text, wait = (fault.split(":") + ["", ""])[:3]
+                        refusal = queue_full(int(status_text or 503), int(wait or QUEUE_WINDOW))
                         emulator.stats.log.append((self.command, self.path, refusal.status))
                         return self._send(refusal.status, dict(refusal.headers), refusal.body.encode())
                     if fault in ("429", "429-bare", "409", "500", "503", "412"):
@@ -872,7 +873,12 @@ def _attachment_template(link_mode: str) -> dict[str, Any]:
         raise Response(400, "linkMode required for itemType=attachment")
     if link_mode not in LINK_MODES:
         raise Response(400, f"Invalid linkMode '{link_mode}'")
-    template: dict[str, Any] = {"itemType": "attachment", "linkMode": link_mode, "title": "", "accessDate": ""}
+    template: dict[str, Any] = {
+        "itemType": "attachment",
+        "linkMode": link_mode,
+        "title": "",
+        "accessDate": "",
+    }
     if link_mode.endswith("_url"):
         template["url"] = ""
     template |= {"note": "", "tags": [], "collections": [], "relations": {}, "contentType": "", "charset": ""}
