@@ -37,7 +37,10 @@ def arxiv(request, tmp_path_factory):
     path = tmp_path_factory.mktemp("corpus") / "records.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     with ArxivEmulator(Corpus.from_jsonl(path)) as server:
-        server.push_options = ["--comment-notes"] if request.param == "comment-notes" else []
+        # PDFs have their own crash test (test_crash_pdfs.py): here, the items alone
+        server.push_options = ["--pdf", "none"] + (
+            ["--comment-notes"] if request.param == "comment-notes" else []
+        )
         server.prepare = prepare_user_states if request.param == "user-states" else (lambda *args: None)
         yield server
 
@@ -126,7 +129,9 @@ def test_kill_at_every_request_then_rerun_equals_a_clean_run(tmp_path, arxiv):
         assert proc.returncode == 0, proc.stderr
         requests_of_a_run = clean.stats.requests
         expected = library_view(clean)
-    assert len(expected[0]) == 50 and len(expected[2]) == (50 if arxiv.push_options else 0)
+    assert len(expected[0]) == 50 and len(expected[2]) == (
+        50 if "--comment-notes" in arxiv.push_options else 0
+    )
     for kill_after in range(1, requests_of_a_run + 1):
         with ZoteroEmulator(tmp_path / f"z{kill_after}.json") as server:
             server.add_user(9, "kim", KEY)
