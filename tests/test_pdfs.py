@@ -157,6 +157,7 @@ def test_dry_run_shows_the_plan_and_changes_nothing(env, arxiv, zot_server):
     assert [r["pdf"] for r in rows] == ["linked"] * 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("fault", "reason"),
     [
@@ -206,6 +207,7 @@ def test_a_full_quota_links_the_rest_and_leaves_no_empty_attachment(env, arxiv, 
         assert attachment["linkMode"] == "linked_url" or attachment.get("md5")  # never an empty stored one
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "fault",
     [
@@ -260,3 +262,29 @@ def test_bib_pdf_dir_alone_downloads_through_the_gate(tmp_path, arxiv):
     assert proc.returncode == 0, proc.stderr
     keys = [row["key"] for row in json_lines(proc.stdout.decode())]
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"{k}.pdf" for k in keys)
+
+
+def test_storage_that_keeps_failing_fails_the_pdf_and_leaves_no_empty_attachment(env, arxiv, zot_server):
+    zot_server.faults.plan(*["storage:500"] * 5)  # Zotero's own client gives up after 5 too
+    proc, rows, _ = push(env, listing=b"2311.05440\n2408.04498\n")
+    assert proc.returncode == 1
+    assert rows[0]["pdf"] == "failed" and "storage did not accept the upload" in rows[0]["pdf_reason"]
+    assert rows[1]["pdf"] == "create"
+    assert [a["parentItem"] for a in attachments(zot_server)] == [rows[1]["item_key"]]  # no empty one
+    proc, rows, _ = push(env, listing=b"2311.05440\n2408.04498\n")
+    assert proc.returncode == 0 and [r["pdf"] for r in rows] == ["create", "exists"]
+
+
+def test_downloads_share_the_gate_with_the_api(tmp_path, arxiv):
+    """One request at a time, the delay between any two, API and PDFs alike; zotbridge's
+    User-Agent on both."""
+    env = service_env(tmp_path / "home", arxiv, ZOTBRIDGE_ARXIV_DELAY="0.25")
+    arxiv.stats.arrivals.clear()
+    proc = run_zotbridge(
+        "bib", "-", "-o", tmp_path / "refs.bib", "--pdf-dir", tmp_path / "pdfs", input=IDS, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    arrivals = arxiv.stats.arrivals
+    assert len(arrivals) >= 4  # the API, then three PDFs
+    assert min(b - a for a, b in zip(arrivals, arrivals[1:])) >= 0.24
+    assert all(agent.startswith("zotbridge/") for agent in arxiv.stats.user_agents if agent)
