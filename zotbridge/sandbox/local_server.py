@@ -10,6 +10,9 @@ from typing import Self
 
 class LocalServer:
     def __init__(self, handler_class: type[BaseHTTPRequestHandler], host: str, port: int):
+        # headers and body leave in separate writes: without TCP_NODELAY, Nagle's algorithm and the
+        # client's delayed ACK hold every answer ~40 ms, which no real server does
+        handler_class.disable_nagle_algorithm = True
         self._httpd = ThreadingHTTPServer((host, port), handler_class)
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None

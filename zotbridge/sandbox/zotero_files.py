@@ -97,15 +97,20 @@ class FileStore:
         else:
             self._blobs[md5] = data
 
+    def size(self, md5: str) -> int | None:
+        if md5 in self._blobs:
+            return len(self._blobs[md5])
+        if self.directory and (self.directory / md5).exists():
+            return (self.directory / md5).stat().st_size
+        return None
+
     def usage(self, lib: Library) -> int:
         """Bytes of the library's stored files, counted once per attachment item using them."""
-        total = 0
-        for item in lib.items.values():
-            md5 = item.get("md5")
-            if item.get("itemType") == "attachment" and md5:
-                data = self.get(md5)
-                total += len(data) if data is not None else 0
-        return total
+        return sum(
+            self.size(item["md5"]) or 0
+            for item in lib.items.values()
+            if item.get("itemType") == "attachment" and item.get("md5")
+        )
 
     def quota(self, lib: Library) -> float:
         return self.quotas.get(lib.prefix, DEFAULT_QUOTA_MB)
@@ -193,9 +198,9 @@ class FileStore:
                     "Zotero-Storage-UserID": str(lib.id),
                 },
             )
-        known = self.get(md5.lower())
+        known = self.size(md5.lower())
         if known is not None:
-            if len(known) != size:
+            if known != size:
                 raise FileAnswer(400, "Specified file size incorrect for known file")
             _set_file(lib, item, md5.lower(), form["filename"], _int(form["mtime"]), content_type, charset)
             return 200, {"Last-Modified-Version": str(item["version"]), "_changed": True}, b'{"exists":1}'
@@ -255,7 +260,7 @@ class FileStore:
         upload = self.uploads.get(upload_key)
         if upload is None or upload.item != item["key"] or upload.library != lib.prefix:
             raise FileAnswer(400, "Upload key not found")
-        if self.get(upload.md5) is None:
+        if self.size(upload.md5) is None:
             raise FileAnswer(400, "Remote file not found")
         del self.uploads[upload_key]
         _set_file(lib, item, upload.md5, upload.filename, upload.mtime, upload.content_type, upload.charset)
