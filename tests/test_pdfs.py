@@ -7,8 +7,10 @@ Title.pdf"; the Web API's upload is authorize → storage → register; a full q
 """
 
 import hashlib
+import sys
 
 import httpx2
+import pexpect
 import pytest
 from pyzotero import zotero
 
@@ -288,3 +290,24 @@ def test_downloads_share_the_gate_with_the_api(tmp_path, arxiv):
     assert len(arrivals) >= 4  # the API, then three PDFs
     assert min(b - a for a, b in zip(arrivals, arrivals[1:])) >= 0.24
     assert all(agent.startswith("zotbridge/") for agent in arxiv.stats.user_agents if agent)
+
+
+def test_a_terminal_sees_the_papers_the_bytes_and_the_wait(tmp_path, arxiv, zot_server):
+    """On a terminal, the downloads have a bar: papers done, megabytes, and arXiv's delay."""
+    env = service_env(tmp_path / "home", arxiv, zot_server, KEY, 42, ZOTBRIDGE_ARXIV_DELAY="0.4")
+    listing = tmp_path / "ids.txt"
+    listing.write_bytes(IDS)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "zotbridge", "push", str(listing), "--collection", "Reading"],
+        env=env,
+        timeout=60,
+        encoding="utf-8",
+    )
+    child.expect(r"Downloading PDFs")
+    child.expect(r"\d+\.\d MB, waiting 0\.\d s for arXiv")
+    child.expect(r"Uploading PDFs")
+    child.expect(r"PDFs: 3 stored")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

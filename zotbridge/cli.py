@@ -315,7 +315,16 @@ class _Progress:
         )
         bar.__enter__()
         self.bar = bar
-        return bar.update
+
+        def tick(steps: int, info: str | None = None) -> None:
+            if info is not None:
+                bar.current_item = info
+            if steps:
+                bar.update(steps)
+            else:
+                bar.render_progress()  # click draws only on steps: the text alone must show too
+
+        return tick
 
     def _end(self, *exc: Any) -> None:
         if self.bar is not None:

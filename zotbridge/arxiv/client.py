@@ -334,7 +334,7 @@ class PdfClient(Resource):
             if self.denied:
                 raise DownloadFailed("not asked: arXiv denied access (HTTP 403) earlier in this run")
             try:
-                return self._get(url, on_bytes)
+                return self._get(url, on_bytes, on_wait)
             except TransientFailure as failure:
                 if attempt == PDF_TRIES:
                     raise DownloadFailed(f"{failure.reason}, {PDF_TRIES} tries") from None
@@ -351,12 +351,14 @@ class PdfClient(Resource):
                 self._sleep(wait)
         raise AssertionError("unreachable")
 
-    def _get(self, url: str, on_bytes: Callable[[int], None] | None) -> bytes:
+    def _get(
+        self, url: str, on_bytes: Callable[[int], None] | None, on_wait: Callable[[float], None] | None
+    ) -> bytes:
         for _hop in range(MAX_REDIRECTS + 1):
             self.requests += 1
             try:
                 status, headers, body = self._gate.run(
-                    self._settings.arxiv_delay, functools.partial(self._fetch, url, on_bytes)
+                    self._settings.arxiv_delay, functools.partial(self._fetch, url, on_bytes), on_wait
                 )
             except requests.exceptions.Timeout:
                 raise TransientFailure(f"no answer within {self._settings.arxiv_timeout:g} s") from None

@@ -36,11 +36,14 @@ class Gate:
         self._last_end = 0.0
         self.requests = 0
 
-    def run(self, delay: float, send: Callable[[], T]) -> T:
+    def run(self, delay: float, send: Callable[[], T], on_wait: Callable[[float], None] | None = None) -> T:
+        """``on_wait(seconds)`` hears of a wait before it starts (a progress bar shows it)."""
         with self._lock, self._shared() as stamp:
             last_end = max(self._last_end, _read(stamp))
             wait = min(delay, last_end + delay - time.time())  # never more, should the clock go back
             if wait > 0:
+                if on_wait:
+                    on_wait(wait)
                 self._sleep(wait)
             try:
                 self.requests += 1

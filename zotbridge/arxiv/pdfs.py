@@ -82,8 +82,8 @@ def fetch_pdfs(
                 result.bytes += n
                 tick(0, f"{result.bytes / 1e6:.1f} MB")
 
-            def on_wait(seconds: float) -> None:
-                tick(0, f"{result.bytes / 1e6:.1f} MB, waiting {seconds:.0f} s for arXiv")
+            def on_wait(seconds: float) -> None:  # arXiv's delay between requests, or a retry's wait
+                tick(0, f"{result.bytes / 1e6:.1f} MB, waiting {seconds:.1f} s for arXiv")
 
             try:
                 data = client.download(record.arxiv_id, record.version, on_bytes, on_wait)
