@@ -299,13 +299,13 @@ class _Progress:
     def __init__(self, ctx: click.Context, *labels: str):
         self.enabled = not ctx.meta.get("zotbridge.quiet") and sys.stderr.isatty()
         self.labels = list(labels)
-        self.bar: ProgressBar[int] | None = None
+        self.bar: ProgressBar[Any] | None = None
 
     def start(self, total: int, label: str | None = None) -> Callable[..., None]:
         self._end()
         if label is None:
             label = self.labels.pop(0) if len(self.labels) > 1 else self.labels[0]
-        bar: ProgressBar[int] = click.progressbar(
+        bar: ProgressBar[Any] = click.progressbar(
             length=total,
             label=label,
             file=sys.stderr,
