@@ -55,12 +55,13 @@ def test_sandbox_serves_both_apis_until_stopped(tmp_path):
         env={**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home")},
     )
     try:
-        lines = [proc.stdout.readline().decode() for _ in range(7)]
+        lines = [proc.stdout.readline().decode() for _ in range(8)]
         exports = dict(
             line[len("export ") :].strip().split("=", 1) for line in lines if line.startswith("export ")
         )
         assert set(exports) == {
             "ZOTBRIDGE_ARXIV_URL",
+            "ZOTBRIDGE_ARXIV_PDF_URL",
             "ZOTBRIDGE_ARXIV_DELAY",
             "ZOTBRIDGE_ZOTERO_URL",
             "ZOTERO_API_KEY",
@@ -92,7 +93,7 @@ def test_sandbox_serves_both_apis_until_stopped(tmp_path):
         stderr=subprocess.PIPE,
     )
     try:
-        lines = [again.stdout.readline().decode() for _ in range(7)]
+        lines = [again.stdout.readline().decode() for _ in range(8)]
         assert f"export ZOTERO_API_KEY={exports['ZOTERO_API_KEY']}\n" in lines
     finally:
         again.send_signal(signal.SIGTERM)
@@ -124,7 +125,7 @@ def test_sandbox_large_corpus_and_soft_faults(tmp_path):
         env={**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home")},
     )
     try:
-        lines = [proc.stdout.readline().decode() for _ in range(7)]
+        lines = [proc.stdout.readline().decode() for _ in range(8)]
         exports = dict(
             line[len("export ") :].strip().split("=", 1) for line in lines if line.startswith("export ")
         )

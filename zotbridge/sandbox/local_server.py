@@ -3,9 +3,18 @@ in the foreground, usable as a context manager."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Self
+from typing import Any, Self
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (a timeout, a killed process) is no server error."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class LocalServer:
@@ -13,7 +22,7 @@ class LocalServer:
         # headers and body leave in separate writes: without TCP_NODELAY, Nagle's algorithm and the
         # client's delayed ACK hold every answer ~40 ms, which no real server does
         handler_class.disable_nagle_algorithm = True
-        self._httpd = ThreadingHTTPServer((host, port), handler_class)
+        self._httpd = _Server((host, port), handler_class)
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
