@@ -36,14 +36,14 @@ def make(**changes) -> ArxivRecord:
     return ArxivRecord(**{**base, **changes})
 
 
-def test_bibtex_style_has_arxivs_fields_in_order_with_version_1_date():
-    entry = entry_for(make(), "vaswaniAttentionAllYou2017")
+def test_bibtex_style_has_arxivs_fields_in_order_with_the_versions_date():
+    entry = entry_for(make(), "vaswaniAttentionAllYou2023")
     assert render_entry(entry) == (
-        "@misc{vaswaniAttentionAllYou2017,\n"
+        "@misc{vaswaniAttentionAllYou2023,\n"
         "  title = {Attention Is All You Need},\n"
         "  author = {Vaswani, Ashish and Shazeer, Noam},\n"
-        "  year = {2017},\n"
-        "  month = jun,\n"
+        "  year = {2023},\n"
+        "  month = aug,\n"
         "  eprint = {1706.03762},\n"
         "  archivePrefix = {arXiv},\n"
         "  primaryClass = {cs.CL},\n"
@@ -60,7 +60,7 @@ def test_biblatex_style_is_online_with_eprint_fields_and_a_date():
     assert entry.fields == {
         "title": "Attention Is All You Need",
         "author": "Vaswani, Ashish and Shazeer, Noam",
-        "date": "2017-06-12",
+        "date": "2023-08-02",
         "eprint": "1706.03762",
         "eprinttype": "arxiv",
         "eprintclass": "cs.CL",
@@ -69,10 +69,13 @@ def test_biblatex_style_is_online_with_eprint_fields_and_a_date():
     }
 
 
-def test_year_is_that_of_version_1_not_of_the_latest_version():
-    entry = entry_for(HARD["2410.10636"], "k")  # v1 October 2024, v2 March 2025
-    assert (entry.fields["year"], entry.fields["month"]) == ("2024", "oct")
-    assert entry_for(HARD["2410.10636"], "k", "biblatex").fields["date"] == "2024-10-14"
+def test_the_date_is_the_versions_as_zotero_stores_it():
+    """Zotero's arXiv import stores the date of the version served (arXiv.org.js: <updated>), and
+    Better BibTeX exports that date and builds the key's year from it: the entry, its key and the
+    Zotero item agree."""
+    entry = entry_for(HARD["2410.10636"], "k")  # v1 October 2024, v2 (served) March 2025
+    assert (entry.fields["year"], entry.fields["month"]) == ("2025", "mar")
+    assert entry_for(HARD["2410.10636"], "k", "biblatex").fields["date"] == "2025-03-03"
 
 
 def test_journal_reference_and_journal_doi_are_stated():

@@ -51,6 +51,7 @@ BERT = make(
     title="BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
     authors=["Jacob Devlin", "Ming-Wei Chang"],
     published="2018-10-11T00:50:01+00:00",
+    updated="2019-05-24T20:37:26+00:00",
 )
 
 
@@ -77,7 +78,7 @@ def test_new_entries_are_appended_and_the_users_bytes_are_untouched(bib, store):
     text = bib.read_text(encoding="utf-8")
     assert text.startswith(USER_FILE)
     appended = text[len(USER_FILE) :]
-    assert appended.startswith("\n@misc{hoDenoisingDiffusionProbabilistic2020,\n")
+    assert appended.startswith("\n@misc{hoDenoisingDiffusionProbabilistic2023,\n")
     assert appended.count("@") == 1  # Vaswani is already there (by its arXiv id): not added again
     assert result.outcomes["1706.03762"].action == "kept"
     assert result.outcomes["2006.11239"].action == "added"
@@ -112,7 +113,7 @@ def test_updates_keep_the_users_edits_in_zotbridges_entries(bib, store):
     assert result.outcomes["2006.11239"].action == "updated"
     new = bib.read_text(encoding="utf-8")
     entry = next(
-        b for b in parse_bib(new, "refs.bib").entries if b.key == "hoDenoisingDiffusionProbabilistic2020"
+        b for b in parse_bib(new, "refs.bib").entries if b.key == "hoDenoisingDiffusionProbabilistic2023"
     )
     fields = {f.name: f.plain for f in entry.fields}
     assert fields["title"] == "Denoising Diffusion Probabilistic Models ({DDPM})"  # the user's edit wins
@@ -124,14 +125,14 @@ def test_updates_keep_the_users_edits_in_zotbridges_entries(bib, store):
 
 def test_a_style_change_rewrites_only_untouched_entries(bib, store):
     write_bibliography(matched(DIFFUSION, BERT), bib, store)
-    text = bib.read_text(encoding="utf-8").replace("  year = {2018},", "  year = {2019},")
+    text = bib.read_text(encoding="utf-8").replace("  year = {2019},", "  year = {2020},")
     bib.write_text(text, encoding="utf-8")
     write_bibliography(matched(DIFFUSION, BERT), bib, store, style="biblatex")
     entries = {b.key: b for b in parse_bib(bib.read_text(encoding="utf-8"), "x").entries}
-    ddpm = entries["hoDenoisingDiffusionProbabilistic2020"]
+    ddpm = entries["hoDenoisingDiffusionProbabilistic2023"]
     assert ddpm.entry_type == "online" and ddpm.field("eprinttype") and not ddpm.field("archivePrefix")
-    bert = entries["devlinBERTPreTraining2018"]
-    assert bert.field("year").plain == "2019"  # the user's edit is kept …
+    bert = entries["devlinBERTPretrainingDeep2019"]  # Better BibTeX's key for it
+    assert bert.field("year").plain == "2020"  # the user's edit is kept …
     assert bert.field("eprinttype")  # … and the rest follows the new style
 
 
@@ -152,7 +153,7 @@ def test_a_key_held_by_another_entry_of_the_file_is_a_clear_error(tmp_path, stor
     write_bibliography(matched(DIFFUSION), first, store)
     second = tmp_path / "b.bib"
     second.write_text(
-        "@book{hoDenoisingDiffusionProbabilistic2020,\n  title = {A book},\n}\n", encoding="utf-8"
+        "@book{hoDenoisingDiffusionProbabilistic2023,\n  title = {A book},\n}\n", encoding="utf-8"
     )
     with pytest.raises(InputError) as err:
         write_bibliography(matched(DIFFUSION), second, store)

@@ -491,7 +491,8 @@ def bib(
 ) -> None:
     """Write the BibTeX of the papers in LISTING... into a .bib file, merging with what is there."""
     from zotbridge.bibtex.export import bib_listings
-    from zotbridge.bibtex.keys import KeyTemplate
+    from zotbridge.bibtex.keys import Formula
+    from zotbridge.zotero.sync import library_keys
 
     with _Progress(ctx, "Resolving") as progress:
         matches, result = bib_listings(
@@ -500,13 +501,14 @@ def bib(
             _settings(),
             output,
             style=style,
-            template=KeyTemplate.parse(key_format),
+            template=Formula.parse(key_format),
             comment_unresolved=comment_unresolved,
             dry_run=dry_run,
             refresh=refresh,
             source=_source(ctx),
             progress=progress,
             pdf_dir=pdf_dir,
+            library_keys=None if _source(ctx) == "index" else library_keys,  # --offline: no network
         )
     rows = list(render.bib_rows(matches, result))
     _output(ctx, as_json, rows, lambda width: render.bib_table(rows, width), render.bib_summary(result))
@@ -580,14 +582,14 @@ def push(
     source: RecordSource,
 ) -> None:
     """Resolve LISTING... and file the papers into a Zotero collection, once and only once."""
-    from zotbridge.bibtex.keys import KeyTemplate
+    from zotbridge.bibtex.keys import Formula
     from zotbridge.report import write_report
     from zotbridge.tags.select import TagOptions
     from zotbridge.zotero.push import PushOptions, push_listings
 
     options = PushOptions(
         dry_run=dry_run,
-        template=KeyTemplate.parse(key_format),
+        template=Formula.parse(key_format),
         tag_options=TagOptions(count=tags, prefix=tag_prefix),
         with_category_tags=category_tags,
         comment_notes=comment_notes,

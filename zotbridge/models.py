@@ -218,3 +218,24 @@ class PdfFile:
     @property
     def versioned_id(self) -> str:
         return f"{self.arxiv_id}v{self.version}"
+
+
+@dataclass
+class CiteItem:
+    """What a citation key is computed from: a Zotero item as Zotero stores it (Better BibTeX
+    computes keys from the stored item, never from the source it was imported from)."""
+
+    item_type: str
+    creators: list[dict[str, str]]  # Zotero's: creatorType with firstName/lastName, or name
+    title: str
+    date: str  # as stored: "2019-05-24", "May 2019", …
+    arxiv_id: str | None = None  # for zotbridge's own `eprint` term
+
+
+@dataclass
+class LibraryKeys:
+    """The citation keys of a Zotero library: those pinned on arXiv papers' items, and every key
+    any item holds (for collisions, compared without case)."""
+
+    pinned: dict[str, str] = field(default_factory=dict)  # arXiv id -> the item's key
+    taken: set[str] = field(default_factory=set)  # lower-case keys of every item

@@ -5,9 +5,12 @@
   URL and ``howpublished = {arXiv:ID [cat]}`` — classic styles ignore eprint fields, so without
   ``howpublished`` the id would only show inside the URL. LaTeX escapes for non-ASCII text.
 * ``biblatex`` (biber): ``@online`` with ``eprinttype``/``eprintclass`` (biblatex prints
-  "arXiv: ID [cat]" and links it), ``date`` of version 1, UTF-8 text.
+  "arXiv: ID [cat]" and links it), ``date`` of the version, UTF-8 text.
 
-Year and month (or date) are those of **version 1**, the date the work appeared. When arXiv
+Year and month (or date) are those of the **version served** (the latest, unless the listing
+named a version): the date Zotero's arXiv import stores on the item, which Better BibTeX exports
+and builds the key's year from — so an entry's year, its key's year and the Zotero item agree
+(docs/bibtex.md). When arXiv
 lists a journal reference, the entry stays a preprint entry (arXiv's free-text reference cannot
 be split reliably into journal, volume and pages) and says ``note = {Published in …}``; a
 journal DOI given by the authors replaces the DataCite DOI in ``doi``, as it names the version
@@ -44,7 +47,7 @@ def entry_for(record: ArxivRecord, key: str, style: str = "bibtex") -> BibEntry:
     authors = [bibtex_name(split_name(name), escape) for name in record.authors if name.strip()]
     if authors:
         fields["author"] = " and ".join(authors)
-    year, month, day = record.published[:10].split("-")
+    year, month, day = record.updated[:10].split("-")
     doi = record.doi or arxiv_doi(record.arxiv_id)
     if style == "bibtex":
         fields |= {

@@ -8,6 +8,7 @@ Only matched papers are written; ambiguous and unmatched ones are reported (and 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,12 +16,12 @@ from zotbridge.arxiv.pdfs import KeptPdfs, fetch_pdfs, keep_in_directory, versio
 from zotbridge.arxiv.resolve import match_listings
 from zotbridge.bibtex.bibfile import Block, locked, read_bib_file, replace_atomically
 from zotbridge.bibtex.entries import entry_for
-from zotbridge.bibtex.keys import KeyTemplate, key_for
+from zotbridge.bibtex.keys import Formula, key_for
 from zotbridge.bibtex.merge import Outcome, merge
-from zotbridge.config import Settings
+from zotbridge.config import DEFAULT_KEY_FORMAT, Settings
 from zotbridge.errors import InputError, KeyConflict
 from zotbridge.listing import ReadOptions
-from zotbridge.models import ArxivRecord, Match, Progress, RecordSource
+from zotbridge.models import ArxivRecord, LibraryKeys, Match, Progress, RecordSource
 from zotbridge.store import Store
 
 log = logging.getLogger(__name__)
@@ -44,13 +45,16 @@ def write_bibliography(
     path: Path,
     store: Store,
     style: str = "bibtex",
-    template: KeyTemplate | None = None,
+    template: Formula | None = None,
     comment_unresolved: bool = False,
     dry_run: bool = False,
+    library: LibraryKeys | None = None,
 ) -> BibResult:
     """Merge the entries of ``matches`` into the ``.bib`` at ``path`` (created if missing). The
-    command checked the path before any request (:func:`check_output_path`)."""
-    template = template or KeyTemplate.parse("auth.lower + shorttitle(3,3) + year")
+    command checked the path before any request (:func:`check_output_path`). With ``library``
+    (the user's Zotero library), a key pinned on a paper's item is the paper's key when it has
+    none yet, and no new key takes one of the library's."""
+    template = template or Formula.parse(DEFAULT_KEY_FORMAT)
     path = Path(path)
     records = [m.record for m in matches if m.status == "matched" and m.record]
     not_written = [m for m in matches if m.status != "matched"]
@@ -71,7 +75,14 @@ def write_bibliography(
                         stored,
                     )
                 return block.key
-            return key_for(record, template, store, lambda key: key.lower() in file_keys)
+            taken = file_keys | (library.taken if library else set())
+            pinned = library.pinned.get(record.arxiv_id) if library else None
+            kept = (
+                _pinned(store, record, pinned, path) if pinned and pinned.lower() not in file_keys else None
+            )
+            if kept:
+                return kept
+            return key_for(record, template, store, lambda key: key.lower() in taken)
 
         unresolved = [_unresolved_line(m) for m in not_written] if comment_unresolved else None
         try:
@@ -108,22 +119,27 @@ def bib_listings(
     path: Path,
     *,
     style: str = "bibtex",
-    template: KeyTemplate | None = None,
+    template: Formula | None = None,
     comment_unresolved: bool = False,
     dry_run: bool = False,
     refresh: bool = False,
     source: RecordSource = "auto",
     progress: Progress | None = None,
     pdf_dir: Path | None = None,
+    library_keys: Callable[[Settings, Store], LibraryKeys | None] | None = None,
 ) -> tuple[list[Match], BibResult]:
     """``zotbridge bib``: check the output path before any request, resolve, merge into the file;
-    with ``pdf_dir``, keep the PDFs there named by the entries' keys."""
+    with ``pdf_dir``, keep the PDFs there named by the entries' keys. ``library_keys`` reads the
+    user's Zotero library's keys (zotero/sync.py), so that pinned keys are respected."""
     check_output_path(path)
     matches, _requests = match_listings(
         names, read_options, settings, refresh=refresh, progress=progress, source=source
     )
     with Store(settings.home) as store:
-        result = write_bibliography(matches, path, store, style, template, comment_unresolved, dry_run)
+        library = library_keys(settings, store) if library_keys else None
+        result = write_bibliography(
+            matches, path, store, style, template, comment_unresolved, dry_run, library
+        )
         if pdf_dir is not None and not dry_run:
             _keep_pdfs(matches, result, pdf_dir, settings, store, progress)
     return matches, result
@@ -161,6 +177,23 @@ def check_output_path(path: Path) -> None:
         raise InputError(
             f"the directory {path.parent} does not exist", "create it first, or choose another path"
         )
+
+
+def _pinned(store: Store, record: ArxivRecord, pinned: str, path: Path) -> str | None:
+    """The key pinned in Zotero, unless zotbridge gave the paper another one before (keys never
+    change: the two are reported, the earlier one is kept); None when another paper holds it."""
+    stored = store.claim_citation_key(record.arxiv_id, [pinned])
+    if stored is None or stored == pinned:
+        return stored
+    log.warning(
+        "%s: arXiv:%s has the key %s in Zotero but %s in zotbridge's earlier files; %s is kept",
+        path.name,
+        record.arxiv_id,
+        pinned,
+        stored,
+        stored,
+    )
+    return stored
 
 
 def _unresolved_line(match: Match) -> str:

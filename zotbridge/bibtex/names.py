@@ -14,8 +14,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from unidecode import unidecode
-
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"})
 ORGANISATION_WORDS = frozenset(
     "team collaboration consortium group project initiative inc. inc ltd ltd. llc lab labs laboratory "
@@ -74,11 +72,18 @@ def bibtex_name(parts: PersonName, escape: Callable[[str], str]) -> str:
     return ", ".join(pieces)
 
 
-def family_ascii(name: str) -> str:
-    """The first author's family name for citation keys: ASCII letters and digits only.
+_EDGES = " \u00a0.,/[]:"
 
-    Particles are left out ("Jan van der Berg" → "Berg"): Zotero's arXiv import stores the last
-    word as the family name, and Better BibTeX builds its keys from that field.
-    """
-    parts = split_name(name)
-    return re.sub(r"[^A-Za-z0-9]", "", unidecode(parts.last))
+
+def zotero_creator(name: str) -> dict[str, str]:
+    """An arXiv author as Zotero's arXiv import stores it (``ZU.cleanAuthor(name, 'author')``):
+    edges of white space and ``. , / [ ] :`` trimmed, then the last space-separated word that
+    starts with a letter is the family name, the rest the given name — ``Jan van der Berg`` →
+    ``Berg``, ``Gemini Team`` → ``Team``, ``Martin Luther King Jr.`` → ``Jr``; one word is a family
+    name alone (``OpenAI``)."""
+    words = name.strip(_EDGES).split()
+    if not words:
+        return {"creatorType": "author", "firstName": "", "lastName": ""}
+    last = next((i for i in range(len(words) - 1, -1, -1) if words[i][:1].isalpha()), len(words) - 1)
+    rest = words[:last] + words[last + 1 :]
+    return {"creatorType": "author", "firstName": " ".join(rest), "lastName": words[last]}

@@ -1,8 +1,9 @@
 """An arXiv record as a Zotero item, field for field as Zotero's own arXiv import saves it
 (docs/zotero-api.md §3, translator ``arXiv.org.js``), plus the citation key and the collection.
 
-A preprint gets: title, creators (the last word of each name is the family name, as the
-translator splits; a single word or an organisation is a one-field name), abstractNote, date (of
+A preprint gets: title, creators (as the translator's ``ZU.cleanAuthor`` splits them: the last
+word of each name is the family name, even for an organisation — ``Gemini Team`` is "Team,
+Gemini" in Zotero too — and a single word is a family name alone), abstractNote, date (of
 the served version, as Zotero does), ``url`` ``http://arxiv.org/abs/<id>`` (http, as the API gives
 it, so Connector saves and ours look alike), repository "arXiv", archiveID ``arXiv:<id>``, the
 DataCite DOI, extra ``arXiv:<id> [<primary category>]`` (just ``arXiv:<id>`` for old-style ids),
@@ -22,7 +23,7 @@ import html
 import re
 from typing import Any
 
-from zotbridge.bibtex.names import ORGANISATION_WORDS
+from zotbridge.bibtex.names import zotero_creator
 from zotbridge.models import ArxivRecord
 from zotbridge.tags.categories import category_tags
 from zotbridge.zotero.client import derived_key
@@ -101,14 +102,7 @@ MAX_CREATOR_BYTES = 255  # Zotero refuses a longer name part (model/Creator.inc.
 
 def creator(name: str) -> dict[str, Any]:
     """A creator as the translator splits a name, each part cut to what Zotero accepts."""
-    return {k: fit_name(v) if k != "creatorType" else v for k, v in _split_name(name).items()}
-
-
-def _split_name(name: str) -> dict[str, Any]:
-    words = name.split()
-    if len(words) == 1 or any(w.lower() in ORGANISATION_WORDS for w in words[1:]):
-        return {"creatorType": "author", "name": " ".join(words)}
-    return {"creatorType": "author", "firstName": " ".join(words[:-1]), "lastName": words[-1]}
+    return {k: fit_name(v) if k != "creatorType" else v for k, v in zotero_creator(name).items()}
 
 
 def fit_name(text: str) -> str:
@@ -121,7 +115,7 @@ def fit_name(text: str) -> str:
 
 def shortened_authors(record: ArxivRecord) -> list[str]:
     """The authors whose names had to be cut for Zotero (long collaboration credits)."""
-    return [name for name in record.authors if name.strip() and creator(name) != _split_name(name)]
+    return [name for name in record.authors if name.strip() and creator(name) != zotero_creator(name)]
 
 
 def short_title(title: str) -> str:

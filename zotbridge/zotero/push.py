@@ -34,8 +34,8 @@ from typing import Any
 from zotbridge.arxiv.pdfs import KeptPdfs, PdfFetch, fetch_pdfs, keep_in_directory, versioned_id
 from zotbridge.arxiv.resolve import match_listings
 from zotbridge.bibtex.export import BibResult, check_output_path, write_bibliography
-from zotbridge.bibtex.keys import KeyTemplate, key_for
-from zotbridge.config import Settings
+from zotbridge.bibtex.keys import Formula, key_for, pinned_key
+from zotbridge.config import DEFAULT_KEY_FORMAT, Settings
 from zotbridge.credentials import Credentials, load_credentials
 from zotbridge.listing import ReadOptions
 from zotbridge.models import ArxivRecord, Match, PdfAction, PdfMode, Progress, PushAction, RecordSource
@@ -172,7 +172,7 @@ def push(
     collection: str,
     *,
     dry_run: bool = False,
-    template: KeyTemplate | None = None,
+    template: Formula | None = None,
     tag_options: TagOptions | None = None,
     with_category_tags: bool = True,
     comment_notes: bool = False,
@@ -186,7 +186,7 @@ def push(
     ``comment_notes`` adds the authors' comment as a child note of each new item, as Zotero's
     import does; off by default, as it can double the create requests. ``pdf_mode`` says which
     PDF attachments to make, with the files ``fetch`` gets (also for ``pdf_dir``)."""
-    template = template or KeyTemplate.parse("auth.lower + shorttitle(3,3) + year")
+    template = template or Formula.parse(DEFAULT_KEY_FORMAT)
     index = sync(client, store)
     tag_options = tag_options or TagOptions()
     tag_options.library_tags = index.manual_tags
@@ -313,7 +313,7 @@ def _plan(
     index: LibraryIndex,
     store: Store,
     client: ZoteroClient,
-    template: KeyTemplate,
+    template: Formula,
     collection_key: str,
     keywords: list[str],
     with_category_tags: bool,
@@ -321,9 +321,9 @@ def _plan(
 ) -> _Plan:
     copies = index.by_arxiv.get(record.arxiv_id) or index.trashed.get(record.arxiv_id) or []
     existing = copies[0] if copies else None
-    own_key = existing.get("citationKey") if existing else None
+    own_key = pinned_key(existing) if existing else None  # citationKey, or Citation Key: in Extra
+    given = store.claim_citation_key(record.arxiv_id, [own_key]) if own_key else None
     if own_key:
-        store.claim_citation_key(record.arxiv_id, [own_key])
         citation_key = own_key
     else:
         this_item = existing["key"] if existing else None
@@ -348,6 +348,10 @@ def _plan(
     action.item_key = existing["key"]
     action.changes = _changes(existing, collection_key, tags, citation_key)
     action.action = "restored" if existing.get("deleted") else "update" if action.changes else "unchanged"
+    if given and given != own_key:  # both keys stay: neither may change under a user's \cite
+        action.reason = (
+            f"the item's citation key is {own_key}; zotbridge's .bib files cite this paper as {given}"
+        )
     copies = index.by_arxiv.get(record.arxiv_id, [])
     if len(copies) > 1:
         others = ", ".join(d["key"] for d in copies[1:])
@@ -554,7 +558,7 @@ class PushOptions:
     """What ``zotbridge push`` does besides the collection (its command-line options)."""
 
     dry_run: bool = False
-    template: KeyTemplate | None = None
+    template: Formula | None = None
     tag_options: TagOptions | None = None
     with_category_tags: bool = True
     comment_notes: bool = False

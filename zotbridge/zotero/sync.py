@@ -20,13 +20,21 @@ attachments are never papers, whatever their URL says.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from zotbridge.bibtex.keys import pinned_key
+from zotbridge.config import Settings
+from zotbridge.credentials import load_credentials
+from zotbridge.errors import ConfigError, ZotbridgeError
 from zotbridge.listing.ids import find_ids
+from zotbridge.models import LibraryKeys
 from zotbridge.store import Store
 from zotbridge.zotero.client import ZoteroClient
+
+log = logging.getLogger(__name__)
 
 ID_FIELDS = ("archiveID", "extra", "url", "DOI")
 NOT_PAPERS = ("attachment", "note", "annotation")
@@ -66,8 +74,9 @@ class LibraryIndex:
             return
         if arxiv_id:
             (self.trashed if data.get("deleted") else self.by_arxiv).setdefault(arxiv_id, []).append(data)
-        if data.get("citationKey"):
-            self.citation_keys[data["citationKey"].lower()] = data["key"]
+        key = pinned_key(data)
+        if key:
+            self.citation_keys[key.lower()] = data["key"]
 
 
 def library_name(client: ZoteroClient) -> str:
@@ -109,3 +118,28 @@ def sync(client: ZoteroClient, store: Store) -> LibraryIndex:
     index.manual_tags = [t for t, _ in tag_counts.most_common()]
     index.requests = client.requests - before
     return index
+
+
+def library_keys(settings: Settings, store: Store) -> LibraryKeys | None:
+    """The keys of the user's Zotero library (after a sync: one request when nothing changed), or
+    None when no library is configured: ``bib`` then works from the store and the file alone."""
+    try:
+        credentials = load_credentials(settings)
+    except ConfigError as exc:
+        log.info("no Zotero library to read keys from (%s)", exc.message)
+        return None
+    try:
+        with ZoteroClient(settings, credentials) as client:
+            index = sync(client, store)
+    except ZotbridgeError as exc:  # a .bib must not wait for Zotero
+        log.warning(
+            "could not read the citation keys of your Zotero library (%s); keys pinned there are not checked",
+            exc.message,
+        )
+        return None
+    keys = LibraryKeys(taken=set(index.citation_keys))
+    for arxiv_id, copies in index.by_arxiv.items():
+        pinned = next((k for k in map(pinned_key, copies) if k), None)
+        if pinned:
+            keys.pinned[arxiv_id] = pinned
+    return keys
