@@ -20,7 +20,7 @@ from test_bibtex_entries import make
 from zotbridge.bibtex.bibfile import parse_bib
 from zotbridge.bibtex.entries import entry_for, render_entry
 from zotbridge.bibtex.keys import DEFAULT_TEMPLATE, Formula, stem
-from zotbridge.bibtex.merge import merge
+from zotbridge.bibtex.merge import Work, merge
 from zotbridge.errors import BibSyntaxError
 
 TRICKY = st.sampled_from(
@@ -181,13 +181,16 @@ def test_merge_keeps_every_byte_of_the_users_file(user, gap):
         f"@{kind}{{{key},\n  note = {{{re.sub('[{}]', '', value)}}}\n}}{gap}" for kind, key, value in user
     )
     bib = parse_bib(text, "t.bib")
-    records = [make(), make(arxiv_id="2006.11239", title="Denoising Diffusion", authors=["Jonathan Ho"])]
+    records = {
+        r.arxiv_id: r
+        for r in [make(), make(arxiv_id="2006.11239", title="Denoising Diffusion", authors=["Jonathan Ho"])]
+    }
     merged = merge(
         bib,
-        records,
+        [Work(a, a) for a in records],
         {},
-        lambda record, block: block.key if block else "z" + record.arxiv_id,
-        lambda record, key: entry_for(record, key),
+        lambda work, block: block.key if block else "z" + work.ident,
+        lambda work, key: entry_for(records[work.ident], key),
         None,
     )
     assert merged.text.startswith(text)

@@ -7,6 +7,7 @@ status (docs/cli.md); ``-v`` adds the traceback.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import sys
@@ -36,6 +37,8 @@ from zotbridge.models import (
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
+
+    from zotbridge.bibtex.keys import Formula
 
 # A command imports its machinery inside its function, so that `zotbridge --help`, `--version` and
 # a small `parse` start in a fraction of the time the whole pipeline takes to import
@@ -171,9 +174,9 @@ def source_options(command: F) -> F:
     )(command)
 
 
-def listing_options(command: F) -> F:
+def listing_options(command: F, required: bool = True) -> F:
     """Options of every command that reads listings."""
-    command = click.argument("listings", nargs=-1, required=True, metavar="LISTING...")(command)
+    command = click.argument("listings", nargs=-1, required=required, metavar="LISTING...")(command)
     command = click.option(
         "--format",
         "fmt",
@@ -447,7 +450,14 @@ def _output(
 
 
 @main.command()
-@listing_options
+@functools.partial(listing_options, required=False)
+@click.option(
+    "--collection",
+    default=None,
+    metavar='"A/B"',
+    help="Write the entries of this Zotero collection instead of a listing (as Better BibTeX exports them).",
+)
+@click.option("--recursive", is_flag=True, help="With --collection: the items of its sub-collections too.")
 @click.option(
     "-o",
     "--output",
@@ -478,6 +488,8 @@ def bib(
     fmt: ListingFormat,
     encoding: str | None,
     listing_year: int | None,
+    collection: str | None,
+    recursive: bool,
     output: Path,
     style: BibStyle,
     key_format: str,
@@ -489,10 +501,23 @@ def bib(
     offline: bool,
     source: RecordSource,
 ) -> None:
-    """Write the BibTeX of the papers in LISTING... into a .bib file, merging with what is there."""
+    """Write the BibTeX of the papers in LISTING... (or of a Zotero collection) into a .bib file,
+    merging with what is there."""
     from zotbridge.bibtex.export import bib_listings
     from zotbridge.bibtex.keys import Formula
     from zotbridge.zotero.sync import library_keys
+
+    if bool(listings) == bool(collection):
+        raise InputError(
+            "give LISTING... or --collection, one of the two",
+            "to put a listing and a collection in one file, run zotbridge bib once for each: "
+            "a paper in both gets one entry",
+        )
+    if collection:
+        _bib_collection(
+            ctx, collection, recursive, output, style, Formula.parse(key_format), dry_run, as_json
+        )
+        return
 
     with _Progress(ctx, "Resolving") as progress:
         matches, result = bib_listings(
@@ -512,6 +537,33 @@ def bib(
         )
     rows = list(render.bib_rows(matches, result))
     _output(ctx, as_json, rows, lambda width: render.bib_table(rows, width), render.bib_summary(result))
+
+
+def _bib_collection(
+    ctx: click.Context,
+    collection: str,
+    recursive: bool,
+    output: Path,
+    style: BibStyle,
+    template: Formula,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """``bib --collection``: the collection's entries (zotero/export.py)."""
+    from zotbridge.zotero.export import bib_collection
+
+    done = bib_collection(
+        _settings(), collection, output, style=style, template=template, recursive=recursive, dry_run=dry_run
+    )
+    rows = done.rows()
+    _output(
+        ctx,
+        as_json,
+        rows,
+        lambda width: render.collection_bib_table(rows, width),
+        render.bib_summary(done.result)
+        + f" ({len(rows)} items of {collection!r}; {done.requests} Zotero requests)",
+    )
 
 
 @main.command()

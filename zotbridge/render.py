@@ -129,6 +129,14 @@ def bib_summary(result: BibResult) -> str:
     return text
 
 
+def collection_bib_table(rows: list[dict[str, Any]], width: int | None) -> Iterator[str]:
+    fmt = "{:<9}  {:<16}  {:<32}  {}"
+    yield fmt.format("entry", "item type", "key", "title")
+    for r in rows:
+        row = fmt.format(r["action"], r["item_type"] or "", r["key"] or "", r["title"] or "")
+        yield row if width is None or len(row) <= width else row[: width - 1] + "…"
+
+
 def push_table(actions: list[PaperAction], width: int | None) -> Iterator[str]:
     fmt = "{:>5}  {:<9}  {:<8}  {:<30}  {}"
     yield fmt.format("#", "action", "item", "citation key", "title")

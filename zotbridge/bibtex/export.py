@@ -17,11 +17,11 @@ from zotbridge.arxiv.resolve import match_listings
 from zotbridge.bibtex.bibfile import Block, locked, read_bib_file, replace_atomically
 from zotbridge.bibtex.entries import entry_for
 from zotbridge.bibtex.keys import Formula, key_for
-from zotbridge.bibtex.merge import Outcome, merge
+from zotbridge.bibtex.merge import Outcome, Work, merge
 from zotbridge.config import DEFAULT_KEY_FORMAT, Settings
 from zotbridge.errors import InputError, KeyConflict
 from zotbridge.listing import ReadOptions
-from zotbridge.models import ArxivRecord, LibraryKeys, Match, Progress, RecordSource
+from zotbridge.models import ArxivRecord, BibEntry, LibraryKeys, Match, Progress, RecordSource
 from zotbridge.store import Store
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class BibResult:
     path: Path
-    outcomes: dict[str, Outcome]  # by arXiv id
+    outcomes: dict[str, Outcome]  # by work: the arXiv id of a paper
     not_written: list[Match]
     written: bool = False
     backup: Path | None = None
@@ -56,51 +56,73 @@ def write_bibliography(
     none yet, and no new key takes one of the library's."""
     template = template or Formula.parse(DEFAULT_KEY_FORMAT)
     path = Path(path)
-    records = [m.record for m in matches if m.status == "matched" and m.record]
+    records = {m.record.arxiv_id: m.record for m in matches if m.status == "matched" and m.record}
     not_written = [m for m in matches if m.status != "matched"]
-    ledger_path = str(path.resolve())
+
+    def key_of(work: Work, block: Block | None, file_keys: set[str]) -> str:
+        record = records[work.ident]
+        if block is not None and block.key:
+            return file_key(store, record.arxiv_id, block.key, path)
+        taken = file_keys | (library.taken if library else set())
+        pinned = library.pinned.get(record.arxiv_id) if library else None
+        kept = _pinned(store, record, pinned, path) if pinned and pinned.lower() not in file_keys else None
+        return kept or key_for(record, template, store, lambda key: key.lower() in taken)
+
+    unresolved = [_unresolved_line(m) for m in not_written] if comment_unresolved else None
+    works = [Work(r.arxiv_id, r.arxiv_id, r.doi) for r in records.values()]
+    result = merge_into_file(
+        path,
+        store,
+        works,
+        key_of,
+        lambda work, key: entry_for(records[work.ident], key, style),
+        unresolved,
+        dry_run,
+    )
+    result.not_written = not_written
+    return result
+
+
+def file_key(store: Store, ident: str, key: str, path: Path) -> str:
+    """The key an entry of the file already has for a work: it never changes, and becomes the
+    work's key if it had none."""
+    stored = store.claim_citation_key(ident, [key])
+    if stored and stored.lower() != key.lower():
+        log.info("%s: %s is cited as %s here (zotbridge's key elsewhere: %s)", path.name, ident, key, stored)
+    return key
+
+
+def merge_into_file(
+    path: Path,
+    store: Store,
+    works: list[Work],
+    key_of: Callable[[Work, Block | None, set[str]], str],
+    entry_of: Callable[[Work, str], BibEntry],
+    unresolved: list[str] | None,
+    dry_run: bool,
+) -> BibResult:
+    """Read, merge and replace the file under its lock (merge.py has the rules); the ledger
+    remembers what was written. ``key_of(work, block, file_keys)`` gives each work's key."""
+    ledger_path = str(Path(path).resolve())
     with locked(path, store.path.parent / "locks"):
         bib = read_bib_file(path)
         file_keys = {b.key.lower() for b in bib.entries if b.key}
-
-        def key_of(record: ArxivRecord, block: Block | None) -> str:
-            if block is not None and block.key:  # the file's key for this paper never changes
-                stored = store.claim_citation_key(record.arxiv_id, [block.key])
-                if stored and stored.lower() != block.key.lower():
-                    log.info(
-                        "%s: arXiv:%s is cited as %s here (zotbridge's key elsewhere: %s)",
-                        path.name,
-                        record.arxiv_id,
-                        block.key,
-                        stored,
-                    )
-                return block.key
-            taken = file_keys | (library.taken if library else set())
-            pinned = library.pinned.get(record.arxiv_id) if library else None
-            kept = (
-                _pinned(store, record, pinned, path) if pinned and pinned.lower() not in file_keys else None
-            )
-            if kept:
-                return kept
-            return key_for(record, template, store, lambda key: key.lower() in taken)
-
-        unresolved = [_unresolved_line(m) for m in not_written] if comment_unresolved else None
         try:
             merged = merge(
                 bib,
-                records,
+                works,
                 store.ledger_entries(ledger_path),
-                key_of,
-                lambda record, key: entry_for(record, key, style),
+                lambda work, block: key_of(work, block, file_keys),
+                entry_of,
                 unresolved,
             )
         except KeyConflict as exc:
             raise InputError(
-                f"{path}:{exc.block.line}: the entry {exc.block.key!r} is another paper, but {exc.key!r} is the "
-                f"citation key of arXiv:{exc.arxiv_id} (given earlier, and keys never change)",
-                f"rename that entry's key in {path.name}, or write this listing to another file",
+                f"{path}:{exc.block.line}: the entry {exc.block.key!r} is another work, but {exc.key!r} is the "
+                f"citation key of {exc.arxiv_id} (given earlier, and keys never change)",
+                f"rename that entry's key in {path.name}, or write to another file",
             ) from exc
-        result = BibResult(path, {o.arxiv_id: o for o in merged.outcomes}, not_written, dry_run=dry_run)
+        result = BibResult(path, {o.ident: o for o in merged.outcomes}, [], dry_run=dry_run)
         for outcome in merged.outcomes:
             result.counts[outcome.action] = result.counts.get(outcome.action, 0) + 1
         if dry_run:

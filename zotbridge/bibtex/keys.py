@@ -31,7 +31,7 @@ from zotbridge.config import DEFAULT_KEY_FORMAT as DEFAULT_TEMPLATE
 from zotbridge.models import ArxivRecord, CiteItem
 from zotbridge.store import Store
 
-__all__ = ["DEFAULT_TEMPLATE", "Formula", "cite_item", "key_for", "pinned_key", "suffixes"]
+__all__ = ["DEFAULT_TEMPLATE", "Formula", "cite_item", "claim_key", "key_for", "pinned_key", "suffixes"]
 
 _PINNED = re.compile(r"^\s*(?:Citation Key|citation-key)\s*:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
 
@@ -73,7 +73,11 @@ def key_for(record: ArxivRecord, formula: Formula, store: Store, taken: Callable
     """The paper's key: the one in the store, else the first free ``stem + postfix``, claimed in
     the store at once. ``taken(key)`` says whether another entry or item holds a key; keys are
     compared without case, as BBT, BibTeX and biber do."""
-    base = stem(record, formula)
-    key = store.claim_citation_key(record.arxiv_id, (base + s for s in suffixes() if not taken(base + s)))
+    return claim_key(store, record.arxiv_id, stem(record, formula), taken)
+
+
+def claim_key(store: Store, ident: str, base: str, taken: Callable[[str], bool]) -> str:
+    """The work's key in the store, else the first free ``base + postfix``, claimed now."""
+    key = store.claim_citation_key(ident, (base + s for s in suffixes() if not taken(base + s)))
     assert key is not None  # the postfixes never run out
     return key

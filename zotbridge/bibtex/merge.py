@@ -4,8 +4,9 @@ What zotbridge owns (docs/bibtex.md): the entries it wrote into this file (the s
 ledger remembers them), and within those, each field whose value is still the one zotbridge
 wrote. So:
 
-* an entry for the same paper (by arXiv id in ``eprint``/``url``/``doi``/…, or by the journal
-  DOI) that zotbridge did not write is kept exactly as it is, and its key becomes the paper's key;
+* an entry for the same work (by arXiv id in ``eprint``/``url``/``doi``/…, or by DOI) that
+  zotbridge did not write is kept exactly as it is, and its key becomes the work's key — so a
+  paper written from a listing and from a Zotero collection is one entry;
 * in zotbridge's own entries, a field the user edited or deleted stays edited or deleted, a field
   they added stays, and zotbridge updates the rest (a new journal reference, a style change);
 * every other byte of the file — other entries, ``@string``, ``@preamble``, ``@comment``, text
@@ -22,17 +23,27 @@ from zotbridge.bibtex.bibfile import BibFile, Block
 from zotbridge.bibtex.entries import MONTHS, render_entry
 from zotbridge.errors import KeyConflict
 from zotbridge.listing.bibtex import entry_ids
-from zotbridge.models import ArxivRecord, BibEntry
+from zotbridge.models import BibEntry
 
 UNRESOLVED_MARK = "zotbridge: not resolved"
 
 
+@dataclass(frozen=True)
+class Work:
+    """One work to write: ``ident`` names it in the ledger — its arXiv id when it has one (a
+    listed paper, or a Zotero item of an arXiv paper), else ``doi:…`` or ``zotero:…``."""
+
+    ident: str
+    arxiv_id: str | None = None
+    doi: str | None = None
+
+
 @dataclass
 class Outcome:
-    """What happened to one paper's entry: ``added``, ``updated``, ``unchanged`` or ``kept``
+    """What happened to one work's entry: ``added``, ``updated``, ``unchanged`` or ``kept``
     (an entry that is the user's: left as it is)."""
 
-    arxiv_id: str
+    ident: str
     key: str
     action: str
     line: int | None = None  # line of the entry in the new file
@@ -42,7 +53,7 @@ class Outcome:
 class Merged:
     text: str
     outcomes: list[Outcome]
-    ledger: dict[str, BibEntry]  # what zotbridge now has written, by arXiv id
+    ledger: dict[str, BibEntry]  # what zotbridge now has written, by work
 
 
 def index_entries(bib: BibFile) -> tuple[dict[str, Block], dict[str, Block]]:
@@ -60,51 +71,56 @@ def index_entries(bib: BibFile) -> tuple[dict[str, Block], dict[str, Block]]:
 
 def merge(
     bib: BibFile,
-    records: list[ArxivRecord],
+    works: list[Work],
     ledger: dict[str, BibEntry],
-    key_for: Callable[[ArxivRecord, Block | None], str],
-    entry_for: Callable[[ArxivRecord, str], BibEntry],
+    key_for: Callable[[Work, Block | None], str],
+    entry_for: Callable[[Work, str], BibEntry],
     unresolved: list[str] | None = None,
 ) -> Merged:
-    """The new file text. ``key_for(record, existing_block)`` gives the paper's key,
-    ``entry_for(record, key)`` the entry zotbridge would write; ``unresolved`` (when given)
+    """The new file text. ``key_for(work, existing_block)`` gives the work's key,
+    ``entry_for(work, key)`` the entry zotbridge would write; ``unresolved`` (when given)
     replaces zotbridge's ``@comment`` block listing papers it could not resolve."""
     by_id, by_doi = index_entries(bib)
     keys_in_file = {b.key.lower(): b for b in bib.entries if b.key}
     replacements: dict[int, str] = {}  # block start -> new text
-    appended: list[tuple[str, str]] = []  # (arxiv id, text)
+    appended: list[tuple[str, str]] = []  # (work, text)
     outcomes: list[Outcome] = []
     new_ledger = dict(ledger)
     seen: set[str] = set()
-    for record in records:
-        if record.arxiv_id in seen:
+    for work in works:
+        if work.ident in seen:
             continue
-        seen.add(record.arxiv_id)
-        block = by_id.get(record.arxiv_id) or (by_doi.get(record.doi.lower()) if record.doi else None)
+        seen.add(work.ident)
+        written = ledger.get(work.ident)  # a work with no id in its fields: the key it was written under
+        block = (
+            (by_id.get(work.arxiv_id) if work.arxiv_id else None)
+            or (by_doi.get(work.doi.lower()) if work.doi else None)
+            or (keys_in_file.get(written.key.lower()) if written else None)
+        )
         if block is None:
-            key = key_for(record, None)
+            key = key_for(work, None)
             if (other := keys_in_file.get(key.lower())) is not None:
-                raise KeyConflict(key, record.arxiv_id, other)
-            entry = entry_for(record, key)
-            appended.append((record.arxiv_id, render_entry(entry).replace("\n", bib.newline)))
+                raise KeyConflict(key, work.ident, other)
+            entry = entry_for(work, key)
+            appended.append((work.ident, render_entry(entry).replace("\n", bib.newline)))
             keys_in_file[key.lower()] = Block(0, 0, 0, entry.entry_type, key)
-            new_ledger[record.arxiv_id] = entry
-            outcomes.append(Outcome(record.arxiv_id, key, "added"))
+            new_ledger[work.ident] = entry
+            outcomes.append(Outcome(work.ident, key, "added"))
             continue
         assert block.key is not None  # the reader refuses an entry without a key (BibSyntaxError)
-        key = key_for(record, block)
-        previous = ledger.get(record.arxiv_id)
+        key = key_for(work, block)
+        previous = ledger.get(work.ident)
         if previous is None or previous.key.lower() != block.key.lower():
-            outcomes.append(Outcome(record.arxiv_id, block.key, "kept", block.line))
+            outcomes.append(Outcome(work.ident, block.key, "kept", block.line))
             continue
-        wanted = entry_for(record, block.key)
+        wanted = entry_for(work, block.key)
         text = _updated_entry(bib, block, previous, wanted)
-        new_ledger[record.arxiv_id] = wanted
+        new_ledger[work.ident] = wanted
         if text is None:
-            outcomes.append(Outcome(record.arxiv_id, block.key, "unchanged", block.line))
+            outcomes.append(Outcome(work.ident, block.key, "unchanged", block.line))
         else:
             replacements[block.start] = text
-            outcomes.append(Outcome(record.arxiv_id, block.key, "updated", block.line))
+            outcomes.append(Outcome(work.ident, block.key, "updated", block.line))
     text = _assemble(bib, replacements, [t for _, t in appended], unresolved)
     _locate(text, outcomes)
     return Merged(text, outcomes, new_ledger)

@@ -61,3 +61,28 @@ def resolve(path: str, collections: list[dict[str, Any]]) -> tuple[str, list[dic
             return str(parent), planned, notes
         parent = same[0]["key"]
     return str(parent), [], notes
+
+
+def existing(path: str, collections: list[dict[str, Any]], library: str) -> str:
+    """The key of the collection at ``path``, which must exist (organize, bib --collection)."""
+    key, missing, notes = resolve(path, collections)
+    if missing:
+        where = f" ({notes[0].split(':')[0]})" if notes else ""
+        raise InputError(
+            f"there is no collection {path!r} in {library}{where}",
+            "restore it from Zotero's trash, check the path (names are case-sensitive), "
+            "or push papers into it first",
+        )
+    return key
+
+
+def descendants(key: str, collections: list[dict[str, Any]]) -> list[str]:
+    """``key`` and the keys of every collection below it, none in the trash."""
+    found, frontier = [key], [key]
+    while frontier:
+        children = [
+            c["key"] for c in collections if c.get("parentCollection") in frontier and not c.get("deleted")
+        ]
+        found += children
+        frontier = children
+    return found

@@ -124,14 +124,7 @@ def organize(
     dry_run: bool = False,
 ) -> OrganizeResult:
     index = sync(client, store)
-    parent, missing, trashed = collection_paths.resolve(collection, index.collections)
-    if missing:
-        where = f" ({trashed[0].split(':')[0]})" if trashed else ""
-        raise InputError(
-            f"there is no collection {collection!r} in {client.credentials.prefix}{where}",
-            "restore it from Zotero's trash, check the path (names are case-sensitive), "
-            "or push papers into it first",
-        )
+    parent = collection_paths.existing(collection, index.collections, client.credentials.prefix)
     items = [
         data for _arxiv_id, data in store.zotero_items(index.name) if parent in data.get("collections", [])
     ]
