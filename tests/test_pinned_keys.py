@@ -77,3 +77,19 @@ def test_bib_without_a_zotero_library_asks_no_one(tmp_path, arxiv_seeds):
     env = service_env(tmp_path / "home", arxiv_seeds)
     proc = run_zotbridge("bib", "-", "-o", tmp_path / "refs.bib", input=b"2311.05440\n", env=env)
     assert proc.returncode == 0 and b"warning" not in proc.stderr
+
+
+def test_an_item_without_a_key_gets_the_key_better_bibtex_computes_from_it(tmp_path, arxiv_seeds, zot_server):
+    """Saved by the Connector without a key: the key comes from the item as stored (its title,
+    creators and date), not from arXiv's record — as BBT would give it — and is written to it."""
+    save(zot_server, [connector_item("2408.04498", "Model-Based Transfer", date="2019-06-01")])
+    env = service_env(tmp_path / "home", arxiv_seeds, zot_server, KEY, 42)
+    proc = run_zotbridge(
+        "push", "-", "--collection", "R", "--json", "--pdf", "none", input=b"2408.04498\n", env=env
+    )
+    row = json_lines(proc.stdout.decode())[0]
+    assert row["action"] == "update" and row["citation_key"] == "ruizModelBasedTransfer2019"
+    item = next(
+        i for i in zot_server.library("users/42").items.values() if i.get("archiveID") == "arXiv:2408.04498"
+    )
+    assert item["citationKey"] == "ruizModelBasedTransfer2019"

@@ -34,7 +34,8 @@ from typing import Any
 from zotbridge.arxiv.pdfs import KeptPdfs, PdfFetch, fetch_pdfs, keep_in_directory, versioned_id
 from zotbridge.arxiv.resolve import match_listings
 from zotbridge.bibtex.export import BibResult, check_output_path, write_bibliography
-from zotbridge.bibtex.keys import Formula, key_for, pinned_key
+from zotbridge.bibtex.keys import Formula, claim_key, key_for, pinned_key, stem
+from zotbridge.bibtex.zotero_entries import cite_item_of
 from zotbridge.config import DEFAULT_KEY_FORMAT, Settings
 from zotbridge.credentials import Credentials, load_credentials
 from zotbridge.listing import ReadOptions
@@ -327,9 +328,15 @@ def _plan(
         citation_key = own_key
     else:
         this_item = existing["key"] if existing else None
-        citation_key = key_for(
-            record, template, store, lambda k: index.citation_keys.get(k.lower(), this_item) != this_item
-        )
+
+        def taken(k: str) -> bool:
+            return index.citation_keys.get(k.lower(), this_item) != this_item
+
+        if existing:  # Better BibTeX computes the key from the item as it is stored
+            base = template.evaluate(cite_item_of(existing)) or stem(record, template)
+            citation_key = claim_key(store, record.arxiv_id, base, taken)
+        else:  # the item push stores: keys.cite_item
+            citation_key = key_for(record, template, store, taken)
     tags = tag_objects(keywords, category_tags(record.categories) if with_category_tags else [])
     # a paper listed by id has no listed title: show arXiv's
     action = PaperAction(
