@@ -98,18 +98,28 @@ def test_adverbs_break_phrases():
     )
 
 
-def test_a_tag_inside_a_better_one_is_skipped_whatever_the_hyphens():
-    from zotbridge.tags.select import _diverse
-
-    shown = {
-        "a": "pretrained language model",
-        "b": "pre-trained language",
-        "c": "language processing",
-        "d": "pre-trained language model agent",
-        "e": "self-supervised learning",
-        "f": "supervised learning",
-    }
-    assert _diverse(["a", "b", "c", "d", "e", "f"], shown, 5) == ["a", "c", "e"]
+def test_tags_are_whole_noun_phrases_never_fragments():
+    """The fragments issue 18 found in the shared listings' tags, each in a sentence like its own:
+    none is a tag, and the whole phrase is (a noun phrase ends in a noun; a verb, an adverb or a
+    formula ends a phrase; two forms of one word are one tag)."""
+    texts = [
+        (
+            "Adapt: Scalable Lifelong Multimodal Instruction Tuning",
+            "Harvesting rich supervision from the web, newly-learnt skills reside inside the model. "
+            "The map $\\phi \\circ \\psi$ is non-stationary, and non-stationarity hurts lifelong instruction tuning.",
+        )
+    ] * 3
+    tags = tag_papers(texts).tags[0]
+    for fragment in (
+        "scalable lifelong multimodal",
+        "harvesting rich",
+        "reside inside",
+        "newly-learnt",
+        "phi circ psi",
+    ):
+        assert fragment not in tags, tags
+    assert "lifelong multimodal instruction tuning" in tags or "lifelong instruction tuning" in tags, tags
+    assert not {"non-stationary", "non-stationarity"} <= set(tags), tags
 
 
 @pytest.mark.parametrize(

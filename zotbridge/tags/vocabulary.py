@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+import snowballstemmer
 from unidecode import unidecode
 
 from zotbridge.tags.keyphrases import phrase_key, singular
@@ -69,6 +70,7 @@ ADJECTIVE_ENDINGS = (
     "ous",
     "ic",
 )
+_PORTER = snowballstemmer.stemmer("porter")
 _ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,9}?)s?\)")
 
 
@@ -81,6 +83,12 @@ def merge_key(key: str) -> str:
     """Identity of a tag across spellings and word forms: ``pre-trained model`` = ``pretrained
     model``; ``fine-tuning`` = ``fine-tune``; ``continual pre-training`` = ``continued pretraining``."""
     return "".join(_stem(w) for w in key.split())
+
+
+def form_key(key: str) -> str:
+    """A coarser identity, for two tags of one paper: each word cut to its first seven letters
+    after Porter's stemmer, so "non-stationary" = "non-stationarity" and "robust" = "robustness"."""
+    return " ".join(_PORTER.stemWord(w)[:7] for w in key.replace("-", " ").split())
 
 
 def _stem(word: str) -> str:

@@ -1,0 +1,80 @@
+"""The public keyphrase sets with gold labels (LIAAD's collection, in the project's reference
+material): loaded as (title, abstract, gold keys) per document, for bench/train_ranker.py and
+bench/tags_eval.py.
+
+Abstract sets (Inspec, kdd, www) are used whole; kdd and www hold title and abstract on one line
+with nothing between them, so there the whole text is the abstract and the title is empty. Full papers (SemEval2010, Nguyen2007,
+citeulike180, theses100) are cut to what a listing holds: the first line as the title, then the
+300 words that follow an "Abstract" heading (or the first line, when there is none) — the tags are
+for titles and abstracts, and most of a full paper's gold keys are not in its abstract, which
+lowers every method's recall alike.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import zipfile
+from pathlib import Path
+
+KEYPHRASE_DIR = Path(__file__).resolve().parents[2] / "shared" / "reference" / "keyphrase"
+SETS = ("Inspec", "kdd", "www", "SemEval2010", "Nguyen2007", "citeulike180", "theses100")
+FULL_PAPERS = ("SemEval2010", "Nguyen2007", "citeulike180", "theses100")
+ABSTRACT_WORDS = 300
+
+Document = tuple[str, str, list[str]]
+
+
+def load(name: str, directory: Path = KEYPHRASE_DIR) -> list[Document]:
+    """Every document of a set with at least 20 words and one gold key, in file order."""
+    out = []
+    with zipfile.ZipFile(directory / f"{name}.zip") as archive:
+        names = sorted(n for n in archive.namelist() if "/docsutf8/" in n and n.endswith(".txt"))
+        for doc in names:
+            text = archive.read(doc).decode("utf-8", "replace")
+            key_name = doc.replace("docsutf8", "keys").replace(".txt", ".key")
+            try:
+                keys = [
+                    k.strip()
+                    for k in archive.read(key_name).decode("utf-8", "replace").splitlines()
+                    if k.strip()
+                ]
+            except KeyError:
+                continue
+            title, abstract = _split(text, name in FULL_PAPERS)
+            if keys and len(abstract.split()) >= 20:
+                out.append((title, abstract, keys))
+    return out
+
+
+def _split(text: str, full_paper: bool) -> tuple[str, str]:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return "", ""
+    if len(lines) == 1:
+        return "", lines[0]
+    title, rest = lines[0], " ".join(lines[1:])
+    if not full_paper:
+        return title, rest
+    m = re.search(r"\babstract\b[:.\s]*", rest, re.IGNORECASE)
+    body = rest[m.end() :] if m else rest
+    return title, " ".join(body.split()[:ABSTRACT_WORDS])
+
+
+def inspec_split(split: str, docs: int = 500, directory: Path = KEYPHRASE_DIR) -> list[Document]:
+    """Inspec as docs/tags.md's protocol samples it: ``test`` = random.Random(0).sample of 500;
+    ``dev`` = the next ``docs`` of the same shuffle (for choosing parameters); ``train`` = every
+    document outside the test sample (dev included)."""
+    out = []
+    with zipfile.ZipFile(directory / "Inspec.zip") as archive:
+        names = sorted(
+            n for n in archive.namelist() if n.startswith("Inspec/docsutf8/") and n.endswith(".txt")
+        )
+        shuffled = random.Random(0).sample(names, len(names))
+        chosen = {"test": shuffled[:500], "dev": shuffled[500 : 500 + docs], "train": shuffled[500:]}[split]
+        for doc in chosen:
+            title, abstract = _split(archive.read(doc).decode("utf-8"), False)
+            key_name = doc.replace("docsutf8", "keys").replace(".txt", ".key")
+            keys = [k.strip() for k in archive.read(key_name).decode("utf-8").splitlines() if k.strip()]
+            out.append((title, abstract, keys))
+    return out

@@ -1,0 +1,190 @@
+"""Candidate keyphrases: the noun phrases of a title and abstract, found by part of speech.
+
+A tag should be a whole noun phrase — "lifelong instruction tuning", not "scalable lifelong
+multimodal" or "harvesting rich". So a candidate is a run of up to four words, each of which may
+modify a noun (an adjective, a noun, a participle), ending in a word that can be a noun; a word
+that can only be a verb, an adverb, a stop word or punctuation ends the run. Which parts of speech
+a word can have comes from LemmInflect's English lexicon (installed from PyPI with its data;
+docs/dependencies.md says why it won); a word it does not know is judged by its shape: acronyms
+and words with digits are nouns (``BERT``, ``GPT-4``), common adjective endings are adjectives
+(``scalable``, ``multimodal``), the rest nouns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from lemminflect import getAllLemmas
+from unidecode import unidecode
+
+from zotbridge.tags.keyphrases import STOPWORDS, singular
+
+MAX_WORDS = 4
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
+_ADJECTIVE_ENDINGS = (
+    "al",
+    "ive",
+    "ous",
+    "ic",
+    "able",
+    "ible",
+    "ful",
+    "less",
+    "ary",
+    "ory",
+    "ular",
+    "ent",
+    "ant",
+)
+# Reporting verbs and vague words that are never part of a tag, whatever the lexicon says.
+BREAKS = frozenset(
+    """
+propose proposed proposes present presented presents introduce introduced introduces show shown shows
+demonstrate demonstrated achieve achieved outperform outperforms use used uses using based new novel
+existing recent various different several significant effective efficient simple strong better best
+extensive first second third further main key particular specific certain many much such other others
+same whole overall general previous prior respective corresponding important
+""".split()
+)
+NOUN, MODIFIER, GERUND, BREAK = "N", "M", "G", "B"
+
+
+@dataclass
+class Candidate:
+    """One candidate phrase of a document: its normalised key and what the ranker looks at."""
+
+    key: str  # lower case, hyphens as spaces, head singular
+    text: str  # the first spelling seen
+    words: int
+    positions: list[int] = field(default_factory=list)  # token index of each occurrence
+    in_title: bool = False
+    whole_runs: int = 0  # occurrences that are a whole run (not part of a longer phrase)
+    run_ends: int = 0  # occurrences that end their run: the head is this phrase's own
+    head_can_be_verb: bool = False
+    first_can_be_verb: bool = False
+    starts_with_modifier: bool = False
+    has_capitals: bool = False
+
+
+@lru_cache(maxsize=65536)
+def word_class(word: str) -> str:
+    """N (can be a noun), M (can only modify one: adjective, participle), G (an -ing form the
+    lexicon knows only as a verb: a head after a noun, "instruction tuning", never a phrase's first
+    word, "improving accuracy") or B (ends a phrase)."""
+    lower = word.lower()
+    if lower in STOPWORDS or lower in BREAKS or not re.search(r"[a-z]", lower):
+        return BREAK
+    if re.search(r"\d", word) or (sum(c.isupper() for c in word) >= 2 and len(word) > 1):
+        return NOUN  # BERT, GPT-4, 3D, LLaMA
+    last = lower.replace("’", "'").split("-")[-1].split("'")[0]
+    forms = getAllLemmas(last) or getAllLemmas(lower)
+    if not forms:
+        return MODIFIER if last.endswith(_ADJECTIVE_ENDINGS) and len(last) > 4 else NOUN
+    if "NOUN" in forms or "PROPN" in forms:
+        return NOUN
+    if "ADJ" in forms or (set(forms) == {"VERB"} and last.endswith("ed")):
+        return MODIFIER  # "trained model"
+    if set(forms) == {"VERB"} and last.endswith("ing"):
+        return GERUND
+    return BREAK  # verbs, adverbs, determiners
+
+
+def can_be_verb(word: str) -> bool:
+    return "VERB" in (getAllLemmas(word.lower().split("-")[-1]) or {})
+
+
+_MATH = re.compile(r"\$[^$]*\$|\\\(.*?\\\)")  # $…$ and \(…\): no tag comes out of a formula
+_MACRO = re.compile(r"\\[A-Za-z]+")  # \emph, \infty: markup, not words
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(unidecode(_MACRO.sub(" ", _MATH.sub(" . ", text))))
+
+
+def phrase_key(words: list[str]) -> str:
+    """Lower case, hyphens as spaces, possessives dropped, the head singular."""
+    parts = " ".join(w.lower().replace("-", " ") for w in words).replace("'s", "").split()
+    if parts:
+        parts[-1] = singular(parts[-1])
+    return " ".join(parts)
+
+
+_SUBJECTS = frozenset(
+    "we they it i you he she this these those which that to can could may might will would must".split()
+)
+
+
+def _verb_here(previous: str, word: str, following: str) -> bool:
+    """The lexicon knows no context, so three cheap rules read one: a word that can be a verb is
+    one after a pronoun, a modal or "to" ("we study", "to help"), or before an adjective
+    ("harvesting rich supervision", "training large models"), and a base form that can be a verb is
+    one after a plural noun ("models help", "methods improve")."""
+    if not can_be_verb(word):
+        return False
+    if word_class(following) == MODIFIER and word_class(word) != MODIFIER:
+        return True
+    before = previous.lower()
+    if before in _SUBJECTS:
+        return True
+    return (
+        before.endswith("s")
+        and not before.endswith("ss")
+        and word_class(previous) == NOUN
+        and not word.lower().endswith("s")
+        and singular(before) != before
+    )
+
+
+def runs(words: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """(start, words) of each maximal run of phrase words."""
+    start, run = 0, list[str]()
+    padded = words + [".", "."]
+    for i, word in enumerate(words + ["."]):
+        if word_class(word) == BREAK or (i and _verb_here(words[i - 1], word, padded[i + 1])):
+            if run:
+                yield start, run
+            run = []
+            start = i + 1
+            if word_class(word) != BREAK:
+                continue  # the verb itself is no phrase word
+        else:
+            run.append(word)
+
+
+def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], int]:
+    """The candidates of a document by key, and its length in tokens."""
+    title_words, body = tokens(title), tokens(abstract)
+    words = title_words + ["."] + body
+    found: dict[str, Candidate] = {}
+    for start, run in runs(words):
+        # trailing modifiers cannot end a phrase: "scalable lifelong multimodal" keeps nothing
+        classes = [word_class(w) for w in run]
+        for i in range(len(run)):
+            if classes[i] == GERUND:
+                continue
+            for j in range(i + 1, min(len(run), i + MAX_WORDS) + 1):
+                if classes[j - 1] != NOUN and not (classes[j - 1] == GERUND and j - 1 > i):
+                    continue
+                phrase = run[i:j]
+                key = phrase_key(phrase)
+                if not key:
+                    continue
+                candidate = found.get(key)
+                if candidate is None:
+                    candidate = found[key] = Candidate(
+                        key,
+                        " ".join(phrase),
+                        len(key.split()),
+                        head_can_be_verb=can_be_verb(phrase[-1]),
+                        first_can_be_verb=can_be_verb(phrase[0]),
+                        starts_with_modifier=classes[i] == MODIFIER,
+                        has_capitals=any(sum(c.isupper() for c in w) >= 2 for w in phrase),
+                    )
+                candidate.positions.append(start + i)
+                candidate.in_title = candidate.in_title or start + i < len(title_words)
+                candidate.whole_runs += i == 0 and j == len(run)
+                candidate.run_ends += j == len(run)
+    return found, len(words)

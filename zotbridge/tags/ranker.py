@@ -1,0 +1,153 @@
+"""The trained keyphrase ranker: noun-phrase candidates (nounphrases.py) scored by a logistic
+regression over a dozen features, with weights shipped in ``ranker.json``.
+
+The weights are made by ``bench/train_ranker.py`` from public keyphrase sets with gold labels
+(docs/tags.md has the protocol and the figures); here they are only read — a plain JSON file of
+feature names, means, scales and coefficients, no pickle and no training library at run time.
+
+Features of a candidate in its document: how often it occurs (log), whether the title has it,
+where it first appears and how far its occurrences spread, its length in words, how specific its
+words are (mean and lowest IDF over the listing plus a shipped background of arXiv abstracts, and
+frequency × IDF), how often it is a whole phrase rather than a piece of a longer one, how many
+longer candidates contain it, whether its first word or its head can also be a verb, whether it starts with an
+adjective, whether it holds an acronym, whether it appears in the first sentence, the score of
+zotbridge's earlier unsupervised extractor (frequency × IDF × place × length bonus), and how many
+papers of the listing share it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from zotbridge.tags.keyphrases import DocumentFrequencies, Keyphrase
+from zotbridge.tags.nounphrases import Candidate, noun_phrases
+
+FEATURES = (
+    "log_tf",
+    "in_title",
+    "first_position",
+    "spread",
+    "one_word",
+    "two_words",
+    "three_or_more_words",
+    "mean_idf",
+    "min_idf",
+    "tf_idf",
+    "whole_share",
+    "log_containers",
+    "head_can_be_verb",
+    "first_can_be_verb",
+    "starts_with_modifier",
+    "has_capitals",
+    "in_first_sentence",
+    "log_tfidf_score",
+    "listing_share",
+)
+
+
+@dataclass(frozen=True)
+class Weights:
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    coefficients: tuple[float, ...]
+    intercept: float
+
+    def score(self, vector: list[float]) -> float:
+        z = self.intercept + sum(
+            c * (x - m) / s
+            for c, x, m, s in zip(self.coefficients, vector, self.means, self.scales, strict=True)
+        )
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@lru_cache(maxsize=1)
+def shipped_weights() -> Weights:
+    data = json.loads(resources.files("zotbridge.tags").joinpath("ranker.json").read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise RuntimeError("ranker.json was trained for other features: run bench/train_ranker.py")
+    return Weights(
+        tuple(data["means"]), tuple(data["scales"]), tuple(data["coefficients"]), data["intercept"]
+    )
+
+
+def feature_rows(
+    title: str, abstract: str, frequencies: DocumentFrequencies, listing: Listing | None = None
+) -> tuple[list[Candidate], list[list[float]]]:
+    """The document's candidates and their feature vectors (in FEATURES order)."""
+    found, length = noun_phrases(title, abstract)
+    share = listing.share if listing else (lambda key: 0.0)
+    candidates = list(found.values())
+    first_sentence = len((abstract.split(". ")[0] + " " + title).split()) + 1
+    padded = {c.key: f" {c.key} " for c in candidates}
+    rows = []
+    for c in candidates:
+        tf = len(c.positions)
+        idfs = [frequencies.idf(w) for w in c.key.split()]
+        mean_idf = sum(idfs) / len(idfs)
+        containers = sum(1 for other in candidates if other is not c and padded[c.key] in padded[other.key])
+        rows.append(
+            [
+                math.log1p(tf),
+                float(c.in_title),
+                min(c.positions) / length,
+                (max(c.positions) - min(c.positions)) / length,
+                float(c.words == 1),
+                float(c.words == 2),
+                float(c.words >= 3),
+                mean_idf,
+                min(idfs),
+                math.log1p(tf) * mean_idf,
+                c.whole_runs / tf,
+                math.log1p(containers),
+                float(c.head_can_be_verb),
+                float(c.first_can_be_verb),
+                float(c.starts_with_modifier),
+                float(c.has_capitals),
+                float(min(c.positions) < first_sentence),
+                math.log1p(
+                    tf * (1.5 if c.in_title else 1.0) * mean_idf * (1.0, 2.5, 3.0)[min(c.words, 3) - 1]
+                ),
+                share(c.key),
+            ]
+        )
+    return candidates, rows
+
+
+class Listing:
+    """The papers tagged together: how many of them have each candidate phrase. A phrase several
+    papers of a listing share is likelier to be a topic than one paper's wording."""
+
+    def __init__(self, texts: list[tuple[str, str]]):
+        self.papers = max(1, len(texts))
+        self.df: Counter[str] = Counter()
+        for title, abstract in texts:
+            self.df.update(noun_phrases(title, abstract)[0].keys())
+
+    def share(self, key: str) -> float:
+        return math.log1p(self.df[key] - 1) / math.log1p(self.papers) if self.df[key] > 1 else 0.0
+
+
+def rank(
+    title: str,
+    abstract: str,
+    frequencies: DocumentFrequencies,
+    top: int = 15,
+    weights: Weights | None = None,
+    listing: Listing | None = None,
+) -> list[Keyphrase]:
+    """The ``top`` best candidates, best first, each with its probability of being a keyphrase."""
+    weights = weights or shipped_weights()
+    candidates, rows = feature_rows(title, abstract, frequencies, listing)
+    scored = sorted(
+        (
+            Keyphrase(c.key, c.text, weights.score(row), whole=c.run_ends > 0)
+            for c, row in zip(candidates, rows, strict=True)
+        ),
+        key=lambda k: (-k.score, k.key),
+    )
+    return scored[:top]
