@@ -6,6 +6,7 @@ import pytest
 from conftest import LISTINGS, json_lines, read, run_zotbridge
 from zotbridge.tags.categories import category_tags
 from zotbridge.tags.keyphrases import singular
+from zotbridge.tags.nounphrases import noun_phrases
 from zotbridge.tags.select import TagOptions, tag_papers
 from zotbridge.tags.vocabulary import GENERIC, acceptable, acronyms, display, merge_key, tag_key
 
@@ -88,14 +89,14 @@ def test_a_short_form_inside_a_phrase_is_read_as_its_long_form():
     assert expand("graph neural network", expansions) == "graph neural network"
 
 
-def test_adverbs_break_phrases():
-    from zotbridge.tags.keyphrases import candidates
-
-    keys = {c[0] for c in candidates("", "We accurately partition data and jointly train anomaly detection.")}
+def test_adverbs_and_verbs_break_phrases():
+    keys = set(noun_phrases("", "We accurately partition data and jointly train anomaly detection.")[0])
     assert "anomaly detection" in keys
     assert not any(
         k.startswith(("accurately", "jointly")) or k.endswith(("accurately", "jointly")) for k in keys
     )
+    keys = set(noun_phrases("", "Regularization prevents memorization; models help planning.")[0])
+    assert not any("prevent" in k or "help" in k for k in keys), keys
 
 
 def test_tags_are_whole_noun_phrases_never_fragments():

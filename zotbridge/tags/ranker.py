@@ -11,8 +11,8 @@ words are (mean and lowest IDF over the listing plus a shipped background of arX
 frequency × IDF), how often it is a whole phrase rather than a piece of a longer one, how many
 longer candidates contain it, whether its first word or its head can also be a verb, whether it starts with an
 adjective, whether it holds an acronym, whether it appears in the first sentence, the score of
-zotbridge's earlier unsupervised extractor (frequency × IDF × place × length bonus), and how many
-papers of the listing share it.
+zotbridge's earlier unsupervised extractor (frequency × IDF × place × length bonus), how many
+papers of the listing share it, and its SingleRank and PositionRank scores (graph.py).
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from zotbridge.tags.graph import word_scores
 from zotbridge.tags.keyphrases import DocumentFrequencies, Keyphrase
-from zotbridge.tags.nounphrases import Candidate, noun_phrases
+from zotbridge.tags.nounphrases import Candidate, noun_phrases, tokens
 
 FEATURES = (
     "log_tf",
@@ -47,6 +48,8 @@ FEATURES = (
     "in_first_sentence",
     "log_tfidf_score",
     "listing_share",
+    "singlerank",
+    "positionrank",
 )
 
 
@@ -81,6 +84,9 @@ def feature_rows(
     """The document's candidates and their feature vectors (in FEATURES order)."""
     found, length = noun_phrases(title, abstract)
     share = listing.share if listing else (lambda key: 0.0)
+    words = tokens(title) + ["."] + tokens(abstract)
+    graphs = [word_scores(words, positional) for positional in (False, True)]
+    tops = [max(g.values(), default=1.0) or 1.0 for g in graphs]
     candidates = list(found.values())
     first_sentence = len((abstract.split(". ")[0] + " " + title).split()) + 1
     padded = {c.key: f" {c.key} " for c in candidates}
@@ -113,6 +119,10 @@ def feature_rows(
                     tf * (1.5 if c.in_title else 1.0) * mean_idf * (1.0, 2.5, 3.0)[min(c.words, 3) - 1]
                 ),
                 share(c.key),
+                *(
+                    sum(g.get(w, 0.0) for w in c.text.lower().split()) / top
+                    for g, top in zip(graphs, tops, strict=True)
+                ),
             ]
         )
     return candidates, rows

@@ -2,9 +2,11 @@
 collection's items filed into them.
 
 * ``--by tags`` (default): the collection's items' keyword tags (manual tags; Zotero's automatic
-  category tags are left out) carried by at least ``min_items`` items and by fewer than all of
-  them (a tag on every item does not divide anything), most used first, at most
-  ``max_collections``; each becomes a sub-collection named after the tag.
+  category tags are left out), spellings of one tag merged, carried by at least ``min_items``
+  items and by fewer than all of them (a tag on every item does not divide anything); phrases
+  first, most used first, then single broad words only for items no phrase grouped; at most
+  ``max_collections``; each becomes a sub-collection named after the tag. An item is only ever
+  filed under a tag it carries.
 * ``--rules FILE``: a TOML file of groups, each a collection name and tag patterns
   (shell-style, case-insensitive); an item joins every group one of its tags matches::
 
@@ -31,6 +33,7 @@ from zotbridge.config import Settings
 from zotbridge.credentials import load_credentials
 from zotbridge.errors import InputError
 from zotbridge.store import Store
+from zotbridge.tags.vocabulary import merge_key, tag_key
 from zotbridge.zotero import collections as collection_paths
 from zotbridge.zotero.client import ZoteroClient, new_item_key, refused
 from zotbridge.zotero.sync import sync
@@ -179,13 +182,36 @@ def _tags_of(data: dict[str, Any]) -> list[str]:
 
 
 def _groups_by_tags(items: list[dict[str, Any]], min_items: int, max_collections: int) -> list[Group]:
-    counts = Counter(tag for data in items for tag in set(_tags_of(data)))
-    useful = [(tag, n) for tag, n in counts.items() if n >= min_items and n < len(items)]
-    useful.sort(key=lambda tn: (-tn[1], tn[0].lower()))
-    return [
-        Group(tag, sorted(d["key"] for d in items if tag in _tags_of(d)))
-        for tag, _n in useful[:max_collections]
-    ]
+    """Sub-collections from the tags the items carry: spellings of one tag are one group
+    (``pre-trained model`` = ``pretrained models``, tags/vocabulary.py), named by the spelling
+    most items use; an item joins only groups of tags it carries. Phrases come first, most used
+    first; a single broad word ("vector", "token") becomes a group only for the items no phrase
+    has grouped yet, and only when there are ``min_items`` of them."""
+    members: dict[str, set[str]] = {}
+    spellings: dict[str, Counter[str]] = {}
+    for data in items:
+        for tag in set(_tags_of(data)):
+            key = merge_key(tag_key(tag))
+            members.setdefault(key, set()).add(data["key"])
+            spellings.setdefault(key, Counter())[tag] += 1
+    useful = [k for k, m in members.items() if min_items <= len(m) < len(items)]
+
+    def name(key: str) -> str:
+        return max(spellings[key], key=lambda t: (spellings[key][t], t))
+
+    def order(keys: list[str]) -> list[str]:
+        return sorted(keys, key=lambda k: (-len(members[k]), name(k).lower()))
+
+    phrases = order([k for k in useful if len(tag_key(name(k)).split()) > 1])
+    chosen = phrases[:max_collections]
+    covered = set().union(*(members[k] for k in chosen)) if chosen else set()
+    for key in order([k for k in useful if k not in phrases]):
+        if len(chosen) >= max_collections:
+            break
+        if len(members[key] - covered) >= min_items:
+            chosen.append(key)
+            covered |= members[key]
+    return [Group(name(k), sorted(members[k])) for k in chosen]
 
 
 def _groups_by_rules(items: list[dict[str, Any]], rules: list[tuple[str, list[str]]]) -> list[Group]:
