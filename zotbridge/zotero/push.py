@@ -242,6 +242,9 @@ def push(
     )
     if not dry_run:
         writes_before = client.writes
+        # decided before any write: a run that stops half-way is finished by the next with the same
+        # tags (the tags it wrote are the library's then, and would be ranked otherwise)
+        store.put_paper_tags(index.name, {a: t for a, t in keyword_tags.items() if a in plans})
         _download_pdfs(list(plans.values()), fetch, pdf_dir, result, progress)
         to_do = [p for p in plans.values() if p.action.action in ("create", "update", "restored")]
         tick = _phase(progress, len(to_do), "Writing to Zotero")
@@ -249,7 +252,6 @@ def push(
             _create_collections(client, new_collections)
         _create_items(client, store, index, [p for p in to_do if p.action.action == "create"], tick)
         _update_items(client, [p for p in to_do if p.action.action in ("update", "restored")], tick)
-        store.put_paper_tags(index.name, {a: t for a, t in keyword_tags.items() if a in plans})
         _attach_to_existing(client, list(plans.values()))
         pdfs = [p.pdf for p in plans.values() if p.pdf]
         uploads = sum(1 for p in pdfs if p.action == "create" and p.file)
