@@ -69,6 +69,10 @@ def singular(word: str) -> str:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
+    if word.endswith("yses"):  # analyses, hypotheses are "-ses" too but not this
+        return word[:-2] + "is"
+    if word.endswith("es") and word[:-2] in _KEEP_S:  # biases, lenses, gases
+        return word[:-2]
     if word.endswith(("ches", "shes", "xes", "sses", "zes")):
         return word[:-2]
     return word[:-1]

@@ -85,9 +85,10 @@ def word_class(word: str) -> str:
         return MODIFIER if last.endswith(_ADJECTIVE_ENDINGS) and len(last) > 4 else NOUN
     if "NOUN" in forms or "PROPN" in forms:
         return NOUN
-    if "ADJ" in forms or (set(forms) == {"VERB"} and last.endswith("ed")):
+    inflected = set(forms) == {"VERB"} and last not in forms["VERB"]  # "trained", not "exceed"
+    if "ADJ" in forms or (inflected and last.endswith("ed")):
         return MODIFIER  # "trained model"
-    if set(forms) == {"VERB"} and last.endswith("ing"):
+    if inflected and last.endswith("ing"):
         return GERUND
     return BREAK  # verbs, adverbs, determiners
 
