@@ -2,6 +2,8 @@
 shared listings, category tags, and `zotbridge tags`."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import LISTINGS, json_lines, read, run_zotbridge
 from zotbridge.tags.categories import category_tags
@@ -199,3 +201,32 @@ def test_tags_command_without_network(tmp_path):
     assert len(rows) == 71 and list(rows[0]) == ["index", "title", "tags"]
     assert all(len(r["tags"]) <= 3 for r in rows) and sum(bool(r["tags"]) for r in rows) >= 65
     assert "distinct tags" in proc.stderr.decode()
+
+
+WORDS = st.sampled_from(
+    "the model models learning deep rich harvesting we study improving accuracy $x^2$ \\emph{a} "
+    "large language non-stationary newly reside inside transformer BERT GPT-4 of and , . ( ) : ;".split(" ")
+)
+
+
+@settings(deadline=None, max_examples=200)
+@given(title=st.lists(WORDS, max_size=12).map(" ".join), abstract=st.lists(WORDS, max_size=60).map(" ".join))
+def test_every_tag_is_a_whole_noun_phrase_whatever_the_text(title, abstract):
+    """Whatever the words, a tag ends in a word that can be a noun, holds no formula or TeX, and a
+    paper never has two forms of one word."""
+    from zotbridge.tags.nounphrases import GERUND, NOUN, word_class
+
+    tags = tag_papers([(title, abstract)], TagOptions(count=10)).tags[0]
+    for tag in tags:
+        assert (
+            word_class(tag.split()[-1].split("-")[-1]) in (NOUN, GERUND) or tag.split()[-1][:1].isupper()
+        ), tag
+        assert not set(tag) & set("$\\^{}"), tag
+    assert len({merge_key(tag_key(t)) for t in tags}) == len(tags)
+
+
+@settings(deadline=None, max_examples=200)
+@given(title=st.text(max_size=80), abstract=st.text(max_size=400))
+def test_any_text_is_tagged_without_an_error(title, abstract):
+    tags = tag_papers([(title, abstract), (abstract, title)]).tags
+    assert all(len(paper) <= 5 and all(t.strip() for t in paper) for paper in tags)
