@@ -58,7 +58,11 @@ _KEEP_S = frozenset(
 
 
 def singular(word: str) -> str:
-    """English plural → singular for the head noun (models → model, strategies → strategy)."""
+    """English plural → singular for the head noun (models → model, strategies → strategy); a
+    hyphenated word by its last part (time-series stays)."""
+    head, dash, last = word.rpartition("-")
+    if dash and last:
+        return head + dash + singular(last)
     if (
         len(word) <= 3
         or word in _KEEP_S
@@ -73,7 +77,7 @@ def singular(word: str) -> str:
         return word[:-2] + "is"
     if word.endswith("es") and word[:-2] in _KEEP_S:  # biases, lenses, gases
         return word[:-2]
-    if word.endswith(("ches", "shes", "xes", "sses", "zes")):
+    if word.endswith(("ches", "shes", "xes", "sses")):
         return word[:-2]
     return word[:-1]
 
