@@ -197,11 +197,7 @@ class ArxivClient(Resource):
                         f"{self._settings.arxiv_url}",
                         "check the network and ZOTBRIDGE_ARXIV_URL, or try again later",
                     ) from None
-                wait = (
-                    failure.retry_after
-                    if failure.retry_after is not None
-                    else min(self._settings.arxiv_max_backoff, self._settings.arxiv_delay * 2**attempt)
-                )
+                wait = backoff(self._settings, failure, attempt)
                 (log.warning if wait >= 1 else log.info)(
                     "waiting for arXiv (%s), retry in %.0f s (try %d of %d)",
                     failure.reason,
@@ -240,6 +236,14 @@ class ArxivClient(Resource):
         if kind == "split":
             raise QueryTooLong(f"HTTP {status} from {url}")
         raise ServiceError(text.format(status=status, summary=_summary(body)), hint)
+
+
+def backoff(settings: Settings, failure: TransientFailure, attempt: int) -> float:
+    """How long to wait before the next try: arXiv's ``Retry-After`` when it gave one, else
+    doubling from the delay up to ``ZOTBRIDGE_ARXIV_MAX_BACKOFF`` (API and PDFs alike)."""
+    if failure.retry_after is not None:
+        return failure.retry_after
+    return min(settings.arxiv_max_backoff, settings.arxiv_delay * 2.0**attempt)
 
 
 def _polite_session(settings: Settings, url: str) -> requests.Session:
@@ -338,11 +342,7 @@ class PdfClient(Resource):
             except TransientFailure as failure:
                 if attempt == PDF_TRIES:
                     raise DownloadFailed(f"{failure.reason}, {PDF_TRIES} tries") from None
-                wait = (
-                    failure.retry_after
-                    if failure.retry_after is not None
-                    else min(self._settings.arxiv_max_backoff, self._settings.arxiv_delay * 2**attempt)
-                )
+                wait = backoff(self._settings, failure, attempt)
                 log.info(
                     "arXiv PDF %sv%d: %s; trying again in %.0f s", arxiv_id, version, failure.reason, wait
                 )

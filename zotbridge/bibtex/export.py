@@ -21,7 +21,7 @@ from zotbridge.bibtex.merge import Outcome, Work, merge
 from zotbridge.config import DEFAULT_KEY_FORMAT, Settings
 from zotbridge.errors import InputError, KeyConflict
 from zotbridge.listing import ReadOptions
-from zotbridge.models import ArxivRecord, BibEntry, LibraryKeys, Match, Progress, RecordSource
+from zotbridge.models import BibEntry, LibraryKeys, Match, Progress, RecordSource
 from zotbridge.store import Store
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,11 @@ def write_bibliography(
             return file_key(store, record.arxiv_id, block.key, path)
         taken = file_keys | (library.taken if library else set())
         pinned = library.pinned.get(record.arxiv_id) if library else None
-        kept = _pinned(store, record, pinned, path) if pinned and pinned.lower() not in file_keys else None
+        kept = (
+            pinned_key_of(store, record.arxiv_id, pinned, path)
+            if pinned and pinned.lower() not in file_keys
+            else None
+        )
         return kept or key_for(record, template, store, lambda key: key.lower() in taken)
 
     unresolved = [_unresolved_line(m) for m in not_written] if comment_unresolved else None
@@ -201,16 +205,16 @@ def check_output_path(path: Path) -> None:
         )
 
 
-def _pinned(store: Store, record: ArxivRecord, pinned: str, path: Path) -> str | None:
-    """The key pinned in Zotero, unless zotbridge gave the paper another one before (keys never
-    change: the two are reported, the earlier one is kept); None when another paper holds it."""
-    stored = store.claim_citation_key(record.arxiv_id, [pinned])
+def pinned_key_of(store: Store, ident: str, pinned: str, path: Path) -> str | None:
+    """The key pinned in Zotero, unless zotbridge gave the work another one before (keys never
+    change: the two are reported, the earlier one is kept); None when another work holds it."""
+    stored = store.claim_citation_key(ident, [pinned])
     if stored is None or stored == pinned:
         return stored
     log.warning(
-        "%s: arXiv:%s has the key %s in Zotero but %s in zotbridge's earlier files; %s is kept",
+        "%s: %s has the key %s in Zotero but %s in zotbridge's earlier files; %s is kept",
         path.name,
-        record.arxiv_id,
+        ident,
         pinned,
         stored,
         stored,

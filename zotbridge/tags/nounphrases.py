@@ -20,7 +20,7 @@ from functools import lru_cache
 from lemminflect import getAllLemmas
 from unidecode import unidecode
 
-from zotbridge.tags.keyphrases import STOPWORDS, singular
+from zotbridge.tags.keyphrases import STOPWORDS, phrase_key, singular
 
 MAX_WORDS = 4
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
@@ -105,14 +105,6 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(unidecode(_MACRO.sub(" ", _MATH.sub(" . ", text))))
 
 
-def phrase_key(words: list[str]) -> str:
-    """Lower case, hyphens as spaces, possessives dropped, the head singular."""
-    parts = " ".join(w.lower().replace("-", " ") for w in words).replace("'s", "").split()
-    if parts:
-        parts[-1] = singular(parts[-1])
-    return " ".join(parts)
-
-
 _SUBJECTS = frozenset(
     "we they it i you he she this these those which that to can could may might will would must".split()
 )
@@ -155,10 +147,10 @@ def runs(words: list[str]) -> Iterator[tuple[int, list[str]]]:
             run.append(word)
 
 
-def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], int]:
-    """The candidates of a document by key, and its length in tokens."""
-    title_words, body = tokens(title), tokens(abstract)
-    words = title_words + ["."] + body
+def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[str]]:
+    """The candidates of a document by key, and its tokens (title, ".", abstract)."""
+    title_words = tokens(title)
+    words = title_words + ["."] + tokens(abstract)
     found: dict[str, Candidate] = {}
     for start, run in runs(words):
         # trailing modifiers cannot end a phrase: "scalable lifelong multimodal" keeps nothing
@@ -188,4 +180,4 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], int]:
                 candidate.in_title = candidate.in_title or start + i < len(title_words)
                 candidate.whole_runs += i == 0 and j == len(run)
                 candidate.run_ends += j == len(run)
-    return found, len(words)
+    return found, words

@@ -26,7 +26,7 @@ from importlib import resources
 
 from zotbridge.tags.graph import word_scores
 from zotbridge.tags.keyphrases import DocumentFrequencies, Keyphrase
-from zotbridge.tags.nounphrases import Candidate, noun_phrases, tokens
+from zotbridge.tags.nounphrases import Candidate, noun_phrases
 
 FEATURES = (
     "log_tf",
@@ -82,9 +82,9 @@ def feature_rows(
     title: str, abstract: str, frequencies: DocumentFrequencies, listing: Listing | None = None
 ) -> tuple[list[Candidate], list[list[float]]]:
     """The document's candidates and their feature vectors (in FEATURES order)."""
-    found, length = noun_phrases(title, abstract)
+    found, words = listing.phrases(title, abstract) if listing else noun_phrases(title, abstract)
+    length = len(words)
     share = listing.share if listing else (lambda key: 0.0)
-    words = tokens(title) + ["."] + tokens(abstract)
     graphs = [word_scores(words, positional) for positional in (False, True)]
     tops = [max(g.values(), default=1.0) or 1.0 for g in graphs]
     candidates = list(found.values())
@@ -135,8 +135,16 @@ class Listing:
     def __init__(self, texts: list[tuple[str, str]]):
         self.papers = max(1, len(texts))
         self.df: Counter[str] = Counter()
+        self._found: dict[tuple[str, str], tuple[dict[str, Candidate], list[str]]] = {}
         for title, abstract in texts:
-            self.df.update(noun_phrases(title, abstract)[0].keys())
+            self.df.update(self.phrases(title, abstract)[0].keys())
+
+    def phrases(self, title: str, abstract: str) -> tuple[dict[str, Candidate], list[str]]:
+        """A paper's noun phrases and tokens, found once for the listing and the ranker."""
+        key = (title, abstract)
+        if key not in self._found:
+            self._found[key] = noun_phrases(title, abstract)
+        return self._found[key]
 
     def share(self, key: str) -> float:
         return math.log1p(self.df[key] - 1) / math.log1p(self.papers) if self.df[key] > 1 else 0.0

@@ -78,34 +78,23 @@ def valid_file_name(name: str) -> str:
 
 def stored_attachment(parent_key: str, record: ArxivRecord) -> dict[str, Any]:
     """The "Preprint PDF" child item, before its file (``md5``/``mtime`` come with the upload)."""
-    return {
-        "key": attachment_key(parent_key, "stored"),
-        "version": 0,
-        "itemType": "attachment",
-        "parentItem": parent_key,
-        "linkMode": "imported_url",
-        "title": PDF_TITLE,
-        "accessDate": "CURRENT_TIMESTAMP",
-        "url": pdf_url(record),
-        "note": "",
-        "contentType": "application/pdf",
-        "charset": "",
-        "filename": file_name(record),
-        "md5": None,
-        "mtime": None,
-        "tags": [],
-        "relations": {},
-    }
+    item = _attachment(parent_key, record, "stored")
+    return item | {"filename": file_name(record), "md5": None, "mtime": None}
 
 
 def linked_attachment(parent_key: str, record: ArxivRecord) -> dict[str, Any]:
-    """A link to the PDF: what the Connector saves when snapshots are off."""
+    """A link to the PDF: what the Connector saves when snapshots are off (no file properties:
+    Zotero refuses them on a link)."""
+    return _attachment(parent_key, record, "linked")
+
+
+def _attachment(parent_key: str, record: ArxivRecord, mode: str) -> dict[str, Any]:
     return {
-        "key": attachment_key(parent_key, "linked"),
+        "key": attachment_key(parent_key, mode),
         "version": 0,
         "itemType": "attachment",
         "parentItem": parent_key,
-        "linkMode": "linked_url",
+        "linkMode": "imported_url" if mode == "stored" else "linked_url",
         "title": PDF_TITLE,
         "accessDate": "CURRENT_TIMESTAMP",
         "url": pdf_url(record),

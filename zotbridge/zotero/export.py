@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from zotbridge.bibtex.bibfile import Block
-from zotbridge.bibtex.export import BibResult, check_output_path, file_key, merge_into_file
+from zotbridge.bibtex.export import BibResult, check_output_path, file_key, merge_into_file, pinned_key_of
 from zotbridge.bibtex.keys import Formula, claim_key, pinned_key
 from zotbridge.bibtex.merge import Work
 from zotbridge.bibtex.zotero_entries import NOT_ENTRIES, cite_item_of, doi_of, item_entry
@@ -114,8 +114,9 @@ def bib_collection(
             if block is not None and block.key:
                 return file_key(store, work.ident, block.key, path)
             pinned = pinned_key(data)
-            if pinned:
-                return store.claim_citation_key(work.ident, [pinned]) or pinned
+            kept = pinned_key_of(store, work.ident, pinned, path) if pinned else None
+            if kept:
+                return kept
             base = template.evaluate(cite_item_of(data)) or f"zotero-item-{data['key']}"
             taken = file_keys | library_taken
             return claim_key(store, work.ident, base, lambda k: k.lower() in taken)
