@@ -7,8 +7,7 @@ the run expanded — "NCD" and "novel class discovery" are one tag), skipping
 
 * generic phrases ("proposed method", "experimental result") and phrases too long to be tags;
 * math and TeX residue (a word from a formula);
-* a phrase inside a better one of the same paper, or the better one's other form
-  ("non-stationarity" after "non-stationary").
+* another form of a better phrase of the same paper ("non-stationarity" after "non-stationary").
 
 A phrase is a tag only where it is a whole noun phrase somewhere in the paper ("multi-task" only
 ever modifies "learning": no tag). A tag the user's library already has (compared by key) is ranked
@@ -23,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -113,21 +112,6 @@ def tag_papers(
 def _same_form(key: str, other: str) -> bool:
     """Two forms of one idea: "non-stationary" and "non-stationarity", "robust" and "robustness"."""
     return form_key(key) == form_key(tag_key(other))
-
-
-def _nested(a: str, b: str) -> bool:
-    """Whether the words of one tag are all words of the other, with hyphenated words taken
-    apart ("supervised learning" is in "self-supervised learning") or whole ("pre-trained
-    language" is in "pretrained language model")."""
-    readings: tuple[Callable[[str], set[str]], ...] = (
-        lambda t: set(tag_key(t).split()),
-        lambda t: {merge_key(tag_key(w)) for w in t.split()},
-    )
-    for words in readings:
-        x, y = words(a), words(b)
-        if x <= y or x >= y:
-            return True
-    return False
 
 
 def tag_records(records: Iterable[ArxivRecord], options: TagOptions | None = None) -> dict[str, list[str]]:
