@@ -258,6 +258,16 @@ def writing_options(dry_run_help: str, json_help: str) -> Callable[[F], F]:
     return decorate
 
 
+def published_option(command: F) -> F:
+    return click.option(
+        "--published",
+        "upgrade_published",
+        is_flag=True,
+        help="Cite the published version of what is published: checked as `zotbridge published` does, "
+        "the Zotero item and the .bib entry upgraded together.",
+    )(command)
+
+
 def pdf_dir_option(command: F) -> F:
     return click.option(
         "--pdf-dir",
@@ -478,6 +488,7 @@ def _output(
     help="List papers that were not written in an @comment block of the file.",
 )
 @pdf_dir_option
+@published_option
 @writing_options("Show what would change; write nothing.", "JSON Lines on stdout, one object per paper.")
 @source_options
 @verbosity
@@ -495,6 +506,7 @@ def bib(
     key_format: str,
     comment_unresolved: bool,
     pdf_dir: Path | None,
+    upgrade_published: bool,
     dry_run: bool,
     as_json: bool,
     refresh: bool,
@@ -505,6 +517,7 @@ def bib(
     merging with what is there."""
     from zotbridge.bibtex.export import bib_listings
     from zotbridge.bibtex.keys import Formula
+    from zotbridge.zotero.published import publish_records
     from zotbridge.zotero.sync import library_keys
 
     if bool(listings) == bool(collection):
@@ -513,6 +526,8 @@ def bib(
             "to put a listing and a collection in one file, run zotbridge bib once for each: "
             "a paper in both gets one entry",
         )
+    if upgrade_published and (collection or offline):
+        raise InputError("--published needs LISTING... and the network", "leave out --collection / --offline")
     if collection:
         _bib_collection(
             ctx, collection, recursive, output, style, Formula.parse(key_format), dry_run, as_json
@@ -534,6 +549,7 @@ def bib(
             progress=progress,
             pdf_dir=pdf_dir,
             library_keys=None if _source(ctx) == "index" else library_keys,  # --offline: no network
+            publish=functools.partial(publish_records, dry_run=dry_run) if upgrade_published else None,
         )
     rows = list(render.bib_rows(matches, result))
     _output(ctx, as_json, rows, lambda width: render.bib_table(rows, width), render.bib_summary(result))
@@ -564,6 +580,90 @@ def _bib_collection(
         render.bib_summary(done.result)
         + f" ({len(rows)} items of {collection!r}; {done.requests} Zotero requests)",
     )
+
+
+@main.command()
+@functools.partial(listing_options, required=False)
+@click.option(
+    "--bib",
+    "bib_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="The .bib whose entries --apply upgrades; without LISTING, its arXiv entries are the papers.",
+)
+@click.option(
+    "--apply", is_flag=True, help="Upgrade what is published: the .bib entry and the Zotero item, together."
+)
+@click.option("--allow-workshop", is_flag=True, help="Accept workshop papers as published versions.")
+@click.option("--no-zotero", is_flag=True, help="With --apply: leave the Zotero library alone.")
+@click.option(
+    "--dry-run", is_flag=True, help="Show what --apply would change (the entries' diffs); write nothing."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="JSON Lines on stdout, one object per paper, then a summary."
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Write an evidence report (Markdown): per paper the verdict, the records that decided and why.",
+)
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Ask the sources again instead of reusing stored verdicts (and decisions).",
+)
+@verbosity
+@click.pass_context
+def published(
+    ctx: click.Context,
+    listings: tuple[str, ...],
+    fmt: ListingFormat,
+    encoding: str | None,
+    listing_year: int | None,
+    bib_path: Path | None,
+    apply: bool,
+    allow_workshop: bool,
+    no_zotero: bool,
+    dry_run: bool,
+    as_json: bool,
+    report: Path | None,
+    refresh: bool,
+) -> None:
+    """Find the published version of each arXiv paper in LISTING... (or in --bib FILE): a verdict
+    with its evidence, and with --apply the upgrade of the .bib entry and the Zotero item."""
+    from zotbridge.report import write_published_report
+    from zotbridge.zotero.published import published_listings
+
+    with _Progress(ctx, "Checking") as progress:
+        result = published_listings(
+            list(listings),
+            _read_options(fmt, encoding, listing_year),
+            _settings(),
+            bib_path=bib_path,
+            apply=apply,
+            dry_run=dry_run,
+            zotero=not no_zotero,
+            refresh=refresh,
+            allow_workshop=allow_workshop,
+            progress=progress,
+        )
+    if report is not None:
+        write_published_report(report, result)
+    objects = [p.to_json() for p in result.papers] + [result.summary_json()]
+    _output(
+        ctx,
+        as_json,
+        objects,
+        lambda width: render.published_table(result, width),
+        render.published_summary(result),
+    )
+    if any(p.check and p.check.verdict == "incomplete" for p in result.papers) or any(
+        (p.zotero or "").startswith("failed") for p in result.papers
+    ):
+        sys.exit(ExitStatus.FAILURE)
 
 
 @main.command()
@@ -601,6 +701,7 @@ def _bib_collection(
     help="Attach the PDF as Zotero's arXiv import does (stored), as a link to arXiv (linked), or not.",
 )
 @pdf_dir_option
+@published_option
 @tag_options
 @writing_options(
     "Print the plan; write nothing to Zotero or the .bib.",
@@ -624,6 +725,7 @@ def push(
     comment_notes: bool,
     pdf: PdfMode,
     pdf_dir: Path | None,
+    upgrade_published: bool,
     tags: int,
     tag_prefix: str,
     dry_run: bool,
@@ -649,6 +751,7 @@ def push(
         bib_style=style,
         pdf_mode=pdf,
         pdf_dir=pdf_dir,
+        published=upgrade_published,
     )
     with _Progress(ctx, "Resolving", "Writing to Zotero") as progress:
         matches, result, bib_result = push_listings(

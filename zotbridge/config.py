@@ -34,6 +34,16 @@ DEFAULT_ARXIV_TIMEOUT = 60.0
 DEFAULT_KEY_FORMAT = "auth.lower + shorttitle(3,3) + year"  # Better BibTeX's default formula
 DEFAULT_ZOTERO_TIMEOUT = 120.0  # a 50-object write is 50 transactions on the server
 DEFAULT_ARXIV_MAX_BACKOFF = 600.0  # ten minutes: arXiv's 429s have lasted hours (docs/matching.md)
+# Published-version sources (docs/published.md): their roots, and the spacing each one asks for.
+DEFAULT_S2_URL = "https://api.semanticscholar.org/graph/v1"
+DEFAULT_DBLP_URL = "https://dblp.org"
+DEFAULT_CROSSREF_URL = "https://api.crossref.org"
+DEFAULT_ACL_URL = "https://aclanthology.org"
+DEFAULT_S2_DELAY = 1.1  # 1 request/s with a key, for all endpoints
+DEFAULT_DBLP_DELAY = 2.0  # the dblp FAQ: "at least one or two second between two consecutive requests"
+DEFAULT_PUBLISHED_TTL_DAYS = (
+    14.0  # papers get published later: a "preprint" verdict is asked again after this
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,13 @@ class Settings:
     contact: str | None = None  # an e-mail address or URL for the User-Agent arXiv asks blocked users for
     zotero_url: str = DEFAULT_ZOTERO_URL
     zotero_timeout: float = DEFAULT_ZOTERO_TIMEOUT
+    s2_url: str = DEFAULT_S2_URL
+    dblp_url: str = DEFAULT_DBLP_URL
+    crossref_url: str = DEFAULT_CROSSREF_URL
+    acl_url: str = DEFAULT_ACL_URL
+    s2_delay: float = DEFAULT_S2_DELAY
+    dblp_delay: float = DEFAULT_DBLP_DELAY
+    published_ttl_days: float = DEFAULT_PUBLISHED_TTL_DAYS
     config_path: Path | None = None
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -90,8 +107,40 @@ class Settings:
             DEFAULT_ZOTERO_TIMEOUT,
             hint="set it to 120 or unset it",
         )
+        sources = config.get("published", {})
         return cls(
             home=home,
+            s2_url=_source_url(env, sources, "S2", DEFAULT_S2_URL),
+            dblp_url=_source_url(env, sources, "DBLP", DEFAULT_DBLP_URL),
+            crossref_url=_source_url(env, sources, "CROSSREF", DEFAULT_CROSSREF_URL),
+            acl_url=_source_url(env, sources, "ACL", DEFAULT_ACL_URL),
+            s2_delay=_seconds(
+                env,
+                sources,
+                "ZOTBRIDGE_S2_DELAY",
+                "s2_delay",
+                DEFAULT_S2_DELAY,
+                zero_ok=True,
+                hint="set it to 1.1 (Semantic Scholar's limit) or unset it",
+            ),
+            dblp_delay=_seconds(
+                env,
+                sources,
+                "ZOTBRIDGE_DBLP_DELAY",
+                "dblp_delay",
+                DEFAULT_DBLP_DELAY,
+                zero_ok=True,
+                hint="set it to 2 (the dblp FAQ) or unset it",
+            ),
+            published_ttl_days=_seconds(
+                env,
+                sources,
+                "ZOTBRIDGE_PUBLISHED_TTL_DAYS",
+                "ttl_days",
+                DEFAULT_PUBLISHED_TTL_DAYS,
+                zero_ok=True,
+                hint="set it to 14 (days) or unset it",
+            ),
             config_path=path,
             zotero_timeout=zotero_timeout,
             arxiv_timeout=timeout,
@@ -228,6 +277,30 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
             f"{settings.zotero_timeout:g} s",
             source("ZOTBRIDGE_ZOTERO_TIMEOUT", "zotero", "timeout"),
         ),
+        ("s2 url", settings.s2_url, source("ZOTBRIDGE_S2_URL", "published", "s2_url")),
+        ("dblp url", settings.dblp_url, source("ZOTBRIDGE_DBLP_URL", "published", "dblp_url")),
+        (
+            "crossref url",
+            settings.crossref_url,
+            source("ZOTBRIDGE_CROSSREF_URL", "published", "crossref_url"),
+        ),
+        ("acl url", settings.acl_url, source("ZOTBRIDGE_ACL_URL", "published", "acl_url")),
+        ("s2 delay", f"{settings.s2_delay:g} s", source("ZOTBRIDGE_S2_DELAY", "published", "s2_delay")),
+        (
+            "dblp delay",
+            f"{settings.dblp_delay:g} s",
+            source("ZOTBRIDGE_DBLP_DELAY", "published", "dblp_delay"),
+        ),
+        (
+            "published ttl",
+            f"{settings.published_ttl_days:g} days",
+            source("ZOTBRIDGE_PUBLISHED_TTL_DAYS", "published", "ttl_days"),
+        ),
+        (
+            "s2 api key",
+            "set" if env.get("ZOTBRIDGE_S2_API_KEY") else "not set (optional)",
+            "environment (ZOTBRIDGE_S2_API_KEY)" if env.get("ZOTBRIDGE_S2_API_KEY") else "default",
+        ),
     ]
     zotero = config.get("zotero", {})
     library_id = env.get("ZOTERO_LIBRARY_ID") or zotero.get("library_id")
@@ -294,6 +367,13 @@ def _toml_value(value: object) -> str:
         return repr(value)
     escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'
+
+
+def _source_url(env: Mapping[str, str], table: dict[str, Any], name: str, default: str) -> str:
+    """A published-version source's root (``ZOTBRIDGE_<NAME>_URL`` or ``[published] <name>_url``):
+    the doc's paths are appended to it."""
+    variable = f"ZOTBRIDGE_{name}_URL"
+    return _endpoint(variable, env.get(variable) or table.get(f"{name.lower()}_url") or default).rstrip("/")
 
 
 def _endpoint(variable: str, url: str) -> str:

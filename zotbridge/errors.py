@@ -116,3 +116,12 @@ class KeyConflict(Exception):
     def __init__(self, key: str, arxiv_id: str, block: Any):
         super().__init__(key)
         self.key, self.arxiv_id, self.block = key, arxiv_id, block
+
+
+class SourceFailed(Exception):
+    """A published-version source (Semantic Scholar, DBLP) kept failing or was switched off for
+    the run: the papers that needed it are ``incomplete``, never reported as unpublished."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source, self.reason = source, reason

@@ -239,3 +239,50 @@ class LibraryKeys:
 
     pinned: dict[str, str] = field(default_factory=dict)  # arXiv id -> the item's key
     taken: set[str] = field(default_factory=set)  # lower-case keys of every item
+
+
+# A venue's kind (docs/published.md): only the accepted kinds ever upgrade a preprint.
+VenueClass = Literal[
+    "conference-main",
+    "findings",
+    "workshop",
+    "journal",
+    "datasets-track",
+    "preprint",
+    "thesis-book",
+    "unknown",
+]
+# What `zotbridge published` concludes for a paper: a verified published version (applied with
+# --apply), a plausible one that fails a rule (shown, never applied), none although every source
+# answered, or unknown because a source failed (never reported as unpublished).
+Verdict = Literal["published", "suggested", "preprint", "incomplete"]
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+
+
+@dataclass
+class VenueRecord:
+    """One source's record of a paper: a DBLP entry, a Semantic Scholar paper, an arXiv journal
+    reference. ``fields`` holds the published version's BibTeX fields (booktitle or journal,
+    pages, volume, number, publisher, editor, series, doi, url) as plain text."""
+
+    source: str  # "dblp", "s2", "arxiv"
+    ident: str  # the source's id of the record: a DBLP key, an S2 paperId, an arXiv id
+    title: str
+    authors: list[str]  # "First Last", in order
+    year: int | None
+    venue: str  # the source's short venue: "NeurIPS", "ICLR (Workshop)", "CoRR"
+    venue_class: VenueClass = "unknown"
+    entry_type: str | None = None  # "inproceedings" | "article" for a published version
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class PublishedCheck:
+    """The verdict on one arXiv paper, with the records that decided it and why."""
+
+    arxiv_id: str
+    verdict: Verdict
+    reason: str
+    record: VenueRecord | None = None  # the published (or suggested) version
+    sources: list[dict[str, str]] = field(default_factory=list)  # [{source, id}] that decided
+    checked_at: float = 0.0  # when the sources were asked (seconds since the epoch)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # types only: importing these would slow the start of every c
     from zotbridge.doctor import Check
     from zotbridge.tags.preview import TaggedPaper
     from zotbridge.zotero.organize import OrganizeResult
+    from zotbridge.zotero.published import PublishedResult
     from zotbridge.zotero.push import PaperAction, PushResult
 
 PARSE_HEADER = ("#", "kind", "arxiv id", "date", "repeats", "title")
@@ -86,6 +87,7 @@ def bib_rows(matches: list[Match], result: BibResult) -> Iterator[dict[str, Any]
             "action": outcome.action if outcome else "skipped",
             "line": outcome.line if outcome else None,
             "reason": m.reason,
+            **({"published": result.verdicts.get(m.arxiv_id or "")} if result.verdicts else {}),
         }
 
 
@@ -330,3 +332,49 @@ def index_status(info: dict[str, Any]) -> str:
         f"  size: {size:,.1f} MiB\n  built: {info['built_at']} from {info['source']}"
         + (f" ({info['malformed']} malformed rows skipped)" if info.get("malformed", "0") != "0" else "")
     )
+
+
+def published_table(result: PublishedResult, width: int | None) -> Iterator[str]:
+    """One row per paper (verdict, venue, what --apply did), its reason below; dry-run diffs last."""
+    fmt = "{:>5}  {:<10}  {:<26}  {:<16}  {}"
+    yield fmt.format("#", "verdict", "venue", "arxiv id", "title")
+    for p in result.papers:
+        check = p.check
+        record = check.record if check else None
+        venue = f"{record.venue} {record.year or ''}".strip() if record else ""
+        row = fmt.format(p.index, check.verdict if check else "-", venue[:26], p.arxiv_id or "", p.title)
+        yield row if width is None or len(row) <= width else row[: width - 1] + "…"
+        reason = check.reason if check else p.reason
+        if check is None or check.verdict != "published" or p.bib or p.zotero:
+            yield f"{'':>5}  ↳ {reason}"
+        done = "; ".join(
+            f"{name}: {value}" for name, value in ((".bib", p.bib), ("Zotero", p.zotero)) if value
+        )
+        if done:
+            yield f"{'':>5}  ↳ {done}"
+    if result.dry_run and result.bib:
+        for lines in result.bib.diffs.values():
+            yield ""
+            yield from lines
+
+
+def published_summary(result: PublishedResult) -> str:
+    counts = result.counts()
+    text = ", ".join(f"{n} {v}" for v, n in counts.items()) or "no papers"
+    asked = ", ".join(f"{n} {s}" for s, n in result.requests.items())
+    text += f" ({asked} requests)" if asked else ""
+    if result.bib:
+        upgraded = sum(1 for a in result.bib.actions.values() if a == "upgraded")
+        if result.dry_run:
+            text += f"; {result.bib.path}: {upgraded} entries would be upgraded (dry run, nothing written)"
+        elif result.bib.written:
+            text += (
+                f"; {result.bib.path}: {upgraded} entries upgraded, previous version in {result.bib.backup}"
+            )
+        else:
+            text += f"; {result.bib.path}: nothing to change"
+    elif counts.get("published") and not result.applied and not result.dry_run:
+        text += "; --apply upgrades the published ones (--bib FILE for a .bib)"
+    if counts.get("incomplete"):
+        text += "; incomplete: a source failed, run again later"
+    return text

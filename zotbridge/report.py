@@ -2,16 +2,21 @@
 its score, the runner-up candidates and why — so a user can review ambiguous papers.
 
 The format follows the file name: ``.html``/``.htm`` gives a self-contained HTML page, anything
-else Markdown.
+else Markdown. ``published --report FILE`` is Markdown: per paper the verdict, the records that
+decided it and the entry's diff.
 """
 
 from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zotbridge.errors import InputError
 from zotbridge.models import Match
+
+if TYPE_CHECKING:
+    from zotbridge.zotero.published import PublishedResult
 
 STATUS_ORDER = {"ambiguous": 0, "unmatched": 1, "error": 2, "matched": 3}
 
@@ -109,3 +114,39 @@ def _html(matches: list[Match], actions: dict[int, str], title: str) -> str:
         f"<p>{len(matches)} papers: {e(_counts(matches))}. Papers to review come first.</p>{''.join(rows)}"
         f"</body></html>\n"
     )
+
+
+def write_published_report(path: Path, result: PublishedResult) -> None:
+    """``published --report``: papers needing a look first (suggested, incomplete), each with its
+    verdict, the records that decided, the reason and what --apply did."""
+    order = {"suggested": 0, "incomplete": 1, "published": 2, "preprint": 3}
+    papers = sorted(result.papers, key=lambda p: (order.get(p.check.verdict, 4) if p.check else 5, p.index))
+    out = ["# zotbridge published-version report", "", f"{len(papers)} papers.", ""]
+    for p in papers:
+        row = p.to_json()
+        out += [
+            f"## #{p.index} {row['verdict'] or 'not resolved'}"
+            + (f": arXiv:{p.arxiv_id}" if p.arxiv_id else "")
+        ]
+        out += ["", f"**Title:** {p.title}", ""]
+        if row["venue"]:
+            out += [
+                f"**Venue:** {row['venue']} {row['year'] or ''} ({row['venue_class']}) {row['container'] or ''}",
+                "",
+            ]
+        if row["doi"]:
+            out += [f"**DOI:** {row['doi']}", ""]
+        for source in row["sources"]:
+            out.append(f"- {source['source']}: `{source['id']}`")
+        out += ["", f"**Why:** {row['reason']}", ""]
+        for name in ("bib", "zotero"):
+            if row[name]:
+                out += [f"**{'.bib' if name == 'bib' else 'Zotero'}:** {row[name]}", ""]
+        if result.bib and p.arxiv_id in result.bib.diffs:
+            out += ["```diff", *result.bib.diffs[p.arxiv_id], "```", ""]
+    try:
+        path.write_text("\n".join(out), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the report {path} ({exc.strerror})", "choose another --report path"
+        ) from exc

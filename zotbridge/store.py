@@ -1,5 +1,5 @@
 """The one SQLite file under ``ZOTBRIDGE_HOME``: arXiv records, match decisions, citation keys,
-what zotbridge last wrote into each ``.bib``, and the Zotero ledger (a synced index of each
+what zotbridge last wrote into each ``.bib``, the published-version verdicts, and the Zotero ledger (a synced index of each
 library's items and collections, and the push journal).
 
 Records are cached by id, decisions by a key of what the listing said about the paper (id,
@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from zotbridge.errors import ZotbridgeError
-from zotbridge.models import ArxivRecord, BibEntry, Candidate, ListedPaper, Match
+from zotbridge.models import ArxivRecord, BibEntry, Candidate, ListedPaper, Match, PublishedCheck, VenueRecord
 from zotbridge.normalize import normalize_title
 from zotbridge.resource import Resource
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # What a store of an older schema must do besides creating the new tables: version 4 keeps child
 # items (attachments) in the Zotero index, so every library is read again once.
 _MIGRATIONS = {4: "DELETE FROM zotero_sync;"}
@@ -85,6 +85,17 @@ CREATE TABLE IF NOT EXISTS pdf_files (
     md5 TEXT NOT NULL,
     size INTEGER NOT NULL,
     fetched_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE TABLE IF NOT EXISTS published_checks (
+    arxiv_id TEXT PRIMARY KEY,
+    verdict TEXT NOT NULL,
+    json TEXT NOT NULL,
+    checked_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS published_applied (
+    arxiv_id TEXT PRIMARY KEY,
+    json TEXT NOT NULL,
+    applied_at TEXT NOT NULL DEFAULT (datetime('now'))
 );
 CREATE TABLE IF NOT EXISTS bib_ledger (
     path TEXT NOT NULL,
@@ -346,4 +357,54 @@ class Store(Resource):
             self._db.execute(
                 "INSERT OR REPLACE INTO pdf_files (versioned_id, md5, size) VALUES (?, ?, ?)",
                 (versioned_id, md5, size),
+            )
+
+    def published_checks(self, arxiv_ids: Iterable[str]) -> dict[str, PublishedCheck]:
+        """The stored verdicts of these papers (an ``incomplete`` one is never stored)."""
+        ids = list(arxiv_ids)
+        out: dict[str, PublishedCheck] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._db.execute(
+                f"SELECT json FROM published_checks WHERE arxiv_id IN ({','.join('?' * len(chunk))})", chunk
+            )
+            for (data,) in rows:
+                fields = json.loads(data)
+                record = fields.pop("record")
+                check = PublishedCheck(**fields, record=VenueRecord(**record) if record else None)
+                out[check.arxiv_id] = check
+        return out
+
+    def put_published_checks(self, checks: Iterable[PublishedCheck]) -> None:
+        """Keep verdicts drawn from answers; a verdict from a failed source is refused here too."""
+        rows = [
+            (c.arxiv_id, c.verdict, json.dumps(dataclasses.asdict(c)), c.checked_at)
+            for c in checks
+            if c.verdict != "incomplete"
+        ]
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO published_checks (arxiv_id, verdict, json, checked_at) VALUES (?, ?, ?, ?)",
+                rows,
+            )
+
+    def applied_versions(self, arxiv_ids: Iterable[str]) -> dict[str, VenueRecord]:
+        """The published versions an upgrade was applied for (published --apply, --published):
+        ``bib`` and ``push`` write those papers in their published form from then on."""
+        ids = list(arxiv_ids)
+        out: dict[str, VenueRecord] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._db.execute(
+                f"SELECT arxiv_id, json FROM published_applied WHERE arxiv_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.update({arxiv_id: VenueRecord(**json.loads(data)) for arxiv_id, data in rows})
+        return out
+
+    def put_applied_versions(self, versions: dict[str, VenueRecord]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO published_applied (arxiv_id, json) VALUES (?, ?)",
+                [(i, json.dumps(dataclasses.asdict(v))) for i, v in versions.items()],
             )

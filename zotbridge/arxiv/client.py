@@ -115,7 +115,7 @@ class ArxivClient(Resource):
         self._retries = retries
         self._gate = gate if gate is not None else gate_for(settings.home)
         self._sleep = sleep
-        self._session = _polite_session(settings, settings.arxiv_url)
+        self._session = polite_session(settings, settings.arxiv_url)
         self._requests = 0
 
     def close(self) -> None:
@@ -224,7 +224,7 @@ class ArxivClient(Resource):
         body, status = response.content, response.status_code
         if status == 200:
             return _feed_of(body)
-        retry_after = _retry_after(response.headers.get("Retry-After"))
+        retry_after = retry_after_seconds(response.headers.get("Retry-After"))
         if status == 400 and not _ERROR_FEED.search(body):
             status = 414  # gunicorn's "Request Line is too large" is a 400 page, not an Atom feed
         meaning = STATUSES.get(status)
@@ -246,7 +246,7 @@ def backoff(settings: Settings, failure: TransientFailure, attempt: int) -> floa
     return min(settings.arxiv_max_backoff, settings.arxiv_delay * 2.0**attempt)
 
 
-def _polite_session(settings: Settings, url: str) -> requests.Session:
+def polite_session(settings: Settings, url: str) -> requests.Session:
     """A session of one connection, with zotbridge's User-Agent; a proxy from the environment is
     for the outside world, never for this machine."""
     session = requests.Session()
@@ -283,7 +283,7 @@ def _feed_of(body: bytes) -> _feed.ParsedFeed:
     return feed
 
 
-def _retry_after(value: str | None) -> float | None:
+def retry_after_seconds(value: str | None) -> float | None:
     try:
         return max(0.0, float(value)) if value is not None else None
     except ValueError:  # an HTTP date: rare, and the backoff is a fine substitute
@@ -318,7 +318,7 @@ class PdfClient(Resource):
         self._settings = settings
         self._gate = gate if gate is not None else gate_for(settings.home)
         self._sleep = sleep
-        self._session = _polite_session(settings, settings.arxiv_pdf_url)
+        self._session = polite_session(settings, settings.arxiv_pdf_url)
         self.denied = False  # arXiv answered 403: ask nothing more
         self.requests = 0
 
@@ -389,7 +389,7 @@ class PdfClient(Resource):
 
 def _pdf_body(status: int, headers: dict[str, str], body: bytes) -> bytes:
     """``body`` if it is a whole PDF; else the failure it is (final or worth another try)."""
-    retry_after = _retry_after(headers.get("Retry-After"))
+    retry_after = retry_after_seconds(headers.get("Retry-After"))
     if status == 200:
         if _PDF_START not in body[:1024]:
             kind = (

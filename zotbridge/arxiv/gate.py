@@ -89,8 +89,9 @@ _GATES: dict[Path, Gate] = {}
 _GATES_LOCK = threading.Lock()
 
 
-def gate_for(home: Path) -> Gate:
-    """The gate of a ``ZOTBRIDGE_HOME``: one object per process, one file per user."""
-    path = (Path(home) / GATE_FILE).resolve()
+def gate_for(home: Path, name: str = GATE_FILE) -> Gate:
+    """The gate of a ``ZOTBRIDGE_HOME``: one object per process, one file per user. ``name`` gives
+    another service its own gate (``dblp-gate``): each source has its own limit."""
+    path = (Path(home) / name).resolve()
     with _GATES_LOCK:
         return _GATES.setdefault(path, Gate(path))

@@ -18,10 +18,11 @@ from zotbridge.bibtex.bibfile import Block, locked, read_bib_file, replace_atomi
 from zotbridge.bibtex.entries import entry_for
 from zotbridge.bibtex.keys import Formula, key_for
 from zotbridge.bibtex.merge import Outcome, Work, merge
+from zotbridge.bibtex.published import published_entry
 from zotbridge.config import DEFAULT_KEY_FORMAT, Settings
 from zotbridge.errors import InputError, KeyConflict
 from zotbridge.listing import ReadOptions
-from zotbridge.models import BibEntry, LibraryKeys, Match, Progress, RecordSource
+from zotbridge.models import ArxivRecord, BibEntry, LibraryKeys, Match, Progress, PublishedCheck, RecordSource
 from zotbridge.store import Store
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class BibResult:
     counts: dict[str, int] = field(default_factory=dict)
     pdf_dir: KeptPdfs | None = None  # what --pdf-dir did
     pdf_failures: dict[str, str] = field(default_factory=dict)  # arXiv id -> why its PDF is missing
+    verdicts: dict[str, str] = field(default_factory=dict)  # --published: arXiv id -> published verdict
 
 
 def write_bibliography(
@@ -72,17 +74,17 @@ def write_bibliography(
         )
         return kept or key_for(record, template, store, lambda key: key.lower() in taken)
 
+    published = store.applied_versions(records)  # upgraded once (published --apply): cited so since
+
+    def entry_of(work: Work, key: str) -> BibEntry:
+        record = records[work.ident]
+        entry = entry_for(record, key, style)
+        version = published.get(work.ident)
+        return published_entry(entry, record.title, version, style == "bibtex") if version else entry
+
     unresolved = [_unresolved_line(m) for m in not_written] if comment_unresolved else None
     works = [Work(r.arxiv_id, r.arxiv_id, r.doi) for r in records.values()]
-    result = merge_into_file(
-        path,
-        store,
-        works,
-        key_of,
-        lambda work, key: entry_for(records[work.ident], key, style),
-        unresolved,
-        dry_run,
-    )
+    result = merge_into_file(path, store, works, key_of, entry_of, unresolved, dry_run)
     result.not_written = not_written
     return result
 
@@ -153,19 +155,27 @@ def bib_listings(
     progress: Progress | None = None,
     pdf_dir: Path | None = None,
     library_keys: Callable[[Settings, Store], LibraryKeys | None] | None = None,
+    publish: Callable[[dict[str, ArxivRecord], Settings, Store], dict[str, PublishedCheck]] | None = None,
 ) -> tuple[list[Match], BibResult]:
     """``zotbridge bib``: check the output path before any request, resolve, merge into the file;
     with ``pdf_dir``, keep the PDFs there named by the entries' keys. ``library_keys`` reads the
-    user's Zotero library's keys (zotero/sync.py), so that pinned keys are respected."""
+    user's Zotero library's keys (zotero/sync.py), so that pinned keys are respected. ``publish``
+    (``--published``) checks the papers' published versions and upgrades their Zotero items
+    first (zotero/published.py); the entries of the upgraded papers are then written published."""
     check_output_path(path)
     matches, _requests = match_listings(
         names, read_options, settings, refresh=refresh, progress=progress, source=source
     )
     with Store(settings.home) as store:
         library = library_keys(settings, store) if library_keys else None
+        verdicts: dict[str, str] = {}
+        if publish is not None:
+            records = {m.record.arxiv_id: m.record for m in matches if m.status == "matched" and m.record}
+            verdicts = {i: c.verdict for i, c in publish(records, settings, store).items()}
         result = write_bibliography(
             matches, path, store, style, template, comment_unresolved, dry_run, library
         )
+        result.verdicts = verdicts
         if pdf_dir is not None and not dry_run:
             _keep_pdfs(matches, result, pdf_dir, settings, store, progress)
     return matches, result

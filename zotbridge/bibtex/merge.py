@@ -114,19 +114,19 @@ def merge(
             outcomes.append(Outcome(work.ident, block.key, "kept", block.line))
             continue
         wanted = entry_for(work, block.key)
-        text = _updated_entry(bib, block, previous, wanted)
+        text = updated_entry(bib, block, previous, wanted)
         new_ledger[work.ident] = wanted
         if text is None:
             outcomes.append(Outcome(work.ident, block.key, "unchanged", block.line))
         else:
             replacements[block.start] = text
             outcomes.append(Outcome(work.ident, block.key, "updated", block.line))
-    text = _assemble(bib, replacements, [t for _, t in appended], unresolved)
+    text = assemble(bib, replacements, [t for _, t in appended], unresolved)
     _locate(text, outcomes)
     return Merged(text, outcomes, new_ledger)
 
 
-def _updated_entry(bib: BibFile, block: Block, previous: BibEntry, wanted: BibEntry) -> str | None:
+def updated_entry(bib: BibFile, block: Block, previous: BibEntry, wanted: BibEntry) -> str | None:
     """Three-way merge of one of zotbridge's entries: file (user) vs last written vs wanted.
     None when nothing changes."""
     current = {f.name.lower(): f for f in block.fields}
@@ -173,7 +173,7 @@ def _same(raw: str, name: str, value: str) -> bool:
     return raw == _value_text(name, value) or raw == f'"{value}"'
 
 
-def _assemble(
+def assemble(
     bib: BibFile, replacements: dict[int, str], appended: list[str], unresolved: list[str] | None
 ) -> str:
     parts: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
@@ -51,3 +52,28 @@ class LocalServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class FaultQueue:
+    """The faults the next requests should suffer, in order: names from ``known`` (a fault's
+    argument follows a colon: ``"429:3"``)."""
+
+    def __init__(self, known: dict[str, str]):
+        self.known = known
+        self._queue: deque[str] = deque()
+        self._lock = threading.Lock()
+
+    def plan(self, *faults: str) -> None:
+        for fault in faults:
+            if fault.split(":")[0] not in self.known:
+                raise ValueError(f"unknown fault {fault!r}; known: {', '.join(self.known)}")
+        with self._lock:
+            self._queue.extend(faults)
+
+    def next(self) -> str | None:
+        with self._lock:
+            return self._queue.popleft() if self._queue else None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._queue.clear()

@@ -1,6 +1,8 @@
-"""Both emulators together, as `zotbridge sandbox` and `zotbridge demo` run them.
+"""Every emulator together, as `zotbridge sandbox` and `zotbridge demo` run them.
 
-The arXiv emulator serves a corpus (by default the shipped demo corpus); the Zotero emulator keeps
+The arXiv emulator serves a corpus (by default the shipped demo corpus); DBLP and Semantic Scholar
+serve that corpus's preprint records plus the published versions of ``sandbox/data/venues.json``
+(venue_records.py); the Zotero emulator keeps
 its library in ``STATE/zotero.json`` and has one user whose API key is made on first start and kept
 there. ``env()`` is what points zotbridge at them: the same variables a user sets for the real
 services, so nothing in zotbridge knows it talks to an emulator.
@@ -17,7 +19,10 @@ from pathlib import Path
 from zotbridge.resource import Resource
 from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
+from zotbridge.sandbox.dblp_server import DblpEmulator
 from zotbridge.sandbox.hard_corpus import flood as flood_rows
+from zotbridge.sandbox.s2_server import S2Emulator
+from zotbridge.sandbox.venue_records import VenueData
 from zotbridge.sandbox.zotero_server import ZoteroEmulator
 
 SANDBOX_USER = 1
@@ -31,11 +36,13 @@ def example(name: str) -> Path:
 
 @dataclass
 class Sandbox(Resource):
-    """Both emulators, running; ``with start_sandbox(dir) as sandbox: …`` stops them."""
+    """Every emulator, running; ``with start_sandbox(dir) as sandbox: …`` stops them."""
 
     arxiv: ArxivEmulator
     zotero: ZoteroEmulator
     api_key: str
+    dblp: DblpEmulator
+    s2: S2Emulator
 
     def env(self) -> dict[str, str]:
         return {
@@ -46,11 +53,15 @@ class Sandbox(Resource):
             "ZOTERO_API_KEY": self.api_key,
             "ZOTERO_LIBRARY_ID": str(SANDBOX_USER),
             "ZOTERO_LIBRARY_TYPE": "user",
+            "ZOTBRIDGE_S2_URL": self.s2.url,
+            "ZOTBRIDGE_DBLP_URL": self.dblp.url,
+            "ZOTBRIDGE_S2_DELAY": "0",
+            "ZOTBRIDGE_DBLP_DELAY": "0",
         }
 
     def close(self) -> None:
-        self.arxiv.stop()
-        self.zotero.stop()
+        for server in (self.arxiv, self.zotero, self.dblp, self.s2):
+            server.stop()
 
 
 def start_sandbox(
@@ -60,6 +71,7 @@ def start_sandbox(
     arxiv_port: int = 0,
     zotero_port: int = 0,
     flood: int = 0,
+    venues: Path | None = None,
 ) -> Sandbox:
     """Both emulators; ``flood`` > 0 adds that many papers per short or common title phrase of
     the corpus (the large-corpus mode, hard_corpus.flood)."""
@@ -71,6 +83,11 @@ def start_sandbox(
         for row in flood_rows([p.title for p in papers], [p.abstract for p in papers], flood):
             served.add(paper_from_row(row))
     arxiv = ArxivEmulator(served, host, arxiv_port).start()
+    published = VenueData.build(
+        served, venues or Path(str(resources.files("zotbridge.sandbox").joinpath("data/venues.json")))
+    )
+    dblp = DblpEmulator(published, host).start()
+    s2 = S2Emulator(published, host).start()
     zotero = ZoteroEmulator(state_dir / "zotero.json", host, zotero_port).start()
     key_file = state_dir / "sandbox-key.json"
     if key_file.exists():
@@ -79,4 +96,4 @@ def start_sandbox(
         api_key = "sandbox" + secrets.token_hex(8)
         zotero.add_user(SANDBOX_USER, SANDBOX_USERNAME, api_key)
         key_file.write_text(json.dumps({"api_key": api_key}), encoding="utf-8")
-    return Sandbox(arxiv, zotero, api_key)
+    return Sandbox(arxiv, zotero, api_key, dblp, s2)

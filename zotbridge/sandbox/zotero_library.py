@@ -263,6 +263,8 @@ class LibraryStore:
             if existing
             else {"itemType": item_type, "creators": [], "tags": [], "relations": {}}
         )
+        if existing and item_type != existing["itemType"]:
+            self._set_type(merged, existing["itemType"], item_type)
         merged["itemType"] = item_type
         for name, value in data.items():
             if name not in allowed:
@@ -316,6 +318,26 @@ class LibraryStore:
         if not merged.get("parentItem") and item_type not in ("note", "attachment", "annotation"):
             merged.setdefault("collections", [])
         return merged
+
+    def _set_type(self, merged: dict[str, Any], old_type: str, new_type: str) -> None:
+        """dataserver's Item::setType: a field the new type lacks moves to the new type's field of
+        the same base field (a preprint's ``repository`` becomes a conference paper's
+        ``publisher``), else it is cleared; a creator type the new type lacks becomes
+        ``contributor``. It happens before the request's own fields are set."""
+        bases = {f["field"]: f.get("baseField", f["field"]) for f in self.schema.types[old_type]["fields"]}
+        by_base = {f.get("baseField", f["field"]): f["field"] for f in self.schema.types[new_type]["fields"]}
+        new_fields = set(self.schema.fields(new_type))
+        for name in list(merged):
+            if name in bases and name not in new_fields:
+                value = merged.pop(name)
+                target = by_base.get(bases[name])
+                if target and target not in merged:
+                    merged[target] = value
+        creator_types = set(self.schema.creator_types(new_type))
+        merged["creators"] = [
+            c if c.get("creatorType") in creator_types else {**c, "creatorType": "contributor"}
+            for c in merged.get("creators", [])
+        ]
 
     @staticmethod
     def _check_attachment(

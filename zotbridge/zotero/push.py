@@ -47,6 +47,7 @@ from zotbridge.zotero import collections as collection_paths
 from zotbridge.zotero.attachments import PaperPdf, StorageReport, plan_pdf, take_downloads, upload_files
 from zotbridge.zotero.client import MAX_BATCH, TRANSIENT_OBJECT_CODES, ZoteroClient, new_item_key, refused
 from zotbridge.zotero.items import comment_note, item_for, shortened_authors, tag_objects
+from zotbridge.zotero.published import publish_records
 from zotbridge.zotero.sync import LibraryIndex, arxiv_id_of, sync
 from zotbridge.zotero.writes import apply_updates
 
@@ -68,6 +69,7 @@ class PaperAction:
     reason: str = ""
     pdf: PdfAction = "skip"
     pdf_reason: str = ""
+    published: str | None = None  # --published: the paper's verdict
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +84,7 @@ class PaperAction:
             "reason": self.reason,
             "pdf": self.pdf,
             "pdf_reason": self.pdf_reason,
+            **({"published": self.published} if self.published else {}),
         }
 
 
@@ -575,6 +578,7 @@ class PushOptions:
     bib_style: str = "bibtex"
     pdf_mode: PdfMode = "stored"  # as Zotero's own import: the PDF, stored
     pdf_dir: Path | None = None
+    published: bool = False  # --published: upgrade the published papers' items and entries
 
 
 def push_listings(
@@ -639,6 +643,17 @@ def _push_and_write(
             pdf_dir=options.pdf_dir,
             progress=progress,
         )
+        if options.published:
+            failed = {a.arxiv_id for a in result.actions if a.action == "failed"}
+            records = {
+                m.record.arxiv_id: m.record
+                for m in matches
+                if m.status == "matched" and m.record and m.record.arxiv_id not in failed
+            }
+            checks = publish_records(records, settings, store, dry_run=options.dry_run)
+            for action in result.actions:
+                if action.arxiv_id in checks:
+                    action.published = checks[action.arxiv_id].verdict
         bib = None
         if options.bib_path is not None:
             bib = write_bibliography(

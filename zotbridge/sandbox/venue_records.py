@@ -1,0 +1,160 @@
+"""What the DBLP and Semantic Scholar emulators know: published records from a data file
+(``sandbox/data/venues.json`` for the demo; tests add their own), and for every paper of the
+arXiv corpus the records the real services keep of a preprint.
+
+As the real services do (docs/published.md):
+
+* DBLP has a **CoRR record** of every ``cs.*`` paper, never merged with its published version:
+  type "Informal and Other Publications", venue "CoRR", key ``journals/corr/abs-YYMM-NNNNN``,
+  volume ``abs/<id>``, DOI ``10.48550/ARXIV.<id>`` in capitals;
+* Semantic Scholar has a record of every paper but the newest: an arXiv-only one says venue
+  "arXiv.org", journal "ArXiv", ``publicationTypes: ["JournalArticle"]`` and the CoRR DBLP key;
+  a published one carries the long venue name and, by the data file's ``s2``, the published DBLP
+  key, only the CoRR key (its known trap), the DOI, or a bare venue text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from zotbridge.sandbox.arxiv_corpus import Corpus, Paper
+
+S2_VENUES = {  # DBLP's short venue -> Semantic Scholar's long normalised name
+    "ICML": "International Conference on Machine Learning",
+    "NeurIPS": "Neural Information Processing Systems",
+    "ICLR": "International Conference on Learning Representations",
+    "EMNLP (Findings)": "Conference on Empirical Methods in Natural Language Processing",
+    "CVPR Workshops": "2023 IEEE/CVF Conference on Computer Vision and Pattern Recognition Workshops (CVPRW)",
+    "AAAI": "AAAI Conference on Artificial Intelligence",
+}
+UNKNOWN_TO_S2_AFTER = datetime(2026, 3, 1, tzinfo=UTC)  # S2 has not caught up with the newest papers
+
+
+@dataclass
+class DblpRecord:
+    key: str
+    type: str
+    title: str
+    authors: list[str]
+    venue: str
+    year: int
+    fields: dict[str, Any] = field(default_factory=dict)  # booktitle, journal, editor, pages, doi, url…
+
+    @property
+    def ee(self) -> str:
+        doi = self.fields.get("doi")
+        return f"https://doi.org/{doi}" if doi else str(self.fields.get("url", ""))
+
+
+@dataclass
+class VenueData:
+    dblp: dict[str, DblpRecord] = field(default_factory=dict)  # by key
+    s2: dict[str, dict[str, Any]] = field(default_factory=dict)  # by bare arXiv id
+
+    @classmethod
+    def build(cls, corpus: Corpus, *files: Path) -> VenueData:
+        data = cls()
+        for paper in corpus.papers.values():
+            if any(c.startswith("cs.") for c in paper.categories):
+                corr = _corr_record(paper)
+                data.dblp[corr.key] = corr
+            if paper.published < UNKNOWN_TO_S2_AFTER:
+                data.s2[paper.arxiv_id] = _s2_preprint(paper)
+        for path in files:
+            for row in json.loads(Path(path).read_text(encoding="utf-8"))["records"]:
+                data.add(row, corpus)
+        return data
+
+    def add(self, row: dict[str, Any], corpus: Corpus) -> None:
+        paper = corpus.papers.get(row.get("arxiv", ""))
+        if "key" in row:
+            record = DblpRecord(
+                key=row["key"],
+                type=row["type"],
+                title=row.get("title") or (paper.title if paper else ""),
+                authors=row.get("authors") or (paper.authors if paper else []),
+                venue=row["venue"],
+                year=int(row["year"]),
+                fields={
+                    k: v
+                    for k, v in row.items()
+                    if k not in ("arxiv", "s2", "key", "type", "title", "authors", "venue", "year")
+                },
+            )
+            self.dblp[record.key] = record
+        s2 = row.get("s2")
+        if paper is None or not s2 or s2 == "none":
+            return
+        known = self.s2.setdefault(paper.arxiv_id, _s2_preprint(paper))
+        if s2.startswith("venue:"):
+            known["venue"] = s2.partition(":")[2]
+            return
+        venue = S2_VENUES.get(
+            record.venue, str(record.fields.get("journal", record.venue)).replace("{", "").replace("}", "")
+        )
+        known.update(venue=venue, year=record.year, publicationTypes=["JournalArticle", "Conference"])
+        if s2 == "dblp":
+            known["externalIds"]["DBLP"] = record.key
+        if s2 == "doi" and record.fields.get("doi"):
+            known["externalIds"]["DOI"] = record.fields["doi"]
+            known["journal"] = {"name": venue, "volume": record.fields.get("volume", "")}
+
+
+def _corr_record(paper: Paper) -> DblpRecord:
+    year = paper.published.year
+    return DblpRecord(
+        key=f"journals/corr/abs-{paper.arxiv_id.replace('.', '-')}",
+        type="Informal and Other Publications",
+        title=paper.title,
+        authors=paper.authors,
+        venue="CoRR",
+        year=year,
+        fields={
+            "journal": "CoRR",
+            "volume": f"abs/{paper.arxiv_id}",
+            "doi": f"10.48550/ARXIV.{paper.arxiv_id}",
+            "eprinttype": "arXiv",
+            "eprint": paper.arxiv_id,
+        },
+    )
+
+
+def paper_id(arxiv_id: str) -> str:
+    """An S2 paperId: 40 hexadecimal digits."""
+    return hashlib.sha1(f"s2:{arxiv_id}".encode()).hexdigest()
+
+
+def _s2_preprint(paper: Paper) -> dict[str, Any]:
+    corpus_id = int(hashlib.sha1(paper.arxiv_id.encode()).hexdigest()[:7], 16)
+    return {
+        "paperId": paper_id(paper.arxiv_id),
+        "externalIds": {
+            "ArXiv": paper.arxiv_id,
+            "DBLP": f"journals/corr/abs-{paper.arxiv_id.replace('.', '-')}",
+            "DOI": f"10.48550/arXiv.{paper.arxiv_id}",
+            "CorpusId": corpus_id,
+        },
+        "corpusId": corpus_id,
+        "title": paper.title,
+        "authors": [
+            {"authorId": str(int(hashlib.sha1(a.encode()).hexdigest()[:8], 16)), "name": a}
+            for a in paper.authors
+        ],
+        "year": paper.published.year,
+        "venue": "arXiv.org",
+        "publicationVenue": {
+            "id": "1901e811-ee72-4b20-8f7e-de08cd395a10",
+            "name": "arXiv.org",
+            "alternate_names": ["ArXiv"],
+            "issn": "2331-8422",
+            "url": "https://arxiv.org",
+        },
+        "journal": {"name": "ArXiv", "volume": f"abs/{paper.arxiv_id}"},
+        "publicationTypes": ["JournalArticle"],
+        "publicationDate": paper.published.date().isoformat(),
+    }
