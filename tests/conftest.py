@@ -134,3 +134,42 @@ def zotero_emulator(tmp_path):
             return server
 
         yield with_user
+
+
+PUBLISHED_DATA = DATA / "published"
+
+
+@pytest.fixture(scope="session")
+def venue_corpus():
+    """The demo corpus with the real arXiv rows of tests/data/published, and what DBLP and Semantic
+    Scholar know of it (built once: the corpus's index takes a second)."""
+    from zotbridge.sandbox.services import example
+    from zotbridge.sandbox.venue_records import VenueData, demo_venues
+
+    corpus = Corpus.from_jsonl(example("demo-corpus.jsonl"), PUBLISHED_DATA / "arxiv-rows.jsonl")
+    return corpus, VenueData.build(corpus, demo_venues(), PUBLISHED_DATA / "dblp-records.json")
+
+
+@pytest.fixture
+def venue_services(tmp_path, venue_corpus):
+    """arXiv, DBLP, Semantic Scholar and Zotero emulators over :func:`venue_corpus` (the demo
+    corpus's published versions of sandbox/data/venues.json and the real DBLP records of
+    tests/data/published); yields ``(env, servers)``, ``env`` pointing zotbridge at all of them."""
+    from zotbridge.sandbox.dblp_server import DblpEmulator
+    from zotbridge.sandbox.s2_server import S2Emulator
+
+    corpus, data = venue_corpus
+    with (
+        ArxivEmulator(corpus) as arxiv,
+        DblpEmulator(data) as dblp,
+        S2Emulator(data) as s2,
+        ZoteroEmulator(tmp_path / "zotero.json") as zotero,
+    ):
+        zotero.add_user(7, "reader", "readerkey")
+        env = service_env(tmp_path / "home", arxiv, zotero, "readerkey", 7) | {
+            "ZOTBRIDGE_S2_URL": s2.url,
+            "ZOTBRIDGE_DBLP_URL": dblp.url,
+            "ZOTBRIDGE_S2_DELAY": "0",
+            "ZOTBRIDGE_DBLP_DELAY": "0",
+        }
+        yield env, {"arxiv": arxiv, "dblp": dblp, "s2": s2, "zotero": zotero}

@@ -140,7 +140,7 @@ def from_bibtex(key: str, text: str, hit: VenueRecord | None = None) -> VenueRec
     dblp_type = {"article": "Journal Articles", "inproceedings": "Conference and Workshop Papers"}.get(
         entry["ENTRYTYPE"].lower(), "Informal and Other Publications"
     )
-    if key.startswith("journals/corr/") or fields.get("journal") == "CoRR":
+    if fields.get("journal") == "CoRR":
         dblp_type = "Informal and Other Publications"
     container = fields.get("booktitle") or fields.get("journal", "")
     if hit:

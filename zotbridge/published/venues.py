@@ -37,9 +37,13 @@ DBLP_TYPES: dict[str, VenueClass] = {
 
 def dblp_class(key: str, dblp_type: str, venue: str, container: str = "", url: str = "") -> VenueClass:
     """The class of a DBLP record from its key, type, short venue and long booktitle or journal."""
-    if key.startswith("journals/corr/") or venue.strip() == "CoRR" or _SUBMITTED.search(container):
-        return "preprint"
     kind = DBLP_TYPES.get(dblp_type, "unknown")
+    if (
+        venue.strip() == "CoRR"
+        or _SUBMITTED.search(container)
+        or (is_corr_key(key) and kind != "conference-main")
+    ):
+        return "preprint"  # early ICLR papers are conference records under a journals/corr/ key
     if kind in ("preprint", "thesis-book", "unknown"):
         return kind
     text = f"{venue} {container}"

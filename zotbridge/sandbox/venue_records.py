@@ -19,6 +19,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,20 @@ from zotbridge.sandbox.arxiv_corpus import Corpus, Paper
 S2_VENUES = {  # DBLP's short venue -> Semantic Scholar's long normalised name
     "ICML": "International Conference on Machine Learning",
     "NeurIPS": "Neural Information Processing Systems",
+    "NIPS": "Neural Information Processing Systems",
+    "ICLR (Poster)": "International Conference on Learning Representations",
     "ICLR": "International Conference on Learning Representations",
     "EMNLP (Findings)": "Conference on Empirical Methods in Natural Language Processing",
     "CVPR Workshops": "2023 IEEE/CVF Conference on Computer Vision and Pattern Recognition Workshops (CVPRW)",
     "AAAI": "AAAI Conference on Artificial Intelligence",
 }
+
+
+def demo_venues() -> Path:
+    """The published versions of the demo corpus (``sandbox/data/venues.json``)."""
+    return Path(str(resources.files("zotbridge.sandbox").joinpath("data/venues.json")))
+
+
 UNKNOWN_TO_S2_AFTER = datetime(2026, 3, 1, tzinfo=UTC)  # S2 has not caught up with the newest papers
 
 

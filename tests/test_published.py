@@ -1,0 +1,276 @@
+"""`zotbridge published`: verdicts with their evidence, and --apply upgrading the .bib entry and the
+Zotero item together (docs/published.md), against the arXiv, Semantic Scholar, DBLP and Zotero
+emulators over real HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import json_lines, run_zotbridge
+
+CASES = {
+    "2302.90082": ("published", "ICML", "conference-main"),  # S2 gives the DBLP key
+    "1706.03762": ("published", "NIPS", "conference-main"),  # S2: NeurIPS venue, CoRR key -> DBLP search
+    "1810.00826": ("published", "ICLR", "conference-main"),  # a real DBLP record
+    "1412.6980": (
+        "published",
+        "ICLR (Poster)",
+        "conference-main",
+    ),  # a conference record under journals/corr/
+    "1405.90101": ("preprint", None, None),  # "Deep Learning": the KDD talk shares only the title
+    "2209.90103": ("suggested", "CVPR (Workshop)", "workshop"),
+    "2305.90106": ("suggested", "ICLR", "conference-main"),  # the camera-ready title changed two words
+    "2202.90076": ("published", "NeurIPS", "conference-main"),  # one word added: allowed
+    "2310.90088": ("published", "EMNLP (Findings)", "findings"),
+    "2208.90087": ("published", "NeurIPS (Datasets and Benchmarks)", "datasets-track"),
+    "2307.90002": ("published", "ICLR", "conference-main"),  # conference + later journal: the conference
+    "2206.90089": ("published", "IEEE Trans. Neural Networks Learn. Syst.", "journal"),
+    "2312.90075": ("preprint", None, None),  # S2: "Submitted to ICLR 2024" is no acceptance
+    "2603.90794": ("preprint", None, None),  # too recent: unknown to S2, DBLP not asked
+}
+
+
+def published(env, *args, listing=None):
+    proc = run_zotbridge("published", *(["-"] if listing else []), *args, input=listing, env=env)
+    return proc, json_lines(proc.stdout.decode())
+
+
+def ids_listing(ids):
+    return ("\n".join(ids) + "\n").encode()
+
+
+def test_every_case_gets_its_verdict_with_evidence(venue_services):
+    env, servers = venue_services
+    proc, rows = published(env, "--json", listing=ids_listing(CASES))
+    assert proc.returncode == 0, proc.stderr
+    *papers, summary = rows
+    for row in papers:
+        verdict, venue, kind = CASES[row["arxiv_id"]]
+        assert (row["verdict"], row["venue_class"] if venue else None) == (verdict, kind), row
+        assert set(row) >= {
+            "index",
+            "arxiv_id",
+            "verdict",
+            "venue",
+            "year",
+            "entry_type",
+            "doi",
+            "sources",
+            "reason",
+        }
+        assert row["reason"]
+        if verdict == "published":
+            assert row["venue"] == venue
+            assert any(s["source"] == "dblp" for s in row["sources"])
+            assert row["entry_type"] == ("article" if kind == "journal" else "inproceedings")
+        if verdict == "preprint":
+            assert row["entry_type"] is None and row["doi"] is None
+    by_id = {r["arxiv_id"]: r for r in papers}
+    assert by_id["2206.90089"]["doi"] == "10.1109/TNNLS.2023.3270981"
+    assert by_id["1706.03762"]["year"] == 2017 and by_id["1706.03762"]["pages"] == "5998--6008"
+    assert "workshop" in by_id["2209.90103"]["reason"]
+    assert "more than one word" in by_id["2305.90106"]["reason"]
+    assert "later" in by_id["2307.90002"]["reason"]  # the TMLR extension is named, not taken
+    assert summary["summary"]["published"] == 9 and summary["summary"]["requests"]["s2"] == 1
+    # the recent paper cost no DBLP request
+    assert not any("90794" in r or "Predictions" in r for r in servers["dblp"].requests)
+
+
+def test_workshops_only_when_allowed_and_never_renamed_to_the_main_conference(venue_services):
+    env, _servers = venue_services
+    _proc, rows = published(env, "--json", "--allow-workshop", listing=ids_listing(["2209.90103"]))
+    assert rows[0]["verdict"] == "published"
+    assert "Workshops" in rows[0]["container"] and rows[0]["venue_class"] == "workshop"
+
+
+def test_verdicts_are_kept_and_a_rerun_asks_no_source(venue_services):
+    env, servers = venue_services
+    published(env, "--json", listing=ids_listing(["1810.00826", "2408.04498"]))
+    before = (len(servers["s2"].requests), len(servers["dblp"].requests))
+    _proc, rows = published(env, "--json", listing=ids_listing(["1810.00826", "2408.04498"]))
+    assert (len(servers["s2"].requests), len(servers["dblp"].requests)) == before
+    assert [r["verdict"] for r in rows[:2]] == ["published", "preprint"]
+    # a preprint is asked again once its interval is over; a published version never is
+    published(env, "--json", listing=ids_listing(["1810.00826", "2408.04498"]), **{})
+    stale = env | {"ZOTBRIDGE_PUBLISHED_TTL_DAYS": "0"}
+    _proc, rows = published(stale, "--json", listing=ids_listing(["1810.00826", "2408.04498"]))
+    assert servers["s2"].bodies[-1] == ["ARXIV:2408.04498"]
+
+
+def test_a_failed_source_leaves_papers_incomplete_never_unpublished_and_nothing_is_kept(venue_services):
+    env, servers = venue_services
+    servers["s2"].faults.plan("429", "429", "429", "429")  # S2 sends no Retry-After
+    servers["dblp"].faults.plan("500", "500", "500", "500")  # dblp throttles with a 500 page
+    proc, rows = published(env, "--json", listing=ids_listing(["1810.00826", "2603.90794"]))
+    assert proc.returncode == 1
+    assert [r["verdict"] for r in rows[:2]] == ["incomplete", "incomplete"]
+    assert "Semantic Scholar failed" in rows[0]["reason"] and "DBLP failed" in rows[0]["reason"]
+    # the sources answer again: nothing from the failed run was kept
+    proc, rows = published(env, "--json", listing=ids_listing(["1810.00826", "2603.90794"]))
+    assert proc.returncode == 0
+    assert [r["verdict"] for r in rows[:2]] == ["published", "preprint"]
+
+
+def test_without_semantic_scholar_dblp_still_finds_what_is_published(venue_services):
+    env, servers = venue_services
+    servers["s2"].faults.plan("429", "429", "429", "429")
+    _proc, rows = published(env, "--json", listing=ids_listing(["1810.00826"]))
+    assert rows[0]["verdict"] == "published" and rows[0]["venue"] == "ICLR"
+
+
+def test_dblp_retry_after_is_waited_for(venue_services):
+    env, servers = venue_services
+    servers["dblp"].faults.plan("429:1")
+    _proc, rows = published(env, "--json", listing=ids_listing(["1706.03762"]))
+    assert rows[0]["verdict"] == "published"
+    assert len(servers["dblp"].requests) == 3  # the 429, the search again, the record's .bib
+
+
+@pytest.fixture
+def pushed(venue_services, tmp_path):
+    """The cases pushed into Zotero with their .bib, as a user has them before upgrading."""
+    env, servers = venue_services
+    bib = tmp_path / "refs.bib"
+    listing = ids_listing(CASES)
+    proc = run_zotbridge(
+        "push", "-", "--collection", "Reading", "--bib", bib, "--pdf", "none", "-q", input=listing, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    return env, servers, bib, listing
+
+
+def _items(servers):
+    items = servers["zotero"].library("users/7").items.values()
+    return {i["archiveID"].removeprefix("arXiv:") if i.get("archiveID") else _arxiv_of(i): i for i in items}
+
+
+def _arxiv_of(item):
+    for line in (item.get("extra") or "").splitlines():
+        if line.startswith("arXiv:"):
+            return line.split()[0].removeprefix("arXiv:")
+    return None
+
+
+def test_apply_upgrades_the_entry_and_the_item_together(pushed):
+    env, servers, bib, listing = pushed
+    before = _items(servers)
+    text_before = bib.read_text()
+    proc, rows = published(env, "--json", "--apply", "--bib", bib, listing=listing)
+    assert proc.returncode == 0, proc.stderr
+    by_id = {r["arxiv_id"]: r for r in rows[:-1]}
+    assert {i for i, r in by_id.items() if r["bib"] == "upgraded"} == {
+        i for i, c in CASES.items() if c[0] == "published"
+    }
+    assert all(r["zotero"] == "upgraded" for r in by_id.values() if r["verdict"] == "published")
+    text = bib.read_text()
+    entry = text.split("@inproceedings{", 1)[1].split("\n}", 1)[0]
+    assert "eprint = {" in entry and "archivePrefix = {arXiv}" in entry and "booktitle = {" in entry
+    assert "10.48550" not in entry and "howpublished" not in entry
+    # keys never change: every key of the file before is there after
+    keys = lambda t: sorted(
+        line.split("{", 1)[1].rstrip(",") for line in t.splitlines() if line.startswith("@")
+    )  # noqa: E731
+    assert keys(text) == keys(text_before)
+    after = _items(servers)
+    icml = after["2302.90082"]
+    assert icml["key"] == before["2302.90082"]["key"] and icml["itemType"] == "conferencePaper"
+    assert icml["proceedingsTitle"].startswith("International Conference on Machine Learning, ICML 2023")
+    assert icml["publisher"] == "PMLR"  # not "arXiv", which setType would have moved there
+    assert icml.get("DOI", "") == "" and "arxiv.org" not in icml["url"]
+    assert (
+        icml["collections"] == before["2302.90082"]["collections"]
+        and icml["tags"] == before["2302.90082"]["tags"]
+    )
+    assert icml["citationKey"] == before["2302.90082"]["citationKey"]
+    assert (
+        "arXiv:2302.90082" in icml["extra"]
+        and "zotbridge-published: dblp conf/icml/GarciaSKS23" in icml["extra"]
+    )
+    journal = after["2206.90089"]
+    assert journal["itemType"] == "journalArticle" and journal["DOI"] == "10.1109/TNNLS.2023.3270981"
+    assert after["2209.90103"]["itemType"] == "preprint"  # suggested: shown, never applied
+    # a re-run changes nothing: no Zotero write, not a byte of the .bib
+    writes = servers["zotero"].stats.writes
+    proc, rows = published(env, "--json", "--apply", "--bib", bib, listing=listing)
+    assert servers["zotero"].stats.writes == writes and bib.read_text() == text
+    assert {r["bib"] for r in rows[:-1] if r["verdict"] == "published"} == {"unchanged"}
+    # nor does a later `bib` of the same listing: the applied papers stay published
+    proc = run_zotbridge("bib", "-", "-o", bib, "-q", input=listing, env=env)
+    assert proc.returncode == 0 and bib.read_text() == text
+
+
+def test_dry_run_shows_the_diff_and_writes_nothing(pushed):
+    env, servers, bib, listing = pushed
+    text, writes = bib.read_text(), servers["zotero"].stats.writes
+    proc = run_zotbridge("published", "-", "--bib", bib, "--dry-run", input=listing, env=env)
+    out = proc.stdout.decode()
+    assert (
+        "-@misc{garciaRandomTeachersAre2023," in out and "+@inproceedings{garciaRandomTeachersAre2023," in out
+    )
+    assert bib.read_text() == text and servers["zotero"].stats.writes == writes
+
+
+def test_the_bib_alone_is_enough_to_name_the_papers(pushed):
+    env, _servers, bib, _listing = pushed
+    proc, rows = published(env, "--json", "--apply", "--no-zotero", "--bib", bib)
+    assert proc.returncode == 0, proc.stderr
+    assert sum(r["bib"] == "upgraded" for r in rows[:-1]) == 9
+
+
+def test_a_users_own_entry_keeps_its_fields_and_one_already_published_is_left_alone(venue_services, tmp_path):
+    env, _servers = venue_services
+    bib = tmp_path / "mine.bib"
+    bib.write_text(
+        "@article{xu2018gin,\n  title={How Powerful are Graph Neural Networks?},\n  author={Xu, Keyulu and Hu, Weihua"
+        " and Leskovec, Jure and Jegelka, Stefanie},\n  journal={arXiv preprint arXiv:1810.00826},\n  year={2018},\n"
+        "  keywords={gnn}\n}\n\n@inproceedings{vaswani2017,\n  title={Attention is all you need},\n  author={Vaswani,"
+        " Ashish and others},\n  booktitle={NeurIPS},\n  eprint={1706.03762},\n  year={2017}\n}\n"
+    )
+    proc, rows = published(env, "--json", "--apply", "--no-zotero", "--bib", bib)
+    assert proc.returncode == 0, proc.stderr
+    text = bib.read_text()
+    assert text.startswith("@inproceedings{xu2018gin,")
+    assert "keywords = {gnn}" in text and "journal" not in text.split("@inproceedings{vaswani2017")[0]
+    assert "publisher = {OpenReview.net}" in text and "year = {2019}" in text
+    assert text.endswith(
+        "@inproceedings{vaswani2017,\n  title={Attention is all you need},\n  author={Vaswani,"
+        " Ashish and others},\n  booktitle={NeurIPS},\n  eprint={1706.03762},\n  year={2017}\n}\n"
+    )
+    assert {r["arxiv_id"]: r["bib"] for r in rows[:-1]} == {
+        "1810.00826": "upgraded",
+        "1706.03762": "unchanged",
+    }
+
+
+def test_a_stale_item_is_read_again_and_upgraded(pushed):
+    env, servers, bib, listing = pushed
+    servers["zotero"].faults.plan("write:412")
+    proc, rows = published(env, "--json", "--apply", "--bib", bib, listing=listing)
+    assert proc.returncode == 0, proc.stderr
+    assert _items(servers)["1810.00826"]["itemType"] == "conferencePaper"
+
+
+def test_push_and_bib_with_published_cite_the_published_version(venue_services, tmp_path):
+    env, servers = venue_services
+    listing = ids_listing(["1810.00826", "2408.04498"])
+    proc = run_zotbridge(
+        "push",
+        "-",
+        "--collection",
+        "R",
+        "--pdf",
+        "none",
+        "--published",
+        "--bib",
+        tmp_path / "a.bib",
+        "--json",
+        input=listing,
+        env=env,
+    )
+    rows = json_lines(proc.stdout.decode())
+    assert [r["published"] for r in rows[:2]] == ["published", "preprint"]
+    assert _items(servers)["1810.00826"]["itemType"] == "conferencePaper"
+    assert "@inproceedings{xuHowPowerfulAre2018," in (tmp_path / "a.bib").read_text()
+    proc = run_zotbridge("bib", "-", "-o", tmp_path / "b.bib", "--published", "-q", input=listing, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "@inproceedings{xuHowPowerfulAre2018," in (tmp_path / "b.bib").read_text()
