@@ -161,7 +161,7 @@ def venue_services(tmp_path, venue_corpus):
     corpus, data = venue_corpus
     with (
         ArxivEmulator(corpus) as arxiv,
-        DblpEmulator(data) as dblp,
+        DblpEmulator(data, burst=1000) as dblp,  # its 429 limiter has its own test
         S2Emulator(data) as s2,
         ZoteroEmulator(tmp_path / "zotero.json") as zotero,
     ):

@@ -144,6 +144,10 @@ def _items(servers):
     return {i["archiveID"].removeprefix("arXiv:") if i.get("archiveID") else _arxiv_of(i): i for i in items}
 
 
+def _keys(text):
+    return sorted(line.split("{", 1)[1].rstrip(",") for line in text.splitlines() if line.startswith("@"))
+
+
 def _arxiv_of(item):
     for line in (item.get("extra") or "").splitlines():
         if line.startswith("arXiv:"):
@@ -167,10 +171,7 @@ def test_apply_upgrades_the_entry_and_the_item_together(pushed):
     assert "eprint = {" in entry and "archivePrefix = {arXiv}" in entry and "booktitle = {" in entry
     assert "10.48550" not in entry and "howpublished" not in entry
     # keys never change: every key of the file before is there after
-    keys = lambda t: sorted(
-        line.split("{", 1)[1].rstrip(",") for line in t.splitlines() if line.startswith("@")
-    )  # noqa: E731
-    assert keys(text) == keys(text_before)
+    assert _keys(text) == _keys(text_before)
     after = _items(servers)
     icml = after["2302.90082"]
     assert icml["key"] == before["2302.90082"]["key"] and icml["itemType"] == "conferencePaper"
