@@ -4,6 +4,10 @@ emulators over real HTTP."""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+
 import pytest
 
 from conftest import json_lines, run_zotbridge
@@ -17,7 +21,7 @@ CASES = {
         "ICLR (Poster)",
         "conference-main",
     ),  # a conference record under journals/corr/
-    "1405.90101": ("preprint", None, None),  # "Deep Learning": the KDD talk shares only the title
+    "1405.9010": ("preprint", None, None),  # "Deep Learning": the KDD talk shares only the title
     "2209.90103": ("suggested", "CVPR (Workshop)", "workshop"),
     "2305.90106": ("suggested", "ICLR", "conference-main"),  # the camera-ready title changed two words
     "2202.90076": ("published", "NeurIPS", "conference-main"),  # one word added: allowed
@@ -44,6 +48,7 @@ def test_every_case_gets_its_verdict_with_evidence(venue_services):
     proc, rows = published(env, "--json", listing=ids_listing(CASES))
     assert proc.returncode == 0, proc.stderr
     *papers, summary = rows
+    assert [r["arxiv_id"] for r in papers] == list(CASES)
     for row in papers:
         verdict, venue, kind = CASES[row["arxiv_id"]]
         assert (row["verdict"], row["venue_class"] if venue else None) == (verdict, kind), row
@@ -275,3 +280,40 @@ def test_push_and_bib_with_published_cite_the_published_version(venue_services, 
     proc = run_zotbridge("bib", "-", "-o", tmp_path / "b.bib", "--published", "-q", input=listing, env=env)
     assert proc.returncode == 0, proc.stderr
     assert "@inproceedings{xuHowPowerfulAre2018," in (tmp_path / "b.bib").read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    any(not shutil.which(t) for t in ("pdflatex", "bibtex", "lualatex", "biber"))
+    and os.environ.get("ZOTBRIDGE_REQUIRE_TEX") != "1",
+    reason="TeX Live is not installed",
+)
+@pytest.mark.parametrize("style", ["bibtex", "biblatex"])
+def test_upgraded_entries_compile_without_a_warning(venue_services, tmp_path, style):
+    from test_bibtex_compile import DOCUMENTS, run
+
+    env, _servers = venue_services
+    bib = tmp_path / "refs.bib"
+    listing = ids_listing(CASES)
+    proc = run_zotbridge("bib", "-", "-o", bib, "--style", style, "-q", input=listing, env=env)
+    assert proc.returncode == 0, proc.stderr
+    proc, rows = published(env, "--json", "--apply", "--no-zotero", "--bib", bib, listing=listing)
+    assert sum(r["bib"] == "upgraded" for r in rows[:-1]) == 9
+    engine, backend, document = DOCUMENTS[style]
+    (tmp_path / "t.tex").write_text(document, encoding="utf-8")
+    latex = [engine, "-interaction=nonstopmode", "-halt-on-error", "t.tex"]
+    assert run(latex, tmp_path).returncode == 0
+    done = run([backend, "t"], tmp_path)
+    blg = (tmp_path / "t.blg").read_text(errors="replace")
+    if backend == "bibtex":
+        assert "Warning--" not in blg and "error message" not in blg, blg
+    else:
+        assert not re.search(r"\b(WARN|ERROR)\b", blg), blg
+    assert done.returncode == 0
+    for _ in range(2):
+        final = run(latex, tmp_path)
+    assert final.returncode == 0, final.stdout[-3000:]
+    log = (tmp_path / "t.log").read_text(errors="replace")
+    assert not re.search(r"Citation .* undefined|Missing character|^! ", log, re.M), log[-3000:]
+    bbl = (tmp_path / "t.bbl").read_text(errors="replace")
+    assert len(re.findall(r"\\bibitem" if backend == "bibtex" else r"\\entry\{", bbl)) == len(CASES)
