@@ -317,3 +317,21 @@ def test_upgraded_entries_compile_without_a_warning(venue_services, tmp_path, st
     assert not re.search(r"Citation .* undefined|Missing character|^! ", log, re.M), log[-3000:]
     bbl = (tmp_path / "t.bbl").read_text(errors="replace")
     assert len(re.findall(r"\\bibitem" if backend == "bibtex" else r"\\entry\{", bbl)) == len(CASES)
+
+
+def test_a_zotero_collection_is_checked_and_upgraded_in_place(venue_services):
+    env, servers = venue_services
+    listing = ids_listing(["1810.00826", "2209.90103"])
+    proc = run_zotbridge(
+        "push", "-", "--collection", "Lab/GNN", "--pdf", "none", "-q", input=listing, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    proc, rows = published(env, "--collection", "Lab", "--json")
+    assert rows[-1]["summary"]["papers"] == 0  # not recursive: Lab itself holds nothing
+    proc, rows = published(env, "--collection", "Lab", "--recursive", "--apply", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert {r["arxiv_id"]: (r["verdict"], r["zotero"]) for r in rows[:-1]} == {
+        "1810.00826": ("published", "upgraded"),
+        "2209.90103": ("suggested", None),
+    }
+    assert _items(servers)["1810.00826"]["itemType"] == "conferencePaper"

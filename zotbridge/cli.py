@@ -593,6 +593,13 @@ def _bib_collection(
     help="The .bib whose entries --apply upgrades; without LISTING, its arXiv entries are the papers.",
 )
 @click.option(
+    "--collection",
+    default=None,
+    metavar='"A/B"',
+    help="Check the arXiv papers of this Zotero collection instead of a listing.",
+)
+@click.option("--recursive", is_flag=True, help="With --collection: the items of its sub-collections too.")
+@click.option(
     "--apply", is_flag=True, help="Upgrade what is published: the .bib entry and the Zotero item, together."
 )
 @click.option("--allow-workshop", is_flag=True, help="Accept workshop papers as published versions.")
@@ -624,6 +631,8 @@ def published(
     encoding: str | None,
     listing_year: int | None,
     bib_path: Path | None,
+    collection: str | None,
+    recursive: bool,
     apply: bool,
     allow_workshop: bool,
     no_zotero: bool,
@@ -632,8 +641,9 @@ def published(
     report: Path | None,
     refresh: bool,
 ) -> None:
-    """Find the published version of each arXiv paper in LISTING... (or in --bib FILE): a verdict
-    with its evidence, and with --apply the upgrade of the .bib entry and the Zotero item."""
+    """Find the published version of each arXiv paper in LISTING... (or in a Zotero collection, or
+    in --bib FILE): a verdict with its evidence, and with --apply the upgrade of the .bib entry and
+    the Zotero item."""
     from zotbridge.report import write_published_report
     from zotbridge.zotero.published import published_listings
 
@@ -643,6 +653,8 @@ def published(
             _read_options(fmt, encoding, listing_year),
             _settings(),
             bib_path=bib_path,
+            collection=collection,
+            recursive=recursive,
             apply=apply,
             dry_run=dry_run,
             zotero=not no_zotero,

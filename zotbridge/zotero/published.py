@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zotbridge.arxiv.resolve import match_listings
+from zotbridge.arxiv.client import ArxivClient
+from zotbridge.arxiv.resolve import match_listings, resolve
 from zotbridge.bibtex.export import check_output_path
 from zotbridge.bibtex.keys import Formula, claim_key, pinned_key, stem
 from zotbridge.bibtex.published import BibUpgrade, plain_title, upgrade_bib
@@ -35,10 +36,19 @@ from zotbridge.config import DEFAULT_KEY_FORMAT, Settings
 from zotbridge.credentials import load_credentials
 from zotbridge.errors import ConfigError, InputError
 from zotbridge.listing import ReadOptions
-from zotbridge.models import ArxivRecord, Match, Progress, PublishedCheck, RecordSource, VenueRecord
+from zotbridge.models import (
+    ArxivRecord,
+    ListedPaper,
+    Match,
+    Progress,
+    PublishedCheck,
+    RecordSource,
+    VenueRecord,
+)
 from zotbridge.normalize import latex_to_unicode
 from zotbridge.published.resolve import Sources, check_records
 from zotbridge.store import Store
+from zotbridge.zotero import collections as collection_paths
 from zotbridge.zotero.client import ZoteroClient
 from zotbridge.zotero.sync import LibraryIndex, sync
 from zotbridge.zotero.writes import apply_updates
@@ -120,6 +130,8 @@ def published_listings(
     settings: Settings,
     *,
     bib_path: Path | None = None,
+    collection: str | None = None,
+    recursive: bool = False,
     apply: bool = False,
     dry_run: bool = False,
     zotero: bool = True,
@@ -128,22 +140,33 @@ def published_listings(
     source: RecordSource = "auto",
     progress: Progress | None = None,
 ) -> PublishedResult:
-    """``zotbridge published``: the papers of LISTING... (or the arXiv entries of ``bib_path`` when
-    no listing is given), their verdicts, and with ``apply`` (or ``dry_run``, which only shows) the
-    upgrade of their ``.bib`` entries and Zotero items."""
-    if not names and bib_path is None:
+    """``zotbridge published``: the papers of LISTING... (or of a Zotero ``collection``, or the
+    arXiv entries of ``bib_path`` when neither is given), their verdicts, and with ``apply`` (or
+    ``dry_run``, which only shows) the upgrade of their ``.bib`` entries and Zotero items."""
+    if collection is not None:
+        if names:
+            raise InputError(
+                "give LISTING... or --collection, one of the two", "run zotbridge published once for each"
+            )
+        matches = _collection_papers(settings, collection, recursive, refresh)
+    elif not names and bib_path is None:
         raise InputError(
-            "give LISTING... or --bib FILE", "zotbridge published page.txt --bib refs.bib --apply"
+            "give LISTING..., --collection or --bib FILE",
+            "zotbridge published page.txt --bib refs.bib --apply",
         )
-    if bib_path is not None and not names and not bib_path.exists():
+    if bib_path is not None and not names and collection is None and not bib_path.exists():
         raise InputError(f"{bib_path} does not exist", "give the .bib file whose preprints to upgrade")
     if bib_path is not None and (apply or dry_run):
         check_output_path(bib_path)  # before any request
-    if not names and bib_path is not None:
-        names, read_options = [str(bib_path)], ReadOptions(format="bibtex", encoding=read_options.encoding)
-    matches, _ = match_listings(
-        names, read_options, settings, refresh=refresh, progress=progress, source=source
-    )
+    if collection is None:
+        if not names and bib_path is not None:
+            names, read_options = (
+                [str(bib_path)],
+                ReadOptions(format="bibtex", encoding=read_options.encoding),
+            )
+        matches, _ = match_listings(
+            names, read_options, settings, refresh=refresh, progress=progress, source=source
+        )
     records = {m.record.arxiv_id: m.record for m in matches if m.status == "matched" and m.record}
     with Store(settings.home) as store:
         checks, requests = check_published(records, settings, store, refresh, allow_workshop, progress)
@@ -242,6 +265,33 @@ def publish_records(
     checks, _requests = check_published(records, settings, store, progress=progress)
     apply_published(published_versions(records, checks), settings, store, None, dry_run)
     return checks
+
+
+def _collection_papers(settings: Settings, collection: str, recursive: bool, refresh: bool) -> list[Match]:
+    """The arXiv papers of a Zotero collection (its sub-collections too with ``recursive``), as
+    matches of their ids: their arXiv records come from the store, else from arXiv."""
+    credentials = load_credentials(settings)
+    with Store(settings.home) as store, ZoteroClient(settings, credentials) as client:
+        index = sync(client, store)
+        key = collection_paths.existing(collection, index.collections, credentials.prefix)
+        wanted = set(collection_paths.descendants(key, index.collections) if recursive else [key])
+        ids = list(
+            dict.fromkeys(
+                arxiv_id
+                for arxiv_id, data in sorted(
+                    store.zotero_items(index.name), key=lambda r: r[1].get("dateAdded", "")
+                )
+                if arxiv_id
+                and not data.get("deleted")
+                and not data.get("parentItem")
+                and wanted & set(data.get("collections", []))
+            )
+        )
+        papers = [
+            ListedPaper(f"{collection}:{i + 1}", "arxiv_id", arxiv_id=a, index=i) for i, a in enumerate(ids)
+        ]
+        with ArxivClient(settings) as arxiv:
+            return resolve(papers, arxiv, store, refresh=refresh)
 
 
 def _row(match: Match, checks: dict[str, PublishedCheck]) -> PaperVerdict:
