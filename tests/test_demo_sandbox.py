@@ -32,7 +32,11 @@ def test_demo_runs_the_whole_job_offline(tmp_path):
     assert "└─ self-supervised learning" in out
     bib = tmp_path / "demo" / "refs.bib"
     assert f"BibTeX    {bib}" in out
-    assert len(parse_bib(bib.read_text(encoding="utf-8"), "refs.bib").entries) == 71
+    entries = parse_bib(bib.read_text(encoding="utf-8"), "refs.bib").entries
+    assert len(entries) == 71
+    # the published step: the papers the DBLP and S2 emulators know as published, upgraded in both places
+    assert re.search(r"Published .*7 published", out) and "7 upgraded in place" in out
+    assert sum(e.entry_type in ("inproceedings", "article") for e in entries) == 7
     assert not (tmp_path / "user-home").exists()  # the user's store is not touched
 
 
@@ -55,7 +59,7 @@ def test_sandbox_serves_both_apis_until_stopped(tmp_path):
         env={**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home")},
     )
     try:
-        lines = [proc.stdout.readline().decode() for _ in range(8)]
+        lines = [proc.stdout.readline().decode() for _ in range(12)]
         exports = dict(
             line[len("export ") :].strip().split("=", 1) for line in lines if line.startswith("export ")
         )
@@ -67,11 +71,17 @@ def test_sandbox_serves_both_apis_until_stopped(tmp_path):
             "ZOTERO_API_KEY",
             "ZOTERO_LIBRARY_ID",
             "ZOTERO_LIBRARY_TYPE",
+            "ZOTBRIDGE_S2_URL",
+            "ZOTBRIDGE_DBLP_URL",
+            "ZOTBRIDGE_S2_DELAY",
+            "ZOTBRIDGE_DBLP_DELAY",
         }
         env = {**os.environ, **exports, "ZOTBRIDGE_HOME": str(tmp_path / "client")}
         push = run_zotbridge("push", "-", "--collection", "Tried", "--json", input=b"2311.05440\n", env=env)
         assert push.returncode == 0, push.stderr
         assert json_lines(push.stdout.decode())[0]["action"] == "create"
+        published = run_zotbridge("published", "-", "--json", input=b"2302.90082\n", env=env)
+        assert json_lines(published.stdout.decode())[0]["verdict"] == "published", published.stderr
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
@@ -125,7 +135,7 @@ def test_sandbox_large_corpus_and_soft_faults(tmp_path):
         env={**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home")},
     )
     try:
-        lines = [proc.stdout.readline().decode() for _ in range(8)]
+        lines = [proc.stdout.readline().decode() for _ in range(12)]
         exports = dict(
             line[len("export ") :].strip().split("=", 1) for line in lines if line.startswith("export ")
         )

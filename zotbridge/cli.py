@@ -603,6 +603,14 @@ def _bib_collection(
     "--apply", is_flag=True, help="Upgrade what is published: the .bib entry and the Zotero item, together."
 )
 @click.option("--allow-workshop", is_flag=True, help="Accept workshop papers as published versions.")
+@click.option(
+    "--search",
+    type=click.Choice(["all", "nominated"]),
+    default="all",
+    show_default=True,
+    help="Search DBLP for every paper older than four months, or only for those a source points at "
+    "(a request less per paper; misses papers Semantic Scholar has not linked).",
+)
 @click.option("--no-zotero", is_flag=True, help="With --apply: leave the Zotero library alone.")
 @click.option(
     "--dry-run", is_flag=True, help="Show what --apply would change (the entries' diffs); write nothing."
@@ -635,6 +643,7 @@ def published(
     recursive: bool,
     apply: bool,
     allow_workshop: bool,
+    search: str,
     no_zotero: bool,
     dry_run: bool,
     as_json: bool,
@@ -660,6 +669,7 @@ def published(
             zotero=not no_zotero,
             refresh=refresh,
             allow_workshop=allow_workshop,
+            search_all=search == "all",
             progress=progress,
         )
     if report is not None:
@@ -983,6 +993,16 @@ def demo(ctx: click.Context, workdir: Path | None) -> None:
     help="Port of the Zotero emulator (0: any free port).",
 )
 @click.option(
+    "--dblp-port", type=click.IntRange(0, 65535), default=0, show_default=True, help="DBLP emulator port."
+)
+@click.option(
+    "--s2-port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Semantic Scholar emulator port.",
+)
+@click.option(
     "--corpus",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
@@ -1017,20 +1037,27 @@ def sandbox(
     zotero_port: int,
     corpus: Path | None,
     state: Path | None,
+    dblp_port: int,
+    s2_port: int,
     flood: int,
     soft_faults: float,
 ) -> None:
-    """Start the local arXiv and Zotero emulators and print how to point zotbridge at them."""
+    """Start the local arXiv, Zotero, DBLP and Semantic Scholar emulators and print how to point
+    zotbridge at them."""
     import signal
     import threading
 
     from zotbridge.sandbox.services import start_sandbox
 
     state = state or _settings().home / "sandbox"
-    with start_sandbox(state, corpus, host, arxiv_port, zotero_port, flood=flood) as running:
+    with start_sandbox(
+        state, corpus, host, arxiv_port, zotero_port, flood=flood, dblp_port=dblp_port, s2_port=s2_port
+    ) as running:
         if soft_faults:
             running.arxiv.faults.at_random(soft_faults)
-        click.echo("# zotbridge sandbox: local arXiv and Zotero emulators. In another shell, run:")
+        click.echo(
+            "# zotbridge sandbox: local arXiv, Zotero, DBLP and Semantic Scholar emulators. In another shell, run:"
+        )
         for name, value in running.env().items():
             click.echo(f"export {name}={value}")
         click.echo(f"# Zotero library state: {state}. Stop with Ctrl-C.", err=True)

@@ -286,6 +286,10 @@ def demo_report(result: DemoResult) -> Iterator[str]:
         yield f"            └─ {g.name}  ({len(g.members)} items)"
     for title, tags in result.tags.items():
         yield f"          tags of {title[:50]!r}: {', '.join(tags)}"
+    verdicts = ", ".join(f"{n} {v}" for v, n in sorted(result.verdicts.items()))
+    asked = ", ".join(f"{n} {s}" for s, n in result.source_requests.items())
+    yield f"Published {verdicts}  ({asked} requests; DBLP searched for the papers a source points at)"
+    yield f"          {result.upgraded} upgraded in place: the Zotero item and its .bib entry together, same keys"
     if result.bib is not None:
         entries = sum(result.bib.counts.values())
         yield (

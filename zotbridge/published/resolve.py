@@ -33,6 +33,9 @@ from zotbridge.store import Store
 RECENT_DAYS = 120  # about four months: DBLP imports venues months after the conference
 WORKSHOP = "a workshop paper (many are not archival): applied only with --allow-workshop"
 DAY = 86400.0
+# A preprint verdict without DBLP's search (--search nominated) is shown but not kept: a later full
+# check must not take it for an answer.
+NOT_SEARCHED = "no source points at a published version (DBLP was not searched: --search nominated)"
 
 
 @dataclass
@@ -63,10 +66,13 @@ def check_records(
     *,
     refresh: bool = False,
     allow_workshop: bool = False,
+    search_all: bool = True,
     now: float | None = None,
     progress: Progress | None = None,
 ) -> dict[str, PublishedCheck]:
-    """The verdict of every record, by arXiv id: stored ones while they hold, the rest asked."""
+    """The verdict of every record, by arXiv id: stored ones while they hold, the rest asked.
+    ``search_all`` False searches DBLP only for papers a source points at (``--search
+    nominated``): one request less per older paper, but a paper S2 has not linked stays a preprint."""
     now = time.time() if now is None else now
     unique = {r.arxiv_id: r for r in records}
     stored = {} if refresh else store.published_checks(unique)
@@ -85,17 +91,22 @@ def check_records(
     for record in todo:
         s2 = answers.get(record.arxiv_id)
         checks[record.arxiv_id] = check_one(
-            record, nomination(s2) if s2 else None, s2_failed, sources.dblp, now
+            record, nomination(s2) if s2 else None, s2_failed, sources.dblp, now, search_all
         )
         if tick:
             tick(1, record.arxiv_id)
-    store.put_published_checks(checks.values())
+    store.put_published_checks(c for c in checks.values() if c.reason != NOT_SEARCHED)
     both = {**kept, **checks}
     return {i: _allowing_workshops(both[i], allow_workshop) for i in unique}
 
 
 def check_one(
-    record: ArxivRecord, nominated: Nomination | None, s2_failed: str | None, client: DblpClient, now: float
+    record: ArxivRecord,
+    nominated: Nomination | None,
+    s2_failed: str | None,
+    client: DblpClient,
+    now: float,
+    search_all: bool = True,
 ) -> PublishedCheck:
     """One paper's verdict from S2's nomination and DBLP's records."""
     sources = [{"source": "s2", "id": nominated.paper_id}] if nominated and nominated.paper_id else []
@@ -111,7 +122,10 @@ def check_one(
             if text:
                 candidates.append(dblp.from_bibtex(nominated.dblp_key, text))
         if not _verified(record, candidates) and (
-            s2_failed or (nominated and nominated.promising) or arxiv_claim or age > RECENT_DAYS
+            s2_failed
+            or (nominated and nominated.promising)
+            or arxiv_claim
+            or (search_all and age > RECENT_DAYS)
         ):
             query = dblp.search_query(record.title, record.authors[0] if record.authors else "")
             candidates.extend(dblp.hits_of(client.search(query, dblp.SEARCH_HITS)))
@@ -203,6 +217,8 @@ def _decide(
         check.reason = f"arXiv's journal reference says {arxiv_claim!r}, but no source has the record yet"
     elif not candidates and age <= RECENT_DAYS:
         check.reason = "no source points at a published version (DBLP is asked once it is 4 months old)"
+    elif not candidates:
+        check.reason = NOT_SEARCHED
     else:
         check.reason = "no source has a published version"
     return check

@@ -61,9 +61,12 @@ def dblp_class(key: str, dblp_type: str, venue: str, container: str = "", url: s
 
 
 def is_preprint_venue(venue: str, doi: str | None = None) -> bool:
-    """A venue string (Semantic Scholar's, an arXiv journal reference) naming a preprint host, or a
-    DOI of arXiv's own (10.48550)."""
-    return bool(PREPRINT_HOSTS.search(venue)) or (doi or "").lower().startswith("10.48550/")
+    """A venue string (Semantic Scholar's, an arXiv journal reference) naming a preprint host or a
+    submission ("Submitted to ICLR 2025": OpenReview's, no acceptance), or a DOI of arXiv's own
+    (10.48550)."""
+    return bool(PREPRINT_HOSTS.search(venue) or _SUBMITTED.search(venue)) or (doi or "").lower().startswith(
+        "10.48550/"
+    )
 
 
 def is_corr_key(key: str) -> bool:

@@ -22,7 +22,7 @@ from zotbridge.sandbox.arxiv_server import ArxivEmulator
 from zotbridge.sandbox.dblp_server import DblpEmulator
 from zotbridge.sandbox.hard_corpus import flood as flood_rows
 from zotbridge.sandbox.s2_server import S2Emulator
-from zotbridge.sandbox.venue_records import VenueData
+from zotbridge.sandbox.venue_records import VenueData, demo_venues
 from zotbridge.sandbox.zotero_server import ZoteroEmulator
 
 SANDBOX_USER = 1
@@ -72,9 +72,12 @@ def start_sandbox(
     zotero_port: int = 0,
     flood: int = 0,
     venues: Path | None = None,
+    dblp_port: int = 0,
+    s2_port: int = 0,
 ) -> Sandbox:
-    """Both emulators; ``flood`` > 0 adds that many papers per short or common title phrase of
-    the corpus (the large-corpus mode, hard_corpus.flood)."""
+    """Every emulator; ``flood`` > 0 adds that many papers per short or common title phrase of
+    the corpus (the large-corpus mode, hard_corpus.flood); ``venues`` replaces the demo's
+    published versions (a file shaped like ``sandbox/data/venues.json``)."""
     state_dir = Path(state_dir)
     state_dir.mkdir(parents=True, exist_ok=True)
     served = Corpus.from_jsonl(corpus or example("demo-corpus.jsonl"))
@@ -83,11 +86,9 @@ def start_sandbox(
         for row in flood_rows([p.title for p in papers], [p.abstract for p in papers], flood):
             served.add(paper_from_row(row))
     arxiv = ArxivEmulator(served, host, arxiv_port).start()
-    published = VenueData.build(
-        served, venues or Path(str(resources.files("zotbridge.sandbox").joinpath("data/venues.json")))
-    )
-    dblp = DblpEmulator(published, host).start()
-    s2 = S2Emulator(published, host).start()
+    published = VenueData.build(served, venues or demo_venues())
+    dblp = DblpEmulator(published, host, dblp_port).start()
+    s2 = S2Emulator(published, host, s2_port).start()
     zotero = ZoteroEmulator(state_dir / "zotero.json", host, zotero_port).start()
     key_file = state_dir / "sandbox-key.json"
     if key_file.exists():

@@ -137,6 +137,7 @@ def published_listings(
     zotero: bool = True,
     refresh: bool = False,
     allow_workshop: bool = False,
+    search_all: bool = True,
     source: RecordSource = "auto",
     progress: Progress | None = None,
 ) -> PublishedResult:
@@ -169,7 +170,9 @@ def published_listings(
         )
     records = {m.record.arxiv_id: m.record for m in matches if m.status == "matched" and m.record}
     with Store(settings.home) as store:
-        checks, requests = check_published(records, settings, store, refresh, allow_workshop, progress)
+        checks, requests = check_published(
+            records, settings, store, refresh, allow_workshop, search_all, progress
+        )
         result = PublishedResult([_row(m, checks) for m in matches], requests, dry_run=dry_run)
         if not (apply or dry_run):
             return result
@@ -194,6 +197,7 @@ def check_published(
     store: Store,
     refresh: bool = False,
     allow_workshop: bool = False,
+    search_all: bool = True,
     progress: Progress | None = None,
 ) -> tuple[dict[str, PublishedCheck], dict[str, int]]:
     """The verdicts of ``records`` and the requests each source took."""
@@ -205,6 +209,7 @@ def check_published(
             settings,
             refresh=refresh,
             allow_workshop=allow_workshop,
+            search_all=search_all,
             progress=progress,
         )
         return checks, sources.requests
