@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -335,3 +336,25 @@ def test_a_zotero_collection_is_checked_and_upgraded_in_place(venue_services):
         "2209.90103": ("suggested", None),
     }
     assert _items(servers)["1810.00826"]["itemType"] == "conferencePaper"
+
+
+def test_the_semantic_scholar_key_is_sent_and_never_shown_or_kept(venue_services):
+    env, servers = venue_services
+    secret = "s2-secret-5f1e9a"
+    servers["s2"].api_keys = frozenset({secret})
+    env = env | {"ZOTBRIDGE_S2_API_KEY": secret}
+    proc, rows = published(env, "--json", "-v", listing=ids_listing(["1810.00826"]))
+    assert rows[0]["verdict"] == "published"
+    assert servers["s2"].keys_seen[-1] == secret
+    assert secret.encode() not in proc.stdout + proc.stderr
+    home = env["ZOTBRIDGE_HOME"]
+    for path in Path(home).rglob("*"):
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path
+    shown = run_zotbridge("config", "show", env=env)
+    assert b"s2 api key" in shown.stdout and secret.encode() not in shown.stdout
+    # a wrong key is S2's 403: one line, and the papers are incomplete, not unpublished
+    proc, rows = published(
+        env | {"ZOTBRIDGE_S2_API_KEY": "wrong"}, "--json", "--refresh", listing=ids_listing(["2603.90794"])
+    )
+    assert rows[0]["verdict"] == "incomplete" and "ZOTBRIDGE_S2_API_KEY" in rows[0]["reason"]

@@ -106,6 +106,11 @@ class S2Client(SourceClient):
         if key:
             self._session.headers["x-api-key"] = key
 
+    def _refusal(self, response: requests.Response) -> str:
+        if response.status_code == 403:
+            return "HTTP 403: the API key was refused (check ZOTBRIDGE_S2_API_KEY, or unset it)"
+        return super()._refusal(response)
+
     def papers(self, arxiv_ids: list[str]) -> dict[str, dict[str, Any] | None]:
         """S2's record of each bare arXiv id (``None``: S2 does not know it), 500 per request."""
         found: dict[str, dict[str, Any] | None] = {}
