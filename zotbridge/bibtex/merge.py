@@ -8,7 +8,8 @@ wrote. So:
   zotbridge did not write is kept exactly as it is, and its key becomes the work's key — so a
   paper written from a listing and from a Zotero collection is one entry;
 * in zotbridge's own entries, a field the user edited or deleted stays edited or deleted, a field
-  they added stays, and zotbridge updates the rest (a new journal reference, a style change);
+  they added stays, and zotbridge updates the rest (a new journal reference, a style change, the
+  published version); a field zotbridge adds goes where it would write it;
 * every other byte of the file — other entries, ``@string``, ``@preamble``, ``@comment``, text
   between entries — is written back unchanged, and a run with nothing new writes nothing;
 * new entries are appended at the end, in listing order, separated by one blank line.
@@ -155,7 +156,11 @@ def updated_entry(bib: BibFile, block: Block, previous: BibEntry, wanted: BibEnt
                 fields.append((f.name, changes[f.name.lower()]))
         else:
             fields.append((f.name, f.value))
-    fields.extend(additions)
+    order = {name.lower(): i for i, name in enumerate(wanted.fields)}
+    for name, value in additions:  # where zotbridge would write it: before the first field it precedes
+        rank = order.get(name.lower(), len(order))
+        at = next((i for i, (n, _v) in enumerate(fields) if order.get(n.lower(), -1) > rank), len(fields))
+        fields.insert(at, (name, value))
     lines = [f"@{entry_type}{{{block.key},"]
     lines += [
         f"  {name} = {value}" + ("," if i < len(fields) - 1 else "") for i, (name, value) in enumerate(fields)
