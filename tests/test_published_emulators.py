@@ -144,3 +144,36 @@ def test_s2_single_paper_and_title_match(venue_services):
     assert match.json()["data"][0]["title"] == "Adam: A Method for Stochastic Optimization"
     nothing = requests.get(f"{base}/paper/search/match", params={"query": "no such title"}, timeout=10)
     assert nothing.status_code == 404 and nothing.json() == {"error": "Title match not found"}
+
+
+def test_crossref_work_envelope_and_its_404(venue_services):
+    """Crossref REST API: a work in its envelope; an unknown DOI is a text/plain 404."""
+    _env, servers = venue_services
+    base = servers["crossref"].url
+    answer = requests.get(f"{base}/works/10.1109/TNNLS.2023.3270981", timeout=10)
+    body = answer.json()
+    assert (body["status"], body["message-type"], body["message-version"]) == ("ok", "work", "1.0.0")
+    work = body["message"]
+    assert work["DOI"] == "10.1109/tnnls.2023.3270981" and work["type"] == "journal-article"
+    assert isinstance(work["title"], list) and work["issued"]["date-parts"][0][0] == 2023
+    assert work["page"] == "5816-5829"
+    assert answer.headers["x-api-pool"] == "public" and answer.headers["x-rate-limit-interval"] == "1s"
+    # arXiv's DOIs are DataCite's, not Crossref's; NeurIPS deposits none
+    missing = requests.get(f"{base}/works/10.48550/arXiv.1706.03762", timeout=10)
+    assert missing.status_code == 404 and missing.text == "Resource not found."
+    assert "text/plain" in missing.headers["Content-Type"]
+    polite = requests.get(f"{base}/works/10.1145/3560815", params={"mailto": "me@example.org"}, timeout=10)
+    assert polite.headers["x-api-pool"] == "polite" and polite.headers["x-rate-limit-limit"] == "10"
+
+
+def test_crossref_search_and_its_validation_failure(venue_services):
+    _env, servers = venue_services
+    base = servers["crossref"].url
+    found = requests.get(
+        f"{base}/works",
+        params={"query.bibliographic": "compressing features muller", "rows": "2"},
+        timeout=10,
+    )
+    assert found.json()["message-type"] == "work-list" and found.json()["message"]["total-results"] == 1
+    bad = requests.get(f"{base}/works", params={"query.title": "x", "rows": "many"}, timeout=10)
+    assert bad.status_code == 400 and bad.json()["message-type"] == "validation-failure"

@@ -1039,11 +1039,12 @@ def sandbox(
     state: Path | None,
     dblp_port: int,
     s2_port: int,
+    crossref_port: int,
     flood: int,
     soft_faults: float,
 ) -> None:
-    """Start the local arXiv, Zotero, DBLP and Semantic Scholar emulators and print how to point
-    zotbridge at them."""
+    """Start the local arXiv, Zotero, DBLP, Semantic Scholar and Crossref emulators and print how to
+    point zotbridge at them."""
     import signal
     import threading
 
@@ -1051,12 +1052,20 @@ def sandbox(
 
     state = state or _settings().home / "sandbox"
     with start_sandbox(
-        state, corpus, host, arxiv_port, zotero_port, flood=flood, dblp_port=dblp_port, s2_port=s2_port
+        state,
+        corpus,
+        host,
+        arxiv_port,
+        zotero_port,
+        flood=flood,
+        dblp_port=dblp_port,
+        s2_port=s2_port,
+        crossref_port=crossref_port,
     ) as running:
         if soft_faults:
             running.arxiv.faults.at_random(soft_faults)
         click.echo(
-            "# zotbridge sandbox: local arXiv, Zotero, DBLP and Semantic Scholar emulators. In another shell, run:"
+            "# zotbridge sandbox: local arXiv, Zotero, DBLP, Semantic Scholar and Crossref emulators. In another shell, run:"
         )
         for name, value in running.env().items():
             click.echo(f"export {name}={value}")

@@ -41,6 +41,7 @@ DEFAULT_CROSSREF_URL = "https://api.crossref.org"
 DEFAULT_ACL_URL = "https://aclanthology.org"
 DEFAULT_S2_DELAY = 1.1  # 1 request/s with a key, for all endpoints
 DEFAULT_DBLP_DELAY = 2.0  # the dblp FAQ: "at least one or two second between two consecutive requests"
+DEFAULT_CROSSREF_DELAY = 0.25  # Crossref's public pool: 5 requests a second since December 2025
 DEFAULT_PUBLISHED_TTL_DAYS = (
     14.0  # papers get published later: a "preprint" verdict is asked again after this
 )
@@ -63,6 +64,7 @@ class Settings:
     acl_url: str = DEFAULT_ACL_URL
     s2_delay: float = DEFAULT_S2_DELAY
     dblp_delay: float = DEFAULT_DBLP_DELAY
+    crossref_delay: float = DEFAULT_CROSSREF_DELAY
     published_ttl_days: float = DEFAULT_PUBLISHED_TTL_DAYS
     config_path: Path | None = None
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -131,6 +133,15 @@ class Settings:
                 DEFAULT_DBLP_DELAY,
                 zero_ok=True,
                 hint="set it to 2 (the dblp FAQ) or unset it",
+            ),
+            crossref_delay=_seconds(
+                env,
+                sources,
+                "ZOTBRIDGE_CROSSREF_DELAY",
+                "crossref_delay",
+                DEFAULT_CROSSREF_DELAY,
+                zero_ok=True,
+                hint="set it to 0.25 (Crossref's public pool) or unset it",
             ),
             published_ttl_days=_seconds(
                 env,
@@ -290,6 +301,11 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
             "dblp delay",
             f"{settings.dblp_delay:g} s",
             source("ZOTBRIDGE_DBLP_DELAY", "published", "dblp_delay"),
+        ),
+        (
+            "crossref delay",
+            f"{settings.crossref_delay:g} s",
+            source("ZOTBRIDGE_CROSSREF_DELAY", "published", "crossref_delay"),
         ),
         (
             "published ttl",

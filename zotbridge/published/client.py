@@ -1,5 +1,5 @@
-"""The only code of this stage that talks to the network: Semantic Scholar's batch look-up and
-DBLP's search and per-record BibTeX, each behind its own gate.
+"""The only code of this stage that talks to the network: Semantic Scholar's batch look-up, DBLP's
+search and per-record BibTeX, and Crossref's record of a DOI, each behind its own gate.
 
 Politeness and failures follow docs/published.md:
 
@@ -11,7 +11,8 @@ Politeness and failures follow docs/published.md:
   it is a failure, never "no results" (a true miss is a 200 with ``@total: 0``);
 * after ``TRIES`` tries the source is **off for the rest of the run**, like bibcite does (DBLP
   escalates to temporary IP bans): the papers that needed it are ``incomplete``;
-* S2 gets ``x-api-key`` when ``ZOTBRIDGE_S2_API_KEY`` is set; the key is never logged.
+* S2 gets ``x-api-key`` when ``ZOTBRIDGE_S2_API_KEY`` is set; the key is never logged. Crossref
+  gets the user's ``contact`` as ``mailto`` when it is an e-mail address (its "polite pool").
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import logging
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -152,3 +154,26 @@ class DblpClient(SourceClient):
             return None
         answer.encoding = "utf-8"
         return answer.text
+
+
+class CrossrefClient(SourceClient):
+    """Crossref's REST API: the record of one DOI (``/works/{doi}``)."""
+
+    name = "crossref"
+
+    def __init__(self, settings: Settings, **kwargs: Any):
+        super().__init__(settings, settings.crossref_url, settings.crossref_delay, **kwargs)
+        contact = settings.contact or ""
+        self._mailto = {"mailto": contact.removeprefix("mailto:")} if "@" in contact else {}
+
+    def work(self, doi: str) -> dict[str, Any] | None:
+        """The ``message`` of a DOI's record; ``None`` when Crossref has none (arXiv's DataCite
+        DOIs, NeurIPS papers: "Resource not found.")."""
+        answer = self._request("GET", f"/works/{quote(doi, safe='/')}", ok=(200, 404), params=self._mailto)
+        if answer.status_code == 404:
+            return None
+        try:
+            message: dict[str, Any] = answer.json()["message"]
+        except (ValueError, KeyError, TypeError):
+            raise SourceFailed(self.name, "the answer is not a Crossref work") from None
+        return message

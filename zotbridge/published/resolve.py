@@ -2,7 +2,9 @@
 
 The order is the cheap one of docs/published.md: Semantic Scholar's batch
 look-up (500 papers a request) nominates; DBLP decides — the ``.bib`` of the key S2 names when it is
-not a CoRR key, else a search by title words and first-author surname. A paper younger than
+not a CoRR key, else a search by title words and first-author surname; when DBLP has nothing that
+passes and a source named a publisher DOI (arXiv's own ``doi`` field, or S2's), Crossref's record of
+that DOI is the candidate (journals outside computer science are not in DBLP). A paper younger than
 ``RECENT_DAYS`` that nothing points at costs no DBLP request: it is a preprint until asked again.
 A source that failed leaves the papers it was needed for ``incomplete``, never "unpublished".
 
@@ -22,8 +24,8 @@ from typing import Any
 from zotbridge.config import Settings
 from zotbridge.errors import SourceFailed
 from zotbridge.models import ArxivRecord, Progress, PublishedCheck, VenueRecord
-from zotbridge.published import dblp
-from zotbridge.published.client import DblpClient, S2Client
+from zotbridge.published import crossref, dblp
+from zotbridge.published.client import CrossrefClient, DblpClient, S2Client
 from zotbridge.published.rules import authors_differ, title_differs, title_key, year_differs
 from zotbridge.published.s2 import Nomination, nomination
 from zotbridge.published.venues import accepted, is_preprint_venue
@@ -44,18 +46,21 @@ class Sources(Resource):
 
     s2: S2Client
     dblp: DblpClient
+    crossref: CrossrefClient
 
     @classmethod
     def open(cls, settings: Settings, **kwargs: Any) -> Sources:
-        return cls(S2Client(settings, **kwargs), DblpClient(settings, **kwargs))
+        return cls(
+            S2Client(settings, **kwargs), DblpClient(settings, **kwargs), CrossrefClient(settings, **kwargs)
+        )
 
     def close(self) -> None:
-        self.s2.close()
-        self.dblp.close()
+        for client in (self.s2, self.dblp, self.crossref):
+            client.close()
 
     @property
     def requests(self) -> dict[str, int]:
-        return {"s2": self.s2.requests, "dblp": self.dblp.requests}
+        return {c.name: c.requests for c in (self.s2, self.dblp, self.crossref)}
 
 
 def check_records(
@@ -91,7 +96,7 @@ def check_records(
     for record in todo:
         s2 = answers.get(record.arxiv_id)
         checks[record.arxiv_id] = check_one(
-            record, nomination(s2) if s2 else None, s2_failed, sources.dblp, now, search_all
+            record, nomination(s2) if s2 else None, s2_failed, sources, now, search_all
         )
         if tick:
             tick(1, record.arxiv_id)
@@ -104,21 +109,22 @@ def check_one(
     record: ArxivRecord,
     nominated: Nomination | None,
     s2_failed: str | None,
-    client: DblpClient,
+    sources: Sources,
     now: float,
     search_all: bool = True,
 ) -> PublishedCheck:
-    """One paper's verdict from S2's nomination and DBLP's records."""
-    sources = [{"source": "s2", "id": nominated.paper_id}] if nominated and nominated.paper_id else []
+    """One paper's verdict from S2's nomination and DBLP's records, and Crossref's record of a DOI
+    a source named when DBLP has none that passes."""
+    evidence = [{"source": "s2", "id": nominated.paper_id}] if nominated and nominated.paper_id else []
     failures = [f"Semantic Scholar failed: {s2_failed}"] if s2_failed else []
-    arxiv_claim = record.journal_ref or (
-        record.doi if record.doi and not is_preprint_venue("", record.doi) else None
-    )
+    journal_doi = record.doi if record.doi and not is_preprint_venue("", record.doi) else None
+    arxiv_claim = record.journal_ref or journal_doi
     age = (now - _timestamp(record.published)) / DAY
     candidates: list[VenueRecord] = []
+    client: DblpClient | None = sources.dblp
     try:
         if nominated and nominated.dblp_key:
-            text = client.bibtex(nominated.dblp_key)
+            text = sources.dblp.bibtex(nominated.dblp_key)
             if text:
                 candidates.append(dblp.from_bibtex(nominated.dblp_key, text))
         if not _verified(record, candidates) and (
@@ -128,11 +134,19 @@ def check_one(
             or (search_all and age > RECENT_DAYS)
         ):
             query = dblp.search_query(record.title, record.authors[0] if record.authors else "")
-            candidates.extend(dblp.hits_of(client.search(query, dblp.SEARCH_HITS)))
-        return _decide(record, candidates, failures, sources, client, now, arxiv_claim, age)
+            candidates.extend(dblp.hits_of(sources.dblp.search(query, dblp.SEARCH_HITS)))
     except SourceFailed as exc:
         failures.append(f"DBLP failed: {exc.reason}")
-        return _decide(record, candidates, failures, sources, None, now, arxiv_claim, age)
+        client = None
+    doi = journal_doi or (nominated.doi if nominated else None)
+    if doi and not _verified(record, candidates):
+        try:
+            work = sources.crossref.work(doi)
+            if work is not None:
+                candidates.append(crossref.record_of(work))
+        except SourceFailed as exc:
+            failures.append(f"Crossref failed: {exc.reason}")
+    return _decide(record, candidates, failures, evidence, client, now, arxiv_claim, age)
 
 
 def _problems(record: ArxivRecord, candidate: VenueRecord) -> list[str]:
@@ -180,7 +194,7 @@ def _decide(
             verified.append(candidate)
         elif len(problems) == 1 and not problems[0].startswith("the first author"):
             near.append((candidate, problems[0]))
-    distinct = list({c.fields.get("doi") or c.ident: c for c in verified}.values())
+    distinct = list({(c.fields.get("doi") or c.ident).lower(): c for c in verified}.values())
     check = PublishedCheck(record.arxiv_id, "preprint", "", sources=list(sources), checked_at=now)
     if len(distinct) > 1:
         distinct.sort(key=lambda c: (c.year or 9999, c.venue_class == "journal"))
@@ -228,7 +242,7 @@ def _published(
     record: ArxivRecord, check: PublishedCheck, chosen: VenueRecord, client: DblpClient | None, note: str
 ) -> PublishedCheck:
     """The verdict on a verified record, completed from its DBLP .bib when it came from a search."""
-    if "booktitle" not in chosen.fields and "journal" not in chosen.fields:
+    if chosen.source == "dblp" and "booktitle" not in chosen.fields and "journal" not in chosen.fields:
         if client is None:
             check.verdict, check.reason = "incomplete", "DBLP failed before the record's BibTeX was read"
             return check

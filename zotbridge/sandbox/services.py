@@ -1,6 +1,6 @@
 """Every emulator together, as `zotbridge sandbox` and `zotbridge demo` run them.
 
-The arXiv emulator serves a corpus (by default the shipped demo corpus); DBLP and Semantic Scholar
+The arXiv emulator serves a corpus (by default the shipped demo corpus); DBLP, Semantic Scholar and Crossref
 serve that corpus's preprint records plus the published versions of ``sandbox/data/venues.json``
 (venue_records.py); the Zotero emulator keeps
 its library in ``STATE/zotero.json`` and has one user whose API key is made on first start and kept
@@ -19,6 +19,7 @@ from pathlib import Path
 from zotbridge.resource import Resource
 from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
+from zotbridge.sandbox.crossref_server import CrossrefEmulator
 from zotbridge.sandbox.dblp_server import DblpEmulator
 from zotbridge.sandbox.hard_corpus import flood as flood_rows
 from zotbridge.sandbox.s2_server import S2Emulator
@@ -43,6 +44,7 @@ class Sandbox(Resource):
     api_key: str
     dblp: DblpEmulator
     s2: S2Emulator
+    crossref: CrossrefEmulator
 
     def env(self) -> dict[str, str]:
         return {
@@ -55,12 +57,14 @@ class Sandbox(Resource):
             "ZOTERO_LIBRARY_TYPE": "user",
             "ZOTBRIDGE_S2_URL": self.s2.url,
             "ZOTBRIDGE_DBLP_URL": self.dblp.url,
+            "ZOTBRIDGE_CROSSREF_URL": self.crossref.url,
             "ZOTBRIDGE_S2_DELAY": "0",
             "ZOTBRIDGE_DBLP_DELAY": "0",
+            "ZOTBRIDGE_CROSSREF_DELAY": "0",
         }
 
     def close(self) -> None:
-        for server in (self.arxiv, self.zotero, self.dblp, self.s2):
+        for server in (self.arxiv, self.zotero, self.dblp, self.s2, self.crossref):
             server.stop()
 
 
@@ -74,6 +78,7 @@ def start_sandbox(
     venues: Path | None = None,
     dblp_port: int = 0,
     s2_port: int = 0,
+    crossref_port: int = 0,
 ) -> Sandbox:
     """Every emulator; ``flood`` > 0 adds that many papers per short or common title phrase of
     the corpus (the large-corpus mode, hard_corpus.flood); ``venues`` replaces the demo's
@@ -89,6 +94,7 @@ def start_sandbox(
     published = VenueData.build(served, venues or demo_venues())
     dblp = DblpEmulator(published, host, dblp_port).start()
     s2 = S2Emulator(published, host, s2_port).start()
+    crossref = CrossrefEmulator(published, host, crossref_port).start()
     zotero = ZoteroEmulator(state_dir / "zotero.json", host, zotero_port).start()
     key_file = state_dir / "sandbox-key.json"
     if key_file.exists():
@@ -97,4 +103,4 @@ def start_sandbox(
         api_key = "sandbox" + secrets.token_hex(8)
         zotero.add_user(SANDBOX_USER, SANDBOX_USERNAME, api_key)
         key_file.write_text(json.dumps({"api_key": api_key}), encoding="utf-8")
-    return Sandbox(arxiv, zotero, api_key, dblp, s2)
+    return Sandbox(arxiv, zotero, api_key, dblp, s2, crossref)

@@ -65,6 +65,7 @@ class DblpRecord:
 class VenueData:
     dblp: dict[str, DblpRecord] = field(default_factory=dict)  # by key
     s2: dict[str, dict[str, Any]] = field(default_factory=dict)  # by bare arXiv id
+    crossref: dict[str, dict[str, Any]] = field(default_factory=dict)  # works by lower-case DOI
 
     @classmethod
     def build(cls, corpus: Corpus, *files: Path) -> VenueData:
@@ -81,6 +82,8 @@ class VenueData:
         return data
 
     def add(self, row: dict[str, Any], corpus: Corpus) -> None:
+        """One record of a data file: in DBLP (and in Crossref when it has a publisher's DOI), or
+        with ``"only": "crossref"`` in Crossref alone (a journal DBLP does not index)."""
         paper = corpus.papers.get(row.get("arxiv", ""))
         if "key" in row:
             record = DblpRecord(
@@ -93,10 +96,14 @@ class VenueData:
                 fields={
                     k: v
                     for k, v in row.items()
-                    if k not in ("arxiv", "s2", "key", "type", "title", "authors", "venue", "year")
+                    if k not in ("arxiv", "s2", "key", "type", "title", "authors", "venue", "year", "only")
                 },
             )
-            self.dblp[record.key] = record
+            if row.get("only") != "crossref":
+                self.dblp[record.key] = record
+            doi = str(record.fields.get("doi", ""))
+            if doi and not doi.lower().startswith("10.48550/"):
+                self.crossref[doi.lower()] = _crossref_work(record)
         s2 = row.get("s2")
         if paper is None or not s2 or s2 == "none":
             return
@@ -113,6 +120,44 @@ class VenueData:
         if s2 == "doi" and record.fields.get("doi"):
             known["externalIds"]["DOI"] = record.fields["doi"]
             known["journal"] = {"name": venue, "volume": record.fields.get("volume", "")}
+
+
+def _crossref_work(record: DblpRecord) -> dict[str, Any]:
+    """A record as Crossref's REST API serves a work: lists for titles, date-parts, the page range
+    with one hyphen, the DOI in lower case, JATS-free text."""
+    journal = record.type == "Journal Articles"
+    container = _plain(str(record.fields.get("journal" if journal else "booktitle", record.venue)))
+    names = [a.rsplit(" ", 1) for a in record.authors]
+    work: dict[str, Any] = {
+        "DOI": str(record.fields["doi"]).lower(),
+        "type": "journal-article" if journal else "proceedings-article",
+        "title": [_plain(record.title)],
+        "author": [
+            {
+                "given": n[0] if len(n) > 1 else "",
+                "family": n[-1],
+                "sequence": "first" if i == 0 else "additional",
+            }
+            for i, n in enumerate(names)
+        ],
+        "container-title": [container],
+        "short-container-title": [record.venue],
+        "issued": {"date-parts": [[record.year]]},
+        "publisher": _plain(str(record.fields.get("publisher", ""))) or "Crossref member",
+        "URL": f"https://doi.org/{str(record.fields['doi']).lower()}",
+        "relation": {},
+        "score": 1,
+    }
+    for name, key in (("volume", "volume"), ("number", "issue"), ("pages", "page")):
+        if record.fields.get(name):
+            work[key] = str(record.fields[name]).replace("--", "-")
+    if not journal:
+        work["event"] = {"name": container}
+    return work
+
+
+def _plain(text: str) -> str:
+    return text.replace("{", "").replace("}", "")
 
 
 def _corr_record(paper: Paper) -> DblpRecord:
