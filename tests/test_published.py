@@ -363,3 +363,28 @@ def test_the_semantic_scholar_key_is_sent_and_never_shown_or_kept(venue_services
         env | {"ZOTBRIDGE_S2_API_KEY": "wrong"}, "--json", "--refresh", listing=ids_listing(["2603.90794"])
     )
     assert rows[0]["verdict"] == "incomplete" and "ZOTBRIDGE_S2_API_KEY" in rows[0]["reason"]
+
+
+def test_a_paper_beyond_the_first_page_of_hits_is_found_by_paging(venue_services):
+    """dblp sends at most `h` hits (capped at 100) and says how many it found: page by @sent."""
+    import copy
+
+    from zotbridge.sandbox.venue_records import DblpRecord
+
+    env, servers = venue_services
+    data = copy.deepcopy(servers["dblp"].data)
+    for n in range(45):  # newer papers of the same author with the same words rank first
+        data.dblp[f"conf/x/V{n}"] = DblpRecord(
+            f"conf/x/V{n}",
+            "Conference and Workshop Papers",
+            f"Attention Need Study {n}",
+            ["Ashish Vaswani", "Someone Else"],
+            "X",
+            2024,
+            {},
+        )
+    servers["dblp"].data = data
+    _proc, rows = published(env, "--json", listing=ids_listing(["1706.03762"]))
+    assert rows[0]["verdict"] == "published" and rows[0]["venue"] == "NIPS"
+    pages = [r for r in servers["dblp"].requests if r.startswith("/search/")]
+    assert len(pages) == 2 and "f=30" in pages[1]

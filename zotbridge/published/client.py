@@ -135,10 +135,10 @@ class DblpClient(SourceClient):
     def __init__(self, settings: Settings, **kwargs: Any):
         super().__init__(settings, settings.dblp_url, settings.dblp_delay, **kwargs)
 
-    def search(self, query: str, hits: int) -> dict[str, Any]:
-        answer = self._request(
-            "GET", "/search/publ/api", params={"q": query, "format": "json", "h": str(hits)}
-        )
+    def search(self, query: str, hits: int, first: int = 0) -> dict[str, Any]:
+        """One page of hits: ``hits`` from the ``first`` (DBLP sends at most 100 a page)."""
+        params = {"q": query, "format": "json", "h": str(hits)} | ({"f": str(first)} if first else {})
+        answer = self._request("GET", "/search/publ/api", params=params)
         try:
             data: dict[str, Any] = answer.json()
         except ValueError:

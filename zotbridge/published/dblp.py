@@ -22,6 +22,7 @@ from zotbridge.published.rules import STOP_WORDS, plain, surnames
 from zotbridge.published.venues import dblp_class, entry_type
 
 SEARCH_HITS = 30  # DBLP caps h at 100; with the surname a paper is among the first few
+SEARCH_PAGES = 3  # pages read (by @sent) while no hit passes: a prolific author's common words
 QUERY_WORDS = 6  # title words in a query: every term must match, so fewer survive a drifted title
 # Fields of DBLP's .bib that a published entry keeps; timestamp, biburl and bibsource are DBLP's
 # own housekeeping.
@@ -92,6 +93,17 @@ def _text(value: Any) -> str:
 
 def author_name(name: str) -> str:
     return _HOMONYM.sub("", name).strip()
+
+
+def more_hits(answer: dict[str, Any]) -> int | None:
+    """Where the next page starts when DBLP found more than it sent (``@first`` + ``@sent`` <
+    ``@total``), else None."""
+    hits = answer.get("result", {}).get("hits", {})
+    try:
+        first, sent, total = int(hits.get("@first", 0)), int(hits.get("@sent", 0)), int(hits.get("@total", 0))
+    except (TypeError, ValueError):
+        return None
+    return first + sent if sent and first + sent < total else None
 
 
 def hits_of(answer: dict[str, Any]) -> list[VenueRecord]:

@@ -134,7 +134,13 @@ def check_one(
             or (search_all and age > RECENT_DAYS)
         ):
             query = dblp.search_query(record.title, record.authors[0] if record.authors else "")
-            candidates.extend(dblp.hits_of(sources.dblp.search(query, dblp.SEARCH_HITS)))
+            first: int | None = 0
+            for _page in range(dblp.SEARCH_PAGES):
+                answer = sources.dblp.search(query, dblp.SEARCH_HITS, first or 0)
+                candidates.extend(dblp.hits_of(answer))
+                first = dblp.more_hits(answer)
+                if first is None or _verified(record, candidates):
+                    break
     except SourceFailed as exc:
         failures.append(f"DBLP failed: {exc.reason}")
         client = None
