@@ -155,6 +155,7 @@ def venue_services(tmp_path, venue_corpus):
     """arXiv, DBLP, Semantic Scholar and Zotero emulators over :func:`venue_corpus` (the demo
     corpus's published versions of sandbox/data/venues.json and the real DBLP records of
     tests/data/published); yields ``(env, servers)``, ``env`` pointing zotbridge at all of them."""
+    from zotbridge.sandbox.acl_server import AclEmulator
     from zotbridge.sandbox.crossref_server import CrossrefEmulator
     from zotbridge.sandbox.dblp_server import DblpEmulator
     from zotbridge.sandbox.s2_server import S2Emulator
@@ -165,6 +166,7 @@ def venue_services(tmp_path, venue_corpus):
         DblpEmulator(data, burst=1000) as dblp,  # its 429 limiter has its own test
         S2Emulator(data) as s2,
         CrossrefEmulator(data) as crossref,
+        AclEmulator(data) as acl,
         ZoteroEmulator(tmp_path / "zotero.json") as zotero,
     ):
         zotero.add_user(7, "reader", "readerkey")
@@ -172,8 +174,13 @@ def venue_services(tmp_path, venue_corpus):
             "ZOTBRIDGE_S2_URL": s2.url,
             "ZOTBRIDGE_DBLP_URL": dblp.url,
             "ZOTBRIDGE_CROSSREF_URL": crossref.url,
+            "ZOTBRIDGE_ACL_URL": acl.url,
             "ZOTBRIDGE_S2_DELAY": "0",
             "ZOTBRIDGE_DBLP_DELAY": "0",
             "ZOTBRIDGE_CROSSREF_DELAY": "0",
+            "ZOTBRIDGE_ACL_DELAY": "0",
         }
-        yield env, {"arxiv": arxiv, "dblp": dblp, "s2": s2, "crossref": crossref, "zotero": zotero}
+        yield (
+            env,
+            {"arxiv": arxiv, "dblp": dblp, "s2": s2, "crossref": crossref, "acl": acl, "zotero": zotero},
+        )

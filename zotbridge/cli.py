@@ -1040,11 +1040,12 @@ def sandbox(
     dblp_port: int,
     s2_port: int,
     crossref_port: int,
+    acl_port: int,
     flood: int,
     soft_faults: float,
 ) -> None:
-    """Start the local arXiv, Zotero, DBLP, Semantic Scholar and Crossref emulators and print how to
-    point zotbridge at them."""
+    """Start the local arXiv, Zotero, DBLP, Semantic Scholar, ACL Anthology and Crossref emulators
+    and print how to point zotbridge at them."""
     import signal
     import threading
 
@@ -1061,11 +1062,12 @@ def sandbox(
         dblp_port=dblp_port,
         s2_port=s2_port,
         crossref_port=crossref_port,
+        acl_port=acl_port,
     ) as running:
         if soft_faults:
             running.arxiv.faults.at_random(soft_faults)
         click.echo(
-            "# zotbridge sandbox: local arXiv, Zotero, DBLP, Semantic Scholar and Crossref emulators. In another shell, run:"
+            "# zotbridge sandbox: local arXiv, Zotero and published-version emulators. In another shell, run:"
         )
         for name, value in running.env().items():
             click.echo(f"export {name}={value}")

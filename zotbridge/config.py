@@ -42,6 +42,7 @@ DEFAULT_ACL_URL = "https://aclanthology.org"
 DEFAULT_S2_DELAY = 1.1  # 1 request/s with a key, for all endpoints
 DEFAULT_DBLP_DELAY = 2.0  # the dblp FAQ: "at least one or two second between two consecutive requests"
 DEFAULT_CROSSREF_DELAY = 0.25  # Crossref's public pool: 5 requests a second since December 2025
+DEFAULT_ACL_DELAY = 1.0  # the ACL Anthology publishes no limit: one request a second
 DEFAULT_PUBLISHED_TTL_DAYS = (
     14.0  # papers get published later: a "preprint" verdict is asked again after this
 )
@@ -65,6 +66,7 @@ class Settings:
     s2_delay: float = DEFAULT_S2_DELAY
     dblp_delay: float = DEFAULT_DBLP_DELAY
     crossref_delay: float = DEFAULT_CROSSREF_DELAY
+    acl_delay: float = DEFAULT_ACL_DELAY
     published_ttl_days: float = DEFAULT_PUBLISHED_TTL_DAYS
     config_path: Path | None = None
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -142,6 +144,15 @@ class Settings:
                 DEFAULT_CROSSREF_DELAY,
                 zero_ok=True,
                 hint="set it to 0.25 (Crossref's public pool) or unset it",
+            ),
+            acl_delay=_seconds(
+                env,
+                sources,
+                "ZOTBRIDGE_ACL_DELAY",
+                "acl_delay",
+                DEFAULT_ACL_DELAY,
+                zero_ok=True,
+                hint="set it to 1 or unset it",
             ),
             published_ttl_days=_seconds(
                 env,
@@ -307,6 +318,7 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
             f"{settings.crossref_delay:g} s",
             source("ZOTBRIDGE_CROSSREF_DELAY", "published", "crossref_delay"),
         ),
+        ("acl delay", f"{settings.acl_delay:g} s", source("ZOTBRIDGE_ACL_DELAY", "published", "acl_delay")),
         (
             "published ttl",
             f"{settings.published_ttl_days:g} days",

@@ -1,5 +1,6 @@
 """The only code of this stage that talks to the network: Semantic Scholar's batch look-up, DBLP's
-search and per-record BibTeX, and Crossref's record of a DOI, each behind its own gate.
+search and per-record BibTeX, the ACL Anthology's BibTeX and Crossref's record of a DOI, each
+behind its own gate.
 
 Politeness and failures follow docs/published.md:
 
@@ -177,3 +178,20 @@ class CrossrefClient(SourceClient):
         except (ValueError, KeyError, TypeError):
             raise SourceFailed(self.name, "the answer is not a Crossref work") from None
         return message
+
+
+class AclClient(SourceClient):
+    """The ACL Anthology's per-paper BibTeX (``/<anthology id>.bib``)."""
+
+    name = "acl"
+
+    def __init__(self, settings: Settings, **kwargs: Any):
+        super().__init__(settings, settings.acl_url, settings.acl_delay, **kwargs)
+
+    def bibtex(self, anthology_id: str) -> str | None:
+        """The paper's BibTeX; ``None`` when the Anthology has no such id."""
+        answer = self._request("GET", f"/{quote(anthology_id)}.bib", ok=(200, 404))
+        if answer.status_code == 404:
+            return None
+        answer.encoding = "utf-8"
+        return answer.text

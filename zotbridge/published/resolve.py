@@ -3,8 +3,9 @@
 The order is the cheap one of docs/published.md: Semantic Scholar's batch
 look-up (500 papers a request) nominates; DBLP decides — the ``.bib`` of the key S2 names when it is
 not a CoRR key, else a search by title words and first-author surname; when DBLP has nothing that
-passes and a source named a publisher DOI (arXiv's own ``doi`` field, or S2's), Crossref's record of
-that DOI is the candidate (journals outside computer science are not in DBLP). A paper younger than
+passes, the ACL Anthology's BibTeX of an ACL id S2 gives, then Crossref's record of a publisher
+DOI a source named (arXiv's own ``doi`` field, or S2's: journals outside computer science are not
+in DBLP). A paper younger than
 ``RECENT_DAYS`` that nothing points at costs no DBLP request: it is a preprint until asked again.
 A source that failed leaves the papers it was needed for ``incomplete``, never "unpublished".
 
@@ -24,10 +25,10 @@ from typing import Any
 from zotbridge.config import Settings
 from zotbridge.errors import SourceFailed
 from zotbridge.models import ArxivRecord, Progress, PublishedCheck, VenueRecord
-from zotbridge.published import crossref, dblp
-from zotbridge.published.client import CrossrefClient, DblpClient, S2Client
+from zotbridge.published import acl, crossref, dblp
+from zotbridge.published.client import AclClient, CrossrefClient, DblpClient, S2Client, SourceClient
 from zotbridge.published.rules import authors_differ, title_differs, title_key, year_differs
-from zotbridge.published.s2 import Nomination, nomination
+from zotbridge.published.s2 import ACL_DOI, Nomination, nomination
 from zotbridge.published.venues import accepted, is_preprint_venue
 from zotbridge.resource import Resource
 from zotbridge.store import Store
@@ -46,21 +47,29 @@ class Sources(Resource):
 
     s2: S2Client
     dblp: DblpClient
+    acl: AclClient
     crossref: CrossrefClient
 
     @classmethod
     def open(cls, settings: Settings, **kwargs: Any) -> Sources:
         return cls(
-            S2Client(settings, **kwargs), DblpClient(settings, **kwargs), CrossrefClient(settings, **kwargs)
+            S2Client(settings, **kwargs),
+            DblpClient(settings, **kwargs),
+            AclClient(settings, **kwargs),
+            CrossrefClient(settings, **kwargs),
         )
 
     def close(self) -> None:
-        for client in (self.s2, self.dblp, self.crossref):
+        for client in self.clients:
             client.close()
 
     @property
+    def clients(self) -> tuple[SourceClient, ...]:
+        return (self.s2, self.dblp, self.acl, self.crossref)
+
+    @property
     def requests(self) -> dict[str, int]:
-        return {c.name: c.requests for c in (self.s2, self.dblp, self.crossref)}
+        return {c.name: c.requests for c in self.clients}
 
 
 def check_records(
@@ -145,6 +154,17 @@ def check_one(
         failures.append(f"DBLP failed: {exc.reason}")
         client = None
     doi = journal_doi or (nominated.doi if nominated else None)
+    acl_id = nominated.acl_id if nominated else None
+    if not acl_id and doi and doi.lower().startswith(ACL_DOI):
+        acl_id = doi[len(ACL_DOI) :]
+    if acl_id and not _verified(record, candidates):
+        try:
+            text = sources.acl.bibtex(acl_id)
+            found = acl.from_bibtex(acl_id, text) if text else None
+            if found is not None:
+                candidates.append(found)
+        except SourceFailed as exc:
+            failures.append(f"ACL Anthology failed: {exc.reason}")
     if doi and not _verified(record, candidates):
         try:
             work = sources.crossref.work(doi)

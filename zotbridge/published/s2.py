@@ -16,6 +16,7 @@ from typing import Any
 from zotbridge.published.venues import is_corr_key, is_preprint_venue
 
 BATCH = 500  # ids per POST /paper/batch (the API's limit)
+ACL_DOI = "10.18653/v1/"  # the ACL Anthology's DOIs: this prefix and the anthology id
 FIELDS = "title,authors,year,venue,publicationVenue,externalIds,journal,publicationTypes,publicationDate"
 
 
@@ -27,10 +28,11 @@ class Nomination:
     dblp_key: str | None  # a DBLP key that is not a CoRR one
     doi: str | None  # a DOI that is not arXiv's
     venue: str  # S2's venue when it is not a preprint host, else ""
+    acl_id: str | None = None  # an ACL Anthology id ("2023.acl-long.12", "P19-1001")
 
     @property
     def promising(self) -> bool:
-        return bool(self.dblp_key or self.doi or self.venue)
+        return bool(self.dblp_key or self.doi or self.venue or self.acl_id)
 
 
 def nomination(paper: dict[str, Any]) -> Nomination:
@@ -41,9 +43,11 @@ def nomination(paper: dict[str, Any]) -> Nomination:
     journal = ((paper.get("journal") or {}).get("name") or "").strip()
     if not venue and journal and not is_preprint_venue(journal):
         venue = journal
+    acl = ids.get("ACL") or (doi[len(ACL_DOI) :] if doi and doi.lower().startswith(ACL_DOI) else None)
     return Nomination(
         paper_id=str(paper.get("paperId") or ""),
         dblp_key=dblp if dblp and not is_corr_key(dblp) else None,
         doi=doi if doi and not is_preprint_venue("", doi) else None,
         venue="" if is_preprint_venue(venue) else venue,
+        acl_id=acl or None,
     )

@@ -1,6 +1,6 @@
 """Every emulator together, as `zotbridge sandbox` and `zotbridge demo` run them.
 
-The arXiv emulator serves a corpus (by default the shipped demo corpus); DBLP, Semantic Scholar and Crossref
+The arXiv emulator serves a corpus (by default the shipped demo corpus); DBLP, Semantic Scholar, the ACL Anthology and Crossref
 serve that corpus's preprint records plus the published versions of ``sandbox/data/venues.json``
 (venue_records.py); the Zotero emulator keeps
 its library in ``STATE/zotero.json`` and has one user whose API key is made on first start and kept
@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from zotbridge.resource import Resource
+from zotbridge.sandbox.acl_server import AclEmulator
 from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 from zotbridge.sandbox.crossref_server import CrossrefEmulator
@@ -45,6 +46,7 @@ class Sandbox(Resource):
     dblp: DblpEmulator
     s2: S2Emulator
     crossref: CrossrefEmulator
+    acl: AclEmulator
 
     def env(self) -> dict[str, str]:
         return {
@@ -58,13 +60,15 @@ class Sandbox(Resource):
             "ZOTBRIDGE_S2_URL": self.s2.url,
             "ZOTBRIDGE_DBLP_URL": self.dblp.url,
             "ZOTBRIDGE_CROSSREF_URL": self.crossref.url,
+            "ZOTBRIDGE_ACL_URL": self.acl.url,
             "ZOTBRIDGE_S2_DELAY": "0",
             "ZOTBRIDGE_DBLP_DELAY": "0",
             "ZOTBRIDGE_CROSSREF_DELAY": "0",
+            "ZOTBRIDGE_ACL_DELAY": "0",
         }
 
     def close(self) -> None:
-        for server in (self.arxiv, self.zotero, self.dblp, self.s2, self.crossref):
+        for server in (self.arxiv, self.zotero, self.dblp, self.s2, self.crossref, self.acl):
             server.stop()
 
 
@@ -79,6 +83,7 @@ def start_sandbox(
     dblp_port: int = 0,
     s2_port: int = 0,
     crossref_port: int = 0,
+    acl_port: int = 0,
 ) -> Sandbox:
     """Every emulator; ``flood`` > 0 adds that many papers per short or common title phrase of
     the corpus (the large-corpus mode, hard_corpus.flood); ``venues`` replaces the demo's
@@ -95,6 +100,7 @@ def start_sandbox(
     dblp = DblpEmulator(published, host, dblp_port).start()
     s2 = S2Emulator(published, host, s2_port).start()
     crossref = CrossrefEmulator(published, host, crossref_port).start()
+    acl = AclEmulator(published, host, acl_port).start()
     zotero = ZoteroEmulator(state_dir / "zotero.json", host, zotero_port).start()
     key_file = state_dir / "sandbox-key.json"
     if key_file.exists():
@@ -103,4 +109,4 @@ def start_sandbox(
         api_key = "sandbox" + secrets.token_hex(8)
         zotero.add_user(SANDBOX_USER, SANDBOX_USERNAME, api_key)
         key_file.write_text(json.dumps({"api_key": api_key}), encoding="utf-8")
-    return Sandbox(arxiv, zotero, api_key, dblp, s2, crossref)
+    return Sandbox(arxiv, zotero, api_key, dblp, s2, crossref, acl)

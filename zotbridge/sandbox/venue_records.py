@@ -10,7 +10,7 @@ As the real services do (docs/published.md):
 * Semantic Scholar has a record of every paper but the newest: an arXiv-only one says venue
   "arXiv.org", journal "ArXiv", ``publicationTypes: ["JournalArticle"]`` and the CoRR DBLP key;
   a published one carries the long venue name and, by the data file's ``s2``, the published DBLP
-  key, only the CoRR key (its known trap), the DOI, or a bare venue text.
+  key, only the CoRR key (its known trap), the DOI, the ACL Anthology id, or a bare venue text.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ S2_VENUES = {  # DBLP's short venue -> Semantic Scholar's long normalised name
     "EMNLP (Findings)": "Conference on Empirical Methods in Natural Language Processing",
     "CVPR Workshops": "2023 IEEE/CVF Conference on Computer Vision and Pattern Recognition Workshops (CVPRW)",
     "AAAI": "AAAI Conference on Artificial Intelligence",
+    "ACL": "Annual Meeting of the Association for Computational Linguistics",
 }
 
 
@@ -42,6 +43,7 @@ def demo_venues() -> Path:
     return Path(str(resources.files("zotbridge.sandbox").joinpath("data/venues.json")))
 
 
+ACL_DOI = "10.18653/v1/"
 UNKNOWN_TO_S2_AFTER = datetime(2026, 3, 1, tzinfo=UTC)  # S2 has not caught up with the newest papers
 
 
@@ -66,6 +68,7 @@ class VenueData:
     dblp: dict[str, DblpRecord] = field(default_factory=dict)  # by key
     s2: dict[str, dict[str, Any]] = field(default_factory=dict)  # by bare arXiv id
     crossref: dict[str, dict[str, Any]] = field(default_factory=dict)  # works by lower-case DOI
+    acl: dict[str, DblpRecord] = field(default_factory=dict)  # ACL Anthology papers by anthology id
 
     @classmethod
     def build(cls, corpus: Corpus, *files: Path) -> VenueData:
@@ -82,8 +85,10 @@ class VenueData:
         return data
 
     def add(self, row: dict[str, Any], corpus: Corpus) -> None:
-        """One record of a data file: in DBLP (and in Crossref when it has a publisher's DOI), or
-        with ``"only": "crossref"`` in Crossref alone (a journal DBLP does not index)."""
+        """One record of a data file: in DBLP, in Crossref when it has a publisher's DOI, in the
+        ACL Anthology when its DOI is one of the Anthology's (10.18653/v1/<id>); ``"only":
+        "crossref"`` or ``"only": "acl"`` keeps it out of DBLP (a journal or a workshop DBLP does
+        not index)."""
         paper = corpus.papers.get(row.get("arxiv", ""))
         if "key" in row:
             record = DblpRecord(
@@ -99,11 +104,13 @@ class VenueData:
                     if k not in ("arxiv", "s2", "key", "type", "title", "authors", "venue", "year", "only")
                 },
             )
-            if row.get("only") != "crossref":
+            if row.get("only") not in ("crossref", "acl"):
                 self.dblp[record.key] = record
             doi = str(record.fields.get("doi", ""))
             if doi and not doi.lower().startswith("10.48550/"):
                 self.crossref[doi.lower()] = _crossref_work(record)
+            if doi.lower().startswith(ACL_DOI):
+                self.acl[doi[len(ACL_DOI) :].lower()] = record
         s2 = row.get("s2")
         if paper is None or not s2 or s2 == "none":
             return
@@ -117,6 +124,8 @@ class VenueData:
         known.update(venue=venue, year=record.year, publicationTypes=["JournalArticle", "Conference"])
         if s2 == "dblp":
             known["externalIds"]["DBLP"] = record.key
+        if s2 == "acl" and str(record.fields.get("doi", "")).lower().startswith(ACL_DOI):
+            known["externalIds"]["ACL"] = str(record.fields["doi"])[len(ACL_DOI) :].lower()
         if s2 == "doi" and record.fields.get("doi"):
             known["externalIds"]["DOI"] = record.fields["doi"]
             known["journal"] = {"name": venue, "volume": record.fields.get("volume", "")}
