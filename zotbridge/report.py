@@ -142,6 +142,13 @@ def write_published_report(path: Path, result: PublishedResult) -> None:
         for name in ("bib", "zotero"):
             if row[name]:
                 out += [f"**{'.bib' if name == 'bib' else 'Zotero'}:** {row[name]}", ""]
+        if p.zotero_changes:
+            out += [f"**Zotero item {p.item_key} changes:**", ""]
+            out += [
+                f"- `{name}`: {_cell(str(value).replace(chr(10), ' | '))}"
+                for name, value in p.zotero_changes.items()
+            ]
+            out.append("")
         if result.bib and p.arxiv_id in result.bib.diffs:
             out += ["```diff", *result.bib.diffs[p.arxiv_id], "```", ""]
     try:

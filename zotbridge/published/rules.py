@@ -79,10 +79,6 @@ def title_differs(arxiv_title: str, other: str) -> str | None:
     return None
 
 
-def title_drifted(arxiv_title: str, other: str) -> bool:
-    return title_key(arxiv_title) != title_key(other)
-
-
 def surnames(name: str) -> set[str]:
     """How a name's family part may be written: its last word, and its last two words joined for
     particles ("von Luxburg"); DBLP's homonym number, accents, case and hyphens do not count."""

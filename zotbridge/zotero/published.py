@@ -37,6 +37,7 @@ from zotbridge.credentials import load_credentials
 from zotbridge.errors import ConfigError, InputError
 from zotbridge.listing import ReadOptions
 from zotbridge.models import (
+    VERDICTS,
     ArxivRecord,
     ListedPaper,
     Match,
@@ -55,6 +56,7 @@ from zotbridge.zotero.writes import apply_updates
 
 PROVENANCE = "zotbridge-published:"
 PUBLISHED_TYPES = ("conferencePaper", "journalArticle")
+CATALOGS = {"dblp": "DBLP", "acl": "ACL Anthology", "crossref": "Crossref"}  # the item's libraryCatalog
 _MARK = re.compile(r" \(.*\)$")  # "EMNLP (Findings)" -> "EMNLP": the conference's name
 
 
@@ -70,6 +72,7 @@ class PaperVerdict:
     bib: str | None = None  # upgraded | unchanged | absent | held (its Zotero item failed)
     zotero: str | None = None  # upgraded | unchanged | absent | published already | failed: …
     item_key: str | None = None
+    zotero_changes: dict[str, Any] = field(default_factory=dict)  # the item's fields that change
 
     def to_json(self) -> dict[str, Any]:
         check, record = self.check, self.check.record if self.check else None
@@ -92,6 +95,7 @@ class PaperVerdict:
             "reason": check.reason if check else self.reason,
             "bib": self.bib,
             "zotero": self.zotero,
+            "zotero_changes": self.zotero_changes,
         }
 
 
@@ -104,11 +108,9 @@ class PublishedResult:
     dry_run: bool = False
 
     def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for paper in self.papers:
-            name = paper.check.verdict if paper.check else "not resolved"
-            out[name] = out.get(name, 0) + 1
-        return out
+        """Papers per verdict, in the order of VERDICTS, then those not resolved to arXiv."""
+        names = [p.check.verdict if p.check else "not resolved" for p in self.papers]
+        return {v: names.count(v) for v in (*VERDICTS, "not resolved") if v in names}
 
     def summary_json(self) -> dict[str, Any]:
         return {
@@ -184,6 +186,7 @@ def published_listings(
     for paper in result.papers:
         if paper.arxiv_id in applied.zotero:
             paper.zotero, paper.item_key = applied.zotero[paper.arxiv_id]
+            paper.zotero_changes = applied.changes.get(paper.arxiv_id or "", {})
         if paper.arxiv_id in applied.held:
             paper.bib = "held (its Zotero item was not upgraded)"
         elif applied.bib and paper.arxiv_id in applied.bib.actions:
@@ -231,6 +234,7 @@ class Applied:
     (their item failed, so their entry was not touched), and the .bib's upgrade."""
 
     zotero: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    changes: dict[str, dict[str, Any]] = field(default_factory=dict)  # arXiv id -> the item's changed fields
     held: set[str] = field(default_factory=set)
     bib: BibUpgrade | None = None
     zotero_requests: int = 0
@@ -330,7 +334,8 @@ def _upgrade_zotero(
             record, version = versions[arxiv_id]
             return item_changes(data, record, version, keys[arxiv_id])
 
-        outcome = {i: ("upgraded" if change(d) else _unchanged(d)) for i, d in items.items()}
+        applied.changes = {i: change(d) for i, d in items.items()}
+        outcome = {i: ("upgraded" if applied.changes[i] else _unchanged(d)) for i, d in items.items()}
         todo = [d for i, d in items.items() if outcome[i] == "upgraded"]
         failures = {} if dry_run else apply_updates(client, todo, change)
         applied.zotero_requests = client.requests
@@ -378,9 +383,8 @@ def item_changes(
     item_type = "journalArticle" if version.entry_type == "article" else "conferencePaper"
     f = version.fields
     wanted: dict[str, Any] = {"itemType": item_type}
-    if plain_title(version.title).rstrip(".").lower() != " ".join((data.get("title") or "").split()).lower():
-        if _drifted(record.title, version.title):
-            wanted["title"] = latex_to_unicode(plain_title(version.title))
+    if _drifted(record.title, version.title):  # the camera-ready title changed
+        wanted["title"] = latex_to_unicode(plain_title(version.title))
     if item_type == "conferencePaper":
         wanted |= {
             "proceedingsTitle": _text(f.get("booktitle", "")),
@@ -391,7 +395,9 @@ def item_changes(
     else:
         wanted |= {
             "publicationTitle": _text(f.get("journal", "")),
-            "journalAbbreviation": _text(f.get("journal", "")),
+            "journalAbbreviation": _text(
+                version.venue if version.source == "crossref" else f.get("journal", "")
+            ),
             "issue": _text(f.get("number", "")),
         }
     wanted |= {
@@ -400,7 +406,7 @@ def item_changes(
         "DOI": _published_doi(version) or "",
         "url": f.get("url") or data.get("url", ""),
         "date": str(version.year) if version.year else data.get("date", ""),
-        "libraryCatalog": "DBLP",
+        "libraryCatalog": CATALOGS.get(version.source, version.source),
         "extra": _extra(
             extra, record.arxiv_id, citation_key if not data.get("citationKey") else None, version
         ),
