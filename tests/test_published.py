@@ -393,3 +393,24 @@ def test_a_paper_beyond_the_first_page_of_hits_is_found_by_paging(venue_services
     assert rows[0]["verdict"] == "published" and rows[0]["venue"] == "NIPS"
     pages = [r for r in servers["dblp"].requests if r.startswith("/search/")]
     assert len(pages) == 2 and "f=30" in pages[1]
+
+
+def test_login_s2_checks_the_key_and_keeps_it_in_the_keyring(venue_services, tmp_path):
+    env, servers = venue_services
+    secret = "s2-keyring-77aa"
+    servers["s2"].api_keys = frozenset({secret})
+    env = env | {
+        "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+    wrong = run_zotbridge("login", "--s2", input=b"not-the-key\n", env=env)
+    assert wrong.returncode == 2 and b"refused" in wrong.stderr
+    done = run_zotbridge("login", "--s2", input=(secret + "\n").encode(), env=env)
+    assert done.returncode == 0, done.stderr
+    assert secret.encode() not in done.stdout + done.stderr
+    published(env, "--json", listing=ids_listing(["1810.00826"]))
+    assert servers["s2"].keys_seen[-1] == secret  # read from the keyring
+    out = run_zotbridge("logout", env=env)
+    assert b"Semantic Scholar key is removed" in out.stderr
+    published(env, "--json", "--refresh", listing=ids_listing(["1810.00826"]))
+    assert servers["s2"].keys_seen[-1] is None

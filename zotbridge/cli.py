@@ -927,12 +927,23 @@ def organize(
 @click.option(
     "--group", type=int, default=None, metavar="ID", help="Use this group library instead of your own."
 )
+@click.option(
+    "--s2",
+    is_flag=True,
+    help="Keep an optional Semantic Scholar API key instead (zotbridge published asks S2 faster with one).",
+)
 @verbosity
-def login(group: int | None) -> None:
+def login(group: int | None, s2: bool) -> None:
     """Check a Zotero API key and keep it in the system keyring (asked for, hidden)."""
     from zotbridge.zotero.account import login as zotero_login
 
     settings = _settings()
+    if s2:
+        from zotbridge.published.account import s2_login
+
+        s2_login(settings, click.prompt("Semantic Scholar API key", hide_input=True, err=True))
+        click.echo("Semantic Scholar key checked; it is in the system keyring", err=True)
+        return
     api_key = click.prompt("Zotero API key (https://www.zotero.org/settings/keys)", hide_input=True, err=True)
     done = zotero_login(settings, api_key, group)
     click.echo(
@@ -946,11 +957,15 @@ def login(group: int | None) -> None:
 @main.command()
 @verbosity
 def logout() -> None:
-    """Remove the API key from the keyring and the library from the configuration."""
+    """Remove the API key from the keyring and the library from the configuration (and the
+    Semantic Scholar key, if one is kept)."""
+    from zotbridge.published.account import s2_logout
     from zotbridge.zotero.account import logout as zotero_logout
 
     prefix = zotero_logout(_settings())
     click.echo(f"logged out of {prefix}" if prefix else "not logged in", err=True)
+    if s2_logout():
+        click.echo("the Semantic Scholar key is removed too", err=True)
 
 
 @main.command()

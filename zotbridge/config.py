@@ -326,8 +326,10 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
         ),
         (
             "s2 api key",
-            "set" if env.get("ZOTBRIDGE_S2_API_KEY") else "not set (optional)",
-            "environment (ZOTBRIDGE_S2_API_KEY)" if env.get("ZOTBRIDGE_S2_API_KEY") else "default",
+            "set" if env.get("ZOTBRIDGE_S2_API_KEY") else "not in the environment (optional)",
+            "environment (ZOTBRIDGE_S2_API_KEY)"
+            if env.get("ZOTBRIDGE_S2_API_KEY")
+            else "zotbridge login --s2 keeps one in the keyring",
         ),
     ]
     zotero = config.get("zotero", {})

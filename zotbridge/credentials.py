@@ -1,5 +1,6 @@
 """Zotero credentials: the API key in the system keyring, the library in the config file, the
-environment over both (``ZOTERO_API_KEY``, ``ZOTERO_LIBRARY_ID``, ``ZOTERO_LIBRARY_TYPE``).
+environment over both (``ZOTERO_API_KEY``, ``ZOTERO_LIBRARY_ID``, ``ZOTERO_LIBRARY_TYPE``); and
+the optional Semantic Scholar key, the same way (``ZOTBRIDGE_S2_API_KEY`` over the keyring).
 
 The key is a secret: it lives only in the keyring or the environment, never in the config file,
 the store, logs, errors or output; :class:`Credentials` hides it from ``repr``.
@@ -19,6 +20,7 @@ from zotbridge.config import Settings, library_prefix, read_config
 from zotbridge.errors import ConfigError
 
 KEYRING_SERVICE = "zotbridge"
+S2_KEYRING = "semanticscholar"  # the keyring entry of the optional Semantic Scholar API key
 LIBRARY_TYPES = ("user", "group")
 NO_KEYRING_HINT = (
     "install a keyring backend (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Locker), "
@@ -127,3 +129,15 @@ def keyring_delete(prefix: str) -> bool:
         return False
     except keyring.errors.NoKeyringError as exc:
         raise ConfigError("no system keyring is available", NO_KEYRING_HINT) from exc
+
+
+def s2_api_key(settings: Settings) -> str | None:
+    """The optional Semantic Scholar API key: ``ZOTBRIDGE_S2_API_KEY``, else the keyring (``zotbridge
+    login --s2``); none when neither has one, or there is no keyring — S2 works without a key."""
+    key = settings.env.get("ZOTBRIDGE_S2_API_KEY")
+    if key:
+        return key
+    try:
+        return keyring_get(S2_KEYRING)
+    except ConfigError:
+        return None

@@ -12,7 +12,8 @@ Politeness and failures follow docs/published.md:
   it is a failure, never "no results" (a true miss is a 200 with ``@total: 0``);
 * after ``TRIES`` tries the source is **off for the rest of the run**, like bibcite does (DBLP
   escalates to temporary IP bans): the papers that needed it are ``incomplete``;
-* S2 gets ``x-api-key`` when ``ZOTBRIDGE_S2_API_KEY`` is set; the key is never logged. Crossref
+* S2 gets ``x-api-key`` when a key is set (``ZOTBRIDGE_S2_API_KEY``, or the keyring through
+  ``zotbridge login --s2``); the key is never logged. Crossref
   gets the user's ``contact`` as ``mailto`` when it is an e-mail address (its "polite pool").
 """
 
@@ -29,6 +30,7 @@ import requests
 from zotbridge.arxiv.client import polite_session, retry_after_seconds
 from zotbridge.arxiv.gate import Gate, gate_for
 from zotbridge.config import Settings
+from zotbridge.credentials import s2_api_key
 from zotbridge.errors import SourceFailed
 from zotbridge.published.s2 import BATCH, FIELDS
 from zotbridge.resource import Resource
@@ -103,9 +105,9 @@ class S2Client(SourceClient):
 
     name = "s2"
 
-    def __init__(self, settings: Settings, **kwargs: Any):
+    def __init__(self, settings: Settings, api_key: str | None = None, **kwargs: Any):
         super().__init__(settings, settings.s2_url, settings.s2_delay, **kwargs)
-        key = settings.env.get("ZOTBRIDGE_S2_API_KEY")
+        key = api_key or s2_api_key(settings)
         if key:
             self._session.headers["x-api-key"] = key
 
