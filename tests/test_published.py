@@ -414,3 +414,14 @@ def test_login_s2_checks_the_key_and_keeps_it_in_the_keyring(venue_services, tmp
     assert b"Semantic Scholar key is removed" in out.stderr
     published(env, "--json", "--refresh", listing=ids_listing(["1810.00826"]))
     assert servers["s2"].keys_seen[-1] is None
+
+
+def test_a_failed_crossref_leaves_the_paper_incomplete_and_it_is_asked_again(venue_services):
+    env, servers = venue_services
+    servers["crossref"].faults.plan("500", "500", "500", "500")
+    proc, rows = published(env, "--json", listing=ids_listing(["2301.90201"]))
+    assert (
+        proc.returncode == 1 and rows[0]["verdict"] == "incomplete" and "Crossref failed" in rows[0]["reason"]
+    )
+    proc, rows = published(env, "--json", listing=ids_listing(["2301.90201"]))
+    assert rows[0]["verdict"] == "published" and rows[0]["venue_class"] == "journal"

@@ -286,3 +286,4 @@ class PublishedCheck:
     record: VenueRecord | None = None  # the published (or suggested) version
     sources: list[dict[str, str]] = field(default_factory=list)  # [{source, id}] that decided
     checked_at: float = 0.0  # when the sources were asked (seconds since the epoch)
+    complete: bool = True  # every source asked answered (else only a published verdict is kept)

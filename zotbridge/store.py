@@ -376,11 +376,12 @@ class Store(Resource):
         return out
 
     def put_published_checks(self, checks: Iterable[PublishedCheck]) -> None:
-        """Keep verdicts drawn from answers; a verdict from a failed source is refused here too."""
+        """Keep verdicts drawn from answers; a verdict a failed source left open is refused here too
+        (a published one stands on the record that passed)."""
         rows = [
             (c.arxiv_id, c.verdict, json.dumps(dataclasses.asdict(c)), c.checked_at)
             for c in checks
-            if c.verdict != "incomplete"
+            if c.verdict == "published" or (c.verdict != "incomplete" and c.complete)
         ]
         with self._db:
             self._db.executemany(

@@ -10,8 +10,8 @@ in DBLP). A paper younger than
 A source that failed leaves the papers it was needed for ``incomplete``, never "unpublished".
 
 Verdicts are kept in the store (store.py): ``published`` for good (its evidence with it),
-``preprint`` and ``suggested`` for ``ZOTBRIDGE_PUBLISHED_TTL_DAYS`` (papers get published later),
-``incomplete`` never. ``--refresh`` asks again.
+``preprint`` and ``suggested`` for ``ZOTBRIDGE_PUBLISHED_TTL_DAYS`` (papers get published later)
+when every source asked answered, ``incomplete`` never. ``--refresh`` asks again.
 """
 
 from __future__ import annotations
@@ -109,7 +109,9 @@ def check_records(
         )
         if tick:
             tick(1, record.arxiv_id)
-    store.put_published_checks(c for c in checks.values() if c.reason != NOT_SEARCHED)
+    store.put_published_checks(
+        c for c in checks.values() if c.verdict == "published" or (c.complete and c.reason != NOT_SEARCHED)
+    )
     both = {**kept, **checks}
     return {i: _allowing_workshops(both[i], allow_workshop) for i in unique}
 
@@ -172,7 +174,12 @@ def check_one(
                 candidates.append(crossref.record_of(work))
         except SourceFailed as exc:
             failures.append(f"Crossref failed: {exc.reason}")
-    return _decide(record, candidates, failures, evidence, client, now, arxiv_claim, age)
+    check = _decide(record, candidates, failures, evidence, client, now, arxiv_claim, age)
+    if failures:
+        check.complete = False
+        if check.verdict == "suggested":  # shown, but drawn from a partial answer: asked again next run
+            check.reason += "; " + "; ".join(failures)
+    return check
 
 
 def _problems(record: ArxivRecord, candidate: VenueRecord) -> list[str]:
