@@ -1008,14 +1008,32 @@ def demo(ctx: click.Context, workdir: Path | None) -> None:
     help="Port of the Zotero emulator (0: any free port).",
 )
 @click.option(
-    "--dblp-port", type=click.IntRange(0, 65535), default=0, show_default=True, help="DBLP emulator port."
+    "--dblp-port",
+    type=click.IntRange(0, 65535),
+    default=8803,
+    show_default=True,
+    help="Port of the DBLP emulator (0: any free port).",
 )
 @click.option(
     "--s2-port",
     type=click.IntRange(0, 65535),
-    default=0,
+    default=8804,
     show_default=True,
-    help="Semantic Scholar emulator port.",
+    help="Port of the Semantic Scholar emulator (0: any free port).",
+)
+@click.option(
+    "--crossref-port",
+    type=click.IntRange(0, 65535),
+    default=8805,
+    show_default=True,
+    help="Port of the Crossref emulator (0: any free port).",
+)
+@click.option(
+    "--acl-port",
+    type=click.IntRange(0, 65535),
+    default=8806,
+    show_default=True,
+    help="Port of the ACL Anthology emulator (0: any free port).",
 )
 @click.option(
     "--corpus",
