@@ -96,7 +96,7 @@ def test_sandbox_serves_both_apis_until_stopped(tmp_path):
         assert json_lines(published.stdout.decode())[0]["verdict"] == "published", published.stderr
     finally:
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=10) == 0
+        assert proc.wait(timeout=30) == 0
     # the library outlives the sandbox: a restart on the same state serves it, with the same key
     again = subprocess.Popen(
         [
@@ -127,7 +127,7 @@ def test_sandbox_serves_both_apis_until_stopped(tmp_path):
         assert f"export ZOTERO_API_KEY={exports['ZOTERO_API_KEY']}\n" in lines
     finally:
         again.send_signal(signal.SIGTERM)
-        again.wait(timeout=10)
+        again.wait(timeout=30)
 
 
 def test_sandbox_large_corpus_and_soft_faults(tmp_path):
