@@ -1,13 +1,13 @@
 """Each arXiv paper's published version, decided from the sources' records by the rules.
 
-The order is the cheap one of docs/published.md: Semantic Scholar's batch
-look-up (500 papers a request) nominates; DBLP decides — the ``.bib`` of the key S2 names when it is
-not a CoRR key, else a search by title words and first-author surname; when DBLP has nothing that
-passes, the ACL Anthology's BibTeX of an ACL id S2 gives, then Crossref's record of a publisher
-DOI a source named (arXiv's own ``doi`` field, or S2's: journals outside computer science are not
-in DBLP). A paper younger than
-``RECENT_DAYS`` that nothing points at costs no DBLP request: it is a preprint until asked again.
-A source that failed leaves the papers it was needed for ``incomplete``, never "unpublished".
+The order is the cheap one of docs/published.md: Semantic Scholar's batch look-up (500 papers a
+request) nominates; DBLP decides — the ``.bib`` of the key S2 names when it is not a CoRR key, else
+a search by title words and first-author surname; when DBLP has nothing that passes, the ACL
+Anthology's BibTeX of an ACL id S2 gives, then Crossref's record of a publisher DOI a source named
+(arXiv's own ``doi`` field, or S2's: journals outside computer science are not in DBLP). A paper
+younger than ``RECENT_DAYS`` that nothing points at costs no DBLP request: it is a preprint until
+asked again. A source that failed leaves the papers it was needed for ``incomplete``, never
+"unpublished".
 
 Verdicts are kept in the store (store.py): ``published`` for good (its evidence with it),
 ``preprint`` and ``suggested`` for ``ZOTBRIDGE_PUBLISHED_TTL_DAYS`` (papers get published later)
