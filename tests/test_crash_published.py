@@ -38,8 +38,11 @@ def _pushed(env, tmp_path, name):
 
 
 def _check(zotero, bib, keys_before):
-    items = [i for i in zotero.library("users/7").items.values() if i["itemType"] != "note"]
+    everything = list(zotero.library("users/7").items.values())
+    items = [i for i in everything if i["itemType"] not in ("note", "attachment")]
     assert len(items) == len(IDS)  # no item doubled
+    links = sorted(i["parentItem"] for i in everything if i.get("linkMode") == "linked_url")
+    assert links == sorted(i["key"] for i in items if i["itemType"] != "preprint")  # one arXiv link each
     upgraded = {i["extra"].split("arXiv:")[1].split()[0] for i in items if i["itemType"] != "preprint"}
     assert upgraded == PUBLISHED
     heads = [line for line in bib.read_text().splitlines() if line.startswith("@")]

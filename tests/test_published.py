@@ -156,7 +156,7 @@ def pushed(venue_services, tmp_path):
 
 
 def _items(servers):
-    items = servers["zotero"].library("users/7").items.values()
+    items = [i for i in servers["zotero"].library("users/7").items.values() if i["itemType"] != "attachment"]
     return {i["archiveID"].removeprefix("arXiv:") if i.get("archiveID") else _arxiv_of(i): i for i in items}
 
 
@@ -206,6 +206,14 @@ def test_apply_upgrades_the_entry_and_the_item_together(pushed):
     journal = after["2206.90089"]
     assert journal["itemType"] == "journalArticle" and journal["DOI"] == "10.1109/TNNLS.2023.3270981"
     assert after["2209.90103"]["itemType"] == "preprint"  # suggested: shown, never applied
+    links = [
+        i
+        for i in servers["zotero"].library("users/7").items.values()
+        if i.get("parentItem") == icml["key"] and i.get("linkMode") == "linked_url"
+    ]
+    assert [(link["title"], link["url"]) for link in links] == [
+        ("Preprint (arXiv)", "https://arxiv.org/abs/2302.90082")
+    ]
     # a re-run changes nothing: no Zotero write, not a byte of the .bib
     writes = servers["zotero"].stats.writes
     proc, rows = published(env, "--json", "--apply", "--bib", bib, listing=listing)

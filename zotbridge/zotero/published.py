@@ -10,8 +10,9 @@ DBLP has none; arXiv's DOI is replaced or cleared. ``extra`` keeps its lines and
 ``arXiv:<id>`` line (Better BibTeX reads the id from it — ``content/arXiv.ts`` accepts
 ``arXiv:<id>`` with or without a space — and keeps exporting the eprint fields), gets
 ``Citation Key: <key>`` when the item has no ``citationKey`` (a new type and year must not change
-the key Better BibTeX computes), and a provenance line ``zotbridge-published: <source> <id>``. An
-item that already looks published and was not upgraded by zotbridge is left alone.
+the key Better BibTeX computes), and a provenance line ``zotbridge-published: <source> <id>``. A
+child link "Preprint (arXiv)" to the abstract page keeps the preprint one click away. An item that
+already looks published and was not upgraded by zotbridge is left alone.
 
 Order of writes, so that a paper is upgraded in both places or in neither: the ``.bib`` changes
 are computed, the Zotero items are updated, and only the papers whose item was updated (or that
@@ -21,6 +22,7 @@ entry not; the re-run finds the item unchanged and upgrades the entry.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,11 +52,14 @@ from zotbridge.normalize import latex_to_unicode
 from zotbridge.published.resolve import Sources, check_records
 from zotbridge.store import Store
 from zotbridge.zotero import collections as collection_paths
-from zotbridge.zotero.client import ZoteroClient
+from zotbridge.zotero.client import MAX_BATCH, ZoteroClient, derived_key
 from zotbridge.zotero.sync import LibraryIndex, sync
 from zotbridge.zotero.writes import apply_updates
 
+log = logging.getLogger(__name__)
+
 PROVENANCE = "zotbridge-published:"
+PREPRINT_LINK_TITLE = "Preprint (arXiv)"
 PUBLISHED_TYPES = ("conferencePaper", "journalArticle")
 CATALOGS = {"dblp": "DBLP", "acl": "ACL Anthology", "crossref": "Crossref"}  # the item's libraryCatalog
 _MARK = re.compile(r" \(.*\)$")  # "EMNLP (Findings)" -> "EMNLP": the conference's name
@@ -338,6 +343,13 @@ def _upgrade_zotero(
         outcome = {i: ("upgraded" if applied.changes[i] else _unchanged(d)) for i, d in items.items()}
         todo = [d for i, d in items.items() if outcome[i] == "upgraded"]
         failures = {} if dry_run else apply_updates(client, todo, change)
+        if not dry_run:
+            ours = {
+                i: d
+                for i, d in items.items()
+                if d["key"] not in failures and outcome[i] != "published already"
+            }
+            _link_preprints(client, ours, index)
         applied.zotero_requests = client.requests
     for arxiv_id in versions:
         data = items.get(arxiv_id)
@@ -349,6 +361,46 @@ def _upgrade_zotero(
         else:
             applied.zotero[arxiv_id] = (outcome[arxiv_id], data["key"])
     return applied
+
+
+def preprint_link(parent_key: str, arxiv_id: str) -> dict[str, Any]:
+    """A link to the arXiv abstract page under the upgraded item, so the preprint stays one click
+    away (its PDF, if any, stays too); its key follows from the parent's, so it is made once."""
+    return {
+        "key": derived_key(parent_key, "arxiv-preprint"),
+        "version": 0,
+        "itemType": "attachment",
+        "parentItem": parent_key,
+        "linkMode": "linked_url",
+        "title": PREPRINT_LINK_TITLE,
+        "accessDate": "CURRENT_TIMESTAMP",
+        "url": f"https://arxiv.org/abs/{arxiv_id}",
+        "note": "",
+        "contentType": "text/html",
+        "charset": "",
+        "tags": [],
+        "relations": {},
+    }
+
+
+def _link_preprints(client: ZoteroClient, items: dict[str, dict[str, Any]], index: LibraryIndex) -> None:
+    """Add the arXiv link to each upgraded item that has none (a link to the abstract page or a
+    child with the link's key); a link that fails is made by the next run."""
+    links = []
+    for arxiv_id, data in items.items():
+        children = index.children.get(data["key"], [])
+        link = preprint_link(data["key"], arxiv_id)
+        if not any(
+            c["key"] == link["key"] or f"arxiv.org/abs/{arxiv_id}" in (c.get("url") or "") for c in children
+        ):
+            links.append(link)
+    for start in range(0, len(links), MAX_BATCH):
+        result = client.create("items", links[start : start + MAX_BATCH])
+        for failure in result.get("failed", {}).values():
+            if failure.get("code") != 412:  # 412 to a version-0 write of its key: it exists already
+                log.warning(
+                    "the arXiv link of %s was not added: %s", failure.get("key"), failure.get("message")
+                )
 
 
 def _unchanged(data: dict[str, Any]) -> str:
