@@ -41,21 +41,21 @@ LISTINGS = sorted((Path(__file__).resolve().parents[1] / "tests/data/shared/list
 METHODS = ("tags", "previous", "phrase-tfidf", "singlerank", "positionrank", "yake")
 
 
-_WEIGHTS: dict[str, object] = {}
+_MODELS: dict[str, object] = {}
 
 
-def held_out_weights(name: str):
+def held_out_model(name: str):
     """The ranker that never saw ``name``: the shipped one for Inspec (trained without its test
     sample), else one trained on every other set."""
-    if name not in _WEIGHTS:
-        _WEIGHTS[name] = None if name == "Inspec" else train([s for s in TRAINING_SETS if s != name])
-    return _WEIGHTS[name]
+    if name not in _MODELS:
+        _MODELS[name] = None if name == "Inspec" else train([s for s in TRAINING_SETS if s != name])
+    return _MODELS[name]
 
 
 def predictions(method: str, docs, k: int, held_out: str):
     texts = [(t, a) for t, a, _ in docs]
     if method == "tags":
-        return tag_papers(texts, TagOptions(count=k), weights=held_out_weights(held_out)).tags
+        return tag_papers(texts, TagOptions(count=k), model=held_out_model(held_out)).tags
     if method == "previous":
         return baselines.previous_tags(texts, k)
     if method == "phrase-tfidf":
@@ -109,7 +109,7 @@ def main() -> int:
         for method in args.methods.split(","):
             try:
                 if method == "tags":
-                    held_out_weights(name)  # trained before the clock starts
+                    held_out_model(name)  # trained before the clock starts
                 started = time.perf_counter()
                 at5 = predictions(method, docs, 5, name)
                 seconds = time.perf_counter() - started

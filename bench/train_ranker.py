@@ -1,4 +1,4 @@
-"""Train zotbridge's keyphrase ranker and write its weights to zotbridge/tags/ranker.json.
+"""Train zotbridge's keyphrase ranker and write its trees to zotbridge/tags/ranker.json.
 
 Reproducible: python bench/train_ranker.py   (from the repository root; needs the `eval` extra
 for scikit-learn; the Porter stemmer is snowballstemmer's)
@@ -9,9 +9,10 @@ set — of Inspec, only the documents outside its 500-document test sample, whic
 labelled 1 when their Porter-stemmed form is one of the document's stemmed gold keys.
 ``--without NAME`` leaves one more set out, for the held-out figures of bench/tags_eval.py.
 
-The model: scikit-learn's LogisticRegression (L2, C=1) on standardised features, each set
-weighing the same. Only its numbers
-are shipped — means, scales, coefficients, intercept — in JSON; zotbridge computes the score itself.
+The model: scikit-learn's GradientBoostingClassifier (150 trees of depth 3, learning rate 0.1,
+subsample 0.8, seed 0), each set weighing the same. It beat the logistic regression it replaced on
+every held-out set measured (docs/tags.md). Only its numbers are shipped — the initial log-odds,
+the learning rate and each tree's nodes — in JSON; zotbridge walks the trees itself.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import argparse
 import json
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -27,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from keyphrase_sets import SETS, Document, inspec_split, load  # noqa: E402
 
 from zotbridge.tags.keyphrases import DocumentFrequencies  # noqa: E402
-from zotbridge.tags.ranker import FEATURES, Listing, Weights, feature_rows  # noqa: E402
+from zotbridge.tags.ranker import FEATURES, Listing, Trees, feature_rows  # noqa: E402
 from zotbridge.tags.select import background  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "zotbridge" / "tags" / "ranker.json"
@@ -70,42 +72,64 @@ def examples(docs: list[Document], stem) -> tuple[list[list[float]], list[int]]:
     return rows, labels
 
 
-def train(sets: list[str]) -> Weights:
+TREES, DEPTH, LEARNING_RATE = 150, 3, 0.1
+_EXAMPLES: dict[str, tuple[list[list[float]], list[int]]] = {}
+
+
+def set_examples(name: str, stem) -> tuple[list[list[float]], list[int]]:
+    """A set's feature rows and labels, computed once per process (the held-out runs reuse them)."""
+    if name not in _EXAMPLES:
+        _EXAMPLES[name] = examples(documents(name), stem)
+    return _EXAMPLES[name]
+
+
+def train(sets: list[str]) -> Trees:
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.ensemble import GradientBoostingClassifier
 
     stem = stemmer()
     rows: list[list[float]] = []
     labels: list[int] = []
     weights: list[float] = []
     for name in sets:
-        r, y = examples(documents(name), stem)
+        r, y = set_examples(name, stem)
         rows += r
         labels += y
         weights += [1.0 / len(r)] * len(r)  # every set weighs the same, whatever its size
     x = np.array(rows)
-    means, scales = x.mean(axis=0), x.std(axis=0)
-    scales[scales == 0] = 1.0
-    model = LogisticRegression(C=1.0, max_iter=2000)
-    model.fit((x - means) / scales, np.array(labels), sample_weight=np.array(weights) * len(weights))
-    return Weights(
-        tuple(float(v) for v in means),
-        tuple(float(v) for v in scales),
-        tuple(float(v) for v in model.coef_[0]),
-        float(model.intercept_[0]),
+    model = GradientBoostingClassifier(
+        n_estimators=TREES, max_depth=DEPTH, learning_rate=LEARNING_RATE, subsample=0.8, random_state=0
     )
+    model.fit(x, np.array(labels), sample_weight=np.array(weights) * len(weights))
+    init = float(model._raw_predict_init(x[:1])[0][0])
+    trees = []
+    for estimator in model.estimators_[:, 0]:
+        t = estimator.tree_
+        trees.append(
+            tuple(
+                (
+                    int(t.feature[n]) if t.children_left[n] != -1 else -1,
+                    float(t.threshold[n]),
+                    int(t.children_left[n]),
+                    int(t.children_right[n]),
+                    float(t.value[n, 0, 0]),
+                )
+                for n in range(t.node_count)
+            )
+        )
+    return Trees(init, LEARNING_RATE, tuple(trees))
 
 
-def save(weights: Weights, sets: list[str], path: Path = OUT) -> None:
+def save(model: Trees, sets: list[str], path: Path = OUT) -> None:
     data = {
         "features": list(FEATURES),
         "trained_on": sets,
-        "means": [round(v, 6) for v in weights.means],
-        "scales": [round(v, 6) for v in weights.scales],
-        "coefficients": [round(v, 6) for v in weights.coefficients],
-        "intercept": round(weights.intercept, 6),
+        "model": f"gradient-boosted trees ({TREES} trees of depth {DEPTH})",
+        "init": model.init,
+        "learning_rate": model.learning_rate,
+        "trees": [[list(node) for node in tree] for tree in model.trees],
     }
-    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def main() -> int:
@@ -116,11 +140,12 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     sets = [s for s in TRAINING_SETS if s not in args.without]
-    weights = train(sets)
-    save(weights, sets, args.out)
-    print(f"trained on {', '.join(sets)}; weights in {args.out}")
-    for name, c in sorted(zip(FEATURES, weights.coefficients, strict=True), key=lambda p: -abs(p[1])):
-        print(f"  {name:<22} {c:+.3f}")
+    model = train(sets)
+    save(model, sets, args.out)
+    print(f"trained on {', '.join(sets)}; {len(model.trees)} trees in {args.out}")
+    used = Counter(FEATURES[node[0]] for tree in model.trees for node in tree if node[0] >= 0)
+    for name, count in used.most_common():
+        print(f"  {name:<22} {count} splits")
     return 0
 
 

@@ -1,9 +1,9 @@
-"""The trained keyphrase ranker: noun-phrase candidates (nounphrases.py) scored by a logistic
-regression over a dozen features, with weights shipped in ``ranker.json``.
+"""The trained keyphrase ranker: noun-phrase candidates (nounphrases.py) scored by gradient-boosted
+trees over twenty features, shipped in ``ranker.json``.
 
-The weights are made by ``bench/train_ranker.py`` from public keyphrase sets with gold labels
+The trees are grown by ``bench/train_ranker.py`` from public keyphrase sets with gold labels
 (docs/tags.md has the protocol and the figures); here they are only read — a plain JSON file of
-feature names, means, scales and coefficients, no pickle and no training library at run time.
+feature names and the trees' nodes, no pickle and no training library at run time.
 
 Features of a candidate in its document: how often it occurs (log), whether the title has it,
 where it first appears and how far its occurrences spread, its length in words, how specific its
@@ -53,28 +53,43 @@ FEATURES = (
 )
 
 
+Node = tuple[int, float, int, int, float]  # feature (-1: a leaf), threshold, left, right, leaf value
+
+
 @dataclass(frozen=True)
-class Weights:
-    means: tuple[float, ...]
-    scales: tuple[float, ...]
-    coefficients: tuple[float, ...]
-    intercept: float
+class Trees:
+    """Gradient-boosted regression trees over the features: a candidate's log-odds of being a
+    keyphrase are ``init`` plus ``learning_rate`` times the leaf each tree sends it to. A node goes
+    left when the feature's value is at most its threshold (scikit-learn's convention)."""
+
+    init: float
+    learning_rate: float
+    trees: tuple[tuple[Node, ...], ...]
 
     def score(self, vector: list[float]) -> float:
-        z = self.intercept + sum(
-            c * (x - m) / s
-            for c, x, m, s in zip(self.coefficients, vector, self.means, self.scales, strict=True)
-        )
+        z = self.init
+        for nodes in self.trees:
+            feature, threshold, left, right, value = nodes[0]
+            while feature >= 0:
+                feature, threshold, left, right, value = nodes[
+                    left if vector[feature] <= threshold else right
+                ]
+            z += self.learning_rate * value
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 @lru_cache(maxsize=1)
-def shipped_weights() -> Weights:
+def shipped_model() -> Trees:
     data = json.loads(resources.files("zotbridge.tags").joinpath("ranker.json").read_text(encoding="utf-8"))
     if tuple(data["features"]) != FEATURES:
         raise RuntimeError("ranker.json was trained for other features: run bench/train_ranker.py")
-    return Weights(
-        tuple(data["means"]), tuple(data["scales"]), tuple(data["coefficients"]), data["intercept"]
+    return Trees(
+        data["init"],
+        data["learning_rate"],
+        tuple(
+            tuple((int(f), float(t), int(lo), int(hi), float(v)) for f, t, lo, hi, v in tree)
+            for tree in data["trees"]
+        ),
     )
 
 
@@ -155,15 +170,15 @@ def rank(
     abstract: str,
     frequencies: DocumentFrequencies,
     top: int = 15,
-    weights: Weights | None = None,
+    model: Trees | None = None,
     listing: Listing | None = None,
 ) -> list[Keyphrase]:
     """The ``top`` best candidates, best first, each with its probability of being a keyphrase."""
-    weights = weights or shipped_weights()
+    model = model or shipped_model()
     candidates, rows = feature_rows(title, abstract, frequencies, listing)
     scored = sorted(
         (
-            Keyphrase(c.key, c.text, weights.score(row), whole=c.run_ends > 0)
+            Keyphrase(c.key, c.text, model.score(row), whole=c.run_ends > 0)
             for c, row in zip(candidates, rows, strict=True)
         ),
         key=lambda k: (-k.score, k.key),

@@ -29,7 +29,7 @@ from importlib import resources
 
 from zotbridge.models import ArxivRecord
 from zotbridge.tags.keyphrases import DocumentFrequencies
-from zotbridge.tags.ranker import Listing, Weights, rank
+from zotbridge.tags.ranker import Listing, Trees, rank
 from zotbridge.tags.vocabulary import acceptable, acronyms, display, expand, form_key, merge_key, tag_key
 
 CANDIDATES_PER_PAPER = 30
@@ -64,9 +64,9 @@ def background() -> tuple[dict[str, int], int]:
 
 
 def tag_papers(
-    texts: list[tuple[str, str]], options: TagOptions | None = None, weights: Weights | None = None
+    texts: list[tuple[str, str]], options: TagOptions | None = None, model: Trees | None = None
 ) -> Tagging:
-    """Tags for each (title, abstract); ``weights`` replaces the shipped ranker (bench only)."""
+    """Tags for each (title, abstract); ``model`` replaces the shipped ranker (bench only)."""
     options = options or TagOptions()
     if options.count <= 0 or not texts:
         return Tagging([[] for _ in texts], {})
@@ -81,7 +81,7 @@ def tag_papers(
     per_paper: list[list[str]] = []
     for title, abstract in texts:
         ranked: list[tuple[float, str, str]] = []
-        for phrase in rank(title, abstract, frequencies, CANDIDATES_PER_PAPER, weights, listing):
+        for phrase in rank(title, abstract, frequencies, CANDIDATES_PER_PAPER, model, listing):
             key = expand(phrase.key, expansions)
             text = phrase.text if key == phrase.key else key
             if phrase.whole and acceptable(key, text):
