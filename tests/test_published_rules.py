@@ -224,3 +224,35 @@ def test_acl_anthology_booktitle_decides_findings_and_workshops():
     assert workshop is not None and workshop.venue_class == "workshop"
     # a file for another paper than the one asked for is not taken (bibcite checks the DOI too)
     assert from_bibtex("2023.acl-long.1", bib("Proceedings", "2023.acl-long.2")) is None
+
+
+def test_a_workshop_version_first_then_the_conference_gives_the_conference():
+    """The notes' trap "workshop first then ICLR": the workshop record fails the venue rule, the
+    conference record passes, so the paper is published at the conference, never at the workshop."""
+    from zotbridge.models import ArxivRecord, VenueRecord
+    from zotbridge.published.resolve import _decide
+
+    authors = ["Ana Novak", "Bo Li", "Eli Smith"]
+    record = ArxivRecord(
+        "2210.90001",
+        1,
+        "Sparse Probes Reveal Latent Planning",
+        "",
+        authors,
+        "2022-10-03T00:00:00Z",
+        "2022-10-03T00:00:00Z",
+        "cs.LG",
+    )
+
+    def venue(kind, name, year):
+        fields = {"booktitle": f"{name} {year}"}
+        return VenueRecord(
+            "dblp", f"conf/x/{name}{year}", record.title, authors, year, name, kind, "inproceedings", fields
+        )
+
+    workshop = venue("workshop", "ICLR (Workshop)", 2022)
+    main = venue("conference-main", "ICLR", 2023)
+    check = _decide(record, [workshop, main], [], [], None, 0.0, None, 500.0)
+    assert (check.verdict, check.record.venue) == ("published", "ICLR")
+    alone = _decide(record, [workshop], [], [], None, 0.0, None, 500.0)
+    assert alone.verdict == "suggested" and "workshop" in alone.reason
