@@ -118,6 +118,8 @@ class VenueData:
         if s2.startswith("venue:"):
             known["venue"] = s2.partition(":")[2]
             return
+        if "key" not in row:
+            raise ValueError(f"venue data: s2 {s2!r} for {paper.arxiv_id} needs the record's key")
         venue = S2_VENUES.get(
             record.venue, str(record.fields.get("journal", record.venue)).replace("{", "").replace("}", "")
         )
