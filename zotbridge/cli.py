@@ -1080,7 +1080,7 @@ def sandbox(
     """Start the local arXiv, Zotero, DBLP, Semantic Scholar, ACL Anthology and Crossref emulators
     and print how to point zotbridge at them."""
     import signal
-    import threading
+    import time
 
     from zotbridge.sandbox.services import start_sandbox
 
@@ -1097,6 +1097,11 @@ def sandbox(
         crossref_port=crossref_port,
         acl_port=acl_port,
     ) as running:
+        # SIGTERM stops it like Ctrl-C, from before the lines that say it runs. The handler raises
+        # rather than setting an Event the main thread waits on: it runs in the main thread, and
+        # Event.set() there can deadlock on the lock the interrupted Event.wait() holds (a sandbox
+        # that never stopped, seen in a test).
+        signal.signal(signal.SIGTERM, _interrupt)
         if soft_faults:
             running.arxiv.faults.at_random(soft_faults)
         click.echo(
@@ -1106,10 +1111,13 @@ def sandbox(
             click.echo(f"export {name}={value}")
         click.echo(f"# Zotero library state: {state}. Stop with Ctrl-C.", err=True)
         sys.stdout.flush()
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
         with contextlib.suppress(KeyboardInterrupt):
-            stop.wait()
+            while True:
+                time.sleep(3600)
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @main.group(cls=_Group)
