@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -184,3 +186,12 @@ def venue_services(tmp_path, venue_corpus):
             env,
             {"arxiv": arxiv, "dblp": dblp, "s2": s2, "crossref": crossref, "acl": acl, "zotero": zotero},
         )
+
+
+def kill_when(progress, count, child):
+    """``kill -9`` the child process once ``progress()`` reaches ``count`` (the crash tests)."""
+    while child.poll() is None:
+        if progress() >= count:
+            child.send_signal(signal.SIGKILL)
+            return
+        time.sleep(0.0005)

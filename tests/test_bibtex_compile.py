@@ -49,6 +49,30 @@ DOCUMENTS = {
 }
 
 
+def compiled_entries(directory, style):
+    """Compile ``directory/refs.bib`` citing every entry (LaTeX, bibtex or biber, LaTeX twice),
+    asserting no error and no warning anywhere; the number of entries in the bibliography."""
+    engine, backend, document = DOCUMENTS[style]
+    (directory / "t.tex").write_text(document, encoding="utf-8")
+    latex = [engine, "-interaction=nonstopmode", "-halt-on-error", "t.tex"]
+    first = run(latex, directory)
+    assert first.returncode == 0, first.stdout[-3000:]
+    bib = run([backend, "t"], directory)
+    blg = (directory / "t.blg").read_text(errors="replace")
+    if backend == "bibtex":
+        assert "Warning--" not in blg and "error message" not in blg, blg
+    else:
+        assert not re.search(r"\b(WARN|ERROR)\b", blg), blg
+    assert bib.returncode == 0, bib.stdout
+    for _ in range(2):
+        final = run(latex, directory)
+    assert final.returncode == 0, final.stdout[-3000:]
+    log = (directory / "t.log").read_text(errors="replace")
+    assert not re.search(r"Citation .* undefined|Missing character|^! ", log, re.M), log[-3000:]
+    bbl = (directory / "t.bbl").read_text(errors="replace")
+    return len(re.findall(r"\\bibitem" if backend == "bibtex" else r"\\entry\{", bbl))
+
+
 def run(cmd, cwd):
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, errors="replace", timeout=300)
 
@@ -64,24 +88,5 @@ def test_every_entry_compiles_without_errors_or_warnings(tmp_path, style):
         style=style,
     )
     store.close()
-    engine, backend, document = DOCUMENTS[style]
-    (tmp_path / "t.tex").write_text(document, encoding="utf-8")
-    latex = [engine, "-interaction=nonstopmode", "-halt-on-error", "t.tex"]
-    first = run(latex, tmp_path)
-    assert first.returncode == 0, first.stdout[-3000:]
-    bib = run([backend, "t"], tmp_path)
-    blg = (tmp_path / "t.blg").read_text(errors="replace")
-    if backend == "bibtex":
-        assert "Warning--" not in blg and "error message" not in blg, blg
-    else:
-        assert not re.search(r"\b(WARN|ERROR)\b", blg), blg
-    assert bib.returncode == 0, bib.stdout
-    for _ in range(2):
-        final = run(latex, tmp_path)
-    assert final.returncode == 0, final.stdout[-3000:]
-    log = (tmp_path / "t.log").read_text(errors="replace")
-    assert not re.search(r"Citation .* undefined|Missing character|^! ", log, re.M), log[-3000:]
-    # every entry made it into the bibliography
-    bbl = (tmp_path / "t.bbl").read_text(errors="replace")
-    count = len(re.findall(r"\\bibitem" if backend == "bibtex" else r"\\entry\{", bbl))
+    count = compiled_entries(tmp_path, style)
     assert count == len({r["id"] for r in ROWS})

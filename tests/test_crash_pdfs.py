@@ -3,15 +3,13 @@
 every paper has exactly one PDF, no attachment is left without its file, no item is doubled, and
 the stored bytes are arXiv's."""
 
-import signal
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 
-from conftest import SHARED, run_zotbridge, service_env
+from conftest import SHARED, kill_when, run_zotbridge, service_env
 from zotbridge.sandbox.arxiv_corpus import Corpus
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 from zotbridge.sandbox.zotero_server import ZoteroEmulator
@@ -59,7 +57,7 @@ def run_and_kill(tmp_path, arxiv, name, counter, count):
         stderr=subprocess.DEVNULL,
         env=env,
     )
-    killer = threading.Thread(target=_kill_when, args=(lambda: counter(server) - start, count, child))
+    killer = threading.Thread(target=kill_when, args=(lambda: counter(server) - start, count, child))
     killer.start()
     child.stdin.write(LISTING)
     child.stdin.close()
@@ -90,11 +88,3 @@ def test_kill_at_every_request_then_every_paper_has_one_pdf(tmp_path, arxiv):
             check_library(server, arxiv)
         finally:
             server.stop()
-
-
-def _kill_when(progress, count, child):
-    while child.poll() is None:
-        if progress() >= count:
-            child.send_signal(signal.SIGKILL)
-            return
-        time.sleep(0.0005)

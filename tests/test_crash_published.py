@@ -5,15 +5,13 @@ doubled."""
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 
-from conftest import run_zotbridge
+from conftest import kill_when, run_zotbridge
 from zotbridge.sandbox.zotero_server import ZoteroEmulator
 
 pytestmark = pytest.mark.slow
@@ -76,7 +74,7 @@ def test_killed_after_any_zotero_request_the_rerun_upgrades_both_and_loses_nothi
                 env=run_env,
             )
             killer = threading.Thread(
-                target=_kill_when, args=(lambda z=zotero, b=begin: z.stats.requests - b, count, child)
+                target=kill_when, args=(lambda z=zotero, b=begin: z.stats.requests - b, count, child)
             )
             killer.start()
             child.stdin.write(LISTING)
@@ -88,11 +86,3 @@ def test_killed_after_any_zotero_request_the_rerun_upgrades_both_and_loses_nothi
             _check(zotero, bib, keys_before)
         finally:
             zotero.stop()
-
-
-def _kill_when(progress, count, child):
-    while child.poll() is None:
-        if progress() >= count:
-            child.send_signal(signal.SIGKILL)
-            return
-        time.sleep(0.0005)
