@@ -32,9 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import baselines  # noqa: E402
 from keyphrase_sets import SETS, inspec_split, load  # noqa: E402
-from train_ranker import TRAINING_SETS, frequencies_for, stemmer, train  # noqa: E402
+from train_ranker import TRAINING_SETS, frequencies_for, train  # noqa: E402
 
 from zotbridge.listing import ReadOptions, read_listings  # noqa: E402
+from zotbridge.tags.keyphraseness import stem_phrase  # noqa: E402
 from zotbridge.tags.select import TagOptions, tag_papers  # noqa: E402
 
 LISTINGS = sorted((Path(__file__).resolve().parents[1] / "tests/data/shared/listings").glob("*.txt"))
@@ -102,7 +103,6 @@ def main() -> int:
     parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--methods", default=",".join(METHODS))
     args = parser.parse_args()
-    stem = stemmer()
     print(f"{'set':<13} {'method':<13} {'F1@5':>6} {'F1@10':>6} {'docs/s':>7}")
     for name in args.sets.split(","):
         docs = inspec_split("test") if name == "Inspec" else load(name)
@@ -119,7 +119,7 @@ def main() -> int:
                 continue
             rate = len(docs) / seconds
             print(
-                f"{name:<13} {method:<13} {f1(docs, at5, 5, stem):6.1f} {f1(docs, at10, 10, stem):6.1f} {rate:7.0f}",
+                f"{name:<13} {method:<13} {f1(docs, at5, 5, stem_phrase):6.1f} {f1(docs, at10, 10, stem_phrase):6.1f} {rate:7.0f}",
                 flush=True,
             )
     now, before = grouping()

@@ -78,95 +78,19 @@ class Settings:
         path = config_file(env)
         config = read_config(path)
         arxiv, zotero = config.get("arxiv", {}), config.get("zotero", {})
-        delay = _seconds(
-            env,
-            arxiv,
-            "ZOTBRIDGE_ARXIV_DELAY",
-            "delay",
-            DEFAULT_ARXIV_DELAY,
-            zero_ok=True,
-            hint="set it to 3 (arXiv's terms of use) or unset it",
-        )
-        timeout = _seconds(
-            env,
-            arxiv,
-            "ZOTBRIDGE_ARXIV_TIMEOUT",
-            "timeout",
-            DEFAULT_ARXIV_TIMEOUT,
-            hint="set it to 60 or unset it",
-        )
-        max_backoff = _seconds(
-            env,
-            arxiv,
-            "ZOTBRIDGE_ARXIV_MAX_BACKOFF",
-            "max_backoff",
-            DEFAULT_ARXIV_MAX_BACKOFF,
-            hint="set it to 600 (ten minutes) or unset it",
-        )
-        zotero_timeout = _seconds(
-            env,
-            zotero,
-            "ZOTBRIDGE_ZOTERO_TIMEOUT",
-            "timeout",
-            DEFAULT_ZOTERO_TIMEOUT,
-            hint="set it to 120 or unset it",
-        )
         sources = config.get("published", {})
+        durations = {
+            name: _seconds(env, config.get(table, {}), variable, key, default, hint, zero_ok)
+            for name, (table, variable, key, default, zero_ok, hint) in DURATIONS.items()
+        }
         return cls(
             home=home,
+            **durations,
             s2_url=_source_url(env, sources, "S2", DEFAULT_S2_URL),
             dblp_url=_source_url(env, sources, "DBLP", DEFAULT_DBLP_URL),
             crossref_url=_source_url(env, sources, "CROSSREF", DEFAULT_CROSSREF_URL),
             acl_url=_source_url(env, sources, "ACL", DEFAULT_ACL_URL),
-            s2_delay=_seconds(
-                env,
-                sources,
-                "ZOTBRIDGE_S2_DELAY",
-                "s2_delay",
-                DEFAULT_S2_DELAY,
-                zero_ok=True,
-                hint="set it to 1.1 (Semantic Scholar's limit) or unset it",
-            ),
-            dblp_delay=_seconds(
-                env,
-                sources,
-                "ZOTBRIDGE_DBLP_DELAY",
-                "dblp_delay",
-                DEFAULT_DBLP_DELAY,
-                zero_ok=True,
-                hint="set it to 2 (the dblp FAQ) or unset it",
-            ),
-            crossref_delay=_seconds(
-                env,
-                sources,
-                "ZOTBRIDGE_CROSSREF_DELAY",
-                "crossref_delay",
-                DEFAULT_CROSSREF_DELAY,
-                zero_ok=True,
-                hint="set it to 0.25 (Crossref's public pool) or unset it",
-            ),
-            acl_delay=_seconds(
-                env,
-                sources,
-                "ZOTBRIDGE_ACL_DELAY",
-                "acl_delay",
-                DEFAULT_ACL_DELAY,
-                zero_ok=True,
-                hint="set it to 1 or unset it",
-            ),
-            published_ttl_days=_seconds(
-                env,
-                sources,
-                "ZOTBRIDGE_PUBLISHED_TTL_DAYS",
-                "ttl_days",
-                DEFAULT_PUBLISHED_TTL_DAYS,
-                zero_ok=True,
-                hint="set it to 14 (days) or unset it",
-            ),
             config_path=path,
-            zotero_timeout=zotero_timeout,
-            arxiv_timeout=timeout,
-            arxiv_max_backoff=max_backoff,
             contact=_contact(env.get("ZOTBRIDGE_CONTACT") or config.get("contact")),
             env=dict(env),
             arxiv_url=_endpoint(
@@ -177,13 +101,89 @@ class Settings:
                 env.get("ZOTBRIDGE_ARXIV_PDF_URL") or arxiv.get("pdf_url") or DEFAULT_ARXIV_PDF_URL,
             ).rstrip("/")
             + "/",
-            arxiv_delay=delay,
             zotero_url=_endpoint(
                 "ZOTBRIDGE_ZOTERO_URL",
                 env.get("ZOTBRIDGE_ZOTERO_URL") or zotero.get("url") or DEFAULT_ZOTERO_URL,
             ),
         )
 
+
+# Every duration setting: Settings field -> (config table, variable, table key, default, whether 0 is
+# allowed, what to do when it is not a duration).
+DURATIONS: dict[str, tuple[str, str, str, float, bool, str]] = {
+    "arxiv_delay": (
+        "arxiv",
+        "ZOTBRIDGE_ARXIV_DELAY",
+        "delay",
+        DEFAULT_ARXIV_DELAY,
+        True,
+        "set it to 3 (arXiv's terms of use) or unset it",
+    ),
+    "arxiv_timeout": (
+        "arxiv",
+        "ZOTBRIDGE_ARXIV_TIMEOUT",
+        "timeout",
+        DEFAULT_ARXIV_TIMEOUT,
+        False,
+        "set it to 60 or unset it",
+    ),
+    "arxiv_max_backoff": (
+        "arxiv",
+        "ZOTBRIDGE_ARXIV_MAX_BACKOFF",
+        "max_backoff",
+        DEFAULT_ARXIV_MAX_BACKOFF,
+        False,
+        "set it to 600 (ten minutes) or unset it",
+    ),
+    "zotero_timeout": (
+        "zotero",
+        "ZOTBRIDGE_ZOTERO_TIMEOUT",
+        "timeout",
+        DEFAULT_ZOTERO_TIMEOUT,
+        False,
+        "set it to 120 or unset it",
+    ),
+    "s2_delay": (
+        "published",
+        "ZOTBRIDGE_S2_DELAY",
+        "s2_delay",
+        DEFAULT_S2_DELAY,
+        True,
+        "set it to 1.1 (Semantic Scholar's limit) or unset it",
+    ),
+    "dblp_delay": (
+        "published",
+        "ZOTBRIDGE_DBLP_DELAY",
+        "dblp_delay",
+        DEFAULT_DBLP_DELAY,
+        True,
+        "set it to 2 (the dblp FAQ) or unset it",
+    ),
+    "crossref_delay": (
+        "published",
+        "ZOTBRIDGE_CROSSREF_DELAY",
+        "crossref_delay",
+        DEFAULT_CROSSREF_DELAY,
+        True,
+        "set it to 0.25 (Crossref's public pool) or unset it",
+    ),
+    "acl_delay": (
+        "published",
+        "ZOTBRIDGE_ACL_DELAY",
+        "acl_delay",
+        DEFAULT_ACL_DELAY,
+        True,
+        "set it to 1 or unset it",
+    ),
+    "published_ttl_days": (
+        "published",
+        "ZOTBRIDGE_PUBLISHED_TTL_DAYS",
+        "ttl_days",
+        DEFAULT_PUBLISHED_TTL_DAYS,
+        True,
+        "set it to 14 (days) or unset it",
+    ),
+}
 
 # [defaults] keys of the config file -> the commands whose option of that name they set.
 OPTION_DEFAULTS = {
@@ -207,7 +207,7 @@ def _seconds(
     key: str,
     default: float,
     hint: str,
-    zero_ok: bool = False,
+    zero_ok: bool,
 ) -> float:
     """A duration from the environment or a table of the config file, validated."""
     text = str(env.get(variable, table.get(key, default)))

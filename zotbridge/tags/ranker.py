@@ -12,7 +12,8 @@ frequency × IDF), how often it is a whole phrase rather than a piece of a longe
 longer candidates contain it, whether its first word or its head can also be a verb, whether it starts with an
 adjective, whether it holds an acronym, whether it appears in the first sentence, the score of
 zotbridge's earlier unsupervised extractor (frequency × IDF × place × length bonus), how many
-papers of the listing share it, and its SingleRank and PositionRank scores (graph.py).
+papers of the listing share it, its SingleRank and PositionRank scores (graph.py), and how often
+people chose it as a keyphrase in the training sets (keyphraseness.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from functools import lru_cache
 from importlib import resources
 
 from zotbridge.tags.graph import word_scores
+from zotbridge.tags.keyphraseness import COLUMNS, Keyphraseness
 from zotbridge.tags.keyphrases import DocumentFrequencies, Keyphrase
 from zotbridge.tags.nounphrases import Candidate, noun_phrases
 
@@ -50,6 +52,7 @@ FEATURES = (
     "listing_share",
     "singlerank",
     "positionrank",
+    *COLUMNS,
 )
 
 
@@ -78,12 +81,20 @@ class Trees:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+@dataclass(frozen=True)
+class Ranker:
+    """The trees and the keyphrase counts they were trained with: one model, one file."""
+
+    trees: Trees
+    keyphraseness: Keyphraseness
+
+
 @lru_cache(maxsize=1)
-def shipped_model() -> Trees:
+def shipped_model() -> Ranker:
     data = json.loads(resources.files("zotbridge.tags").joinpath("ranker.json").read_text(encoding="utf-8"))
     if tuple(data["features"]) != FEATURES:
         raise RuntimeError("ranker.json was trained for other features: run bench/train_ranker.py")
-    return Trees(
+    trees = Trees(
         data["init"],
         data["learning_rate"],
         tuple(
@@ -91,12 +102,19 @@ def shipped_model() -> Trees:
             for tree in data["trees"]
         ),
     )
+    counts = {phrase: (int(gold), int(seen)) for phrase, (gold, seen) in data["keyphraseness"].items()}
+    return Ranker(trees, Keyphraseness(counts))
 
 
 def feature_rows(
-    title: str, abstract: str, frequencies: DocumentFrequencies, listing: Listing | None = None
+    title: str,
+    abstract: str,
+    frequencies: DocumentFrequencies,
+    listing: Listing | None = None,
+    keyphraseness: Keyphraseness | None = None,
 ) -> tuple[list[Candidate], list[list[float]]]:
     """The document's candidates and their feature vectors (in FEATURES order)."""
+    keyphraseness = keyphraseness or Keyphraseness()
     found, words = listing.phrases(title, abstract) if listing else noun_phrases(title, abstract)
     length = len(words)
     share = listing.share if listing else (lambda key: 0.0)
@@ -138,6 +156,7 @@ def feature_rows(
                     sum(g.get(w, 0.0) for w in c.text.lower().split()) / top
                     for g, top in zip(graphs, tops, strict=True)
                 ),
+                *keyphraseness.columns(c.key),
             ]
         )
     return candidates, rows
@@ -170,15 +189,15 @@ def rank(
     abstract: str,
     frequencies: DocumentFrequencies,
     top: int = 15,
-    model: Trees | None = None,
+    model: Ranker | None = None,
     listing: Listing | None = None,
 ) -> list[Keyphrase]:
     """The ``top`` best candidates, best first, each with its probability of being a keyphrase."""
     model = model or shipped_model()
-    candidates, rows = feature_rows(title, abstract, frequencies, listing)
+    candidates, rows = feature_rows(title, abstract, frequencies, listing, model.keyphraseness)
     scored = sorted(
         (
-            Keyphrase(c.key, c.text, model.score(row), whole=c.run_ends > 0)
+            Keyphrase(c.key, c.text, model.trees.score(row), whole=c.run_ends > 0)
             for c, row in zip(candidates, rows, strict=True)
         ),
         key=lambda k: (-k.score, k.key),

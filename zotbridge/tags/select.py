@@ -29,7 +29,7 @@ from importlib import resources
 
 from zotbridge.models import ArxivRecord
 from zotbridge.tags.keyphrases import DocumentFrequencies
-from zotbridge.tags.ranker import Listing, Trees, rank
+from zotbridge.tags.ranker import Listing, Ranker, rank
 from zotbridge.tags.vocabulary import acceptable, acronyms, display, expand, form_key, merge_key, tag_key
 
 CANDIDATES_PER_PAPER = 30
@@ -64,7 +64,7 @@ def background() -> tuple[dict[str, int], int]:
 
 
 def tag_papers(
-    texts: list[tuple[str, str]], options: TagOptions | None = None, model: Trees | None = None
+    texts: list[tuple[str, str]], options: TagOptions | None = None, model: Ranker | None = None
 ) -> Tagging:
     """Tags for each (title, abstract); ``model`` replaces the shipped ranker (bench only)."""
     options = options or TagOptions()

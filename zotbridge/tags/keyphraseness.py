@@ -1,0 +1,45 @@
+"""How often a phrase was chosen as a keyphrase by people: KEA's "keyphrase frequency" feature
+(Frank, Paynter, Witten, Gutwin and Nevill-Manning, "Domain-specific keyphrase extraction", IJCAI
+1999), for the ranker (ranker.py).
+
+A phrase authors and indexers keep choosing — ``social network``, ``reinforcement learning``,
+``information retrieval`` — is a topic, not one paper's wording. The counts come from the gold keys
+of the public keyphrase sets the ranker is trained on (bench/train_ranker.py): for each Porter-stemmed
+phrase, in how many documents it was a gold key and in how many it was a candidate. They ship inside
+``ranker.json`` with the trees; a phrase no set knows scores 0 here and is judged by the other
+features alone. docs/tags.md has what it adds, measured on sets that were left out of the counts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import snowballstemmer
+
+_PORTER = snowballstemmer.stemmer("porter")
+
+COLUMNS = ("keyphrase_docs", "keyphrase_rate", "rarest_word_keyphrase", "commonest_word_keyphrase")
+
+
+def stem_phrase(phrase: str) -> str:
+    """A phrase as the keyphrase sets are compared: lower case, hyphens as spaces, every word
+    Porter-stemmed (the usual protocol of keyphrase evaluation)."""
+    return " ".join(_PORTER.stemWords([w for w in re.split(r"[\s\-]+", phrase.lower()) if w]))
+
+
+@dataclass(frozen=True)
+class Keyphraseness:
+    """Stemmed phrase -> (documents where it was a gold key, documents where it was a candidate)."""
+
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def columns(self, key: str) -> list[float]:
+        """The ranker's keyphraseness features of a candidate (COLUMNS order): how often the phrase
+        was a gold key (log), in what share of the documents it appeared in, and the same count for
+        its least and most often chosen word taken alone."""
+        stemmed = stem_phrase(key)
+        gold, seen = self.counts.get(stemmed, (0, 0))
+        words = [self.counts.get(w, (0, 0))[0] for w in stemmed.split()] or [0]
+        return [math.log1p(gold), gold / (seen + 1), math.log1p(min(words)), math.log1p(max(words))]
