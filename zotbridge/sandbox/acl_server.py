@@ -10,14 +10,11 @@ trailing comma after the last field. Faults: :data:`FAULTS`.
 
 from __future__ import annotations
 
-import json
 import re
-import threading
 from http.server import BaseHTTPRequestHandler
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from zotbridge.sandbox.local_server import FaultQueue, LocalServer
+from zotbridge.sandbox.local_server import ServiceEmulator, ServiceHandler
 from zotbridge.sandbox.venue_records import DblpRecord, VenueData
 
 FAULTS = {
@@ -29,41 +26,22 @@ NOT_FOUND = b"<!DOCTYPE html><html><head><title>Page not found - ACL Anthology</
 UNAVAILABLE = b"<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>"
 
 
-class AclEmulator(LocalServer):
+class AclEmulator(ServiceEmulator):
     """``with AclEmulator(data) as acl: acl.url`` — the root ``ZOTBRIDGE_ACL_URL`` takes."""
+
+    FAULTS = FAULTS
 
     def __init__(self, data: VenueData, host: str = "127.0.0.1", port: int = 0):
         self.data = data
-        self.faults = FaultQueue(FAULTS)
-        self.requests: list[str] = []
-        self._lock = threading.Lock()
-        super().__init__(self._handler_class(), host, port)
-
-    @property
-    def url(self) -> str:
-        return self.address
+        super().__init__(host, port)
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         emulator = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def _send(self, status: int, body: bytes, content_type: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
+        class Handler(ServiceHandler):
             def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if self.path == "/_sandbox/faults":
-                    emulator.faults.plan(*json.loads(raw or b"{}").get("queue", []))
-                self._send(204, b"", "text/plain")
+                self.planned(emulator.faults, self.body())
+                self.send(204, b"", "text/plain")
 
             def do_GET(self) -> None:
                 with emulator._lock:
@@ -73,12 +51,12 @@ class AclEmulator(LocalServer):
                     self.close_connection = True
                     return
                 if fault == "503":
-                    return self._send(503, UNAVAILABLE, "text/html")
+                    return self.send(503, UNAVAILABLE, "text/html")
                 m = re.fullmatch(r"/(.+)\.bib", unquote(urlsplit(self.path).path))
                 record = emulator.data.acl.get(m.group(1).lower()) if m else None
                 if m is None or record is None:
-                    return self._send(404, NOT_FOUND, "text/html; charset=utf-8")
-                self._send(200, anthology_bibtex(m.group(1), record).encode(), "text/plain; charset=utf-8")
+                    return self.send(404, NOT_FOUND, "text/html; charset=utf-8")
+                self.send(200, anthology_bibtex(m.group(1), record).encode(), "text/plain; charset=utf-8")
 
         return Handler
 

@@ -18,15 +18,13 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 import unicodedata
 from collections import deque
 from http.server import BaseHTTPRequestHandler
-from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from zotbridge.sandbox.local_server import FaultQueue, LocalServer
+from zotbridge.sandbox.local_server import ServiceEmulator, ServiceHandler
 from zotbridge.sandbox.venue_records import VenueData
 
 FAULTS = {
@@ -39,20 +37,15 @@ TOO_MANY = b"<html><body><h1>Too Many Requests</h1>You have sent too many reques
 CANCELLED = {"status": "error", "message": "java.util.concurrent.CancellationException"}
 
 
-class CrossrefEmulator(LocalServer):
+class CrossrefEmulator(ServiceEmulator):
     """``with CrossrefEmulator(data) as crossref: crossref.url`` — ``ZOTBRIDGE_CROSSREF_URL``."""
+
+    FAULTS = FAULTS
 
     def __init__(self, data: VenueData, host: str = "127.0.0.1", port: int = 0):
         self.data = data
-        self.faults = FaultQueue(FAULTS)
-        self.requests: list[str] = []
         self._arrivals: deque[float] = deque()
-        self._lock = threading.Lock()
-        super().__init__(self._handler_class(), host, port)
-
-    @property
-    def url(self) -> str:
-        return self.address
+        super().__init__(host, port)
 
     def _crowded(self, limit: int) -> bool:
         now = time.monotonic()
@@ -65,27 +58,15 @@ class CrossrefEmulator(LocalServer):
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         emulator = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
+        class Handler(ServiceHandler):
             def _send(self, status: int, body: bytes, content_type: str, pool: str) -> None:
+                """Every answer names its pool and the pool's limit, as Crossref's do."""
                 limit = "10" if pool == "polite" else "5"
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("x-rate-limit-limit", limit)
-                self.send_header("x-rate-limit-interval", "1s")
-                self.send_header("x-api-pool", pool)
-                self.end_headers()
-                self.wfile.write(body)
+                headers = {"x-rate-limit-limit": limit, "x-rate-limit-interval": "1s", "x-api-pool": pool}
+                self.send(status, body, content_type, headers)
 
             def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if self.path == "/_sandbox/faults":
-                    emulator.faults.plan(*json.loads(raw or b"{}").get("queue", []))
+                self.planned(emulator.faults, self.body())
                 self._send(204, b"", "text/plain", "public")
 
             def do_GET(self) -> None:

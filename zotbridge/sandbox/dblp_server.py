@@ -24,7 +24,6 @@ import html
 import json
 import math
 import re
-import threading
 import time
 import unicodedata
 from collections import deque
@@ -32,7 +31,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from zotbridge.sandbox.local_server import FaultQueue, LocalServer
+from zotbridge.sandbox.local_server import ServiceEmulator, ServiceHandler
 from zotbridge.sandbox.venue_records import DblpRecord, VenueData
 
 MAX_HITS = 100
@@ -54,22 +53,17 @@ NOT_FOUND = b"<!DOCTYPE html><html><head><title>dblp: error 404</title></head><b
 _TERM = re.compile(r"(venue|year|toc):(\S+?):|(\S+)")
 
 
-class DblpEmulator(LocalServer):
+class DblpEmulator(ServiceEmulator):
     """``with DblpEmulator(data) as dblp: dblp.url`` — the root ``ZOTBRIDGE_DBLP_URL`` takes."""
+
+    FAULTS = FAULTS
 
     def __init__(self, data: VenueData, host: str = "127.0.0.1", port: int = 0, burst: int = 10):
         self.data = data
-        self.faults = FaultQueue(FAULTS)
         self.burst = burst
-        self.requests: list[str] = []
         self.arrivals: deque[float] = deque()
         self.user_agents: set[str] = set()
-        self._lock = threading.Lock()
-        super().__init__(self._handler_class(), host, port)
-
-    @property
-    def url(self) -> str:
-        return self.address
+        super().__init__(host, port)
 
     # --- search ----------------------------------------------------------------------------
 
@@ -122,33 +116,19 @@ class DblpEmulator(LocalServer):
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         emulator = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
+        class Handler(ServiceHandler):
             def _send(
                 self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
             ) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                if status == 200:
-                    self.send_header("cache-control", "max-age=28800")
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(body)
+                """A 200 is cacheable for eight hours, as DBLP's are."""
+                cache = {"cache-control": "max-age=28800"} if status == 200 else {}
+                self.send(status, body, content_type, {**cache, **(headers or {})})
 
             def do_HEAD(self) -> None:
                 self._send(500, ERROR_500, "text/html; charset=utf-8")
 
             def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if self.path == "/_sandbox/faults":
-                    emulator.faults.plan(*json.loads(raw or b"{}").get("queue", []))
+                if self.planned(emulator.faults, self.body()):
                     return self._send(204, b"", "text/plain")
                 self._send(405, b"", "text/plain")
 

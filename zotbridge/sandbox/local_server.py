@@ -1,13 +1,16 @@
-"""What both emulators share: a threaded HTTP server on loopback, started in the background or
-in the foreground, usable as a context manager."""
+"""What the emulators share: a threaded HTTP server on loopback, started in the background or in
+the foreground, usable as a context manager; and, for the published-version sources, a service
+emulator with planned faults, a request log and a handler base."""
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from typing import Any, ClassVar, Self
+from urllib.parse import urlsplit
 
 
 class _Server(ThreadingHTTPServer):
@@ -77,3 +80,57 @@ class FaultQueue:
     def clear(self) -> None:
         with self._lock:
             self._queue.clear()
+
+
+class ServiceEmulator(LocalServer):
+    """A web service's emulator: the faults its next requests suffer (FAULTS names them), the paths
+    it was asked for, in order, and a lock for its counters. Subclasses give their handler."""
+
+    FAULTS: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, host: str, port: int):
+        self.faults = FaultQueue(self.FAULTS)
+        self.requests: list[str] = []
+        self._lock = threading.Lock()
+        super().__init__(self._handler_class(), host, port)
+
+    @property
+    def url(self) -> str:
+        """The root the client's URL setting takes."""
+        return self.address
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
+
+
+class ServiceHandler(BaseHTTPRequestHandler):
+    """What every service emulator's handler does alike: HTTP/1.1 keep-alive, a sized answer, no
+    console log (tests read the emulator's ``requests``), and the sandbox's fault planning."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def send(
+        self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def body(self) -> bytes:
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def planned(self, faults: FaultQueue, raw: bytes) -> bool:
+        """Whether this is the sandbox's ``POST /_sandbox/faults {"queue": [...]}``; if so, the
+        faults are planned."""
+        if urlsplit(self.path).path != "/_sandbox/faults":
+            return False
+        faults.plan(*json.loads(raw or b"{}").get("queue", []))
+        return True

@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 from collections import deque
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from zotbridge.sandbox.local_server import FaultQueue, LocalServer
+from zotbridge.sandbox.local_server import ServiceEmulator, ServiceHandler
 from zotbridge.sandbox.venue_records import VenueData
 
 BATCH_LIMIT = 500
@@ -51,8 +50,10 @@ FAULTS = {
 }
 
 
-class S2Emulator(LocalServer):
+class S2Emulator(ServiceEmulator):
     """``with S2Emulator(data) as s2: s2.url`` — the root ``ZOTBRIDGE_S2_URL`` takes."""
+
+    FAULTS = FAULTS
 
     def __init__(
         self,
@@ -65,14 +66,11 @@ class S2Emulator(LocalServer):
         self.data = data
         self.api_keys = api_keys
         self.pool = pool
-        self.faults = FaultQueue(FAULTS)
-        self.requests: list[str] = []
         self.bodies: list[Any] = []
         self.keys_seen: list[str | None] = []
         self._keyless: deque[float] = deque()
         self._last_keyed = 0.0
-        self._lock = threading.Lock()
-        super().__init__(self._handler_class(), host, port)
+        super().__init__(host, port)
 
     @property
     def url(self) -> str:
@@ -113,21 +111,9 @@ class S2Emulator(LocalServer):
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         emulator = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
+        class Handler(ServiceHandler):
             def _json(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
-                body = json.dumps(data).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
+                self.send(status, json.dumps(data).encode(), "application/json", headers)
 
             def _gatekeeper(self) -> bool:
                 """Faults, the key and the rate limit: whether the request may be answered."""
@@ -165,10 +151,9 @@ class S2Emulator(LocalServer):
                 return asked
 
             def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                raw = self.body()
                 parts = urlsplit(self.path)
-                if parts.path == "/_sandbox/faults":
-                    emulator.faults.plan(*json.loads(raw or b"{}").get("queue", []))
+                if self.planned(emulator.faults, raw):
                     return self._json(200, {})
                 if parts.path != "/graph/v1/paper/batch":
                     return self._json(404, {"error": "Not found"})
