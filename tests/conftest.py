@@ -81,6 +81,14 @@ def run_zotbridge(*args, input: bytes | None = None, env: dict | None = None) ->
     )
 
 
+def sandbox_command(state: Path, *options: str) -> list[str]:
+    """`zotbridge sandbox` with every emulator on a free port and its library in ``state``."""
+    from zotbridge.sandbox import PORTS
+
+    ports = [arg for name in PORTS for arg in (f"--{name}-port", "0")]
+    return [sys.executable, "-m", "zotbridge", "sandbox", *ports, "--state", str(state), *options]
+
+
 def json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 

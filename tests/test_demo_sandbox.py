@@ -5,12 +5,11 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import urllib.request
 
 import pytest
 
-from conftest import json_lines, run_zotbridge
+from conftest import json_lines, run_zotbridge, sandbox_command
 from zotbridge.bibtex.bibfile import parse_bib
 
 pytestmark = pytest.mark.slow
@@ -42,26 +41,7 @@ def test_demo_runs_the_whole_job_offline(tmp_path):
 
 def test_sandbox_serves_both_apis_until_stopped(tmp_path):
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "zotbridge",
-            "sandbox",
-            "--arxiv-port",
-            "0",
-            "--zotero-port",
-            "0",
-            "--dblp-port",
-            "0",
-            "--s2-port",
-            "0",
-            "--crossref-port",
-            "0",
-            "--acl-port",
-            "0",
-            "--state",
-            str(tmp_path / "state"),
-        ],
+        sandbox_command(tmp_path / "state"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home")},
@@ -99,26 +79,7 @@ def test_sandbox_serves_both_apis_until_stopped(tmp_path):
         assert proc.wait(timeout=30) == 0
     # the library outlives the sandbox: a restart on the same state serves it, with the same key
     again = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "zotbridge",
-            "sandbox",
-            "--arxiv-port",
-            "0",
-            "--zotero-port",
-            "0",
-            "--dblp-port",
-            "0",
-            "--s2-port",
-            "0",
-            "--crossref-port",
-            "0",
-            "--acl-port",
-            "0",
-            "--state",
-            str(tmp_path / "state"),
-        ],
+        sandbox_command(tmp_path / "state"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -134,30 +95,7 @@ def test_sandbox_large_corpus_and_soft_faults(tmp_path):
     """`zotbridge sandbox --flood N --soft-faults R`: short titles have N more hits, and a share of
     requests fail softly; zotbridge still resolves a title through them."""
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "zotbridge",
-            "sandbox",
-            "--arxiv-port",
-            "0",
-            "--zotero-port",
-            "0",
-            "--dblp-port",
-            "0",
-            "--s2-port",
-            "0",
-            "--crossref-port",
-            "0",
-            "--acl-port",
-            "0",
-            "--state",
-            str(tmp_path / "state"),
-            "--flood",
-            "50",
-            "--soft-faults",
-            "0.5",
-        ],
+        sandbox_command(tmp_path / "state", "--flood", "50", "--soft-faults", "0.5"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "ZOTBRIDGE_HOME": str(tmp_path / "home")},

@@ -991,50 +991,24 @@ def demo(ctx: click.Context, workdir: Path | None) -> None:
         click.echo(line)
 
 
+def _port_options(command: F) -> F:
+    """``--arxiv-port``, ``--zotero-port``, …: one option per emulator of zotbridge.sandbox.PORTS."""
+    from zotbridge.sandbox import PORTS
+
+    for name, (service, default) in reversed(PORTS.items()):
+        command = click.option(
+            f"--{name}-port",
+            type=click.IntRange(0, 65535),
+            default=default,
+            show_default=True,
+            help=f"Port of the {service} emulator (0: any free port).",
+        )(command)
+    return command
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback).")
-@click.option(
-    "--arxiv-port",
-    type=click.IntRange(0, 65535),
-    default=8801,
-    show_default=True,
-    help="Port of the arXiv emulator (0: any free port).",
-)
-@click.option(
-    "--zotero-port",
-    type=click.IntRange(0, 65535),
-    default=8802,
-    show_default=True,
-    help="Port of the Zotero emulator (0: any free port).",
-)
-@click.option(
-    "--dblp-port",
-    type=click.IntRange(0, 65535),
-    default=8803,
-    show_default=True,
-    help="Port of the DBLP emulator (0: any free port).",
-)
-@click.option(
-    "--s2-port",
-    type=click.IntRange(0, 65535),
-    default=8804,
-    show_default=True,
-    help="Port of the Semantic Scholar emulator (0: any free port).",
-)
-@click.option(
-    "--crossref-port",
-    type=click.IntRange(0, 65535),
-    default=8805,
-    show_default=True,
-    help="Port of the Crossref emulator (0: any free port).",
-)
-@click.option(
-    "--acl-port",
-    type=click.IntRange(0, 65535),
-    default=8806,
-    show_default=True,
-    help="Port of the ACL Anthology emulator (0: any free port).",
-)
+@_port_options
 @click.option(
     "--corpus",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -1066,16 +1040,11 @@ def demo(ctx: click.Context, workdir: Path | None) -> None:
 @verbosity
 def sandbox(
     host: str,
-    arxiv_port: int,
-    zotero_port: int,
     corpus: Path | None,
     state: Path | None,
-    dblp_port: int,
-    s2_port: int,
-    crossref_port: int,
-    acl_port: int,
     flood: int,
     soft_faults: float,
+    **ports: int,
 ) -> None:
     """Start the local arXiv, Zotero, DBLP, Semantic Scholar, ACL Anthology and Crossref emulators
     and print how to point zotbridge at them."""
@@ -1085,18 +1054,8 @@ def sandbox(
     from zotbridge.sandbox.services import start_sandbox
 
     state = state or _settings().home / "sandbox"
-    with start_sandbox(
-        state,
-        corpus,
-        host,
-        arxiv_port,
-        zotero_port,
-        flood=flood,
-        dblp_port=dblp_port,
-        s2_port=s2_port,
-        crossref_port=crossref_port,
-        acl_port=acl_port,
-    ) as running:
+    ports = {option.removesuffix("_port"): port for option, port in ports.items()}
+    with start_sandbox(state, corpus, host, ports, flood=flood) as running:
         # SIGTERM stops it like Ctrl-C, from before the lines that say it runs. The handler raises
         # rather than setting an Event the main thread waits on: it runs in the main thread, and
         # Event.set() there can deadlock on the lock the interrupted Event.wait() holds (a sandbox

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from zotbridge.resource import Resource
+from zotbridge.sandbox import PORTS
 from zotbridge.sandbox.acl_server import AclEmulator
 from zotbridge.sandbox.arxiv_corpus import Corpus, paper_from_row
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
@@ -76,18 +77,15 @@ def start_sandbox(
     state_dir: Path,
     corpus: Path | None = None,
     host: str = "127.0.0.1",
-    arxiv_port: int = 0,
-    zotero_port: int = 0,
+    ports: dict[str, int] | None = None,
     flood: int = 0,
     venues: Path | None = None,
-    dblp_port: int = 0,
-    s2_port: int = 0,
-    crossref_port: int = 0,
-    acl_port: int = 0,
 ) -> Sandbox:
-    """Every emulator; ``flood`` > 0 adds that many papers per short or common title phrase of
-    the corpus (the large-corpus mode, hard_corpus.flood); ``venues`` replaces the demo's
-    published versions (a file shaped like ``sandbox/data/venues.json``)."""
+    """Every emulator, on ``ports`` (keys of zotbridge.sandbox.PORTS; any free port for those not
+    given); ``flood`` > 0 adds that many papers per short or common title phrase of the corpus (the
+    large-corpus mode, hard_corpus.flood); ``venues`` replaces the demo's published versions (a file
+    shaped like ``sandbox/data/venues.json``)."""
+    port = {name: 0 for name in PORTS} | (ports or {})
     state_dir = Path(state_dir)
     state_dir.mkdir(parents=True, exist_ok=True)
     served = Corpus.from_jsonl(corpus or example("demo-corpus.jsonl"))
@@ -95,13 +93,13 @@ def start_sandbox(
         papers = list(served.papers.values())
         for row in flood_rows([p.title for p in papers], [p.abstract for p in papers], flood):
             served.add(paper_from_row(row))
-    arxiv = ArxivEmulator(served, host, arxiv_port).start()
+    arxiv = ArxivEmulator(served, host, port["arxiv"]).start()
     published = VenueData.build(served, venues or demo_venues())
-    dblp = DblpEmulator(published, host, dblp_port).start()
-    s2 = S2Emulator(published, host, s2_port).start()
-    crossref = CrossrefEmulator(published, host, crossref_port).start()
-    acl = AclEmulator(published, host, acl_port).start()
-    zotero = ZoteroEmulator(state_dir / "zotero.json", host, zotero_port).start()
+    dblp = DblpEmulator(published, host, port["dblp"]).start()
+    s2 = S2Emulator(published, host, port["s2"]).start()
+    crossref = CrossrefEmulator(published, host, port["crossref"]).start()
+    acl = AclEmulator(published, host, port["acl"]).start()
+    zotero = ZoteroEmulator(state_dir / "zotero.json", host, port["zotero"]).start()
     key_file = state_dir / "sandbox-key.json"
     if key_file.exists():
         api_key = json.loads(key_file.read_text(encoding="utf-8"))["api_key"]
