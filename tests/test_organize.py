@@ -128,3 +128,35 @@ def test_unknown_collection(env):
     _server, _zot, environment, _top = env
     proc = run_zotbridge("organize", "--collection", "Nope/Deeper", env=environment)
     assert proc.returncode == 2 and b"there is no collection 'Nope/Deeper'" in proc.stderr
+
+
+def test_an_acronym_joins_its_only_expansion(env):
+    """Items filed at different times can carry "LLMs" and "large language model": one group, named
+    by the expansion, as tags are (docs/tags.md). "ML" next to two expansions joins neither."""
+    server, zot, environment, top = env
+    acronyms = zot.create_collections([{"name": "Acronyms"}])["success"]["0"]
+    tags = {
+        "j": ["LLMs", "ML"],
+        "k": ["large language model", "machine learning"],
+        "l": ["large language model", "metric learning", "ML"],
+        "m": ["machine learning", "metric learning", "ML"],
+        "n": ["metric learning", "GPT-4"],
+    }
+    zot.create_items(
+        [
+            {
+                "itemType": "preprint",
+                "title": f"Paper {name}",
+                "collections": [acronyms],
+                "tags": [{"tag": t} for t in ts],
+            }
+            for name, ts in tags.items()
+        ]
+    )
+    proc = run_zotbridge("organize", "--collection", "Acronyms", "--min-items", "2", env=environment)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert members(zot, acronyms) == {
+        "large language model": ["j", "k", "l"],
+        "metric learning": ["l", "m", "n"],
+        "machine learning": ["k", "m"],  # not "ML"'s items: it could as well be metric learning
+    }  # and "ML", one word, groups nothing the phrases left out

@@ -10,7 +10,7 @@ from zotbridge.tags.categories import category_tags
 from zotbridge.tags.keyphrases import singular
 from zotbridge.tags.nounphrases import noun_phrases
 from zotbridge.tags.select import TagOptions, tag_papers
-from zotbridge.tags.vocabulary import GENERIC, acceptable, acronyms, display, merge_key, tag_key
+from zotbridge.tags.vocabulary import GENERIC, abbreviates, acceptable, acronyms, display, merge_key, tag_key
 
 
 @pytest.mark.parametrize(
@@ -52,6 +52,22 @@ def test_acronyms_map_to_their_expansion():
         "rag": "retrieval augmented generation",
         "cot": "chain of thought",
     }
+
+
+@pytest.mark.parametrize(
+    "short, long, expected",
+    [
+        ("LLMs", "large language models", True),
+        ("RL", "reinforcement learning", True),
+        ("MoE", "mixture of experts", True),  # "of" is an initial too, as in acronyms()
+        ("LLM", "language model", False),  # a letter left over
+        ("ML", "large language model", False),  # the expansion's first word must start it
+        ("GPT-4", "generative pre-trained transformer", False),  # one model, not the family
+        ("vector", "very large", False),  # not an acronym
+    ],
+)
+def test_an_acronym_tag_abbreviates_only_its_whole_expansion(short, long, expected):
+    assert abbreviates(short, long) is expected
 
 
 def test_display_keeps_acronym_capitals_only():

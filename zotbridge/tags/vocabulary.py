@@ -133,6 +133,17 @@ def acronyms(text: str) -> dict[str, str]:
     return found
 
 
+def abbreviates(short: str, long: str) -> bool:
+    """Whether the tag ``short`` is an acronym of the tag ``long`` ("LLMs", "large language
+    model"): one acronym-like word whose letters the long form's words spell by their initials, by
+    the rule acronyms() reads abstracts with. For tags that were never seen side by side."""
+    if len(short.split()) != 1 or not _acronym_like(short) or re.search(r"\d", short):
+        return False  # "GPT-4" names one model, not the family
+    letters = [c.lower() for c in re.sub(r"(?<=[A-Z])s$", "", short) if c.isalpha()]
+    words = re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", long)
+    return len(words) >= 2 and len(letters) >= 2 and _long_form(words, letters) == words
+
+
 def expand(key: str, expansions: dict[str, str]) -> str:
     """``key`` with every word that is a known short form replaced by its long form: "ncd
     problem" → "novel class discovery problem", so it is seen to be inside "novel class discovery"."""

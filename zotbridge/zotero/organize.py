@@ -2,7 +2,8 @@
 collection's items filed into them.
 
 * ``--by tags`` (default): the collection's items' keyword tags (manual tags; Zotero's automatic
-  category tags are left out), spellings of one tag merged, carried by at least ``min_items``
+  category tags are left out), spellings of one tag merged and an acronym merged into its one
+  expansion (``LLM`` into ``large language model``), carried by at least ``min_items``
   items and by fewer than all of them (a tag on every item does not divide anything); phrases
   first, most used first, then single broad words only for items no phrase grouped; at most
   ``max_collections``; each becomes a sub-collection named after the tag. An item is only ever
@@ -33,7 +34,7 @@ from zotbridge.config import Settings
 from zotbridge.credentials import load_credentials
 from zotbridge.errors import InputError
 from zotbridge.store import Store
-from zotbridge.tags.vocabulary import merge_key, tag_key
+from zotbridge.tags.vocabulary import abbreviates, merge_key, tag_key
 from zotbridge.zotero import collections as collection_paths
 from zotbridge.zotero.client import ZoteroClient, new_item_key, refused
 from zotbridge.zotero.sync import sync
@@ -184,7 +185,10 @@ def _tags_of(data: dict[str, Any]) -> list[str]:
 def _groups_by_tags(items: list[dict[str, Any]], min_items: int, max_collections: int) -> list[Group]:
     """Sub-collections from the tags the items carry: spellings of one tag are one group
     (``pre-trained model`` = ``pretrained models``, tags/vocabulary.py), named by the spelling
-    most items use; an item joins only groups of tags it carries. Phrases come first, most used
+    most items use, and an acronym joins its expansion's group when the collection's tags hold
+    exactly one (``LLMs`` and ``large language model``; ``ML`` stays alone next to both ``machine
+    learning`` and ``metric learning``); an item joins only groups of tags it carries, or of
+    their acronyms. Phrases come first, most used
     first; a single broad word ("vector", "token") becomes a group only for the items no phrase
     has grouped yet, and only when there are ``min_items`` of them."""
     members: dict[str, set[str]] = {}
@@ -194,6 +198,9 @@ def _groups_by_tags(items: list[dict[str, Any]], min_items: int, max_collections
             key = merge_key(tag_key(tag))
             members.setdefault(key, set()).add(data["key"])
             spellings.setdefault(key, Counter())[tag] += 1
+    for short, long in _expansions(spellings).items():
+        members[long] |= members.pop(short)
+        del spellings[short]  # the group is named by its expansion, as tags are
     useful = [k for k, m in members.items() if min_items <= len(m) < len(items)]
 
     def name(key: str) -> str:
@@ -212,6 +219,20 @@ def _groups_by_tags(items: list[dict[str, Any]], min_items: int, max_collections
             chosen.append(key)
             covered |= members[key]
     return [Group(name(k), sorted(members[k])) for k in chosen]
+
+
+def _expansions(spellings: dict[str, Counter[str]]) -> dict[str, str]:
+    """Tag key of an acronym -> tag key of its only expansion among the tags."""
+    found = {}
+    for short, forms in spellings.items():
+        longs = [
+            key
+            for key, names in spellings.items()
+            if key != short and any(abbreviates(s, n) for s in forms for n in names)
+        ]
+        if len(longs) == 1:
+            found[short] = longs[0]
+    return found
 
 
 def _groups_by_rules(items: list[dict[str, Any]], rules: list[tuple[str, list[str]]]) -> list[Group]:
