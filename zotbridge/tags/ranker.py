@@ -1,5 +1,5 @@
 """The trained keyphrase ranker: noun-phrase candidates (nounphrases.py) scored by gradient-boosted
-trees over twenty features, shipped in ``ranker.json``.
+trees over twenty-five features, shipped in ``ranker.json`` with the keyphrase counts they use.
 
 The trees are grown by ``bench/train_ranker.py`` from public keyphrase sets with gold labels
 (docs/tags.md has the protocol and the figures); here they are only read — a plain JSON file of
