@@ -17,6 +17,8 @@ Methods:
   singlerank     SingleRank (bench/baselines.py)
   positionrank   PositionRank (bench/baselines.py)
   yake           YAKE 0.7 (n=3), if installed (pip install -e '.[eval]')
+  oracle         the ceiling of any ranking of zotbridge's candidates: every candidate that is a
+                 gold key first (a perfect ranker; tag rules not applied)
 
 Usage: python bench/tags_eval.py [--sets Inspec,kdd,...] [--methods tags,previous,...]
 """
@@ -36,10 +38,11 @@ from train_ranker import TRAINING_SETS, frequencies_for, train  # noqa: E402
 
 from zotbridge.listing import ReadOptions, read_listings  # noqa: E402
 from zotbridge.tags.keyphraseness import stem_phrase  # noqa: E402
+from zotbridge.tags.nounphrases import noun_phrases  # noqa: E402
 from zotbridge.tags.select import TagOptions, tag_papers  # noqa: E402
 
 LISTINGS = sorted((Path(__file__).resolve().parents[1] / "tests/data/shared/listings").glob("*.txt"))
-METHODS = ("tags", "previous", "phrase-tfidf", "singlerank", "positionrank", "yake")
+METHODS = ("tags", "previous", "phrase-tfidf", "singlerank", "positionrank", "yake", "oracle")
 
 
 _MODELS: dict[str, object] = {}
@@ -62,12 +65,21 @@ def predictions(method: str, docs, k: int, held_out: str):
     if method == "phrase-tfidf":
         frequencies = frequencies_for(docs)
         return [[p.key for p in baselines.extract(t, a, frequencies, top=k)] for t, a in texts]
+    if method == "oracle":
+        return [_perfect_ranking(t, a, gold) for t, a, gold in docs]
     if method in ("singlerank", "positionrank"):
         return [baselines.graph_rank(t, a, method == "positionrank", k) for t, a in texts]
     import yake
 
     extractor = yake.KeywordExtractor(lan="en", n=3, top=k)
     return [[w for w, _ in extractor.extract_keywords(f"{t}. {a}")] for t, a in texts]
+
+
+def _perfect_ranking(title: str, abstract: str, gold: list[str]) -> list[str]:
+    """The document's candidates, the gold keys among them first."""
+    gold_stems = {stem_phrase(g) for g in gold}
+    keys = list(noun_phrases(title, abstract)[0])
+    return sorted(keys, key=lambda k: stem_phrase(k) not in gold_stems)
 
 
 def f1(docs, predicted, k: int, stem) -> float:
