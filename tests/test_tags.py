@@ -1,6 +1,8 @@
 """Keyword tags: normalisation, acronyms, generic phrases, reuse of library tags, grouping on the
 shared listings, category tags, and `zotbridge tags`."""
 
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,6 +11,7 @@ from conftest import LISTINGS, json_lines, read, run_zotbridge
 from zotbridge.tags.categories import category_tags
 from zotbridge.tags.keyphrases import singular
 from zotbridge.tags.nounphrases import noun_phrases
+from zotbridge.tags.ranker import shipped_model
 from zotbridge.tags.select import TagOptions, tag_papers
 from zotbridge.tags.vocabulary import GENERIC, abbreviates, acceptable, acronyms, display, merge_key, tag_key
 
@@ -246,3 +249,21 @@ def test_every_tag_is_a_whole_noun_phrase_whatever_the_text(title, abstract):
 def test_any_text_is_tagged_without_an_error(title, abstract):
     tags = tag_papers([(title, abstract), (abstract, title)]).tags
     assert all(len(paper) <= 5 and all(t.strip() for t in paper) for paper in tags)
+
+
+def test_keyphraseness_knows_the_topics_people_chose():
+    """The shipped counts come from the training sets' gold keys (KEA's keyphrase frequency):
+    "social network" and "information retrieval" are among the most chosen keys of the kdd and www
+    sets (Gollapalli & Caragea, 2014); a phrase no set has scores nothing."""
+    counts = shipped_model().keyphraseness
+    for topic in ("social networks", "Information Retrieval", "reinforcement-learning"):
+        docs, rate, _rarest, commonest = counts.columns(topic)
+        assert docs >= math.log1p(10) and rate > 0 and commonest > 0, topic
+    assert counts.columns("zorblatt quuxification") == [0.0, 0.0, 0.0, 0.0]
+
+
+@settings(deadline=None)
+@given(phrase=st.text(max_size=60))
+def test_keyphraseness_columns_are_finite_and_never_negative(phrase):
+    columns = shipped_model().keyphraseness.columns(phrase)
+    assert len(columns) == 4 and all(0 <= c < 100 for c in columns)
