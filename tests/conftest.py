@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -194,6 +195,24 @@ def venue_services(tmp_path, venue_corpus):
             env,
             {"arxiv": arxiv, "dblp": dblp, "s2": s2, "crossref": crossref, "acl": acl, "zotero": zotero},
         )
+
+
+def killed_run(args, listing: bytes, env: dict, progress, count: int) -> None:
+    """`zotbridge ARGS` with ``listing`` on stdin, ``kill -9``-ed once ``progress()`` reaches
+    ``count`` (the crash tests: a kill after each request a run makes)."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "zotbridge", *map(str, args)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    killer = threading.Thread(target=kill_when, args=(progress, count, child))
+    killer.start()
+    child.stdin.write(listing)
+    child.stdin.close()
+    child.wait(timeout=120)
+    killer.join()
 
 
 def kill_when(progress, count, child):

@@ -3,13 +3,9 @@
 every paper has exactly one PDF, no attachment is left without its file, no item is doubled, and
 the stored bytes are arXiv's."""
 
-import subprocess
-import sys
-import threading
-
 import pytest
 
-from conftest import SHARED, kill_when, run_zotbridge, service_env
+from conftest import SHARED, killed_run, run_zotbridge, service_env
 from zotbridge.sandbox.arxiv_corpus import Corpus
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 from zotbridge.sandbox.zotero_server import ZoteroEmulator
@@ -50,19 +46,7 @@ def run_and_kill(tmp_path, arxiv, name, counter, count):
     server.add_user(9, "kim", KEY)
     env = service_env(tmp_path / f"home-{name}", arxiv, server, KEY, 9)
     start = counter(server)
-    child = subprocess.Popen(
-        [sys.executable, "-m", "zotbridge", *PUSH],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    killer = threading.Thread(target=kill_when, args=(lambda: counter(server) - start, count, child))
-    killer.start()
-    child.stdin.write(LISTING)
-    child.stdin.close()
-    child.wait(timeout=120)
-    killer.join()
+    killed_run(PUSH, LISTING, env, lambda: counter(server) - start, count)
     rerun = run_zotbridge(*PUSH, input=LISTING, env=env)
     return server, rerun
 

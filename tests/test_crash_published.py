@@ -5,13 +5,9 @@ doubled."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import threading
-
 import pytest
 
-from conftest import kill_when, run_zotbridge
+from conftest import killed_run, run_zotbridge
 from zotbridge.sandbox.zotero_server import ZoteroEmulator
 
 pytestmark = pytest.mark.slow
@@ -66,21 +62,8 @@ def test_killed_after_any_zotero_request_the_rerun_upgrades_both_and_loses_nothi
         zotero, run_env, bib = _pushed(env, tmp_path, f"kill{count}")
         try:
             keys_before, begin = _keys(bib), zotero.stats.requests
-            child = subprocess.Popen(
-                [sys.executable, "-m", "zotbridge", *APPLY, str(bib), "-q"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                env=run_env,
-            )
-            killer = threading.Thread(
-                target=kill_when, args=(lambda z=zotero, b=begin: z.stats.requests - b, count, child)
-            )
-            killer.start()
-            child.stdin.write(LISTING)
-            child.stdin.close()
-            child.wait(timeout=120)
-            killer.join()
+            progress = lambda z=zotero, b=begin: z.stats.requests - b  # noqa: E731
+            killed_run([*APPLY, bib, "-q"], LISTING, run_env, progress, count)
             rerun = run_zotbridge(*APPLY, bib, "-q", input=LISTING, env=run_env)
             assert rerun.returncode == 0, (count, rerun.stderr)
             _check(zotero, bib, keys_before)

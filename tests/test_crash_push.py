@@ -2,17 +2,12 @@
 then a re-run, gives exactly the library a clean run gives — no duplicate, nothing missing."""
 
 import json
-import signal
-import subprocess
-import sys
-import threading
-import time
 
 import httpx2
 import pytest
 from pyzotero import zotero
 
-from conftest import SHARED, run_zotbridge, service_env
+from conftest import SHARED, killed_run, run_zotbridge, service_env
 from zotbridge.sandbox.arxiv_corpus import Corpus
 from zotbridge.sandbox.arxiv_server import ArxivEmulator
 from zotbridge.sandbox.zotero_server import Stats, ZoteroEmulator
@@ -137,40 +132,10 @@ def test_kill_at_every_request_then_rerun_equals_a_clean_run(tmp_path, arxiv):
             server.add_user(9, "kim", KEY)
             env = env_for(tmp_path, arxiv, server, f"home{kill_after}")
             arxiv.prepare(server, env)
-            child = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "zotbridge",
-                    "push",
-                    "-",
-                    "--collection",
-                    "Lab/Reading",
-                    "-q",
-                    *arxiv.push_options,
-                ],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                env=env,
-            )
-            killer = threading.Thread(target=_kill_when, args=(server, kill_after, child))
-            killer.start()
-            child.stdin.write(LISTING)
-            child.stdin.close()
-            child.wait(timeout=120)
-            killer.join()
+            push = ["push", "-", "--collection", "Lab/Reading", "-q", *arxiv.push_options]
+            killed_run(push, LISTING, env, lambda s=server: s.stats.requests, kill_after)
             rerun = run_zotbridge(
                 "push", "-", "--collection", "Lab/Reading", *arxiv.push_options, input=LISTING, env=env
             )
             assert rerun.returncode == 0, (kill_after, rerun.stderr)
             assert library_view(server) == expected, kill_after
-
-
-def _kill_when(server, count, child):
-    """SIGKILL the child as soon as the emulator has handled ``count`` requests (or it ended)."""
-    while child.poll() is None:
-        if server.stats.requests >= count:
-            child.send_signal(signal.SIGKILL)
-            return
-        time.sleep(0.0005)
