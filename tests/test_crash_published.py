@@ -62,8 +62,8 @@ def test_killed_after_any_zotero_request_the_rerun_upgrades_both_and_loses_nothi
         zotero, run_env, bib = _pushed(env, tmp_path, f"kill{count}")
         try:
             keys_before, begin = _keys(bib), zotero.stats.requests
-            progress = lambda z=zotero, b=begin: z.stats.requests - b  # noqa: E731
-            killed_run([*APPLY, bib, "-q"], LISTING, run_env, progress, count)
+            since = lambda z=zotero, b=begin: z.stats.requests - b  # noqa: E731 (binds this run's server)
+            killed_run([*APPLY, bib, "-q"], LISTING, run_env, since, count)
             rerun = run_zotbridge(*APPLY, bib, "-q", input=LISTING, env=run_env)
             assert rerun.returncode == 0, (count, rerun.stderr)
             _check(zotero, bib, keys_before)
