@@ -267,3 +267,18 @@ def test_keyphraseness_knows_the_topics_people_chose():
 def test_keyphraseness_columns_are_finite_and_never_negative(phrase):
     columns = shipped_model().keyphraseness.columns(phrase)
     assert len(columns) == 4 and all(0 <= c < 100 for c in columns)
+
+
+def test_a_known_keyphrase_inside_a_longer_phrase_can_be_a_tag():
+    """A phrase that here only modifies a longer one is a tag when people chose it as a keyphrase in
+    the training sets ("sponsored search" is a key of the www set), never when no one did ("large
+    language"), and a single word that only modifies never is ("machine")."""
+    from zotbridge.tags.keyphrases import DocumentFrequencies
+    from zotbridge.tags.ranker import rank
+    from zotbridge.tags.select import background
+
+    text = "Machine learning models and large language models improve sponsored search advertising."
+    phrases = {k.key: k for k in rank("", text, DocumentFrequencies(*background()), top=100)}
+    assert phrases["machine learning"].whole and phrases["sponsored search"].whole
+    assert not phrases["large language"].whole and not phrases["machine"].whole
+    assert phrases["large language model"].whole

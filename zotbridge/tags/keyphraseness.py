@@ -20,6 +20,11 @@ import snowballstemmer
 
 _PORTER = snowballstemmer.stemmer("porter")
 
+# A phrase that only ever modifies a longer one in a paper ("sponsored search" in "sponsored search
+# advertising") is still a tag when people chose it as a key in at least this many documents;
+# "pre-trained language" and "large language" never were (docs/tags.md).
+KNOWN_KEY = 2
+
 COLUMNS = ("keyphrase_docs", "keyphrase_rate", "rarest_word_keyphrase", "commonest_word_keyphrase")
 
 
@@ -34,6 +39,10 @@ class Keyphraseness:
     """Stemmed phrase -> (documents where it was a gold key, documents where it was a candidate)."""
 
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def known_key(self, key: str) -> bool:
+        """Whether people chose the phrase as a keyphrase in KNOWN_KEY documents or more."""
+        return self.counts.get(stem_phrase(key), (0, 0))[0] >= KNOWN_KEY
 
     def columns(self, key: str) -> list[float]:
         """The ranker's keyphraseness features of a candidate (COLUMNS order): how often the phrase

@@ -34,7 +34,7 @@ class Keyphrase:
     key: str  # normalised: lower case, singular head, single spaces ("large language model")
     text: str  # first spelling seen in the text ("Large Language Models")
     score: float
-    whole: bool = True  # it ends a noun phrase somewhere ("multi-task" only ever modifies: False)
+    whole: bool = True  # it can be a tag on its own ("multi-task" only ever modifies: False)
 
 
 def words_of(text: str) -> list[str]:

@@ -197,9 +197,17 @@ def rank(
     candidates, rows = feature_rows(title, abstract, frequencies, listing, model.keyphraseness)
     scored = sorted(
         (
-            Keyphrase(c.key, c.text, model.trees.score(row), whole=c.run_ends > 0)
+            Keyphrase(c.key, c.text, model.trees.score(row), whole=_whole(c, model.keyphraseness))
             for c, row in zip(candidates, rows, strict=True)
         ),
         key=lambda k: (-k.score, k.key),
     )
     return scored[:top]
+
+
+def _whole(candidate: Candidate, keyphraseness: Keyphraseness) -> bool:
+    """Whether the candidate can be a tag on its own: it ends a noun phrase somewhere in the paper
+    ("multi-task" only ever modifies "learning": no), or it is a phrase of several words people
+    chose as a keyphrase elsewhere ("machine learning" in "machine learning models": yes; "large
+    language" in "large language models": no)."""
+    return candidate.run_ends > 0 or (candidate.words > 1 and keyphraseness.known_key(candidate.key))

@@ -10,7 +10,8 @@ the run expanded — "NCD" and "novel class discovery" are one tag), skipping
 * another form of a better phrase of the same paper ("non-stationarity" after "non-stationary").
 
 A phrase is a tag only where it is a whole noun phrase somewhere in the paper ("multi-task" only
-ever modifies "learning": no tag). A tag the user's library already has (compared by key) is ranked
+ever modifies "learning": no tag), or a phrase of several words people chose as a keyphrase
+elsewhere ("machine learning" in "machine learning models"; ranker._whole). A tag the user's library already has (compared by key) is ranked
 as if twice as likely, and its exact spelling is used: the library's vocabulary wins over a new
 spelling. A phrase other papers of the listing share is ranked somewhat higher (SHARED_BOOST): only
 the paper's own candidates compete, so a paper never gets a phrase it does not have; grouping into
