@@ -58,7 +58,7 @@ from zotbridge.sandbox.arxiv_pdf import (
     pdf_location,
 )
 from zotbridge.sandbox.arxiv_query import QueryError, evaluate, parse, ranked
-from zotbridge.sandbox.local_server import LocalServer
+from zotbridge.sandbox.local_server import LocalServer, ServiceHandler
 
 ATOM = "http://www.w3.org/2005/Atom"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
@@ -400,12 +400,7 @@ class ArxivEmulator(LocalServer):
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         emulator = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
-                pass
-
+        class Handler(ServiceHandler):
             def _send(
                 self,
                 status: int,
@@ -413,14 +408,8 @@ class ArxivEmulator(LocalServer):
                 content_type: str = "application/atom+xml; charset=utf-8",
                 headers: dict[str, Any] | None = None,
             ) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(body)
+                """An answer, Atom unless said otherwise."""
+                self.send(status, body, content_type, headers)
 
             def do_HEAD(self) -> None:
                 self.do_GET()

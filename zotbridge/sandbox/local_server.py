@@ -1,6 +1,6 @@
 """What the emulators share: a threaded HTTP server on loopback, started in the background or in
-the foreground, usable as a context manager; and, for the published-version sources, a service
-emulator with planned faults, a request log and a handler base."""
+the foreground, usable as a context manager; a handler base every emulator's handler builds on; and,
+for the published-version sources, a service emulator with planned faults and a request log."""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ class ServiceHandler(BaseHTTPRequestHandler):
         pass
 
     def send(
-        self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+        self, status: int, body: bytes, content_type: str, headers: dict[str, Any] | None = None
     ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
-from zotbridge.sandbox.local_server import LocalServer
+from zotbridge.sandbox.local_server import LocalServer, ServiceHandler
 from zotbridge.sandbox.zotero_files import QUEUE_WINDOW, FileAnswer, FileStore, form_fields, queue_full
 from zotbridge.sandbox.zotero_library import LINK_MODES, Library, LibraryStore, ObjectError
 from zotbridge.sandbox.zotero_schema import CREATOR_FIELDS, Schema
@@ -779,26 +779,14 @@ class ZoteroEmulator(LocalServer):
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         emulator = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
+        class Handler(ServiceHandler):
             def _send(self, status: int, headers: dict[str, Any], body: bytes) -> None:
-                self.send_response(status)
+                """Every answer names the API and schema versions, as Zotero's do."""
                 content_type = headers.pop("Content-Type", None)
                 if content_type is None:
                     content_type = "application/json" if body[:1] in (b"{", b"[") else "text/plain"
-                self.send_header("Content-Type", content_type)
-                self.send_header("Zotero-API-Version", "3")
-                self.send_header("Zotero-Schema-Version", str(emulator.schema.version))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(body)
+                versions = {"Zotero-API-Version": "3", "Zotero-Schema-Version": str(emulator.schema.version)}
+                self.send(status, body, content_type, {**versions, **headers})
 
             def _serve(self) -> None:
                 parts = urlsplit(self.path)
