@@ -1070,9 +1070,12 @@ def sandbox(
             click.echo(f"export {name}={value}")
         click.echo(f"# Zotero library state: {state}. Stop with Ctrl-C.", err=True)
         sys.stdout.flush()
+        # Short sleeps: the kernel may deliver SIGTERM to a server thread, and then only records it
+        # for the main thread, which runs the handler when it next wakes (a sandbox that slept on
+        # for an hour after SIGTERM, seen with py-spy).
         with contextlib.suppress(KeyboardInterrupt):
             while True:
-                time.sleep(3600)
+                time.sleep(0.25)
 
 
 def _interrupt(_signal: int, _frame: object) -> None:
