@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -28,9 +29,11 @@ KNOWN_KEY = 2
 COLUMNS = ("keyphrase_docs", "keyphrase_rate", "rarest_word_keyphrase", "commonest_word_keyphrase")
 
 
+@lru_cache(maxsize=65536)
 def stem_phrase(phrase: str) -> str:
     """A phrase as the keyphrase sets are compared: lower case, hyphens as spaces, every word
-    Porter-stemmed (the usual protocol of keyphrase evaluation)."""
+    Porter-stemmed (the usual protocol of keyphrase evaluation). Remembered: the ranker asks for a
+    candidate's stems twice, for its features and for whether it is a known key."""
     return " ".join(_PORTER.stemWords([w for w in re.split(r"[\s\-]+", phrase.lower()) if w]))
 
 

@@ -50,7 +50,7 @@ def phrase_key(words: Iterable[str]) -> str:
 
 
 _KEEP_S = frozenset(
-    "analysis basis bayes bias class gas lens loss mass news physics process series species status thesis "
+    "analysis basis bayes gibbs bias class gas lens loss mass news physics process series species status thesis "
     "this its corpus virus radius calculus consensus axis genesis hypothesis diagnosis synthesis "
     "emphasis crisis dynamics kinetics mathematics statistics robotics linguistics ethics semantics "
     "graphics economics genomics proteomics electronics optics mechanics".split()

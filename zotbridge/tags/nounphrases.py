@@ -46,7 +46,8 @@ propose proposed proposes present presented presents introduce introduced introd
 demonstrate demonstrated achieve achieved outperform outperforms use used uses using based new novel
 existing recent various different several significant effective efficient simple strong better best
 extensive first second third further main key particular specific certain many much such other others
-same whole overall general previous prior respective corresponding important
+same whole overall general previous prior respective corresponding important given
+themselves ourselves yourself yourselves himself herself myself anything everything something nothing
 """.split()
 )
 NOUN, MODIFIER, GERUND, BREAK = "N", "M", "G", "B"
@@ -79,9 +80,16 @@ def word_class(word: str) -> str:
         return BREAK
     if re.search(r"\d", word) or (sum(c.isupper() for c in word) >= 2 and len(word) > 1):
         return NOUN  # BERT, GPT-4, 3D, LLaMA
-    last = lower.replace("’", "'").split("-")[-1].split("'")[0]
+    parts = lower.replace("’", "'").split("-")
+    last = parts[-1].split("'")[0]
+    if lower.endswith(("n't", "n’t")):
+        return BREAK  # "don't", "can't": the lexicon reads "don"
+    if "the" in parts[1:-1]:
+        return MODIFIER  # a phrase made an adjective: "off-the-shelf", "in-the-wild"
     forms = getAllLemmas(last) or getAllLemmas(lower)
     if not forms:
+        if last.endswith(("ly", "ize")) and len(last) > 4:
+            return BREAK  # an adverb or a verb: "integrally", "tokenize"
         return MODIFIER if last.endswith(_ADJECTIVE_ENDINGS) and len(last) > 4 else NOUN
     if "NOUN" in forms or "PROPN" in forms:
         return NOUN
@@ -97,6 +105,11 @@ def can_be_verb(word: str) -> bool:
     return "VERB" in (getAllLemmas(word.lower().split("-")[-1]) or {})
 
 
+def _may_be_verb(word: str) -> bool:
+    """A verb by the lexicon, or an -ing form it does not know ("Kickstarting Deep RL")."""
+    return can_be_verb(word) or (word.lower().endswith("ing") and not getAllLemmas(word.lower()))
+
+
 _MATH = re.compile(r"\$[^$]*\$|\\\(.*?\\\)")  # $…$ and \(…\): no tag comes out of a formula
 _MACRO = re.compile(r"\\[A-Za-z]+")  # \emph, \infty: markup, not words
 
@@ -108,16 +121,27 @@ def tokens(text: str) -> list[str]:
 _SUBJECTS = frozenset(
     "we they it i you he she this these those which that to can could may might will would must".split()
 )
+_OBJECTS = frozenset("the your our their its my them anything everything".split())
+# After a title's first word these join a noun to its complement ("Learning of Representations",
+# "Reprompting: …"), so they say nothing about whether the first word is a verb.
+_LINKS = frozenset("of for in on with from via by and or as at : - –".split())
+_TITLE_PARTS = frozenset(", : ; ! ?".split())
 
 
-def _verb_here(previous: str, word: str, following: str) -> bool:
-    """The lexicon knows no context, so three cheap rules read one: a word that can be a verb is
-    one after a pronoun, a modal or "to" ("we study", "to help"), or before an adjective
-    ("harvesting rich supervision", "training large models"), and a base form that can be a verb is
-    one after a plural noun ("models help", "methods improve")."""
-    if not can_be_verb(word):
+def _verb_here(previous: str, word: str, following: str, opens_title: bool = False) -> bool:
+    """The lexicon knows no context, so a few cheap rules read one. A word that can be a verb is
+    one after a pronoun, a modal or "to" ("we study", "to help"), before an adjective ("harvesting
+    rich supervision", "training large models") or an article or possessive ("distilling the
+    knowledge", "tint your models"), and as a title's first word before a word that is no phrase
+    word nor a preposition ("Train Once, …", "Reuse, Don't Retrain", "Learning to Rank"); a base form that
+    can be a verb is one after a plural noun ("models help", "methods improve")."""
+    if not _may_be_verb(word):
         return False
     if word_class(following) == MODIFIER and word_class(word) != MODIFIER:
+        return True
+    if following.lower() in _OBJECTS:
+        return True
+    if opens_title and word_class(following) == BREAK and following.lower() not in _LINKS:
         return True
     before = previous.lower()
     if before in _SUBJECTS:
@@ -131,12 +155,15 @@ def _verb_here(previous: str, word: str, following: str) -> bool:
     )
 
 
-def runs(words: list[str]) -> Iterator[tuple[int, list[str]]]:
-    """(start, words) of each maximal run of phrase words."""
+def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str]]]:
+    """(start, words) of each maximal run of phrase words; the first ``title_words`` words are a
+    title, whose parts may open with a verb ("Train Once, Answer All")."""
     start, run = 0, list[str]()
     padded = words + [".", "."]
     for i, word in enumerate(words + ["."]):
-        if word_class(word) == BREAK or (i and _verb_here(words[i - 1], word, padded[i + 1])):
+        previous = words[i - 1] if i else "."
+        opens_title = i < title_words and (i == 0 or previous in _TITLE_PARTS)
+        if word_class(word) == BREAK or _verb_here(previous, word, padded[i + 1], opens_title):
             if run:
                 yield start, run
             run = []
@@ -152,7 +179,7 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
     title_words = tokens(title)
     words = title_words + ["."] + tokens(abstract)
     found: dict[str, Candidate] = {}
-    for start, run in runs(words):
+    for start, run in runs(words, len(title_words)):
         # trailing modifiers cannot end a phrase: "scalable lifelong multimodal" keeps nothing
         classes = [word_class(w) for w in run]
         for i in range(len(run)):

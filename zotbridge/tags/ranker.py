@@ -1,9 +1,10 @@
-"""The trained keyphrase ranker: noun-phrase candidates (nounphrases.py) scored by gradient-boosted
-trees over twenty-five features, shipped in ``ranker.json`` with the keyphrase counts they use.
+"""The trained keyphrase ranker: noun-phrase candidates (nounphrases.py) scored by boosted trees
+over twenty-five features, shipped in ``ranker.json`` with the keyphrase counts they use.
 
-The trees are grown by ``bench/train_ranker.py`` from public keyphrase sets with gold labels
-(docs/tags.md has the protocol and the figures); here they are only read — a plain JSON file of
-feature names and the trees' nodes, no pickle and no training library at run time.
+The trees are grown by ``bench/train_ranker.py`` from public keyphrase sets with gold labels, to
+rank each document's candidates (a learning-to-rank objective), their sum then calibrated into a
+probability (docs/tags.md has the protocol and the figures); here they are only read — a plain
+JSON file of feature names and the trees' nodes, no pickle and no training library at run time.
 
 Features of a candidate in its document: how often it occurs (log), whether the title has it,
 where it first appears and how far its occurrences spread, its length in words, how specific its
@@ -61,23 +62,24 @@ Node = tuple[int, float, int, int, float]  # feature (-1: a leaf), threshold, le
 
 @dataclass(frozen=True)
 class Trees:
-    """Gradient-boosted regression trees over the features: a candidate's log-odds of being a
-    keyphrase are ``init`` plus ``learning_rate`` times the leaf each tree sends it to. A node goes
-    left when the feature's value is at most its threshold (scikit-learn's convention)."""
+    """Boosted regression trees over the features: a candidate's log-odds of being a keyphrase are
+    ``init`` plus ``scale`` times the sum of the leaves it reaches, one per tree. A node goes left
+    when the feature's value is at most its threshold (LightGBM's numerical splits)."""
 
     init: float
-    learning_rate: float
+    scale: float
     trees: tuple[tuple[Node, ...], ...]
 
     def score(self, vector: list[float]) -> float:
-        z = self.init
+        total = 0.0
         for nodes in self.trees:
             feature, threshold, left, right, value = nodes[0]
             while feature >= 0:
                 feature, threshold, left, right, value = nodes[
                     left if vector[feature] <= threshold else right
                 ]
-            z += self.learning_rate * value
+            total += value
+        z = self.init + self.scale * total
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -96,7 +98,7 @@ def shipped_model() -> Ranker:
         raise RuntimeError("ranker.json was trained for other features: run bench/train_ranker.py")
     trees = Trees(
         data["init"],
-        data["learning_rate"],
+        data["scale"],
         tuple(
             tuple((int(f), float(t), int(lo), int(hi), float(v)) for f, t, lo, hi, v in tree)
             for tree in data["trees"]

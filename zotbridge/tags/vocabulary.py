@@ -30,7 +30,7 @@ network architecture module component design setting scenario challenge issue li
 accuracy effectiveness efficiency robustness capability ability quality strategy process mechanism feature
 information knowledge representation output input prediction property time cost number set way case example
 domain lot kind type part term level order real-world world class parameter variable value
-sample label generation environment objective step signal score
+sample label generation environment objective step signal score benefit reason concern beginning
 """.split()
 )
 GENERIC = frozenset(
