@@ -131,10 +131,11 @@ _TITLE_PARTS = frozenset(", : ; ! ?".split())
 def _verb_here(previous: str, word: str, following: str, opens_title: bool = False) -> bool:
     """The lexicon knows no context, so a few cheap rules read one. A word that can be a verb is
     one after a pronoun, a modal or "to" ("we study", "to help"), before an adjective ("harvesting
-    rich supervision", "training large models") or an article or possessive ("distilling the
-    knowledge", "tint your models"), and as a title's first word before a word that is no phrase
-    word nor a preposition ("Train Once, …", "Reuse, Don't Retrain", "Learning to Rank"); a base form that
-    can be a verb is one after a plural noun ("models help", "methods improve")."""
+    rich supervision", "training large models") or an article or possessive ("practice the tasks",
+    "tint your models"), and as the first word of a title or of a title's part before a word that
+    is neither a phrase word nor a preposition ("Train Once, Answer All", "Reuse, Don't Retrain",
+    "Learning to Rank"; "Pre-training of …" stays a noun); a base form that can be a verb is one
+    after a plural noun ("models help", "methods improve")."""
     if not _may_be_verb(word):
         return False
     if word_class(following) == MODIFIER and word_class(word) != MODIFIER:
