@@ -145,6 +145,14 @@ def test_adverbs_and_verbs_break_phrases():
         ("", "Models teach themselves and don't forget.", "don't", "model"),
         # a phrase made an adjective modifies; it is no noun phrase of its own
         ("", "We use off-the-shelf detectors.", "off-the-shelf", "off-the-shelf detector"),
+        # "X Meets Y", "X Matters": a verb of titles that the lexicon also knows as a noun
+        (
+            "Semantics Meets Temporal Correspondence",
+            "",
+            "semantics meets temporal correspondence",
+            "temporal correspondence",
+        ),
+        ("Data Quality Matters", "", "data quality matters", "data quality"),
         # a name ending in s keeps it
         ("", "We compare Metropolis sampling and Gibbs.", "gibb", "gibbs"),
     ],
@@ -186,6 +194,7 @@ def test_tags_are_whole_noun_phrases_never_fragments():
     [
         "proposed method",
         "experimental results",
+        "empirical comparison",
         "state of the art",
         "paper",
         "model",

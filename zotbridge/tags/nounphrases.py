@@ -48,6 +48,7 @@ existing recent various different several significant effective efficient simple
 extensive first second third further main key particular specific certain many much such other others
 same whole overall general previous prior respective corresponding important given
 themselves ourselves yourself yourselves himself herself myself anything everything something nothing
+meets matters
 """.split()
 )
 NOUN, MODIFIER, GERUND, BREAK = "N", "M", "G", "B"

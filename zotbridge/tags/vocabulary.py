@@ -30,7 +30,7 @@ network architecture module component design setting scenario challenge issue li
 accuracy effectiveness efficiency robustness capability ability quality strategy process mechanism feature
 information knowledge representation output input prediction property time cost number set way case example
 domain lot kind type part term level order real-world world class parameter variable value
-sample label generation environment objective step signal score benefit reason concern beginning
+sample label generation environment objective step signal score benefit reason concern beginning comparison
 """.split()
 )
 GENERIC = frozenset(
@@ -42,7 +42,8 @@ previous work, prior work, recent work, recent advance, recent year, real world,
 wide range, broad range, large scale, various task, downstream task, target task, target domain, source domain,
 natural language, open source, code available, significant improvement, substantial improvement, new method,
 new approach, novel approach, novel method, novel framework, comprehensive experiment, comprehensive evaluation,
-extensive evaluation, main contribution, key insight, high quality, low quality, trade off, small scale
+extensive evaluation, main contribution, key insight, high quality, low quality, trade off, small scale,
+empirical comparison, empirical study, empirical evaluation, empirical analysis
 """.split(",")
 )
 # A one-word tag that is an adjective describes, it does not group: "pre-trained", "zero-shot".
