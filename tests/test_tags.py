@@ -152,7 +152,7 @@ def test_adverbs_and_verbs_break_phrases():
             "semantics meets temporal correspondence",
             "temporal correspondence",
         ),
-        ("Data Quality Matters", "", "data quality matters", "data quality"),
+        ("Data Quality Matters", "", "data quality matter", "data quality"),
         # a name ending in s keeps it
         ("", "We compare Metropolis sampling and Gibbs.", "gibb", "gibbs"),
     ],
