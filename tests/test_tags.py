@@ -11,7 +11,7 @@ from conftest import LISTINGS, json_lines, read, run_zotbridge
 from zotbridge.tags.categories import category_tags
 from zotbridge.tags.keyphrases import singular
 from zotbridge.tags.nounphrases import noun_phrases
-from zotbridge.tags.ranker import shipped_model
+from zotbridge.tags.ranker import Trees, shipped_model
 from zotbridge.tags.select import TagOptions, tag_papers
 from zotbridge.tags.vocabulary import GENERIC, abbreviates, acceptable, acronyms, display, merge_key, tag_key
 
@@ -306,6 +306,18 @@ def test_keyphraseness_knows_the_topics_people_chose():
         docs, rate, _rarest, commonest = counts.columns(topic)
         assert docs >= math.log1p(10) and rate > 0 and commonest > 0, topic
     assert counts.columns("zorblatt quuxification") == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_the_trees_are_walked_as_lightgbm_splits():
+    """LightGBM's numerical split sends a value at most the threshold left; the probability is the
+    calibration's sigmoid of init + scale × the sum of the leaves reached (bench/train_ranker.py
+    checks the shipped trees against LightGBM's own scores the same way)."""
+    split = ((0, 0.5, 1, 2, 0.0), (-1, 0.0, -1, -1, 1.0), (-1, 0.0, -1, -1, -1.0))
+    stump = ((-1, 0.0, -1, -1, 0.25),)
+    trees = Trees(init=-1.0, scale=2.0, trees=(split, stump))
+    assert trees.score([0.5]) == pytest.approx(1 / (1 + math.exp(-(-1.0 + 2.0 * 1.25))))
+    assert trees.score([0.6]) == pytest.approx(1 / (1 + math.exp(-(-1.0 + 2.0 * -0.75))))
+    assert shipped_model().trees.scale > 0  # a higher ranking score is a likelier keyphrase
 
 
 @settings(deadline=None)
