@@ -19,6 +19,10 @@ import re
 import zipfile
 from pathlib import Path
 
+from lemminflect import getAllLemmas
+
+from zotbridge.tags.keyphrases import STOPWORDS
+
 KEYPHRASE_DIR = Path(__file__).resolve().parents[2] / "shared" / "reference" / "keyphrase"
 SETS = ("Inspec", "kdd", "www", "SemEval2010", "Nguyen2007", "citeulike180", "theses100")
 FULL_PAPERS = ("SemEval2010", "Nguyen2007", "citeulike180", "theses100")
@@ -71,10 +75,6 @@ def _title_glued(text: str) -> tuple[str, str]:
     "… help online advertising? | Behavioral targeting …"). A proper
     noun the lexicon does not know is no boundary ("Mining Wikipedia …"); no boundary in the first
     30 words, no title."""
-    from lemminflect import getAllLemmas
-
-    from zotbridge.tags.keyphrases import STOPWORDS
-
     words = text.split(" ")
     for i in range(2, min(len(words), 31)):
         word, before = words[i], words[i - 1]

@@ -81,9 +81,10 @@ def word_class(word: str) -> str:
         return BREAK
     if re.search(r"\d", word) or (sum(c.isupper() for c in word) >= 2 and len(word) > 1):
         return NOUN  # BERT, GPT-4, 3D, LLaMA
-    parts = lower.replace("’", "'").split("-")
+    plain = lower.replace("’", "'")
+    parts = plain.split("-")
     last = parts[-1].split("'")[0]
-    if lower.endswith(("n't", "n’t")):
+    if plain.endswith("n't"):
         return BREAK  # "don't", "can't": the lexicon reads "don"
     if "the" in parts[1:-1]:
         return MODIFIER  # a phrase made an adjective: "off-the-shelf", "in-the-wild"
