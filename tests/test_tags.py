@@ -155,6 +155,49 @@ def test_adverbs_and_verbs_break_phrases():
         ("Data Quality Matters", "", "data quality matter", "data quality"),
         # a name ending in s keeps it
         ("", "We compare Metropolis sampling and Gibbs.", "gibb", "gibbs"),
+        ("Try-on with Realistic Clothes Shading", "", "realistic clothe", "realistic clothes shading"),
+        # an -ing form opening a title's part, or after "by", "without", "towards", is a verb
+        (
+            "Learning Human Motion Representations",
+            "",
+            "learning human motion representation",
+            "human motion representation",
+        ),
+        (
+            "Training Language Model Agents without Modifying Language Models",
+            "",
+            "training language model agent",
+            "language model agent",
+        ),
+        (
+            "Time Travel in LLMs: Tracing Data Contamination",
+            "",
+            "tracing data contamination",
+            "data contamination",
+        ),
+        (
+            "Sense Less: Pre-training LiDAR Perception",
+            "",
+            "pre training lidar perception",
+            "LiDAR perception",
+        ),
+        ("Building sim driving agents by scaling self-play", "", "scaling self-play", "self-play"),
+        (
+            "",
+            "Such long-horizon tasks are hard when an agent encounters a stream.",
+            "agent encounter",
+            "agent",
+        ),
+        # number words count; they are no modifiers of a tag
+        ("", "We cast five data cleaning tasks as prompting tasks.", "five data cleaning", "data cleaning"),
+        # an adjective or a preposition joined to a noun modifies: alone, it is no phrase
+        ("", "It solves new long-horizon, complex tasks.", "long-horizon", "complex task"),
+        ("", "Unifies multi-task and multilingual learning.", "multi-task", "multilingual learning"),
+        ("", "Transformers learn in-context by gradient descent.", "in-context", "gradient descent"),
+        ("", "We use both long- and short-context data.", "long", "short-context data"),
+        # a version number is one word; a web address is no text
+        ("", "We query GPT-3.5-Turbo and GPT-4.", "5-turbo", "GPT-3.5-Turbo"),
+        ("", "Code is available at https://github.com/Yu-Fangxu/FoR.", "yu-fangxu", "code"),
     ],
 )
 def test_verbs_adverbs_and_names_are_read_as_such(title, abstract, fragment, whole):
@@ -163,6 +206,17 @@ def test_verbs_adverbs_and_names_are_read_as_such(title, abstract, fragment, who
     keys = set(noun_phrases(title, abstract)[0])
     assert fragment.replace("-", " ") not in keys, keys
     assert tag_key(whole) in keys, keys
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Early-Learning Regularization Prevents Memorization", "Meta-Learning Update Rules"],
+)
+def test_a_compound_ing_modifier_opening_a_title_stays_in_its_phrase(title):
+    """Not every -ing word opening a title is a verb: "Early-" and "Meta-" make nouns of it."""
+    whole = " ".join(title.split()[:2])
+    candidate = noun_phrases(title, "")[0].get(tag_key(whole))
+    assert candidate is not None and candidate.in_title
 
 
 def test_tags_are_whole_noun_phrases_never_fragments():
@@ -340,3 +394,18 @@ def test_a_known_keyphrase_inside_a_longer_phrase_can_be_a_tag():
     assert phrases["machine learning"].whole and phrases["sponsored search"].whole
     assert not phrases["large language"].whole and not phrases["machine"].whole
     assert phrases["large language model"].whole
+
+
+def test_a_generic_head_adds_nothing_to_a_tag():
+    """ "supervised pre-training method" (a tag of the shared listings next to "supervised
+    pre-training") is that paper's "supervised pre-training": one tag, the phrase without its head."""
+    text = (
+        "Rethinking Supervised Pre-training for Better Downstream Transferring",
+        "Supervised pre-training is strong. Our supervised pre-training method is simple; supervised "
+        "pre-training methods beat self-supervised pre-training on speech emotion recognition tasks. "
+        "Speech emotion recognition is hard.",
+    )
+    tags = tag_papers([text], TagOptions(count=10)).tags[0]
+    assert "supervised pre-training" in tags, tags
+    assert "speech emotion recognition" in tags, tags
+    assert not {"supervised pre-training method", "speech emotion recognition task"} & set(tags), tags

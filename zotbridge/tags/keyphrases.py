@@ -53,7 +53,7 @@ _KEEP_S = frozenset(
     "analysis basis bayes gibbs bias class gas lens loss mass news physics process series species status thesis "
     "this its corpus virus radius calculus consensus axis genesis hypothesis diagnosis synthesis "
     "emphasis crisis dynamics kinetics mathematics statistics robotics linguistics ethics semantics "
-    "graphics economics genomics proteomics electronics optics mechanics".split()
+    "graphics economics genomics proteomics electronics optics mechanics clothes".split()
 )
 
 

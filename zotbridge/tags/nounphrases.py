@@ -23,7 +23,8 @@ from unidecode import unidecode
 from zotbridge.tags.keyphrases import STOPWORDS, phrase_key, singular
 
 MAX_WORDS = 4
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
+# Words, hyphenated compounds and version numbers ("GPT-3.5-Turbo", "Yuan 2.0-M32"), or one mark.
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:(?:[-'’]|(?<=\d)\.(?=\d))[A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
 _ADJECTIVE_ENDINGS = (
     "al",
     "ive",
@@ -49,6 +50,7 @@ extensive first second third further main key particular specific certain many m
 same whole overall general previous prior respective corresponding important given
 themselves ourselves yourself yourselves himself herself myself anything everything something nothing
 meets matters
+two three four five six seven eight nine ten
 """.split()
 )
 NOUN, MODIFIER, GERUND, BREAK = "N", "M", "G", "B"
@@ -89,6 +91,8 @@ def word_class(word: str) -> str:
     if "the" in parts[1:-1]:
         return MODIFIER  # a phrase made an adjective: "off-the-shelf", "in-the-wild"
     forms = getAllLemmas(last) or getAllLemmas(lower)
+    if len(parts) > 1 and _adjective_compound(parts, forms):
+        return MODIFIER  # "long-horizon tasks", "multi-task learning", "open-set recognition"
     if not forms:
         if last.endswith(("ly", "ize")) and len(last) > 4:
             return BREAK  # an adverb or a verb: "integrally", "tokenize"
@@ -103,6 +107,24 @@ def word_class(word: str) -> str:
     return BREAK  # verbs, adverbs, determiners
 
 
+_PLACES = frozenset("in on off out".split())
+# Adjectives that make an adjective of the noun they join ("long-horizon tasks", "multi-task
+# learning", "open-set recognition"). A list, not the lexicon's adjectives: "black-box",
+# "quantum-state" and "video-camera" are nouns, and are gold keys of the keyphrase sets.
+_ADJECTIVE_PREFIXES = frozenset(
+    "multi long short high low large small open single dual few real full half wide".split()
+)
+
+
+def _adjective_compound(parts: list[str], forms: dict[str, tuple[str, ...]]) -> bool:
+    """An adjective or a preposition joined to a noun ("long-horizon", "multi-task", "large-scale",
+    "in-context") modifies the next word; a lone one ("new long-horizon, complex tasks", "learn
+    in-context") is no noun phrase. "fine-tuning" and "in-painting" are nouns."""
+    if parts[-1].endswith(("ing", "ed")):
+        return False
+    return parts[0] in _PLACES or (parts[0] in _ADJECTIVE_PREFIXES and "NOUN" in forms)
+
+
 def can_be_verb(word: str) -> bool:
     return "VERB" in (getAllLemmas(word.lower().split("-")[-1]) or {})
 
@@ -114,20 +136,33 @@ def _may_be_verb(word: str) -> bool:
 
 _MATH = re.compile(r"\$[^$]*\$|\\\(.*?\\\)")  # $…$ and \(…\): no tag comes out of a formula
 _MACRO = re.compile(r"\\[A-Za-z]+")  # \emph, \infty: markup, not words
+_URL = re.compile(r"\b(?:https?://|www\.)\S+")  # "github.com/Yu-Fangxu/FoR" names no idea
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(unidecode(_MACRO.sub(" ", _MATH.sub(" . ", text))))
+    return _TOKEN.findall(unidecode(_MACRO.sub(" ", _MATH.sub(" . ", _URL.sub(" . ", text)))))
 
 
 _SUBJECTS = frozenset(
     "we they it i you he she this these those which that to can could may might will would must".split()
 )
-_OBJECTS = frozenset("the your our their its my them anything everything".split())
+_OBJECTS = frozenset("a an the your our their its my them anything everything".split())
 # After a title's first word these join a noun to its complement ("Learning of Representations",
 # "Reprompting: …"), so they say nothing about whether the first word is a verb.
 _LINKS = frozenset("of for in on with from via by and or as at : - –".split())
 _TITLE_PARTS = frozenset(", : ; ! ?".split())
+_COORDINATORS = frozenset("and or , /".split())
+# An -ing form after these opens a clause: "by scaling self-play", "without modifying models".
+_CLAUSE_OPENERS = frozenset("by without while when after before towards toward".split())
+# Prefixes that make a verb of a verb ("Pre-training LiDAR Perception"); "Early-Learning" is no verb.
+_VERB_PREFIXES = frozenset("pre re co fine post over under".split())
+
+
+def _opens_clause(word: str) -> bool:
+    """An -ing form that can be a verb: where a clause may start, it is one ("Training Language
+    Model Agents", "Learning Human Motion Representations")."""
+    *prefixes, last = word.lower().split("-")
+    return last.endswith("ing") and can_be_verb(last) and all(p in _VERB_PREFIXES for p in prefixes)
 
 
 def _verb_here(previous: str, word: str, following: str, opens_title: bool = False) -> bool:
@@ -137,7 +172,11 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
     "tint your models"), and as the first word of a title or of a title's part before a word that
     is neither a phrase word nor a preposition ("Train Once, Answer All", "Reuse, Don't Retrain",
     "Learning to Rank"; "Pre-training of …" stays a noun); a base form that can be a verb is one
-    after a plural noun ("models help", "methods improve")."""
+    after a plural noun ("models help", "methods improve"). An -ing form that can be a verb is one
+    where a clause opens, at the start of a title's part or after "by", "without", "towards"… and
+    before a phrase word ("Training Language Model Agents", "by scaling self-play"): in titles of
+    the shared listings that reading was right in all but a handful of cases ("Embedding Structure
+    Matters")."""
     if not _may_be_verb(word):
         return False
     if word_class(following) == MODIFIER and word_class(word) != MODIFIER:
@@ -145,6 +184,9 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
     if following.lower() in _OBJECTS:
         return True
     if opens_title and word_class(following) == BREAK and following.lower() not in _LINKS:
+        return True
+    opens_clause = opens_title or previous.lower() in _CLAUSE_OPENERS
+    if opens_clause and _opens_clause(word) and word_class(following) != BREAK:
         return True
     before = previous.lower()
     if before in _SUBJECTS:
@@ -162,11 +204,13 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
     """(start, words) of each maximal run of phrase words; the first ``title_words`` words are a
     title, whose parts may open with a verb ("Train Once, Answer All")."""
     start, run = 0, list[str]()
-    padded = words + [".", "."]
+    padded = words + [".", ".", "."]
     for i, word in enumerate(words + ["."]):
         previous = words[i - 1] if i else "."
         opens_title = i < title_words and (i == 0 or previous in _TITLE_PARTS)
-        if word_class(word) == BREAK or _verb_here(previous, word, padded[i + 1], opens_title):
+        # "long- and short-context": half of a compound
+        dangling = padded[i + 1] == "-" and padded[i + 2].lower() in _COORDINATORS
+        if dangling or word_class(word) == BREAK or _verb_here(previous, word, padded[i + 1], opens_title):
             if run:
                 yield start, run
             run = []

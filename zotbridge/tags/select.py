@@ -24,14 +24,23 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
 from zotbridge.models import ArxivRecord
 from zotbridge.tags.keyphrases import DocumentFrequencies
 from zotbridge.tags.ranker import Listing, Ranker, rank
-from zotbridge.tags.vocabulary import acceptable, acronyms, display, expand, form_key, merge_key, tag_key
+from zotbridge.tags.vocabulary import (
+    acceptable,
+    acronyms,
+    display,
+    expand,
+    form_key,
+    merge_key,
+    tag_key,
+    without_generic_head,
+)
 
 CANDIDATES_PER_PAPER = 30
 LIBRARY_BOOST = 2.0
@@ -83,7 +92,12 @@ def tag_papers(
     per_paper: list[list[str]] = []
     for title, abstract in texts:
         ranked: list[tuple[float, str, str]] = []
-        for phrase in rank(title, abstract, frequencies, CANDIDATES_PER_PAPER, model, listing):
+        phrases = rank(title, abstract, frequencies, CANDIDATES_PER_PAPER, model, listing)
+        wholes = {p.key: p.text for p in phrases if p.whole}
+        for phrase in phrases:
+            core = without_generic_head(phrase.key)
+            if core in wholes:  # "supervised pre-training method" is "supervised pre-training"
+                phrase = replace(phrase, key=core, text=wholes[core])
             key = expand(phrase.key, expansions)
             text = phrase.text if key == phrase.key else key
             if phrase.whole and acceptable(key, text):

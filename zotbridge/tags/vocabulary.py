@@ -46,6 +46,12 @@ extensive evaluation, main contribution, key insight, high quality, low quality,
 empirical comparison, empirical study, empirical evaluation, empirical analysis
 """.split(",")
 )
+# Heads that add nothing to the idea before them: "supervised pre-training method" is the paper's
+# "supervised pre-training", "speech emotion recognition task" its "speech emotion recognition".
+GENERIC_HEADS = frozenset(
+    "method approach model framework task setting problem technique algorithm system paradigm strategy "
+    "scheme mechanism procedure".split()
+)
 # A one-word tag that is an adjective describes, it does not group: "pre-trained", "zero-shot".
 ADJECTIVE_ENDINGS = (
     "ed",
@@ -76,8 +82,9 @@ _ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,9}?)s?\)")
 
 
 def tag_key(phrase: str) -> str:
-    """The comparison form of a tag: ASCII, lower case, hyphen = space, singular last word."""
-    return phrase_key(re.findall(r"[A-Za-z0-9]+(?:'s)?", unidecode(phrase)))
+    """The comparison form of a tag: ASCII, lower case, hyphen = space, singular last word; a
+    version number is one word ("GPT-3.5-Turbo": gpt 3.5 turbo), as the candidates have it."""
+    return phrase_key(re.findall(r"[A-Za-z0-9]+(?:(?<=\d)\.(?=\d)[A-Za-z0-9]+)*(?:'s)?", unidecode(phrase)))
 
 
 def merge_key(key: str) -> str:
@@ -107,6 +114,12 @@ def is_generic(key: str, text: str = "") -> bool:
     if single and (key.endswith(ADJECTIVE_ENDINGS) or len(key) < 4):
         return True
     return False
+
+
+def without_generic_head(key: str) -> str:
+    """``key`` without a last word from GENERIC_HEADS, if two words or more remain."""
+    words = key.split()
+    return " ".join(words[:-1]) if len(words) > 2 and words[-1] in GENERIC_HEADS else key
 
 
 def acceptable(key: str, text: str) -> bool:
