@@ -50,9 +50,8 @@ def phrase_key(words: Iterable[str]) -> str:
 
 
 _KEEP_S = frozenset(
-    "analysis basis bayes gibbs bias class gas lens loss mass news physics process series species status thesis "
-    "this its corpus virus radius calculus consensus axis genesis hypothesis diagnosis synthesis "
-    "emphasis crisis dynamics kinetics mathematics statistics robotics linguistics ethics semantics "
+    "bayes gibbs bias class gas lens loss mass news physics process series species status "
+    "its corpus virus radius calculus consensus dynamics kinetics mathematics statistics robotics linguistics ethics semantics "
     "graphics economics genomics proteomics electronics optics mechanics clothes".split()
 )
 
@@ -67,13 +66,12 @@ def singular(word: str) -> str:
         len(word) <= 3
         or word in _KEEP_S
         or not word.endswith("s")
-        or word.endswith("ss")
-        or word.endswith("us")
+        or word.endswith(("ss", "us", "is"))  # no English plural ends in -is: analysis, mastitis
     ):
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith("yses"):  # analyses, hypotheses are "-ses" too but not this
+    if word.endswith(("yses", "eses")):  # analyses, hypotheses, theses
         return word[:-2] + "is"
     if word.endswith("es") and word[:-2] in _KEEP_S:  # biases, lenses, gases
         return word[:-2]

@@ -50,9 +50,10 @@ extensive first second third further main key particular specific certain many m
 same whole overall general previous prior respective corresponding important given
 themselves ourselves yourself yourselves himself herself myself anything everything something nothing
 meets matters
-two three four five six seven eight nine ten
+two three four five six seven eight nine ten today
 """.split()
 )
+_NEVER = STOPWORDS | BREAKS
 NOUN, MODIFIER, GERUND, BREAK = "N", "M", "G", "B"
 
 
@@ -79,11 +80,11 @@ def word_class(word: str) -> str:
     lexicon knows only as a verb: a head after a noun, "instruction tuning", never a phrase's first
     word, "improving accuracy") or B (ends a phrase)."""
     lower = word.lower()
-    if lower in STOPWORDS or lower in BREAKS or not re.search(r"[a-z]", lower):
-        return BREAK
-    if re.search(r"\d", word) or (sum(c.isupper() for c in word) >= 2 and len(word) > 1):
-        return NOUN  # BERT, GPT-4, 3D, LLaMA
     plain = lower.replace("’", "'")
+    if plain.removesuffix("'s") in _NEVER or not re.search(r"[a-z]", lower) or len(word) == 1:
+        return BREAK  # "today's"; a single letter is a variable: "N:M masks"
+    if re.search(r"\d", word) or any(sum(c.isupper() for c in part) >= 2 for part in word.split("-")):
+        return NOUN  # BERT, GPT-4, 3D, LLaMA; not the Title-Case compound "Multi-Head"
     parts = plain.split("-")
     last = parts[-1].split("'")[0]
     if plain.endswith("n't"):
@@ -144,9 +145,10 @@ def tokens(text: str) -> list[str]:
 
 
 _SUBJECTS = frozenset(
-    "we they it i you he she this these those which that to can could may might will would must".split()
+    "we they it i you he she this these those which that to can could may might will would must "
+    "not never don't doesn't didn't won't can't".split()
 )
-_OBJECTS = frozenset("a an the your our their its my them anything everything".split())
+_OBJECTS = frozenset("a an the your our their its my them anything everything whether how what".split())
 # After a title's first word these join a noun to its complement ("Learning of Representations",
 # "Reprompting: …"), so they say nothing about whether the first word is a verb.
 _LINKS = frozenset("of for in on with from via by and or as at : - –".split())
@@ -167,7 +169,7 @@ def _opens_clause(word: str) -> bool:
 
 def _verb_here(previous: str, word: str, following: str, opens_title: bool = False) -> bool:
     """The lexicon knows no context, so a few cheap rules read one. A word that can be a verb is
-    one after a pronoun, a modal or "to" ("we study", "to help"), before an adjective ("harvesting
+    one after a pronoun, a modal, a negation or "to" ("we study", "to help", "Don't Stop"), before an adjective ("harvesting
     rich supervision", "training large models") or an article or possessive ("practice the tasks",
     "tint your models"), and as the first word of a title or of a title's part before a word that
     is neither a phrase word nor a preposition ("Train Once, Answer All", "Reuse, Don't Retrain",
@@ -200,6 +202,21 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
     )
 
 
+_SENTENCE_ENDS = frozenset(". ! ? : ;".split())
+
+
+def _in_a_name(previous: str, word: str, following: str) -> bool:
+    """A vague word capitalised inside a sentence of the abstract, before another capitalised word,
+    is part of a name: "New Zealand", "Novel View Synthesis (NVS)"."""
+    return (
+        word.lower() in BREAKS
+        and word[:1].isupper()
+        and word[1:].islower()
+        and previous not in _SENTENCE_ENDS
+        and following[:1].isupper()
+    )
+
+
 def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str]]]:
     """(start, words) of each maximal run of phrase words; the first ``title_words`` words are a
     title, whose parts may open with a verb ("Train Once, Answer All")."""
@@ -207,6 +224,9 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
     padded = words + [".", ".", "."]
     for i, word in enumerate(words + ["."]):
         previous = words[i - 1] if i else "."
+        if i > title_words and _in_a_name(previous, word, padded[i + 1]):
+            run.append(word)
+            continue
         opens_title = i < title_words and (i == 0 or previous in _TITLE_PARTS)
         # "long- and short-context": half of a compound
         dangling = padded[i + 1] == "-" and padded[i + 2].lower() in _COORDINATORS
@@ -222,7 +242,10 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
 
 
 def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[str]]:
-    """The candidates of a document by key, and its tokens (title, ".", abstract)."""
+    """The candidates of a document by key, and its tokens (title, ".", abstract). A title in
+    capitals is read in lower case: its words are no acronyms."""
+    if len(title.split()) >= 3 and title.isupper():
+        title = title.lower()
     title_words = tokens(title)
     words = title_words + ["."] + tokens(abstract)
     found: dict[str, Candidate] = {}

@@ -29,7 +29,7 @@ from functools import lru_cache
 from importlib import resources
 
 from zotbridge.models import ArxivRecord
-from zotbridge.tags.keyphrases import DocumentFrequencies
+from zotbridge.tags.keyphrases import DocumentFrequencies, Keyphrase
 from zotbridge.tags.ranker import Listing, Ranker, rank
 from zotbridge.tags.vocabulary import (
     acceptable,
@@ -86,43 +86,69 @@ def tag_papers(
     expansions: dict[str, str] = {}
     for title, abstract in texts:
         expansions.update(acronyms(f"{title}. {abstract}"))
-    library = {merge_key(tag_key(t)): t for t in options.library_tags}
     listing = Listing(texts)
+    candidates = [rank(t, a, frequencies, CANDIDATES_PER_PAPER, model, listing) for t, a in texts]
+    written: dict[str, Counter[str]] = defaultdict(Counter)  # key -> spellings in the listing
+    for phrase in (p for phrases in candidates for p in phrases):
+        written[phrase.key][phrase.text] += 1
+    choice = _Choice(options, expansions, listing, written)
+    per_paper = [choice.tags(phrases) for phrases in candidates]
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    per_paper: list[list[str]] = []
-    for title, abstract in texts:
+    for chosen in per_paper:
+        for merged, text in chosen.items():
+            spellings[merged][text] += 1
+    chosen_tags = [
+        [options.prefix + (choice.library.get(k) or display(k, spellings[k])) for k in chosen]
+        for chosen in per_paper
+    ]
+    coverage = Counter(tag for tags in chosen_tags for tag in tags)
+    return Tagging(chosen_tags, dict(coverage.most_common()))
+
+
+@dataclass
+class _Choice:
+    """What one paper's tags are chosen with: the options, the acronyms and spellings of the whole
+    listing, and how many of its papers share each phrase."""
+
+    options: TagOptions
+    expansions: dict[str, str]
+    listing: Listing
+    written: dict[str, Counter[str]]
+    library: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.library = {merge_key(tag_key(t)): t for t in self.options.library_tags}
+
+    def tags(self, phrases: list[Keyphrase]) -> dict[str, str]:
+        """The paper's best tags, best first: merge key -> spelling."""
         ranked: list[tuple[float, str, str]] = []
-        phrases = rank(title, abstract, frequencies, CANDIDATES_PER_PAPER, model, listing)
         wholes = {p.key: p.text for p in phrases if p.whole}
         for phrase in phrases:
             core = without_generic_head(phrase.key)
             if core in wholes:  # "supervised pre-training method" is "supervised pre-training"
                 phrase = replace(phrase, key=core, text=wholes[core])
-            key = expand(phrase.key, expansions)
-            text = phrase.text if key == phrase.key else key
+            key = expand(phrase.key, self.expansions)
+            text = phrase.text if key == phrase.key else self._spelling(key)
             if phrase.whole and acceptable(key, text):
-                boost = LIBRARY_BOOST if merge_key(key) in library else 1.0
-                boost *= 1 + SHARED_BOOST * listing.share(phrase.key)
+                boost = LIBRARY_BOOST if merge_key(key) in self.library else 1.0
+                boost *= 1 + SHARED_BOOST * self.listing.share(phrase.key)
                 ranked.append((phrase.score * boost, key, text))
         ranked.sort(key=lambda r: (-r[0], r[1]))
-        chosen: list[str] = []
-        shown: dict[str, str] = {}
+        chosen: dict[str, str] = {}
         for _score, key, text in ranked:
             merged = merge_key(key)
-            if merged in chosen or any(_same_form(key, shown[c]) for c in chosen):
+            if merged in chosen or any(_same_form(key, shown) for shown in chosen.values()):
                 continue
-            chosen.append(merged)
-            shown[merged] = text
-            if len(chosen) == options.count:
+            chosen[merged] = text
+            if len(chosen) == self.options.count:
                 break
-        for merged in chosen:
-            spellings[merged][shown[merged]] += 1
-        per_paper.append(chosen)
-    chosen_tags = [
-        [options.prefix + (library.get(k) or display(k, spellings[k])) for k in keys] for keys in per_paper
-    ]
-    coverage = Counter(tag for tags in chosen_tags for tag in tags)
-    return Tagging(chosen_tags, dict(coverage.most_common()))
+        return chosen
+
+    def _spelling(self, key: str) -> str:
+        """How the listing writes an acronym's expansion ("Multi-Head Latent Attention" for MLA),
+        or its key if no paper writes it out among its best candidates."""
+        seen = self.written.get(key)
+        return max(seen, key=lambda s: (seen[s], s)) if seen else key
 
 
 def _same_form(key: str, other: str) -> bool:
