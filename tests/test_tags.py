@@ -83,6 +83,10 @@ def test_display_keeps_acronym_capitals_only():
     assert display("x", {"GPT-4 Agents": 1}) == "GPT-4 agent"
     assert display("x", {"LLaMA": 1}) == "LLaMA"
     assert display("x", {"mixture-of-experts": 1}) == "mixture-of-experts"  # a name, not a plural
+    # a capital with a digit, or a lone capital in a compound, names something (shared listings)
+    assert display("x", {"Yuan 2.0-M32": 1}) == "yuan 2.0-M32"
+    assert display("x", {"3D U-Net": 1}) == "3D U-Net"
+    assert display("x", {"S4 Matrix": 1}) == "S4 matrix"
 
 
 def test_a_phrase_cut_off_before_its_head_is_not_a_tag():
@@ -219,6 +223,23 @@ def test_adverbs_and_verbs_break_phrases():
             "task determining",
             "binary classification task",
         ),
+        # praise and comparison describe a result, not a topic; "has" makes a verb of a participle
+        (
+            "",
+            "CLIP shows remarkable zero-shot capacity.",
+            "remarkable zero-shot capacity",
+            "zero-shot capacity",
+        ),
+        ("", "It outperforms 10x larger models.", "larger model", "model"),
+        ("", "It has received empirical support.", "received empirical support", "empirical support"),
+        # a prefix written apart, or a name before its version, holds its phrase together
+        ("Yuan 2.0-M32: Mixture of Experts with Attention Router", "", "2.0-m32", "Yuan 2.0-M32"),
+        (
+            "A Survey of the Self Supervised Learning Mechanisms",
+            "",
+            "supervised learning",
+            "self-supervised learning",
+        ),
         # a version number is one word; a web address is no text
         ("", "We query GPT-3.5-Turbo and GPT-4.", "5-turbo", "GPT-3.5-Turbo"),
         ("", "Code is available at https://github.com/Yu-Fangxu/FoR.", "yu-fangxu", "code"),
@@ -279,6 +300,7 @@ def test_tags_are_whole_noun_phrases_never_fragments():
         "pre-trained",
         "zero-shot",
         "task-specific",
+        "sorts",
         "12345",
     ],
 )
@@ -453,6 +475,18 @@ def test_a_title_in_capitals_has_no_acronyms_and_a_name_keeps_its_vague_word():
     title = "THE ROLE OF TRUST IN AN EFFECTIVE SCHOOL CULTURE"
     tags = tag_papers([(title, "Trust shapes the culture of schools.")]).tags[0]
     assert tags and all(t == t.lower() for t in tags), tags
+    assert "GPT-4" in tag_papers([("BERT AND GPT-4 ON SQUAD", "")]).tags[0]  # acronyms, not shouting
     keys = noun_phrases("", "Schools of New Zealand use Novel View Synthesis (NVS). New methods help.")[0]
     assert {"new zealand", "novel view synthesis"} <= set(keys), keys
     assert "new method" not in keys, keys
+
+
+def test_a_participle_after_a_noun_leaves_the_noun_a_noun():
+    """ "Model Trained with …" and "models trained on …" are a noun and its participle, not a verb
+    before an adjective: `multilingual large language` and `left-to-right language` (tags of the
+    shared listings) never end a phrase."""
+    title = "A Multilingual Large Language Model Trained with Balanced Data"
+    found = noun_phrases(title, "Left-to-right language models trained on text help.")[0]
+    assert found["multilingual large language model"].run_ends, found
+    assert not found["multilingual large language"].run_ends
+    assert not found["left to right language"].run_ends

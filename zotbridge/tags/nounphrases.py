@@ -51,6 +51,8 @@ same whole overall general previous prior respective corresponding important giv
 themselves ourselves yourself yourselves himself herself myself anything everything something nothing
 meets matters
 two three four five six seven eight nine ten today
+remarkable impressive promising excellent superior good great greater outstanding notable considerable favorable
+fewer larger smaller bigger
 """.split()
 )
 _NEVER = STOPWORDS | BREAKS
@@ -148,6 +150,7 @@ _SUBJECTS = frozenset(
     "we they it i you he she this these those which that to can could may might will would must "
     "not never don't doesn't didn't won't can't".split()
 )
+_PERFECT = frozenset("has have had".split())  # "has received considerable support"
 _OBJECTS = frozenset("a an the your our their its my them anything everything whether how what".split())
 # After a title's first word these join a noun to its complement ("Learning of Representations",
 # "Reprompting: …"), so they say nothing about whether the first word is a verb.
@@ -169,7 +172,8 @@ def _opens_clause(word: str) -> bool:
 
 def _verb_here(previous: str, word: str, following: str, opens_title: bool = False) -> bool:
     """The lexicon knows no context, so a few cheap rules read one. A word that can be a verb is
-    one after a pronoun, a modal, a negation or "to" ("we study", "to help", "Don't Stop"), before an adjective ("harvesting
+    one after a pronoun, a modal, a negation or "to" ("we study", "to help", "Don't Stop") and, as
+    a participle, after "has" ("has received support"), before an adjective ("harvesting
     rich supervision", "training large models") or an article or possessive ("practice the tasks",
     "tint your models"), and as the first word of a title or of a title's part before a word that
     is neither a phrase word nor a preposition ("Train Once, Answer All", "Reuse, Don't Retrain",
@@ -179,9 +183,10 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
     before a phrase word ("Training Language Model Agents", "by scaling self-play"): in titles of
     the shared listings that reading was right in all but a handful of cases ("Embedding Structure
     Matters")."""
-    if not _may_be_verb(word):
+    if not _may_be_verb(word) or word.lower() in _DETACHED_PREFIXES:
         return False
-    if word_class(following) == MODIFIER and word_class(word) != MODIFIER:
+    after_noun = following.lower().endswith("ed")  # "models trained on", "a model designed for"
+    if word_class(following) == MODIFIER and word_class(word) != MODIFIER and not after_noun:
         return True
     if following.lower() in _OBJECTS:
         return True
@@ -191,7 +196,7 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
     if opens_clause and _opens_clause(word) and word_class(following) != BREAK:
         return True
     before = previous.lower()
-    if before in _SUBJECTS:
+    if before in _SUBJECTS or (before in _PERFECT and word.lower().endswith("ed")):
         return True
     return (
         before.endswith("s")
@@ -203,6 +208,8 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
 
 
 _SENTENCE_ENDS = frozenset(". ! ? : ;".split())
+# Prefixes sometimes written apart: the word after one is not where a phrase starts.
+_DETACHED_PREFIXES = frozenset("self semi non multi pre co un meta cross anti post".split())
 
 
 def _in_a_name(previous: str, word: str, following: str) -> bool:
@@ -214,6 +221,14 @@ def _in_a_name(previous: str, word: str, following: str) -> bool:
         and word[1:].islower()
         and previous not in _SENTENCE_ENDS
         and following[:1].isupper()
+    )
+
+
+def _continues(previous: str, previous_class: str, word: str) -> bool:
+    """Whether ``word`` only continues what ``previous`` began, so no phrase starts at it: a prefix
+    written apart ("Self Supervised"), or a version after a name ("Yuan 2.0-M32", "Llama 2")."""
+    return previous.lower() in _DETACHED_PREFIXES or (
+        word[:1].isdigit() and previous[:1].isupper() and previous_class == NOUN
     )
 
 
@@ -241,10 +256,17 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
             run.append(word)
 
 
+def _shouted(title: str) -> bool:
+    """A title in capitals made mostly of English words ("THE ROLE OF TRUST"), not of acronyms."""
+    words = re.findall(r"[A-Za-z]+", title)
+    english = sum(1 for w in words if w.lower() in _NEVER or getAllLemmas(w.lower()))
+    return len(words) >= 3 and title.isupper() and english >= 0.75 * len(words)
+
+
 def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[str]]:
     """The candidates of a document by key, and its tokens (title, ".", abstract). A title in
     capitals is read in lower case: its words are no acronyms."""
-    if len(title.split()) >= 3 and title.isupper():
+    if _shouted(title):
         title = title.lower()
     title_words = tokens(title)
     words = title_words + ["."] + tokens(abstract)
@@ -252,9 +274,12 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
     for start, run in runs(words, len(title_words)):
         # trailing modifiers cannot end a phrase: "scalable lifelong multimodal" keeps nothing
         classes = [word_class(w) for w in run]
+        # where the run's last phrase ends: a trailing participle modifies nothing ("a model
+        # trained on", "scalable lifelong multimodal")
+        end = 1 + max((k for k, c in enumerate(classes) if c == NOUN or (c == GERUND and k)), default=-1)
         for i in range(len(run)):
-            if classes[i] == GERUND:
-                continue
+            if classes[i] == GERUND or (i and _continues(run[i - 1], classes[i - 1], run[i])):
+                continue  # "improving accuracy"; "Self Supervised Learning" holds no "supervised learning"
             for j in range(i + 1, min(len(run), i + MAX_WORDS) + 1):
                 if classes[j - 1] != NOUN and not (classes[j - 1] == GERUND and j - 1 > i):
                     continue
@@ -275,6 +300,6 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
                     )
                 candidate.positions.append(start + i)
                 candidate.in_title = candidate.in_title or start + i < len(title_words)
-                candidate.whole_runs += i == 0 and j == len(run)
-                candidate.run_ends += j == len(run)
+                candidate.whole_runs += i == 0 and j == end
+                candidate.run_ends += j == end
     return found, words

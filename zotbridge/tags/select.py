@@ -9,14 +9,18 @@ the run expanded — "NCD" and "novel class discovery" are one tag), skipping
 * math and TeX residue (a word from a formula);
 * another form of a better phrase of the same paper ("non-stationarity" after "non-stationary").
 
+A phrase that only adds a generic head to another phrase of the paper is that phrase ("supervised
+pre-training method" is "supervised pre-training"), and an acronym's expansion is spelled as the
+listing writes it ("multi-head latent attention", not its key "multi head latent attention").
+
 A phrase is a tag only where it is a whole noun phrase somewhere in the paper ("multi-task" only
 ever modifies "learning": no tag), or a phrase of several words people chose as a keyphrase
 elsewhere ("machine learning" in "machine learning models"; ranker._whole). A tag the user's
 library already has (compared by key) is ranked as if twice as likely, and its exact spelling is
-used: the library's vocabulary wins over a new spelling. A phrase other papers of the listing share is ranked somewhat higher (SHARED_BOOST): only
-the paper's own candidates compete, so a paper never gets a phrase it does not have; grouping into
-sub-collections is organize's job (zotero/organize.py), from the tags papers carry. docs/tags.md
-has the measurements.
+used: the library's vocabulary wins over a new spelling. A phrase other papers of the listing
+share is ranked somewhat higher (SHARED_BOOST): only the paper's own candidates compete, so a
+paper never gets a phrase it does not have; grouping into sub-collections is organize's job
+(zotero/organize.py), from the tags papers carry. docs/tags.md has the measurements.
 """
 
 from __future__ import annotations

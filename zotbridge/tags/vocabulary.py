@@ -29,7 +29,7 @@ technique algorithm solution application data dataset benchmark baseline evaluat
 network architecture module component design setting scenario challenge issue limitation advantage improvement
 accuracy effectiveness efficiency robustness capability ability quality strategy process mechanism feature
 information knowledge representation output input prediction property time cost number set way case example
-domain lot kind type part term level order real-world world class parameter variable value
+domain lot kind sort type part term level order real-world world class parameter variable value
 sample label generation environment objective step signal score benefit reason concern beginning comparison
 """.split()
 )
@@ -202,8 +202,12 @@ def display(key: str, spellings: dict[str, int]) -> str:
 
 
 def _acronym_like(word: str) -> bool:
-    """BERT, GPT-4, LLaMA, LLMs, 3D — but not the Title-Case compound Multi-Task."""
+    """BERT, GPT-4, LLaMA, LLMs, 3D, A100, Yuan 2.0-M32, U-Net — but not the Title-Case compound
+    Multi-Task."""
+    parts = word.split("-")
     return any(
-        sum(c.isupper() for c in part) >= 2 or (part[:1].isdigit() and any(c.isupper() for c in part))
-        for part in word.split("-")
+        sum(c.isupper() for c in part) >= 2
+        or (any(c.isdigit() for c in part) and any(c.isupper() for c in part))
+        or (len(parts) > 1 and len(part) == 1 and part.isupper())
+        for part in parts
     )
