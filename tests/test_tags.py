@@ -52,8 +52,8 @@ def test_singular(plural, single):
 def test_acronyms_map_to_their_expansion():
     text = (
         "Large language models (LLMs) with retrieval-augmented generation (RAG) and chain-of-thought (CoT); "
-        "we also use Adam (Kingma) and the value 42 (pp)."
-    )
+        "we also use Adam (Kingma) and the value 42 (pp). Who's Harry Potter (WHP) is a benchmark."
+    )  # a long form opening with "who" names no idea (a tag of the shared listings: who s harry potter)
     assert acronyms(text) == {
         "llm": "large language model",
         "rag": "retrieval augmented generation",
@@ -232,6 +232,7 @@ def test_adverbs_and_verbs_break_phrases():
         ),
         ("", "It outperforms 10x larger models.", "larger model", "model"),
         ("", "It has received empirical support.", "received empirical support", "empirical support"),
+        ("", "Unlike deep learning, memory persists.", "unlike deep learning", "deep learning"),
         # a prefix written apart, or a name before its version, holds its phrase together
         ("Yuan 2.0-M32: Mixture of Experts with Attention Router", "", "2.0-m32", "Yuan 2.0-M32"),
         (

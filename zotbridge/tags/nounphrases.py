@@ -53,6 +53,7 @@ meets matters
 two three four five six seven eight nine ten today
 remarkable impressive promising excellent superior good great greater outstanding notable considerable favorable
 fewer larger smaller bigger
+unlike despite besides whereas
 """.split()
 )
 _NEVER = STOPWORDS | BREAKS

@@ -19,7 +19,7 @@ import re
 import snowballstemmer
 from unidecode import unidecode
 
-from zotbridge.tags.keyphrases import phrase_key, singular
+from zotbridge.tags.keyphrases import STOPWORDS, phrase_key, singular
 
 MIN_CHARS, MAX_CHARS, MAX_WORDS = 3, 40, 4
 GENERIC_WORDS = frozenset(
@@ -140,10 +140,11 @@ def acronyms(text: str) -> dict[str, str]:
         letters = [c.lower() for c in short if c.isalpha()]
         if not any(c.isupper() for c in short) or len(letters) < 2:
             continue
-        before = re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", text[max(0, m.start() - 200) : m.start()])
+        # words as written, apostrophes kept: "Who's" is one word
+        before = re.findall(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*", text[max(0, m.start() - 200) : m.start()])
         long_words = _long_form(before, letters)
-        if long_words:
-            found[tag_key(short)] = phrase_key(long_words)
+        if long_words and re.split(r"['’]", long_words[0].lower())[0] not in STOPWORDS:
+            found[tag_key(short)] = phrase_key(long_words)  # "Who's Harry Potter (WHP)" names no idea
     return found
 
 
