@@ -32,7 +32,7 @@ from zotbridge.tags.keyphrases import (
     singular,
     words_of,
 )
-from zotbridge.tags.nounphrases import NOUN, tokens, word_class
+from zotbridge.tags.lexicon import NOUN, tokens, word_class
 from zotbridge.tags.nounphrases import runs as noun_runs
 from zotbridge.tags.vocabulary import acceptable, acronyms, display, expand, merge_key, tag_key
 

@@ -380,7 +380,7 @@ WORDS = st.sampled_from(
 def test_every_tag_is_a_whole_noun_phrase_whatever_the_text(title, abstract):
     """Whatever the words, a tag ends in a word that can be a noun, holds no formula or TeX, and a
     paper never has two forms of one word."""
-    from zotbridge.tags.nounphrases import GERUND, NOUN, word_class
+    from zotbridge.tags.lexicon import GERUND, NOUN, word_class
 
     tags = tag_papers([(title, abstract)], TagOptions(count=10)).tags[0]
     for tag in tags:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from zotbridge.tags.nounphrases import BREAK, word_class
+from zotbridge.tags.lexicon import BREAK, word_class
 
 WINDOW = 10
 DAMPING = 0.85

@@ -3,11 +3,10 @@
 A tag should be a whole noun phrase — "lifelong instruction tuning", not "scalable lifelong
 multimodal" or "harvesting rich". So a candidate is a run of up to four words, each of which may
 modify a noun (an adjective, a noun, a participle), ending in a word that can be a noun; a word
-that can only be a verb, an adverb, a stop word or punctuation ends the run. Which parts of speech
-a word can have comes from LemmInflect's English lexicon (installed from PyPI with its data;
-docs/dependencies.md says why it won); a word it does not know is judged by its shape: acronyms
-and words with digits are nouns (``BERT``, ``GPT-4``), common adjective endings are adjectives
-(``scalable``, ``multimodal``), the rest nouns.
+that can only be a verb, an adverb, a stop word or punctuation ends the run. What a word can be
+comes from lexicon.py; here a few cheap rules read its context, since a lexicon knows none: where a
+word that can be a verb is one ("we study", "Training Language Model Agents"), where a vague word
+is part of a name ("New Zealand"), where a phrase cannot start ("Self Supervised Learning").
 """
 
 from __future__ import annotations
@@ -15,49 +14,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from lemminflect import getAllLemmas
-from unidecode import unidecode
-
-from zotbridge.tags.keyphrases import STOPWORDS, phrase_key, singular
+from zotbridge.tags.keyphrases import phrase_key, singular
+from zotbridge.tags.lexicon import (
+    BREAK,
+    BREAKS,
+    GERUND,
+    MODIFIER,
+    NOUN,
+    can_be_verb,
+    is_english,
+    may_be_verb,
+    tokens,
+    word_class,
+)
 
 MAX_WORDS = 4
-# Words, hyphenated compounds and version numbers ("GPT-3.5-Turbo", "Yuan 2.0-M32"), or one mark.
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:(?:[-'’]|(?<=\d)\.(?=\d))[A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
-_ADJECTIVE_ENDINGS = (
-    "al",
-    "ive",
-    "ous",
-    "ic",
-    "able",
-    "ible",
-    "ful",
-    "less",
-    "ary",
-    "ory",
-    "ular",
-    "ent",
-    "ant",
-)
-# Reporting verbs and vague words that are never part of a tag, whatever the lexicon says.
-BREAKS = frozenset(
-    """
-propose proposed proposes present presented presents introduce introduced introduces show shown shows
-demonstrate demonstrated achieve achieved outperform outperforms use used uses using based new novel
-existing recent various different several significant effective efficient simple strong better best
-extensive first second third further main key particular specific certain many much such other others
-same whole overall general previous prior respective corresponding important given
-themselves ourselves yourself yourselves himself herself myself anything everything something nothing
-meets matters
-two three four five six seven eight nine ten today
-remarkable impressive promising excellent superior good great greater outstanding notable considerable favorable
-fewer larger smaller bigger
-unlike despite besides whereas
-""".split()
-)
-_NEVER = STOPWORDS | BREAKS
-NOUN, MODIFIER, GERUND, BREAK = "N", "M", "G", "B"
 
 
 @dataclass
@@ -75,76 +47,6 @@ class Candidate:
     first_can_be_verb: bool = False
     starts_with_modifier: bool = False
     has_capitals: bool = False
-
-
-@lru_cache(maxsize=65536)
-def word_class(word: str) -> str:
-    """N (can be a noun), M (can only modify one: adjective, participle), G (an -ing form the
-    lexicon knows only as a verb: a head after a noun, "instruction tuning", never a phrase's first
-    word, "improving accuracy") or B (ends a phrase)."""
-    lower = word.lower()
-    plain = lower.replace("’", "'")
-    if plain.removesuffix("'s") in _NEVER or not re.search(r"[a-z]", lower) or len(word) == 1:
-        return BREAK  # "today's"; a single letter is a variable: "N:M masks"
-    if re.search(r"\d", word) or any(sum(c.isupper() for c in part) >= 2 for part in word.split("-")):
-        return NOUN  # BERT, GPT-4, 3D, LLaMA; not the Title-Case compound "Multi-Head"
-    parts = plain.split("-")
-    last = parts[-1].split("'")[0]
-    if plain.endswith("n't"):
-        return BREAK  # "don't", "can't": the lexicon reads "don"
-    if "the" in parts[1:-1]:
-        return MODIFIER  # a phrase made an adjective: "off-the-shelf", "in-the-wild"
-    forms = getAllLemmas(last) or getAllLemmas(lower)
-    if len(parts) > 1 and _adjective_compound(parts, forms):
-        return MODIFIER  # "long-horizon tasks", "multi-task learning", "open-set recognition"
-    if not forms:
-        if last.endswith(("ly", "ize")) and len(last) > 4:
-            return BREAK  # an adverb or a verb: "integrally", "tokenize"
-        return MODIFIER if last.endswith(_ADJECTIVE_ENDINGS) and len(last) > 4 else NOUN
-    if "NOUN" in forms or "PROPN" in forms:
-        return NOUN
-    inflected = set(forms) == {"VERB"} and last not in forms["VERB"]  # "trained", not "exceed"
-    if "ADJ" in forms or (inflected and last.endswith("ed")):
-        return MODIFIER  # "trained model"
-    if inflected and last.endswith("ing"):
-        return GERUND
-    return BREAK  # verbs, adverbs, determiners
-
-
-_PLACES = frozenset("in on off out".split())
-# Adjectives that make an adjective of the noun they join ("long-horizon tasks", "multi-task
-# learning", "open-set recognition"). A list, not the lexicon's adjectives: "black-box",
-# "quantum-state" and "video-camera" are nouns, and are gold keys of the keyphrase sets.
-_ADJECTIVE_PREFIXES = frozenset(
-    "multi long short high low large small open single dual few real full half wide".split()
-)
-
-
-def _adjective_compound(parts: list[str], forms: dict[str, tuple[str, ...]]) -> bool:
-    """An adjective or a preposition joined to a noun ("long-horizon", "multi-task", "large-scale",
-    "in-context") modifies the next word; a lone one ("new long-horizon, complex tasks", "learn
-    in-context") is no noun phrase. "fine-tuning" and "in-painting" are nouns."""
-    if parts[-1].endswith(("ing", "ed")):
-        return False
-    return parts[0] in _PLACES or (parts[0] in _ADJECTIVE_PREFIXES and "NOUN" in forms)
-
-
-def can_be_verb(word: str) -> bool:
-    return "VERB" in (getAllLemmas(word.lower().split("-")[-1]) or {})
-
-
-def _may_be_verb(word: str) -> bool:
-    """A verb by the lexicon, or an -ing form it does not know ("Kickstarting Deep RL")."""
-    return can_be_verb(word) or (word.lower().endswith("ing") and not getAllLemmas(word.lower()))
-
-
-_MATH = re.compile(r"\$[^$]*\$|\\\(.*?\\\)")  # $…$ and \(…\): no tag comes out of a formula
-_MACRO = re.compile(r"\\[A-Za-z]+")  # \emph, \infty: markup, not words
-_URL = re.compile(r"\b(?:https?://|www\.)\S+")  # "github.com/Yu-Fangxu/FoR" names no idea
-
-
-def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(unidecode(_MACRO.sub(" ", _MATH.sub(" . ", _URL.sub(" . ", text)))))
 
 
 _SUBJECTS = frozenset(
@@ -184,7 +86,7 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
     before a phrase word ("Training Language Model Agents", "by scaling self-play"): in titles of
     the shared listings that reading was right in all but a handful of cases ("Embedding Structure
     Matters")."""
-    if not _may_be_verb(word) or word.lower() in _DETACHED_PREFIXES:
+    if not may_be_verb(word) or word.lower() in _DETACHED_PREFIXES:
         return False
     after_noun = following.lower().endswith("ed")  # "models trained on", "a model designed for"
     if word_class(following) == MODIFIER and word_class(word) != MODIFIER and not after_noun:
@@ -260,7 +162,7 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
 def _shouted(title: str) -> bool:
     """A title in capitals made mostly of English words ("THE ROLE OF TRUST"), not of acronyms."""
     words = re.findall(r"[A-Za-z]+", title)
-    english = sum(1 for w in words if w.lower() in _NEVER or getAllLemmas(w.lower()))
+    english = sum(1 for w in words if is_english(w))
     return len(words) >= 3 and title.isupper() and english >= 0.75 * len(words)
 
 

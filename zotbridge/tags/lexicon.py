@@ -1,0 +1,129 @@
+"""What one word can be: its parts of speech, read from LemmInflect's English lexicon (installed
+from PyPI with its data; docs/dependencies.md says why it won) and, for a word it does not know,
+from its shape — acronyms and words with digits are nouns (``BERT``, ``GPT-4``), common adjective
+endings are adjectives (``scalable``, ``multimodal``), the rest nouns — and the words of a text.
+
+Context is nounphrases.py's business: whether a word that can be a verb is one where it stands.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lemminflect import getAllLemmas
+from unidecode import unidecode
+
+from zotbridge.tags.keyphrases import STOPWORDS
+
+# Words, hyphenated compounds and version numbers ("GPT-3.5-Turbo", "Yuan 2.0-M32"), or one mark.
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:(?:[-'’]|(?<=\d)\.(?=\d))[A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
+_ADJECTIVE_ENDINGS = (
+    "al",
+    "ive",
+    "ous",
+    "ic",
+    "able",
+    "ible",
+    "ful",
+    "less",
+    "ary",
+    "ory",
+    "ular",
+    "ent",
+    "ant",
+)
+# Words never part of a tag, whatever the lexicon says: reporting verbs, vague and evaluative
+# adjectives, comparatives, number words, reflexives, and prepositions the lexicon calls adjectives.
+BREAKS = frozenset(
+    """
+propose proposed proposes present presented presents introduce introduced introduces show shown shows
+demonstrate demonstrated achieve achieved outperform outperforms use used uses using based new novel
+existing recent various different several significant effective efficient simple strong better best
+extensive first second third further main key particular specific certain many much such other others
+same whole overall general previous prior respective corresponding important given
+themselves ourselves yourself yourselves himself herself myself anything everything something nothing
+meets matters
+two three four five six seven eight nine ten today
+remarkable impressive promising excellent superior good great greater outstanding notable considerable favorable
+fewer larger smaller bigger
+unlike despite besides whereas
+""".split()
+)
+_NEVER = STOPWORDS | BREAKS
+NOUN, MODIFIER, GERUND, BREAK = "N", "M", "G", "B"
+
+
+@lru_cache(maxsize=65536)
+def word_class(word: str) -> str:
+    """N (can be a noun), M (can only modify one: adjective, participle), G (an -ing form the
+    lexicon knows only as a verb: a head after a noun, "instruction tuning", never a phrase's first
+    word, "improving accuracy") or B (ends a phrase)."""
+    lower = word.lower()
+    plain = lower.replace("’", "'")
+    if plain.removesuffix("'s") in _NEVER or not re.search(r"[a-z]", lower) or len(word) == 1:
+        return BREAK  # "today's"; a single letter is a variable: "N:M masks"
+    if re.search(r"\d", word) or any(sum(c.isupper() for c in part) >= 2 for part in word.split("-")):
+        return NOUN  # BERT, GPT-4, 3D, LLaMA; not the Title-Case compound "Multi-Head"
+    parts = plain.split("-")
+    last = parts[-1].split("'")[0]
+    if plain.endswith("n't"):
+        return BREAK  # "don't", "can't": the lexicon reads "don"
+    if "the" in parts[1:-1]:
+        return MODIFIER  # a phrase made an adjective: "off-the-shelf", "in-the-wild"
+    forms = getAllLemmas(last) or getAllLemmas(lower)
+    if len(parts) > 1 and _adjective_compound(parts, forms):
+        return MODIFIER  # "long-horizon tasks", "multi-task learning", "open-set recognition"
+    if not forms:
+        if last.endswith(("ly", "ize")) and len(last) > 4:
+            return BREAK  # an adverb or a verb: "integrally", "tokenize"
+        return MODIFIER if last.endswith(_ADJECTIVE_ENDINGS) and len(last) > 4 else NOUN
+    if "NOUN" in forms or "PROPN" in forms:
+        return NOUN
+    inflected = set(forms) == {"VERB"} and last not in forms["VERB"]  # "trained", not "exceed"
+    if "ADJ" in forms or (inflected and last.endswith("ed")):
+        return MODIFIER  # "trained model"
+    if inflected and last.endswith("ing"):
+        return GERUND
+    return BREAK  # verbs, adverbs, determiners
+
+
+_PLACES = frozenset("in on off out".split())
+# Adjectives that make an adjective of the noun they join ("long-horizon tasks", "multi-task
+# learning", "open-set recognition"). A list, not the lexicon's adjectives: "black-box",
+# "quantum-state" and "video-camera" are nouns, and are gold keys of the keyphrase sets.
+_ADJECTIVE_PREFIXES = frozenset(
+    "multi long short high low large small open single dual few real full half wide".split()
+)
+
+
+def _adjective_compound(parts: list[str], forms: dict[str, tuple[str, ...]]) -> bool:
+    """An adjective or a preposition joined to a noun ("long-horizon", "multi-task", "large-scale",
+    "in-context") modifies the next word; a lone one ("new long-horizon, complex tasks", "learn
+    in-context") is no noun phrase. "fine-tuning" and "in-painting" are nouns."""
+    if parts[-1].endswith(("ing", "ed")):
+        return False
+    return parts[0] in _PLACES or (parts[0] in _ADJECTIVE_PREFIXES and "NOUN" in forms)
+
+
+def can_be_verb(word: str) -> bool:
+    return "VERB" in (getAllLemmas(word.lower().split("-")[-1]) or {})
+
+
+def may_be_verb(word: str) -> bool:
+    """A verb by the lexicon, or an -ing form it does not know ("Kickstarting Deep RL")."""
+    return can_be_verb(word) or (word.lower().endswith("ing") and not getAllLemmas(word.lower()))
+
+
+_MATH = re.compile(r"\$[^$]*\$|\\\(.*?\\\)")  # $…$ and \(…\): no tag comes out of a formula
+_MACRO = re.compile(r"\\[A-Za-z]+")  # \emph, \infty: markup, not words
+_URL = re.compile(r"\b(?:https?://|www\.)\S+")  # "github.com/Yu-Fangxu/FoR" names no idea
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(unidecode(_MACRO.sub(" ", _MATH.sub(" . ", _URL.sub(" . ", text)))))
+
+
+def is_english(word: str) -> bool:
+    """A stop word, a vague word or a word the lexicon knows ("THE", "ROLE"; not "BERT")."""
+    return word.lower() in _NEVER or bool(getAllLemmas(word.lower()))
