@@ -64,6 +64,9 @@ _COORDINATORS = frozenset("and or , /".split())
 _CLAUSE_OPENERS = frozenset("by without while when after before towards toward".split())
 # Prefixes that make a verb of a verb ("Pre-training LiDAR Perception"); "Early-Learning" is no verb.
 _VERB_PREFIXES = frozenset("pre re co fine post over under".split())
+_SENTENCE_ENDS = frozenset(". ! ? : ;".split())
+# Prefixes sometimes written apart ("Self Supervised"): never verbs, and no phrase starts after one.
+_DETACHED_PREFIXES = frozenset("self semi non multi pre co un meta cross anti post".split())
 
 
 def _opens_clause(word: str) -> bool:
@@ -108,11 +111,6 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
         and not word.lower().endswith("s")
         and singular(before) != before
     )
-
-
-_SENTENCE_ENDS = frozenset(". ! ? : ;".split())
-# Prefixes sometimes written apart: the word after one is not where a phrase starts.
-_DETACHED_PREFIXES = frozenset("self semi non multi pre co un meta cross anti post".split())
 
 
 def _in_a_name(previous: str, word: str, following: str) -> bool:
