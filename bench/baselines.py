@@ -24,20 +24,21 @@ from unidecode import unidecode
 
 from zotbridge.tags.graph import word_scores
 from zotbridge.tags.keyphrases import (
-    CLAUSE_BREAK,
     STOPWORDS,
     DocumentFrequencies,
     Keyphrase,
     phrase_key,
     singular,
-    words_of,
+    tokens,
 )
-from zotbridge.tags.lexicon import NOUN, tokens, word_class
+from zotbridge.tags.lexicon import NOUN, word_class
 from zotbridge.tags.nounphrases import runs as noun_runs
 from zotbridge.tags.vocabulary import acceptable, acronyms, display, expand, merge_key, tag_key
 
 MAX_WORDS = 3
+# The previous method's own words: a hyphenated word is one word, "3.5" a number, and these break runs.
 _TOKEN = re.compile(r"\d*[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*|\d+(?:\.\d+)?|[.,;:!?()\[\]{}\"/]")
+CLAUSE_BREAK = set('.,;:!?()[]{}"/')
 
 # Words that are rarely part of a tag: reporting verbs, vague adjectives, generic nouns on their own.
 WEAK = frozenset(
@@ -162,7 +163,7 @@ def extract(
     unless ``drop_contained`` is False (tag selection decides that itself, after reuse of the
     library's tags)."""
     seen: dict[str, list[Any]] = {}
-    length = max(1, len(words_of(abstract or "")) + len(words_of(title or "")))
+    length = max(1, len(_words_of(abstract or "")) + len(_words_of(title or "")))
     for key, text, position, in_title in candidates(title, abstract):
         entry = seen.setdefault(key, [text, 0.0, position, False])
         entry[1] += 2.0 if in_title else 1.0
@@ -184,6 +185,10 @@ def extract(
         if len(chosen) == top:
             break
     return chosen
+
+
+def _words_of(text: str) -> list[str]:
+    return [t for t in _TOKEN.findall(unidecode(text)) if t not in CLAUSE_BREAK]
 
 
 # --- the previous tag selection (zotbridge/tags/select.py until issue 18) ------------------------

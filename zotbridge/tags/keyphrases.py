@@ -12,8 +12,11 @@ from dataclasses import dataclass
 
 from unidecode import unidecode
 
-_TOKEN = re.compile(r"\d*[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*|\d+(?:\.\d+)?|[.,;:!?()\[\]{}\"/]")
-CLAUSE_BREAK = set('.,;:!?()[]{}"/')
+# Words, hyphenated compounds and version numbers ("GPT-3.5-Turbo", "Yuan 2.0-M32"), or one mark.
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:(?:[-'’]|(?<=\d)\.(?=\d))[A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
+_MATH = re.compile(r"\$[^$]*\$|\\\(.*?\\\)")  # $…$ and \(…\): no tag comes out of a formula
+_MACRO = re.compile(r"\\[A-Za-z]+")  # \emph, \infty: markup, not words
+_URL = re.compile(r"\b(?:https?://|www\.)\S+")  # "github.com/Yu-Fangxu/FoR" names no idea
 
 STOPWORDS = frozenset(
     """
@@ -37,8 +40,14 @@ class Keyphrase:
     whole: bool = True  # it can be a tag on its own ("multi-task" only ever modifies: False)
 
 
-def words_of(text: str) -> list[str]:
-    return [t for t in _TOKEN.findall(unidecode(text)) if t not in CLAUSE_BREAK]
+def tokens(text: str) -> list[str]:
+    """The words and marks of a text, in ASCII; a formula or a web address is a full stop."""
+    return _TOKEN.findall(unidecode(_MACRO.sub(" ", _MATH.sub(" . ", _URL.sub(" . ", text)))))
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, as tokens() reads them: every tag, candidate and count is made of these."""
+    return [t for t in tokens(text) if t[0].isalnum()]
 
 
 def phrase_key(words: Iterable[str]) -> str:
@@ -90,7 +99,7 @@ class DocumentFrequencies:
     def add(self, texts: Iterable[str]) -> DocumentFrequencies:
         for text in texts:
             self.docs += 1
-            self.df.update({w.lower() for w in words_of(text)})
+            self.df.update({w.lower() for w in words(text)})
         return self
 
     def idf(self, word: str) -> float:

@@ -1,7 +1,7 @@
 """What one word can be: its parts of speech, read from LemmInflect's English lexicon (installed
 from PyPI with its data; docs/dependencies.md says why it won) and, for a word it does not know,
 from its shape — acronyms and words with digits are nouns (``BERT``, ``GPT-4``), common adjective
-endings are adjectives (``scalable``, ``multimodal``), the rest nouns — and the words of a text.
+endings are adjectives (``scalable``, ``multimodal``), the rest nouns. The words themselves are keyphrases.tokens().
 
 Context is nounphrases.py's business: whether a word that can be a verb is one where it stands.
 """
@@ -12,12 +12,9 @@ import re
 from functools import lru_cache
 
 from lemminflect import getAllLemmas
-from unidecode import unidecode
 
 from zotbridge.tags.keyphrases import STOPWORDS
 
-# Words, hyphenated compounds and version numbers ("GPT-3.5-Turbo", "Yuan 2.0-M32"), or one mark.
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:(?:[-'’]|(?<=\d)\.(?=\d))[A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
 _ADJECTIVE_ENDINGS = (
     "al",
     "ive",
@@ -34,7 +31,8 @@ _ADJECTIVE_ENDINGS = (
     "ant",
 )
 # Words never part of a tag, whatever the lexicon says: reporting verbs, vague and evaluative
-# adjectives, comparatives, number words, reflexives, and prepositions the lexicon calls adjectives.
+# adjectives, comparatives, number words, reflexives, interjections, and prepositions the lexicon
+# calls adjectives.
 BREAKS = frozenset(
     """
 propose proposed proposes present presented presents introduce introduced introduces show shown shows
@@ -46,11 +44,16 @@ themselves ourselves yourself yourselves himself herself myself anything everyth
 meets matters
 two three four five six seven eight nine ten today
 remarkable impressive promising excellent superior good great greater outstanding notable considerable favorable
+innovative
 fewer larger smaller bigger
 unlike despite besides whereas
+hey hello
 """.split()
 )
 _NEVER = STOPWORDS | BREAKS
+# Adverbs that belong to the term they open: "weakly supervised learning", "fully connected
+# networks", "partially observable". Other adverbs end a phrase ("significantly improved accuracy").
+TERM_ADVERBS = frozenset("fully weakly densely sparsely partially locally".split())
 NOUN, MODIFIER, GERUND, BREAK = "N", "M", "G", "B"
 
 
@@ -71,6 +74,8 @@ def word_class(word: str) -> str:
         return BREAK  # "don't", "can't": the lexicon reads "don"
     if "the" in parts[1:-1]:
         return MODIFIER  # a phrase made an adjective: "off-the-shelf", "in-the-wild"
+    if plain in TERM_ADVERBS:
+        return MODIFIER
     forms = getAllLemmas(last) or getAllLemmas(lower)
     if len(parts) > 1 and _adjective_compound(parts, forms):
         return MODIFIER  # "long-horizon tasks", "multi-task learning", "open-set recognition"
@@ -113,15 +118,6 @@ def can_be_verb(word: str) -> bool:
 def may_be_verb(word: str) -> bool:
     """A verb by the lexicon, or an -ing form it does not know ("Kickstarting Deep RL")."""
     return can_be_verb(word) or (word.lower().endswith("ing") and not getAllLemmas(word.lower()))
-
-
-_MATH = re.compile(r"\$[^$]*\$|\\\(.*?\\\)")  # $…$ and \(…\): no tag comes out of a formula
-_MACRO = re.compile(r"\\[A-Za-z]+")  # \emph, \infty: markup, not words
-_URL = re.compile(r"\b(?:https?://|www\.)\S+")  # "github.com/Yu-Fangxu/FoR" names no idea
-
-
-def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(unidecode(_MACRO.sub(" ", _MATH.sub(" . ", _URL.sub(" . ", text)))))
 
 
 def is_english(word: str) -> bool:

@@ -15,17 +15,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from zotbridge.tags.keyphrases import phrase_key, singular
+from zotbridge.tags.keyphrases import phrase_key, singular, tokens
 from zotbridge.tags.lexicon import (
     BREAK,
     BREAKS,
     GERUND,
     MODIFIER,
     NOUN,
+    TERM_ADVERBS,
     can_be_verb,
     is_english,
     may_be_verb,
-    tokens,
     word_class,
 )
 
@@ -127,8 +127,9 @@ def _in_a_name(previous: str, word: str, following: str) -> bool:
 
 def _continues(previous: str, previous_class: str, word: str) -> bool:
     """Whether ``word`` only continues what ``previous`` began, so no phrase starts at it: a prefix
-    written apart ("Self Supervised"), or a version after a name ("Yuan 2.0-M32", "Llama 2")."""
-    return previous.lower() in _DETACHED_PREFIXES or (
+    written apart ("Self Supervised"), an adverb of a term ("weakly supervised"), or a version after
+    a name ("Yuan 2.0-M32", "Llama 2")."""
+    return previous.lower() in _DETACHED_PREFIXES | TERM_ADVERBS or (
         word[:1].isdigit() and previous[:1].isupper() and previous_class == NOUN
     )
 

@@ -17,9 +17,8 @@ from __future__ import annotations
 import re
 
 import snowballstemmer
-from unidecode import unidecode
 
-from zotbridge.tags.keyphrases import STOPWORDS, phrase_key, singular
+from zotbridge.tags.keyphrases import STOPWORDS, phrase_key, singular, words
 
 MIN_CHARS, MAX_CHARS, MAX_WORDS = 3, 40, 4
 GENERIC_WORDS = frozenset(
@@ -31,6 +30,7 @@ accuracy effectiveness efficiency robustness capability ability quality strategy
 information knowledge representation output input prediction property time cost number set way case example
 domain lot kind sort type part term level order real-world world class parameter variable value
 sample label generation environment objective step signal score benefit reason concern beginning comparison
+multiple comparable similar capable future past
 """.split()
 )
 GENERIC = frozenset(
@@ -83,8 +83,9 @@ _ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,9}?)s?\)")
 
 def tag_key(phrase: str) -> str:
     """The comparison form of a tag: ASCII, lower case, hyphen = space, singular last word; a
-    version number is one word ("GPT-3.5-Turbo": gpt 3.5 turbo), as the candidates have it."""
-    return phrase_key(re.findall(r"[A-Za-z0-9]+(?:(?<=\d)\.(?=\d)[A-Za-z0-9]+)*(?:'s)?", unidecode(phrase)))
+    version number is one word ("GPT-3.5-Turbo": gpt 3.5 turbo). The words are the ones
+    candidates are made of (keyphrases.words), so a tag and a candidate of one spelling compare equal."""
+    return phrase_key(words(phrase))
 
 
 def merge_key(key: str) -> str:
@@ -140,10 +141,8 @@ def acronyms(text: str) -> dict[str, str]:
         letters = [c.lower() for c in short if c.isalpha()]
         if not any(c.isupper() for c in short) or len(letters) < 2:
             continue
-        # words as written, apostrophes kept: "Who's" is one word
-        before = re.findall(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*", text[max(0, m.start() - 200) : m.start()])
-        long_words = _long_form(before, letters)
-        if long_words and re.split(r"['’]", long_words[0].lower())[0] not in STOPWORDS:
+        long_words = _long_form(words(text[max(0, m.start() - 200) : m.start()]), letters)
+        if long_words and long_words[0].lower().split("'")[0] not in STOPWORDS:
             found[tag_key(short)] = phrase_key(long_words)  # "Who's Harry Potter (WHP)" names no idea
     return found
 
@@ -155,8 +154,8 @@ def abbreviates(short: str, long: str) -> bool:
     if len(short.split()) != 1 or not _acronym_like(short) or re.search(r"\d", short):
         return False  # "GPT-4" names one model, not the family
     letters = [c.lower() for c in re.sub(r"(?<=[A-Z])s$", "", short) if c.isalpha()]
-    words = re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", long)
-    return len(words) >= 2 and len(letters) >= 2 and _long_form(words, letters) == words
+    long_words = words(long)
+    return len(long_words) >= 2 and len(letters) >= 2 and _long_form(long_words, letters) == long_words
 
 
 def expand(key: str, expansions: dict[str, str]) -> str:
