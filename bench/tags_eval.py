@@ -20,7 +20,7 @@ Methods:
   oracle         the ceiling of any ranking of zotbridge's candidates: every candidate that is a
                  gold key first (a perfect ranker; tag rules not applied)
 
-Usage: python bench/tags_eval.py [--sets Inspec,kdd,...] [--methods tags,previous,...]
+Usage: python bench/tags_eval.py [--sets Inspec,kdd,...] [--methods tags,previous,...] [--seed N]
 """
 
 from __future__ import annotations
@@ -45,21 +45,25 @@ LISTINGS = sorted((Path(__file__).resolve().parents[1] / "tests/data/shared/list
 METHODS = ("tags", "previous", "phrase-tfidf", "singlerank", "positionrank", "yake", "oracle")
 
 
-_MODELS: dict[str, object] = {}
+_MODELS: dict[tuple[str, int], object] = {}
 
 
-def held_out_model(name: str):
+def held_out_model(name: str, seed: int = 0):
     """The ranker that never saw ``name``: the shipped one for Inspec (trained without its test
-    sample), else one trained on every other set."""
-    if name not in _MODELS:
-        _MODELS[name] = None if name == "Inspec" else train([s for s in TRAINING_SETS if s != name])
-    return _MODELS[name]
+    sample; with another LightGBM ``seed``, one trained the same way), else one trained on every
+    other set."""
+    if (name, seed) not in _MODELS:
+        if name == "Inspec":
+            _MODELS[name, seed] = train(list(TRAINING_SETS), seed) if seed else None
+        else:
+            _MODELS[name, seed] = train([s for s in TRAINING_SETS if s != name], seed)
+    return _MODELS[name, seed]
 
 
-def predictions(method: str, docs, k: int, held_out: str):
+def predictions(method: str, docs, k: int, held_out: str, seed: int = 0):
     texts = [(t, a) for t, a, _ in docs]
     if method == "tags":
-        return tag_papers(texts, TagOptions(count=k), model=held_out_model(held_out)).tags
+        return tag_papers(texts, TagOptions(count=k), model=held_out_model(held_out, seed)).tags
     if method == "previous":
         return baselines.previous_tags(texts, k)
     if method == "phrase-tfidf":
@@ -114,6 +118,12 @@ def main() -> int:
     )
     parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="LightGBM's seed for the rankers: how much a retrain alone moves F1",
+    )
     args = parser.parse_args()
     print(f"{'set':<13} {'method':<13} {'F1@5':>6} {'F1@10':>6} {'docs/s':>7}")
     for name in args.sets.split(","):
@@ -121,11 +131,11 @@ def main() -> int:
         for method in args.methods.split(","):
             try:
                 if method == "tags":
-                    held_out_model(name)  # trained before the clock starts
+                    held_out_model(name, args.seed)  # trained before the clock starts
                 started = time.perf_counter()
-                at5 = predictions(method, docs, 5, name)
+                at5 = predictions(method, docs, 5, name, args.seed)
                 seconds = time.perf_counter() - started
-                at10 = predictions(method, docs, 10, name)
+                at10 = predictions(method, docs, 10, name, args.seed)
             except ImportError as exc:
                 print(f"{name:<13} {method:<13} skipped: {exc}")
                 continue

@@ -88,6 +88,7 @@ def examples(docs: list[Document]) -> Examples:
 
 
 TREES, LEAVES, LEARNING_RATE, MIN_GOLD = 150, 8, 0.1, 1
+SEED = 0  # LightGBM's; bench/tags_eval.py --seed changes it to show how much a retrain alone moves F1
 _EXAMPLES: dict[str, Examples] = {}
 
 
@@ -110,7 +111,7 @@ def keyphraseness(sets: list[str], min_gold: int = 1) -> Keyphraseness:
     return Keyphraseness({p: (n, seen[p]) for p, n in gold.items() if n >= min_gold})
 
 
-def train(sets: list[str]) -> Ranker:
+def train(sets: list[str], seed: int = SEED) -> Ranker:
     import lightgbm
     import numpy as np
     from sklearn.linear_model import LogisticRegression
@@ -136,7 +137,7 @@ def train(sets: list[str]) -> Ranker:
         min_child_samples=50,
         subsample=0.8,
         subsample_freq=1,
-        random_state=0,
+        random_state=seed,
         n_jobs=1,
         verbose=-1,
     )

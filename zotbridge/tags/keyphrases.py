@@ -1,4 +1,4 @@
-"""What every step of tagging shares: stop words, the normal form of a phrase (lower case,
+"""What every step of tagging shares: the words of a text, stop words, the normal form of a phrase (lower case,
 hyphens as spaces, the head singular), a keyphrase, and word document frequencies for IDF (the
 listing's own merged with a background of arXiv abstracts shipped with zotbridge)."""
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from unidecode import unidecode
 
 # Words, hyphenated compounds and version numbers ("GPT-3.5-Turbo", "Yuan 2.0-M32"), or one mark.
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:(?:[-'’]|(?<=\d)\.(?=\d))[A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:(?:[-']|(?<=\d)\.(?=\d))[A-Za-z0-9]+)*|[^\sA-Za-z0-9]")  # on ASCII
 _MATH = re.compile(r"\$[^$]*\$|\\\(.*?\\\)")  # $…$ and \(…\): no tag comes out of a formula
 _MACRO = re.compile(r"\\[A-Za-z]+")  # \emph, \infty: markup, not words
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")  # "github.com/Yu-Fangxu/FoR" names no idea
