@@ -43,6 +43,11 @@ def test_spelling_variants_merge(a, b):
         ("mastitis", "mastitis"),
         ("hypotheses", "hypothesis"),
         ("theses", "thesis"),
+        # Latin plurals (a tag of the shared listings was "task matrice"); "devices" is regular
+        ("matrices", "matrix"),
+        ("vertices", "vertex"),
+        ("axes", "axis"),
+        ("devices", "device"),
     ],
 )
 def test_singular(plural, single):
@@ -240,6 +245,14 @@ def test_adverbs_and_verbs_break_phrases():
             "elastic student branch",
         ),
         ("Hey AI, Can You Solve Complex Tasks by Talking to Agents?", "", "hey ai", "AI"),
+        (
+            "",
+            "A powerful multimodal language model.",
+            "powerful multimodal language model",
+            "multimodal language model",
+        ),
+        ("", "It is trained on one trillion tokens.", "trillion", "token"),
+        ("", "Stronger zero-shot learners emerge.", "stronger zero-shot learner", "zero-shot learner"),
         # a prefix written apart, an adverb of a term, or a name before its version, holds its phrase together
         ("", "Plain fully connected networks overfit.", "connected network", "fully connected network"),
         ("", "We study weakly supervised learning.", "supervised learning", "weakly supervised learning"),
@@ -318,6 +331,8 @@ def test_tags_are_whole_noun_phrases_never_fragments():
         "similar tasks",
         "capable models",
         "future",
+        "zero-shot manner",
+        "self-supervised fashion",
     ],
 )
 def test_generic_phrases_are_never_tags(phrase):

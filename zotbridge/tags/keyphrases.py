@@ -63,6 +63,15 @@ _KEEP_S = frozenset(
     "its corpus virus radius calculus consensus dynamics kinetics mathematics statistics robotics linguistics ethics semantics "
     "graphics economics genomics proteomics electronics optics mechanics clothes".split()
 )
+# Latin and Greek plurals whose singular the endings below would miss ("task matrices").
+_IRREGULAR = {
+    "matrices": "matrix",
+    "indices": "index",
+    "vertices": "vertex",
+    "simplices": "simplex",
+    "appendices": "appendix",
+    "axes": "axis",
+}
 
 
 def singular(word: str) -> str:
@@ -71,6 +80,8 @@ def singular(word: str) -> str:
     head, dash, last = word.rpartition("-")
     if dash and last:
         return head + dash + singular(last)
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
     if (
         len(word) <= 3
         or word in _KEEP_S

@@ -42,10 +42,10 @@ extensive first second third further main key particular specific certain many m
 same whole overall general previous prior respective corresponding important given
 themselves ourselves yourself yourselves himself herself myself anything everything something nothing
 meets matters
-two three four five six seven eight nine ten today
+two three four five six seven eight nine ten hundred thousand million billion trillion today
 remarkable impressive promising excellent superior good great greater outstanding notable considerable favorable
-innovative
-fewer larger smaller bigger
+innovative powerful
+fewer larger smaller bigger stronger weaker
 unlike despite besides whereas
 hey hello
 """.split()

@@ -46,6 +46,8 @@ extensive evaluation, main contribution, key insight, high quality, low quality,
 empirical comparison, empirical study, empirical evaluation, empirical analysis
 """.split(",")
 )
+# A way of doing something is no topic: "in a zero-shot manner", "in a self-supervised fashion".
+_MANNERS = frozenset("manner fashion".split())
 # Heads that add nothing to the idea before them: "supervised pre-training method" is the paper's
 # "supervised pre-training", "speech emotion recognition task" its "speech emotion recognition".
 GENERIC_HEADS = frozenset(
@@ -109,7 +111,7 @@ def _stem(word: str) -> str:
 
 def is_generic(key: str, text: str = "") -> bool:
     words = key.split()
-    if key in GENERIC or all(w in GENERIC_WORDS for w in words):
+    if key in GENERIC or all(w in GENERIC_WORDS for w in words) or words[-1] in _MANNERS:
         return True
     single = len(text.split()) <= 1 if text else len(words) == 1
     if single and (key.endswith(ADJECTIVE_ENDINGS) or len(key) < 4):
