@@ -253,6 +253,19 @@ def test_adverbs_and_verbs_break_phrases():
         ),
         ("", "It is trained on one trillion tokens.", "trillion", "token"),
         ("", "Stronger zero-shot learners emerge.", "stronger zero-shot learner", "zero-shot learner"),
+        ("", "A helpful training task.", "helpful training task", "training task"),
+        (
+            "",
+            "It fails on non-English languages due to scarce data.",
+            "non-english languages due",
+            "non-English languages",
+        ),
+        (
+            "Open-Ended Learning Leads to Generally Capable Agents",
+            "",
+            "open-ended learning lead",
+            "open-ended learning",
+        ),
         # a prefix written apart, an adverb of a term, or a name before its version, holds its phrase together
         ("", "Plain fully connected networks overfit.", "connected network", "fully connected network"),
         ("", "We study weakly supervised learning.", "supervised learning", "weakly supervised learning"),

@@ -44,9 +44,9 @@ themselves ourselves yourself yourselves himself herself myself anything everyth
 meets matters
 two three four five six seven eight nine ten hundred thousand million billion trillion today
 remarkable impressive promising excellent superior good great greater outstanding notable considerable favorable
-innovative powerful
+innovative powerful helpful
 fewer larger smaller bigger stronger weaker
-unlike despite besides whereas
+unlike despite besides whereas due
 hey hello
 """.split()
 )

@@ -65,6 +65,7 @@ _CLAUSE_OPENERS = frozenset("by without while when after before towards toward".
 # Prefixes that make a verb of a verb ("Pre-training LiDAR Perception"); "Early-Learning" is no verb.
 _VERB_PREFIXES = frozenset("pre re co fine post over under".split())
 _SENTENCE_ENDS = frozenset(". ! ? : ;".split())
+_LEADS = frozenset("lead leads led".split())  # "Open-Ended Learning Leads to Capable Agents"
 # Prefixes sometimes written apart ("Self Supervised"): never verbs, and no phrase starts after one.
 _DETACHED_PREFIXES = frozenset("self semi non multi pre co un meta cross anti post".split())
 
@@ -81,7 +82,7 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
     one after a pronoun, a modal, a negation or "to" ("we study", "to help", "Don't Stop") and, as
     a participle, after "has" ("has received support"), before an adjective ("harvesting
     rich supervision", "training large models") or an article or possessive ("practice the tasks",
-    "tint your models"), and as the first word of a title or of a title's part before a word that
+    "tint your models"), "lead" before "to" ("learning leads to"), and as the first word of a title or of a title's part before a word that
     is neither a phrase word nor a preposition ("Train Once, Answer All", "Reuse, Don't Retrain",
     "Learning to Rank"; "Pre-training of …" stays a noun); a base form that can be a verb is one
     after a plural noun ("models help", "methods improve"). An -ing form that can be a verb is one
@@ -94,7 +95,7 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
     after_noun = following.lower().endswith("ed")  # "models trained on", "a model designed for"
     if word_class(following) == MODIFIER and word_class(word) != MODIFIER and not after_noun:
         return True
-    if following.lower() in _OBJECTS:
+    if following.lower() in _OBJECTS or (word.lower() in _LEADS and following.lower() == "to"):
         return True
     if opens_title and word_class(following) == BREAK and following.lower() not in _LINKS:
         return True
