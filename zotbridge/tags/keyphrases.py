@@ -45,7 +45,7 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(unidecode(_MACRO.sub(" ", _MATH.sub(" . ", _URL.sub(" . ", text)))))
 
 
-def words(text: str) -> list[str]:
+def words_in(text: str) -> list[str]:
     """The words of a text, as tokens() reads them: every tag, candidate and count is made of these."""
     return [t for t in tokens(text) if t[0].isalnum()]
 
@@ -110,7 +110,7 @@ class DocumentFrequencies:
     def add(self, texts: Iterable[str]) -> DocumentFrequencies:
         for text in texts:
             self.docs += 1
-            self.df.update({w.lower() for w in words(text)})
+            self.df.update({w.lower() for w in words_in(text)})
         return self
 
     def idf(self, word: str) -> float:

@@ -18,7 +18,7 @@ import re
 
 import snowballstemmer
 
-from zotbridge.tags.keyphrases import STOPWORDS, phrase_key, singular, words
+from zotbridge.tags.keyphrases import STOPWORDS, phrase_key, singular, words_in
 
 MIN_CHARS, MAX_CHARS, MAX_WORDS = 3, 40, 4
 GENERIC_WORDS = frozenset(
@@ -86,8 +86,8 @@ _ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,9}?)s?\)")
 def tag_key(phrase: str) -> str:
     """The comparison form of a tag: ASCII, lower case, hyphen = space, singular last word; a
     version number is one word ("GPT-3.5-Turbo": gpt 3.5 turbo). The words are the ones
-    candidates are made of (keyphrases.words), so a tag and a candidate of one spelling compare equal."""
-    return phrase_key(words(phrase))
+    candidates are made of (keyphrases.words_in), so a tag and a candidate of one spelling compare equal."""
+    return phrase_key(words_in(phrase))
 
 
 def merge_key(key: str) -> str:
@@ -143,7 +143,7 @@ def acronyms(text: str) -> dict[str, str]:
         letters = [c.lower() for c in short if c.isalpha()]
         if not any(c.isupper() for c in short) or len(letters) < 2:
             continue
-        long_words = _long_form(words(text[max(0, m.start() - 200) : m.start()]), letters)
+        long_words = _long_form(words_in(text[max(0, m.start() - 200) : m.start()]), letters)
         if long_words and long_words[0].lower().split("'")[0] not in STOPWORDS:
             found[tag_key(short)] = phrase_key(long_words)  # "Who's Harry Potter (WHP)" names no idea
     return found
@@ -156,7 +156,7 @@ def abbreviates(short: str, long: str) -> bool:
     if len(short.split()) != 1 or not _acronym_like(short) or re.search(r"\d", short):
         return False  # "GPT-4" names one model, not the family
     letters = [c.lower() for c in re.sub(r"(?<=[A-Z])s$", "", short) if c.isalpha()]
-    long_words = words(long)
+    long_words = words_in(long)
     return len(long_words) >= 2 and len(letters) >= 2 and _long_form(long_words, letters) == long_words
 
 
