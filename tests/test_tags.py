@@ -344,6 +344,8 @@ def test_tags_are_whole_noun_phrases_never_fragments():
         "similar tasks",
         "capable models",
         "future",
+        "scalable methods",
+        "viable alternative",
         "zero-shot manner",
         "self-supervised fashion",
     ],

@@ -30,7 +30,7 @@ accuracy effectiveness efficiency robustness capability ability quality strategy
 information knowledge representation output input prediction property time cost number set way case example
 domain lot kind sort type part term level order real-world world class parameter variable value
 sample label generation environment objective step signal score benefit reason concern beginning comparison
-multiple comparable similar capable future past
+multiple comparable similar capable future past affordable viable competitive reliable scalable alternative
 """.split()
 )
 GENERIC = frozenset(
