@@ -1,6 +1,7 @@
-"""What every step of tagging shares: the words of a text, stop words, the normal form of a phrase (lower case,
-hyphens as spaces, the head singular), a keyphrase, and word document frequencies for IDF (the
-listing's own merged with a background of arXiv abstracts shipped with zotbridge)."""
+"""What every step of tagging shares: the words of a text, stop words, the normal form of a
+phrase (lower case, hyphens as spaces, the head singular), a keyphrase, and word document
+frequencies for IDF (the listing's own merged with a background of arXiv abstracts shipped with
+zotbridge)."""
 
 from __future__ import annotations
 

@@ -62,19 +62,18 @@ def word_class(word: str) -> str:
     """N (can be a noun), M (can only modify one: adjective, participle), G (an -ing form the
     lexicon knows only as a verb: a head after a noun, "instruction tuning", never a phrase's first
     word, "improving accuracy") or B (ends a phrase)."""
-    lower = word.lower()
-    plain = lower.replace("’", "'")
-    if plain.removesuffix("'s") in _NEVER or not re.search(r"[a-z]", lower) or len(word) == 1:
+    lower = word.lower()  # tokens are ASCII (keyphrases.tokens): apostrophes are "'"
+    if lower.removesuffix("'s") in _NEVER or not re.search(r"[a-z]", lower) or len(word) == 1:
         return BREAK  # "today's"; a single letter is a variable: "N:M masks"
     if re.search(r"\d", word) or any(sum(c.isupper() for c in part) >= 2 for part in word.split("-")):
         return NOUN  # BERT, GPT-4, 3D, LLaMA; not the Title-Case compound "Multi-Head"
-    parts = plain.split("-")
+    parts = lower.split("-")
     last = parts[-1].split("'")[0]
-    if plain.endswith("n't"):
+    if lower.endswith("n't"):
         return BREAK  # "don't", "can't": the lexicon reads "don"
     if "the" in parts[1:-1]:
         return MODIFIER  # a phrase made an adjective: "off-the-shelf", "in-the-wild"
-    if plain in TERM_ADVERBS:
+    if lower in TERM_ADVERBS:
         return MODIFIER
     forms = getAllLemmas(last) or getAllLemmas(lower)
     if len(parts) > 1 and _adjective_compound(parts, forms):

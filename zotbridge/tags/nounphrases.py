@@ -68,6 +68,7 @@ _SENTENCE_ENDS = frozenset(". ! ? : ;".split())
 _LEADS = frozenset("lead leads led".split())  # "Open-Ended Learning Leads to Capable Agents"
 # Prefixes sometimes written apart ("Self Supervised"): never verbs, and no phrase starts after one.
 _DETACHED_PREFIXES = frozenset("self semi non multi pre co un meta cross anti post".split())
+_NO_START_AFTER = _DETACHED_PREFIXES | TERM_ADVERBS  # "Self Supervised", "weakly supervised"
 
 
 def _opens_clause(word: str) -> bool:
@@ -130,7 +131,7 @@ def _continues(previous: str, previous_class: str, word: str) -> bool:
     """Whether ``word`` only continues what ``previous`` began, so no phrase starts at it: a prefix
     written apart ("Self Supervised"), an adverb of a term ("weakly supervised"), or a version after
     a name ("Yuan 2.0-M32", "Llama 2")."""
-    return previous.lower() in _DETACHED_PREFIXES | TERM_ADVERBS or (
+    return previous.lower() in _NO_START_AFTER or (
         word[:1].isdigit() and previous[:1].isupper() and previous_class == NOUN
     )
 
