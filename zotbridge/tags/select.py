@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -126,16 +126,18 @@ class _Choice:
     def tags(self, phrases: list[Keyphrase]) -> dict[str, str]:
         """The paper's best tags, best first: merge key -> spelling."""
         ranked: list[tuple[float, str, str]] = []
-        wholes = {p.key: p.text for p in phrases if p.whole}
-        for phrase in phrases:
-            core = without_generic_head(phrase.key)
-            if core in wholes:  # "supervised pre-training method" is "supervised pre-training"
-                phrase = replace(phrase, key=core, text=wholes[core])
-            key = expand(phrase.key, self.expansions)
-            text = phrase.text if key == phrase.key else self._spelling(key)
+        named = [(phrase, *self._named(phrase)) for phrase in phrases]
+        wholes = {key: (text, phrase.key) for phrase, key, text in named if phrase.whole}
+        for phrase, key, text in named:
+            source = phrase.key  # the candidate as the paper writes it, which the listing shares
+            core = without_generic_head(key)
+            if (
+                core != key and core in wholes
+            ):  # "supervised pre-training method" is "supervised pre-training"
+                key, (text, source) = core, wholes[core]  # "SSL methods" is "self-supervised learning"
             if phrase.whole and acceptable(key, text):
                 boost = LIBRARY_BOOST if merge_key(key) in self.library else 1.0
-                boost *= 1 + SHARED_BOOST * self.listing.share(phrase.key)
+                boost *= 1 + SHARED_BOOST * self.listing.share(source)
                 ranked.append((phrase.score * boost, key, text))
         ranked.sort(key=lambda r: (-r[0], r[1]))
         chosen: dict[str, str] = {}
@@ -147,6 +149,12 @@ class _Choice:
             if len(chosen) == self.options.count:
                 break
         return chosen
+
+    def _named(self, phrase: Keyphrase) -> tuple[str, str]:
+        """The phrase's key with its acronyms expanded ("ssl method" → "self supervised learning
+        method"), and how it is shown."""
+        key = expand(phrase.key, self.expansions)
+        return key, phrase.text if key == phrase.key else self._spelling(key)
 
     def _spelling(self, key: str) -> str:
         """How the listing writes an acronym's expansion ("Multi-Head Latent Attention" for MLA),

@@ -31,6 +31,8 @@ information knowledge representation output input prediction property time cost 
 domain lot kind sort type part term level order real-world world class parameter variable value
 sample label generation environment objective step signal score benefit reason concern beginning comparison
 multiple comparable similar capable future past affordable viable competitive reliable scalable alternative
+large huge advanced suitable related improved customized effective unsurprising flexible economical entire
+modest downstream
 """.split()
 )
 GENERIC = frozenset(
