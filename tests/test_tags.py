@@ -266,6 +266,10 @@ def test_adverbs_and_verbs_break_phrases():
             "open-ended learning lead",
             "open-ended learning",
         ),
+        # a verb after an adverb of frequency, or before "to"
+        ("", "Real-world applications often face streaming data.", "face streaming data", "streaming data"),
+        ("", "Machine unlearning aims to remove data.", "machine unlearning aim", "machine unlearning"),
+        ("", "A single soft prompt struggles to capture it.", "soft prompt struggle", "soft prompt"),
         # a prefix written apart, an adverb of a term, or a name before its version, holds its phrase together
         ("", "Plain fully connected networks overfit.", "connected network", "fully connected network"),
         ("", "We study weakly supervised learning.", "supervised learning", "weakly supervised learning"),

@@ -51,7 +51,9 @@ class Candidate:
 
 _SUBJECTS = frozenset(
     "we they it i you he she this these those which that to can could may might will would must "
-    "not never don't doesn't didn't won't can't".split()
+    "not never don't doesn't didn't won't can't "
+    # adverbs of frequency stand before a verb: "applications often face streaming data"
+    "often usually typically commonly frequently rarely sometimes always".split()
 )
 _PERFECT = frozenset("has have had".split())  # "has received considerable support"
 _OBJECTS = frozenset("a an the your our their its my them anything everything whether how what".split())
@@ -65,7 +67,12 @@ _CLAUSE_OPENERS = frozenset("by without while when after before towards toward".
 # Prefixes that make a verb of a verb ("Pre-training LiDAR Perception"); "Early-Learning" is no verb.
 _VERB_PREFIXES = frozenset("pre re co fine post over under".split())
 _SENTENCE_ENDS = frozenset(". ! ? : ;".split())
-_LEADS = frozenset("lead leads led".split())  # "Open-Ended Learning Leads to Capable Agents"
+# Verbs that take "to" after them: "Open-Ended Learning Leads to Capable Agents", "machine
+# unlearning aims to remove", "a single prompt struggles to capture".
+_BEFORE_TO = frozenset(
+    "lead leads led aim aims attempt attempts try tries struggle struggles need needs seek seeks strive strives "
+    "fail fails tend tends".split()
+)
 # Prefixes sometimes written apart ("Self Supervised"): never verbs, and no phrase starts after one.
 _DETACHED_PREFIXES = frozenset("self semi non multi pre co un meta cross anti post".split())
 _NO_START_AFTER = _DETACHED_PREFIXES | TERM_ADVERBS  # "Self Supervised", "weakly supervised"
@@ -83,8 +90,9 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
     one after a pronoun, a modal, a negation or "to" ("we study", "to help", "Don't Stop") and, as
     a participle, after "has" ("has received support"), before an adjective ("harvesting
     rich supervision", "training large models") or an article or possessive ("practice the tasks",
-    "tint your models"), "lead" before "to" ("learning leads to"), and as the first word of a title or of a title's part before a word that
-    is neither a phrase word nor a preposition ("Train Once, Answer All", "Reuse, Don't Retrain",
+    "tint your models"), "lead", "aim", "struggle"… before "to" ("learning leads to"), after an
+    adverb of frequency ("applications often face"), and as the first word of a title or of a
+    title's part before a word that is neither a phrase word nor a preposition ("Train Once, Answer All", "Reuse, Don't Retrain",
     "Learning to Rank"; "Pre-training of …" stays a noun); a base form that can be a verb is one
     after a plural noun ("models help", "methods improve"). An -ing form that can be a verb is one
     where a clause opens, at the start of a title's part or after "by", "without", "towards"… and
@@ -96,7 +104,7 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
     after_noun = following.lower().endswith("ed")  # "models trained on", "a model designed for"
     if word_class(following) == MODIFIER and word_class(word) != MODIFIER and not after_noun:
         return True
-    if following.lower() in _OBJECTS or (word.lower() in _LEADS and following.lower() == "to"):
+    if following.lower() in _OBJECTS or (word.lower() in _BEFORE_TO and following.lower() == "to"):
         return True
     if opens_title and word_class(following) == BREAK and following.lower() not in _LINKS:
         return True
