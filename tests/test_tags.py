@@ -254,6 +254,16 @@ def test_adverbs_and_verbs_break_phrases():
         ("", "It is trained on one trillion tokens.", "trillion", "token"),
         ("", "Stronger zero-shot learners emerge.", "stronger zero-shot learner", "zero-shot learner"),
         ("", "A helpful training task.", "helpful training task", "training task"),
+        # vague or ordering adjectives (a fifth audit): never part of a tag
+        (
+            "",
+            "Unlike traditional multi-task learning, it scales.",
+            "traditional multi-task learning",
+            "multi-task learning",
+        ),
+        ("", "It needs additional pretraining on text.", "additional pretraining", "pretraining"),
+        ("", "We retrieve relevant snippets for each question.", "relevant snippet", "snippet"),
+        ("", "Models gain immense research interest.", "immense research interest", "research interest"),
         (
             "",
             "It fails on non-English languages due to scarce data.",

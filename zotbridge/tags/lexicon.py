@@ -44,7 +44,8 @@ themselves ourselves yourself yourselves himself herself myself anything everyth
 meets matters
 two three four five six seven eight nine ten hundred thousand million billion trillion today
 remarkable impressive promising excellent superior good great greater outstanding notable considerable favorable
-innovative powerful helpful
+innovative powerful helpful accurate diverse immense
+additional conventional traditional subsequent latest increased relevant typical distinct
 fewer larger smaller bigger stronger weaker
 unlike despite besides whereas due
 hey hello
