@@ -194,6 +194,12 @@ def _words_of(text: str) -> list[str]:
 # --- the previous tag selection (zotbridge/tags/select.py until issue 18) ------------------------
 
 
+def _previously_acceptable(key: str, text: str) -> bool:
+    """The tag filter as the previous method had it: no single word under four letters, acronyms
+    included ("SVM"; zotbridge's tags accept those now), so its figures stay what they were."""
+    return acceptable(key, text) and not (len(text.split()) <= 1 and len(key) < 4)
+
+
 def previous_tags(texts: list[tuple[str, str]], count: int = 5) -> list[list[str]]:
     """Per paper: phrase-tfidf's 25 best, × (1 + 2·log2(papers sharing it)), single words × 0.5,
     a tag inside a better one skipped."""
@@ -214,7 +220,7 @@ def previous_tags(texts: list[tuple[str, str]], count: int = 5) -> list[list[str
         for phrase in found:
             key = expand(phrase.key, expansions)
             text = phrase.text if key == phrase.key else key
-            if not acceptable(key, text) or not heads.ends_phrases(phrase.text.split()[-1]):
+            if not _previously_acceptable(key, text) or not heads.ends_phrases(phrase.text.split()[-1]):
                 continue
             merged = merge_key(key)
             spellings[merged][text] += 1

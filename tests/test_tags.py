@@ -48,6 +48,14 @@ def test_spelling_variants_merge(a, b):
         ("vertices", "vertex"),
         ("axes", "axis"),
         ("devices", "device"),
+        # a field in -ics is singular (kdd and SemEval2010 gold keys: bioinformatics, analytics);
+        # a plural of an -ic noun is not
+        ("bioinformatics", "bioinformatics"),
+        ("analytics", "analytics"),
+        ("robotics", "robotics"),
+        ("graphics", "graphics"),
+        ("metrics", "metric"),
+        ("heuristics", "heuristic"),
     ],
 )
 def test_singular(plural, single):
@@ -378,6 +386,14 @@ def test_tags_are_whole_noun_phrases_never_fragments():
 )
 def test_generic_phrases_are_never_tags(phrase):
     assert not acceptable(tag_key(phrase), phrase)
+
+
+@pytest.mark.parametrize("acronym", ["SVM", "PCA", "XML", "GAN"])
+def test_a_three_letter_acronym_can_be_a_tag(acronym):
+    """Short words are no tags ("use", "way"), but an acronym of three letters names an idea: SVM,
+    PCA and XML are gold keys of kdd's authors."""
+    assert acceptable(tag_key(acronym), acronym)
+    assert not acceptable("way", "way")
 
 
 def test_acronym_and_expansion_become_one_tag():

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from lemminflect import getAllLemmas
 from unidecode import unidecode
 
 # Words, hyphenated compounds and version numbers ("GPT-3.5-Turbo", "Yuan 2.0-M32"), or one mark.
@@ -60,9 +61,8 @@ def phrase_key(words: Iterable[str]) -> str:
 
 
 _KEEP_S = frozenset(
-    "bayes gibbs bias class gas lens loss mass news physics process series species status "
-    "its corpus virus radius calculus consensus dynamics kinetics mathematics statistics robotics linguistics ethics semantics "
-    "graphics economics genomics proteomics electronics optics mechanics clothes".split()
+    "bayes gibbs bias class gas lens loss mass news process series species status "
+    "its corpus virus radius calculus consensus graphics clothes".split()
 )
 # Latin and Greek plurals whose singular the endings below would miss ("task matrices").
 _IRREGULAR = {
@@ -73,6 +73,15 @@ _IRREGULAR = {
     "appendices": "appendix",
     "axes": "axis",
 }
+
+
+def _field_or_plural(word: str) -> str:
+    """A word in -ics is a field, singular as it is ("robotics", "bioinformatics", "analytics"),
+    unless LemmInflect's lexicon knows it only as the plural of an -ic noun ("metrics",
+    "heuristics", "topics"). A word it does not know is a field: made-up -ics words name fields
+    ("radiomics", "cheminformatics")."""
+    lemmas = getAllLemmas(word).get("NOUN", ())
+    return word if not lemmas or word in lemmas else lemmas[0]
 
 
 def singular(word: str) -> str:
@@ -90,6 +99,8 @@ def singular(word: str) -> str:
         or word.endswith(("ss", "us", "is"))  # no English plural ends in -is: analysis, mastitis
     ):
         return word
+    if word.endswith("ics"):
+        return _field_or_plural(word)
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith(("yses", "eses")):  # analyses, hypotheses, theses

@@ -116,9 +116,8 @@ def is_generic(key: str, text: str = "") -> bool:
     if key in GENERIC or all(w in GENERIC_WORDS for w in words) or words[-1] in _MANNERS:
         return True
     single = len(text.split()) <= 1 if text else len(words) == 1
-    if single and (key.endswith(ADJECTIVE_ENDINGS) or len(key) < 4):
-        return True
-    return False
+    short = len(key) < 4 and not _acronym_like(text)  # "use", "way"; but "SVM", "PCA", "GAN" name ideas
+    return single and (key.endswith(ADJECTIVE_ENDINGS) or short)
 
 
 def without_generic_head(key: str) -> str:
