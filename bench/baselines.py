@@ -33,7 +33,7 @@ from zotbridge.tags.keyphrases import (
 )
 from zotbridge.tags.lexicon import NOUN, word_class
 from zotbridge.tags.nounphrases import runs as noun_runs
-from zotbridge.tags.vocabulary import acceptable, acronyms, display, expand, merge_key, tag_key
+from zotbridge.tags.vocabulary import FIELDS, acceptable, acronyms, display, expand, merge_key, tag_key
 
 MAX_WORDS = 3
 # The previous method's own words: a hyphenated word is one word, "3.5" a number, and these break runs.
@@ -195,9 +195,11 @@ def _words_of(text: str) -> list[str]:
 
 
 def _previously_acceptable(key: str, text: str) -> bool:
-    """The tag filter as the previous method had it: no single word under four letters, acronyms
-    included ("SVM"; zotbridge's tags accept those now), so its figures stay what they were."""
-    return acceptable(key, text) and not (len(text.split()) <= 1 and len(key) < 4)
+    """The tag filter as the previous method had it, so its figures stay what they were: no single
+    word under four letters, acronyms included ("SVM"), and no phrase made only of generic words,
+    fields included ("representation learning"); zotbridge's tags accept both now."""
+    short = len(text.split()) <= 1 and len(key) < 4
+    return acceptable(key, text) and not short and key not in FIELDS
 
 
 def previous_tags(texts: list[tuple[str, str]], count: int = 5) -> list[list[str]]:
