@@ -92,13 +92,13 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
     rich supervision", "training large models") or an article or possessive ("practice the tasks",
     "tint your models"), "lead", "aim", "struggle"… before "to" ("learning leads to"), after an
     adverb of frequency ("applications often face"), and as the first word of a title or of a
-    title's part before a word that is neither a phrase word nor a preposition ("Train Once, Answer All", "Reuse, Don't Retrain",
-    "Learning to Rank"; "Pre-training of …" stays a noun); a base form that can be a verb is one
-    after a plural noun ("models help", "methods improve"). An -ing form that can be a verb is one
-    where a clause opens, at the start of a title's part or after "by", "without", "towards"… and
-    before a phrase word ("Training Language Model Agents", "by scaling self-play"): in titles of
-    the shared listings that reading was right in all but a handful of cases ("Embedding Structure
-    Matters")."""
+    title's part before a word that is neither a phrase word nor a preposition ("Train Once,
+    Answer All", "Reuse, Don't Retrain", "Learning to Rank"; "Pre-training of …" stays a noun); a
+    base form that can be a verb is one after a plural noun ("models help", "methods improve"). An
+    -ing form that can be a verb is one where a clause opens, at the start of a title's part or
+    after "by", "without", "towards"… and before a phrase word ("Training Language Model Agents",
+    "by scaling self-play"): in titles of the shared listings that reading was right in all but a
+    handful of cases ("Embedding Structure Matters")."""
     if not may_be_verb(word) or word.lower() in _DETACHED_PREFIXES:
         return False
     after_noun = following.lower().endswith("ed")  # "models trained on", "a model designed for"

@@ -130,11 +130,11 @@ class _Choice:
         wholes = {key: (text, phrase.key) for phrase, key, text in named if phrase.whole}
         for phrase, key, text in named:
             source = phrase.key  # the candidate as the paper writes it, which the listing shares
+            # "supervised pre-training method" is "supervised pre-training"; with the acronym
+            # expanded first, "SSL methods" is "self-supervised learning"
             core = without_generic_head(key)
-            if (
-                core != key and core in wholes
-            ):  # "supervised pre-training method" is "supervised pre-training"
-                key, (text, source) = core, wholes[core]  # "SSL methods" is "self-supervised learning"
+            if core != key and core in wholes:
+                key, (text, source) = core, wholes[core]
             if phrase.whole and acceptable(key, text):
                 boost = LIBRARY_BOOST if merge_key(key) in self.library else 1.0
                 boost *= 1 + SHARED_BOOST * self.listing.share(source)

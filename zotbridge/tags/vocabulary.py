@@ -9,7 +9,9 @@
 * generic phrases (``proposed method``, ``experimental results``, ``state of the art``, ``paper``)
   are never tags, nor single words that mean little alone (``model``, ``learning``, ``data``), nor
   one-word adjectives (``pre-trained``, ``zero-shot``, ``task-specific``: they describe, not group);
-* 3–40 characters, at most 4 words, not just digits.
+  but generic words that together name a field are (``representation learning``, ``world model``);
+* 3–40 characters, at most 4 words, not just digits; a single word of four letters or more, or an
+  acronym (``SVM``).
 """
 
 from __future__ import annotations
