@@ -260,6 +260,8 @@ def test_adverbs_and_verbs_break_phrases():
             "multimodal language model",
         ),
         ("", "It is trained on one trillion tokens.", "trillion", "token"),
+        ("", "UL2 scales to 20B parameters.", "20b parameter", "UL2"),
+        ("", "We release a high-quality 500GB subset.", "500gb subset", "subset"),
         ("", "Stronger zero-shot learners emerge.", "stronger zero-shot learner", "zero-shot learner"),
         ("", "A helpful training task.", "helpful training task", "training task"),
         # vague or ordering adjectives (a fifth audit): never part of a tag

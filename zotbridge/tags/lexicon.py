@@ -55,6 +55,8 @@ _NEVER = STOPWORDS | BREAKS
 # Adverbs that belong to the term they open: "weakly supervised learning", "fully connected
 # networks", "partially observable". Other adverbs end a phrase ("significantly improved accuracy").
 TERM_ADVERBS = frozenset("fully weakly densely sparsely partially locally".split())
+# A count with its magnitude ("7B", "1.5B", "500GB", "100K"): a size, not an idea.
+_SIZE = re.compile(r"\d+(?:\.\d+)?(?:[KMBT]|[KMGT]B)")
 NOUN, MODIFIER, GERUND, BREAK = "N", "M", "G", "B"
 
 
@@ -66,6 +68,8 @@ def word_class(word: str) -> str:
     lower = word.lower()  # tokens are ASCII (keyphrases.tokens): apostrophes are "'"
     if lower.removesuffix("'s") in _NEVER or not re.search(r"[a-z]", lower) or len(word) == 1:
         return BREAK  # "today's"; a single letter is a variable: "N:M masks"
+    if _SIZE.fullmatch(word):
+        return BREAK  # a size is a number word: "20B parameters", "a 500GB subset"
     if re.search(r"\d", word) or any(sum(c.isupper() for c in part) >= 2 for part in word.split("-")):
         return NOUN  # BERT, GPT-4, 3D, LLaMA; not the Title-Case compound "Multi-Head"
     parts = lower.split("-")
