@@ -592,6 +592,44 @@ def test_an_acronym_tag_is_spelled_as_its_expansion_is_written():
     assert "multi head latent attention" not in sum(tags, []), tags
 
 
+def test_a_phrase_read_through_an_acronym_keeps_the_long_form_as_written():
+    """Tags of the shared listings shown as comparison keys: "OOD detection" after
+    "out-of-distribution (OOD)" was `out of distribution detection`, "LLM agents" after "large
+    language models (LLMs)" could read `large language models agent`, and "SMoE" gave `sparse
+    mixture of expert`. The long form is used as written, its head singular inside a phrase."""
+    texts = [
+        (
+            "Detecting Out-of-Distribution Inputs",
+            "Out-of-distribution (OOD) inputs hurt classifiers. OOD detection flags them; our OOD "
+            "detection method beats baselines on OOD detection benchmarks.",
+        ),
+        (
+            "Large Language Model Agents",
+            "Large language models (LLMs) plan. LLM agents act; we study LLM agents on web tasks.",
+        ),
+        (
+            "Sparse Experts",
+            "A Sparse Mixture of Experts (SMoE) routes tokens. The SMoE scales; SMoE layers help.",
+        ),
+    ]
+    tags = tag_papers(texts, TagOptions(count=10)).tags
+    assert "out-of-distribution detection" in tags[0], tags
+    assert "large language model agent" in tags[1], tags
+    assert "sparse mixture of experts" in tags[2], tags
+    assert not {
+        "out of distribution detection",
+        "large language models agent",
+        "sparse mixture of expert",
+    } & set(sum(tags, [])), tags
+
+
+@pytest.mark.parametrize(
+    ("spelling", "shown"), [("Vision-LLMs", "Vision-LLM"), ("mixture of experts", "mixture of experts")]
+)
+def test_display_keeps_a_complement_and_drops_an_acronym_plural(spelling, shown):
+    assert display(tag_key(spelling), {spelling: 1}) == shown
+
+
 def test_a_title_in_capitals_has_no_acronyms_and_a_name_keeps_its_vague_word():
     """Two theses100 documents: a title in capitals gave the tags `ROLE` and `TRUST`, and "New
     Zealand" (a gold key of 44 of its 100 documents) was cut to `zealand`, "new" being vague."""

@@ -33,14 +33,15 @@ from functools import lru_cache
 from importlib import resources
 
 from zotbridge.models import ArxivRecord
-from zotbridge.tags.keyphrases import DocumentFrequencies, Keyphrase
+from zotbridge.tags.keyphrases import DocumentFrequencies, Keyphrase, phrase_key, words_in
 from zotbridge.tags.ranker import Listing, Ranker, rank
 from zotbridge.tags.vocabulary import (
     acceptable,
-    acronyms,
+    definitions,
     display,
     expand,
     form_key,
+    long_form_inside,
     merge_key,
     tag_key,
     without_generic_head,
@@ -87,15 +88,17 @@ def tag_papers(
         return Tagging([[] for _ in texts], {})
     df, docs = background()
     frequencies = DocumentFrequencies(df, docs).add(f"{t} {a}" for t, a in texts)
-    expansions: dict[str, str] = {}
+    expansions: dict[str, str] = {}  # short form key -> long form key
+    long_forms: dict[str, str] = {}  # short form key -> long form as written
     for title, abstract in texts:
-        expansions.update(acronyms(f"{title}. {abstract}"))
+        for short, long_words in definitions(f"{title}. {abstract}"):
+            expansions[short], long_forms[short] = phrase_key(long_words), long_form_inside(long_words)
     listing = Listing(texts)
     candidates = [rank(t, a, frequencies, CANDIDATES_PER_PAPER, model, listing) for t, a in texts]
     written: dict[str, Counter[str]] = defaultdict(Counter)  # key -> spellings in the listing
     for phrase in (p for phrases in candidates for p in phrases):
         written[phrase.key][phrase.text] += 1
-    choice = _Choice(options, expansions, listing, written)
+    choice = _Choice(options, expansions, long_forms, listing, written)
     per_paper = [choice.tags(phrases) for phrases in candidates]
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for chosen in per_paper:
@@ -116,6 +119,7 @@ class _Choice:
 
     options: TagOptions
     expansions: dict[str, str]
+    long_forms: dict[str, str]
     listing: Listing
     written: dict[str, Counter[str]]
     library: dict[str, str] = field(init=False)
@@ -154,13 +158,17 @@ class _Choice:
         """The phrase's key with its acronyms expanded ("ssl method" → "self supervised learning
         method"), and how it is shown."""
         key = expand(phrase.key, self.expansions)
-        return key, phrase.text if key == phrase.key else self._spelling(key)
+        return key, phrase.text if key == phrase.key else self._spelling(key, phrase.text)
 
-    def _spelling(self, key: str) -> str:
-        """How the listing writes an acronym's expansion ("Multi-Head Latent Attention" for MLA),
-        or its key if no paper writes it out among its best candidates."""
+    def _spelling(self, key: str, text: str) -> str:
+        """How the listing writes an acronym's expansion: as a candidate of some paper ("Multi-Head
+        Latent Attention" for MLA), or else the phrase with each short form replaced by its long
+        form as written ("OOD detection" is "out-of-distribution detection", not its key "out of
+        distribution detection")."""
         seen = self.written.get(key)
-        return max(seen, key=lambda s: (seen[s], s)) if seen else key
+        if seen:
+            return max(seen, key=lambda s: (seen[s], s))
+        return " ".join(self.long_forms.get(tag_key(w), w) for w in words_in(text))
 
 
 def _same_form(key: str, other: str) -> bool:

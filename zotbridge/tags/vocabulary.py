@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import snowballstemmer
 
@@ -150,9 +151,9 @@ def acceptable(key: str, text: str) -> bool:
     )
 
 
-def acronyms(text: str) -> dict[str, str]:
-    """Short form key → long form key for every "long form (SHORT)" in ``text``."""
-    found: dict[str, str] = {}
+def definitions(text: str) -> Iterator[tuple[str, list[str]]]:
+    """(short form key, long form's words as written) for every "long form (SHORT)" in ``text``:
+    ("llm", ["Large", "Language", "Models"])."""
     for m in _ACRONYM.finditer(text):
         short = m.group(1)
         letters = [c.lower() for c in short if c.isalpha()]
@@ -160,8 +161,12 @@ def acronyms(text: str) -> dict[str, str]:
             continue
         long_words = _long_form(words_in(text[max(0, m.start() - 200) : m.start()]), letters)
         if long_words and long_words[0].lower().split("'")[0] not in STOPWORDS:
-            found[tag_key(short)] = phrase_key(long_words)  # "Who's Harry Potter (WHP)" names no idea
-    return found
+            yield tag_key(short), long_words  # "Who's Harry Potter (WHP)" names no idea
+
+
+def acronyms(text: str) -> dict[str, str]:
+    """Short form key → long form key for every "long form (SHORT)" in ``text``."""
+    return {short: phrase_key(long_words) for short, long_words in definitions(text)}
 
 
 def abbreviates(short: str, long: str) -> bool:
@@ -211,11 +216,27 @@ def display(key: str, spellings: dict[str, int]) -> str:
     words = [w if _acronym_like(w) else w.lower() for w in best.replace("'s", "").split()]
     if words:
         last = words[-1]
-        if last.endswith("s") and last[:-1].isupper():  # LLMs -> LLM
+        if last.endswith("s") and last.split("-")[-1][:-1].isupper():  # LLMs -> LLM, Vision-LLMs
             words[-1] = last[:-1]
-        elif last.islower() and "-of-" not in last:  # "mixture-of-experts" is a name, not a plural
+        elif last.islower() and _ends_in_its_head(words):
             words[-1] = singular(last)
     return " ".join(words) or key
+
+
+def long_form_inside(words: list[str]) -> str:
+    """An acronym's long form as written, to stand for it inside a longer phrase: the head singular,
+    other words lower case unless they are acronyms ("Large Language Models" in "LLM agents" is
+    "large language model"; "Mixture-of-Experts" stays as it is)."""
+    words = [w if _acronym_like(w) else w.lower() for w in words]
+    if words and _ends_in_its_head(words):
+        words[-1] = singular(words[-1])
+    return " ".join(words)
+
+
+def _ends_in_its_head(words: list[str]) -> bool:
+    """Whether a phrase's last word is its head: not in "mixture-of-experts" or "mixture of
+    experts", whose head is "mixture"."""
+    return "-of-" not in words[-1] and words[-2:-1] != ["of"]
 
 
 def _acronym_like(word: str) -> bool:
