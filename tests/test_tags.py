@@ -592,6 +592,29 @@ def test_an_acronym_tag_is_spelled_as_its_expansion_is_written():
     assert "multi head latent attention" not in sum(tags, []), tags
 
 
+def test_an_acronym_used_without_its_definition_is_its_one_long_form():
+    """Four papers of the shared listings had an acronym next to the phrase it stands for, never
+    defined with "(LM)": `LM` beside `language model`, `FM` beside `foundation model`. Where exactly
+    one of the paper's candidates is spelled by the acronym's initials, the two are one tag; where
+    two are ("RL": reinforcement learning, representation learning), the acronym stays itself."""
+    texts = [
+        (
+            "Pre-training Small Base LMs with Fewer Tokens",
+            "Language models grow costly. We pre-train small base LMs from a larger language model; "
+            "LMs trained this way match language models trained on many more tokens.",
+        ),
+        (
+            "Representations for Agents",
+            "We study reinforcement learning and representation learning. RL agents use representation "
+            "learning, and RL agents explore.",
+        ),
+    ]
+    tags = tag_papers(texts, TagOptions(count=10)).tags
+    assert "language model" in tags[0] and "LM" not in tags[0], tags
+    assert "small base language model" in tags[0] and "small base LM" not in tags[0], tags
+    assert "RL agent" in tags[1], tags
+
+
 def test_a_phrase_read_through_an_acronym_keeps_the_long_form_as_written():
     """Tags of the shared listings shown as comparison keys: "OOD detection" after
     "out-of-distribution (OOD)" was `out of distribution detection`, "LLM agents" after "large

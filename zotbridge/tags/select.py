@@ -3,7 +3,8 @@
 For each paper of a run (a listing), the trained ranker (tags/ranker.py) orders its noun-phrase
 candidates; the best ``count`` that make good tags are kept, normalised into tag keys
 (tags/vocabulary.py: case, singular head, hyphen spellings, acronyms learnt from all abstracts of
-the run expanded — "NCD" and "novel class discovery" are one tag), skipping
+the run expanded — "NCD" and "novel class discovery" are one tag —, and so are those a paper uses
+without defining them next to the one phrase of it they spell: "LMs" and "language models"), skipping
 
 * generic phrases ("proposed method", "experimental result") and phrases too long to be tags;
 * math and TeX residue (a word from a formula);
@@ -36,6 +37,7 @@ from zotbridge.models import ArxivRecord
 from zotbridge.tags.keyphrases import DocumentFrequencies, Keyphrase, phrase_key, words_in
 from zotbridge.tags.ranker import Listing, Ranker, rank
 from zotbridge.tags.vocabulary import (
+    abbreviates,
     acceptable,
     definitions,
     display,
@@ -130,7 +132,8 @@ class _Choice:
     def tags(self, phrases: list[Keyphrase]) -> dict[str, str]:
         """The paper's best tags, best first: merge key -> spelling."""
         ranked: list[tuple[float, str, str]] = []
-        named = [(phrase, *self._named(phrase)) for phrase in phrases]
+        expansions, long_forms = self._acronyms(phrases)
+        named = [(phrase, *self._named(phrase, expansions, long_forms)) for phrase in phrases]
         wholes = {key: (text, phrase.key) for phrase, key, text in named if phrase.whole}
         for phrase, key, text in named:
             source = phrase.key  # the candidate as the paper writes it, which the listing shares
@@ -154,13 +157,31 @@ class _Choice:
                 break
         return chosen
 
-    def _named(self, phrase: Keyphrase) -> tuple[str, str]:
+    def _acronyms(self, phrases: list[Keyphrase]) -> tuple[dict[str, str], dict[str, str]]:
+        """The listing's acronyms (short form key -> long form key, and -> long form as written),
+        and those this paper uses without defining them where exactly one of its candidates is
+        spelled by their initials: "LMs" next to "language models" is one tag; "RL" next to both
+        "reinforcement learning" and "representation learning" stays itself."""
+        expansions, long_forms = dict(self.expansions), dict(self.long_forms)
+        for short in phrases:
+            if " " in short.key or short.key in expansions:
+                continue
+            longs = {p.key: p.text for p in phrases if abbreviates(short.text, p.text)}
+            if len(longs) == 1:
+                [(long_key, long_text)] = longs.items()
+                expansions[short.key] = long_key
+                long_forms[short.key] = long_form_inside(words_in(long_text))
+        return expansions, long_forms
+
+    def _named(
+        self, phrase: Keyphrase, expansions: dict[str, str], long_forms: dict[str, str]
+    ) -> tuple[str, str]:
         """The phrase's key with its acronyms expanded ("ssl method" → "self supervised learning
         method"), and how it is shown."""
-        key = expand(phrase.key, self.expansions)
-        return key, phrase.text if key == phrase.key else self._spelling(key, phrase.text)
+        key = expand(phrase.key, expansions)
+        return key, phrase.text if key == phrase.key else self._spelling(key, phrase.text, long_forms)
 
-    def _spelling(self, key: str, text: str) -> str:
+    def _spelling(self, key: str, text: str, long_forms: dict[str, str]) -> str:
         """How the listing writes an acronym's expansion: as a candidate of some paper ("Multi-Head
         Latent Attention" for MLA), or else the phrase with each short form replaced by its long
         form as written ("OOD detection" is "out-of-distribution detection", not its key "out of
@@ -168,7 +189,7 @@ class _Choice:
         seen = self.written.get(key)
         if seen:
             return max(seen, key=lambda s: (seen[s], s))
-        return " ".join(self.long_forms.get(tag_key(w), w) for w in words_in(text))
+        return " ".join(long_forms.get(tag_key(w), w) for w in words_in(text))
 
 
 def _same_form(key: str, other: str) -> bool:
