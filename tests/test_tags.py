@@ -4,7 +4,7 @@ shared listings, category tags, and `zotbridge tags`."""
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import LISTINGS, json_lines, read, run_zotbridge
@@ -647,10 +647,30 @@ def test_a_phrase_read_through_an_acronym_keeps_the_long_form_as_written():
 
 
 @pytest.mark.parametrize(
-    ("spelling", "shown"), [("Vision-LLMs", "Vision-LLM"), ("mixture of experts", "mixture of experts")]
+    ("spelling", "shown"),
+    [("Vision-LLMs", "Vision-LLM"), ("mixture of experts", "mixture of experts"), ("GPUs", "GPU")],
 )
 def test_display_keeps_a_complement_and_drops_an_acronym_plural(spelling, shown):
     assert display(tag_key(spelling), {spelling: 1}) == shown
+    assert tag_key(shown) == tag_key(spelling)
+
+
+_WORD = st.one_of(
+    st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,8}(-[A-Za-z0-9]{1,6})?(s|'s)?", fullmatch=True),
+    st.sampled_from(
+        ["of", "Mixture-of-Experts", "LLMs", "GPUs", "A100s", "physics", "matrices", "O'Brien's"]
+    ),
+)
+
+
+@given(st.lists(_WORD, min_size=1, max_size=4))
+def test_a_tag_as_shown_is_the_tag_it_stands_for(words):
+    """A tag shown to the user reads back as the same tag: the library compares tags by key, so a
+    spelling that changed the key would come back as a second tag. It did for "GPUs": shown as
+    `GPU`, key "gpus" (no English plural ends in -us), so papers writing "GPU" and "GPUs" got two."""
+    text = " ".join(words)
+    assume(tag_key(text))
+    assert tag_key(display(tag_key(text), {text: 1})) == tag_key(text)
 
 
 def test_a_title_in_capitals_has_no_acronyms_and_a_name_keeps_its_vague_word():

@@ -18,6 +18,7 @@ from unidecode import unidecode
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:(?:[-']|(?<=\d)\.(?=\d))[A-Za-z0-9]+)*|[^\sA-Za-z0-9]")  # on ASCII
 _MATH = re.compile(r"\$[^$]*\$|\\\(.*?\\\)")  # $…$ and \(…\): no tag comes out of a formula
 _MACRO = re.compile(r"\\[A-Za-z]+")  # \emph, \infty: markup, not words
+_ACRONYM_PLURAL = re.compile(r"[A-Z][A-Z0-9]*[A-Z0-9]s")  # "LLMs", "GPUs", "A100s"
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")  # "github.com/Yu-Fangxu/FoR" names no idea
 
 STOPWORDS = frozenset(
@@ -54,10 +55,18 @@ def words_in(text: str) -> list[str]:
 
 def phrase_key(words: Iterable[str]) -> str:
     """Normalised form: lower case, hyphens as spaces, possessives dropped, last word singular."""
-    parts = " ".join(w.lower().replace("-", " ") for w in words).replace("'s", "").split()
+    written = [w.removesuffix("'s") for w in words]
+    written = [w.removesuffix("s") if acronym_plural(w) else w for w in written]
+    parts = " ".join(w.lower().replace("-", " ") for w in written).replace("'s", "").split()
     if parts:
         parts[-1] = singular(parts[-1])
     return " ".join(parts)
+
+
+def acronym_plural(word: str) -> bool:
+    """An acronym with a plural "s": "LLMs", "GPUs", "Vision-LLMs". Read in lower case, "gpus"
+    would keep its "s" ("no English plural ends in -us")."""
+    return _ACRONYM_PLURAL.fullmatch(word.rsplit("-", 1)[-1]) is not None
 
 
 _KEEP_S = frozenset(

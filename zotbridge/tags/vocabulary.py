@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 import snowballstemmer
 
-from zotbridge.tags.keyphrases import STOPWORDS, phrase_key, singular, words_in
+from zotbridge.tags.keyphrases import STOPWORDS, acronym_plural, phrase_key, singular, words_in
 
 MIN_CHARS, MAX_CHARS, MAX_WORDS = 3, 40, 4
 GENERIC_WORDS = frozenset(
@@ -216,7 +216,7 @@ def display(key: str, spellings: dict[str, int]) -> str:
     words = [w if _acronym_like(w) else w.lower() for w in best.replace("'s", "").split()]
     if words:
         last = words[-1]
-        if last.endswith("s") and last.split("-")[-1][:-1].isupper():  # LLMs -> LLM, Vision-LLMs
+        if acronym_plural(last):  # LLMs -> LLM, Vision-LLMs -> Vision-LLM
             words[-1] = last[:-1]
         elif last.islower() and _ends_in_its_head(words):
             words[-1] = singular(last)
