@@ -54,7 +54,8 @@ def words_in(text: str) -> list[str]:
 
 
 def phrase_key(words: Iterable[str]) -> str:
-    """Normalised form: lower case, hyphens as spaces, possessives dropped, last word singular."""
+    """Normalised form: lower case, hyphens as spaces, possessives dropped, an acronym for its plural
+    ("GPUs" is "gpu"), last word singular."""
     written = [w.removesuffix("'s") for w in words]
     written = [w.removesuffix("s") if acronym_plural(w) else w for w in written]
     parts = " ".join(w.lower().replace("-", " ") for w in written).replace("'s", "").split()
