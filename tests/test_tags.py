@@ -84,6 +84,7 @@ def test_acronyms_map_to_their_expansion():
         ("ML", "large language model", False),  # the expansion's first word must start it
         ("GPT-4", "generative pre-trained transformer", False),  # one model, not the family
         ("vector", "very large", False),  # not an acronym
+        ("QA", "QA agents", False),  # a long form spells its letters out (a sixth audit: `QA agent agent`)
     ],
 )
 def test_an_acronym_tag_abbreviates_only_its_whole_expansion(short, long, expected):
@@ -300,6 +301,19 @@ def test_adverbs_and_verbs_break_phrases():
             "supervised learning",
             "self-supervised learning",
         ),
+        # a verb relating a noun to what follows, and "multiple" and "little", are never phrase words
+        # (a sixth audit of the shared listings' tags)
+        (
+            "",
+            "We propose Neuro-GPT, a foundation model consisting of an EEG encoder.",
+            "foundation model consisting",
+            "foundation model",
+        ),
+        ("TAME: Task Agnostic Continual Learning using Multiple Experts", "", "multiple expert", "expert"),
+        ("A Little Help Goes a Long Way", "", "little help", "long way"),
+        # a verb in the third person before praise ("One Model To Learn Them All")
+        ("", "Deep learning yields great results.", "deep learning yield", "deep learning"),
+        ("", "A deep network yields significant gains.", "deep network yield", "deep network"),
         # a version number is one word; a web address is no text
         ("", "We query GPT-3.5-Turbo and GPT-4.", "5-turbo", "GPT-3.5-Turbo"),
         ("", "Code is available at https://github.com/Yu-Fangxu/FoR.", "yu-fangxu", "code"),
@@ -382,8 +396,16 @@ def test_tags_are_whole_noun_phrases_never_fragments():
         "unsurprising effectiveness",
         "entire model",
         "multiple downstream tasks",
+        # a sixth audit: a study's kind, a starting point, a subset
+        "systematic study",
+        "fair comparison",
+        "small subset",
+        "standard starting point",
+        "small models",
+        "real world scenario",
         "zero-shot manner",
         "self-supervised fashion",
+        "sparsely activated way",
     ],
 )
 def test_generic_phrases_are_never_tags(phrase):
@@ -648,7 +670,14 @@ def test_a_phrase_read_through_an_acronym_keeps_the_long_form_as_written():
 
 @pytest.mark.parametrize(
     ("spelling", "shown"),
-    [("Vision-LLMs", "Vision-LLM"), ("mixture of experts", "mixture of experts"), ("GPUs", "GPU")],
+    [
+        ("Vision-LLMs", "Vision-LLM"),
+        ("mixture of experts", "mixture of experts"),
+        ("GPUs", "GPU"),
+        ("ViTs", "ViT"),  # an acronym in mixed case (a sixth audit: `ViTs` beside `ViT`)
+        ("MoEs", "MoE"),
+        ("ResNets", "ResNets"),  # a name's plural, not an acronym's: kept as written
+    ],
 )
 def test_display_keeps_a_complement_and_drops_an_acronym_plural(spelling, shown):
     assert display(tag_key(spelling), {spelling: 1}) == shown
@@ -658,7 +687,7 @@ def test_display_keeps_a_complement_and_drops_an_acronym_plural(spelling, shown)
 _WORD = st.one_of(
     st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,8}(-[A-Za-z0-9]{1,6})?(s|'s)?", fullmatch=True),
     st.sampled_from(
-        ["of", "Mixture-of-Experts", "LLMs", "GPUs", "A100s", "physics", "matrices", "O'Brien's"]
+        ["of", "Mixture-of-Experts", "LLMs", "GPUs", "ViTs", "A100s", "physics", "matrices", "O'Brien's"]
     ),
 )
 

@@ -18,7 +18,8 @@ from unidecode import unidecode
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:(?:[-']|(?<=\d)\.(?=\d))[A-Za-z0-9]+)*|[^\sA-Za-z0-9]")  # on ASCII
 _MATH = re.compile(r"\$[^$]*\$|\\\(.*?\\\)")  # $…$ and \(…\): no tag comes out of a formula
 _MACRO = re.compile(r"\\[A-Za-z]+")  # \emph, \infty: markup, not words
-_ACRONYM_PLURAL = re.compile(r"[A-Z][A-Z0-9]*[A-Z0-9]s")  # "LLMs", "GPUs", "A100s"
+# "LLMs", "GPUs", "A100s", and acronyms in mixed case: "ViTs", "MoEs", "LLaMAs" (not "ResNets")
+_ACRONYM_PLURAL = re.compile(r"[A-Z][A-Za-z0-9]*[A-Z0-9]s")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")  # "github.com/Yu-Fangxu/FoR" names no idea
 
 STOPWORDS = frozenset(
@@ -65,7 +66,7 @@ def phrase_key(words: Iterable[str]) -> str:
 
 
 def acronym_plural(word: str) -> bool:
-    """An acronym with a plural "s": "LLMs", "GPUs", "Vision-LLMs". Read in lower case, "gpus"
+    """An acronym with a plural "s": "LLMs", "GPUs", "ViTs", "Vision-LLMs". Read in lower case, "gpus"
     would keep its "s" ("no English plural ends in -us")."""
     return _ACRONYM_PLURAL.fullmatch(word.rsplit("-", 1)[-1]) is not None
 

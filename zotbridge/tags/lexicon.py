@@ -30,26 +30,39 @@ _ADJECTIVE_ENDINGS = (
     "ent",
     "ant",
 )
-# Words never part of a tag, whatever the lexicon says: reporting verbs, vague and evaluative
-# adjectives, comparatives, number words, reflexives, interjections, and prepositions the lexicon
-# calls adjectives.
-BREAKS = frozenset(
+# Praise: never part of a tag ("remarkable zero-shot capacity"), and after a noun a verb is what
+# stands before it ("deep learning yields great results").
+PRAISE = frozenset(
     """
+remarkable impressive promising excellent superior good great greater outstanding notable considerable favorable
+innovative powerful helpful significant strong better best
+""".split()
+)
+# Words never part of a tag, whatever the lexicon says: reporting verbs, vague and evaluative
+# adjectives, comparatives, number words, reflexives, interjections, prepositions the lexicon
+# calls adjectives, and the -ing forms of verbs that relate a noun to what follows, which no noun
+# before them can be the object of ("a foundation model consisting of", "tasks including").
+BREAKS = (
+    frozenset(
+        """
 propose proposed proposes present presented presents introduce introduced introduces show shown shows
 demonstrate demonstrated achieve achieved outperform outperforms use used uses using based new novel
-existing recent various different several significant effective efficient simple strong better best
+existing recent various different several effective efficient simple
 extensive first second third further main key particular specific certain many much such other others
 same whole overall general previous prior respective corresponding important given
 themselves ourselves yourself yourselves himself herself myself anything everything something nothing
 meets matters
 two three four five six seven eight nine ten hundred thousand million billion trillion today
-remarkable impressive promising excellent superior good great greater outstanding notable considerable favorable
-innovative powerful helpful accurate diverse immense
+accurate diverse immense multiple little
 additional conventional traditional subsequent latest increased relevant typical distinct
 fewer larger smaller bigger stronger weaker
 unlike despite besides whereas due
 hey hello
+consisting containing comprising including involving requiring remaining depending relying belonging resulting
+allowing arising
 """.split()
+    )
+    | PRAISE
 )
 _NEVER = STOPWORDS | BREAKS
 # Adverbs that belong to the term they open: "weakly supervised learning", "fully connected

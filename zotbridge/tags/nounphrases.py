@@ -22,6 +22,7 @@ from zotbridge.tags.lexicon import (
     GERUND,
     MODIFIER,
     NOUN,
+    PRAISE,
     TERM_ADVERBS,
     can_be_verb,
     is_english,
@@ -89,7 +90,8 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
     """The lexicon knows no context, so a few cheap rules read one. A word that can be a verb is
     one after a pronoun, a modal, a negation or "to" ("we study", "to help", "Don't Stop") and, as
     a participle, after "has" ("has received support"), before an adjective ("harvesting
-    rich supervision", "training large models") or an article or possessive ("practice the tasks",
+    rich supervision", "training large models"; in the third person before praise, "learning yields
+    great results") or an article or possessive ("practice the tasks",
     "tint your models"), "lead", "aim", "struggle"… before "to" ("learning leads to"), after an
     adverb of frequency ("applications often face"), and as the first word of a title or of a
     title's part before a word that is neither a phrase word nor a preposition ("Train Once,
@@ -104,6 +106,9 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
     after_noun = following.lower().endswith("ed")  # "models trained on", "a model designed for"
     if word_class(following) == MODIFIER and word_class(word) != MODIFIER and not after_noun:
         return True
+    third_person = word.lower().endswith("s") and not word.lower().endswith("ss")
+    if following.lower() in PRAISE and third_person and can_be_verb(word):
+        return True  # "deep learning yields great results"
     if following.lower() in _OBJECTS or (word.lower() in _BEFORE_TO and following.lower() == "to"):
         return True
     if opens_title and word_class(following) == BREAK and following.lower() not in _LINKS:

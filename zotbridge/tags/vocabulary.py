@@ -35,7 +35,7 @@ domain lot kind sort type part term level order real-world world class parameter
 sample label generation environment objective step signal score benefit reason concern beginning comparison
 multiple comparable similar capable future past affordable viable competitive reliable scalable alternative
 large huge advanced suitable related improved customized effective unsurprising flexible economical entire
-modest downstream
+modest downstream systematic fair small standard starting point help subset real
 """.split()
 )
 GENERIC = frozenset(
@@ -61,8 +61,9 @@ representation learning, feature learning, parameter learning, competitive learn
 world model, world knowledge, sample efficiency, data efficiency, data quality, information system, type system
 """.split(",")
 )
-# A way of doing something is no topic: "in a zero-shot manner", "in a self-supervised fashion".
-_MANNERS = frozenset("manner fashion".split())
+# A way of doing something is no topic: "in a zero-shot manner", "in a self-supervised fashion",
+# "in a sparsely activated way".
+_MANNERS = frozenset("manner fashion way".split())
 # Heads that add nothing to the idea before them: "supervised pre-training method" is the paper's
 # "supervised pre-training", "speech emotion recognition task" its "speech emotion recognition".
 GENERIC_HEADS = frozenset(
@@ -177,6 +178,8 @@ def abbreviates(short: str, long: str) -> bool:
         return False  # "GPT-4" names one model, not the family
     letters = [c.lower() for c in re.sub(r"(?<=[A-Z])s$", "", short) if c.isalpha()]
     long_words = words_in(long)
+    if any(_acronym_like(w) for w in long_words):
+        return False  # an expansion spells its letters out: "QA agents" is no long form of "QA"
     return len(long_words) >= 2 and len(letters) >= 2 and _long_form(long_words, letters) == long_words
 
 
