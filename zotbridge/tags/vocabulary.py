@@ -35,7 +35,7 @@ domain lot kind sort type part term level order real-world world class parameter
 sample label generation environment objective step signal score benefit reason concern beginning comparison
 multiple comparable similar capable future past affordable viable competitive reliable scalable alternative
 large huge advanced suitable related improved customized effective unsurprising flexible economical entire
-modest downstream systematic fair small standard starting point help subset real
+modest downstream systematic fair small standard starting point help subset real common original setup
 """.split()
 )
 GENERIC = frozenset(
@@ -48,7 +48,7 @@ wide range, broad range, large scale, various task, downstream task, target task
 natural language, open source, code available, significant improvement, substantial improvement, new method,
 new approach, novel approach, novel method, novel framework, comprehensive experiment, comprehensive evaluation,
 extensive evaluation, main contribution, key insight, high quality, low quality, trade off, small scale,
-empirical comparison, empirical study, empirical evaluation, empirical analysis
+empirical comparison, empirical study, empirical evaluation, empirical analysis, experimental setup
 """.split(",")
 )
 # Made only of generic words, yet the name of a field or a concept: still tags. "representation
@@ -62,8 +62,8 @@ world model, world knowledge, sample efficiency, data efficiency, data quality, 
 """.split(",")
 )
 # A way of doing something is no topic: "in a zero-shot manner", "in a self-supervised fashion",
-# "in a sparsely activated way".
-_MANNERS = frozenset("manner fashion way".split())
+# "in a sparsely activated way", "from a causal perspective".
+_MANNERS = frozenset("manner fashion way perspective".split())
 # Heads that add nothing to the idea before them: "supervised pre-training method" is the paper's
 # "supervised pre-training", "speech emotion recognition task" its "speech emotion recognition".
 GENERIC_HEADS = frozenset(
