@@ -174,7 +174,9 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
 
 
 def _shouted(title: str) -> bool:
-    """A title in capitals made mostly of English words ("THE ROLE OF TRUST"), not of acronyms."""
+    """A title in capitals made mostly of English words ("THE ROLE OF TRUST"), not of acronyms.
+    Its words are runs of letters, not tokens(): the lexicon knows a compound's parts ("VIRTUE AND
+    SELF-INTEREST", a theses100 title), not the compound."""
     words = re.findall(r"[A-Za-z]+", title)
     english = sum(1 for w in words if is_english(w))
     return len(words) >= 3 and title.isupper() and english >= 0.75 * len(words)
