@@ -22,6 +22,7 @@ from collections.abc import Iterator
 import snowballstemmer
 
 from zotbridge.tags.keyphrases import STOPWORDS, acronym_plural, phrase_key, singular, words_in
+from zotbridge.tags.lexicon import MODIFIER, word_class
 
 MIN_CHARS, MAX_CHARS, MAX_WORDS = 3, 40, 4
 GENERIC_WORDS = frozenset(
@@ -133,7 +134,9 @@ def is_generic(key: str, text: str = "") -> bool:
         return True
     single = len(text.split()) <= 1 if text else len(words) == 1
     short = len(key) < 4 and not _acronym_like(text)  # "use", "way"; but "SVM", "PCA", "GAN" name ideas
-    return single and (key.endswith(ADJECTIVE_ENDINGS) or short)
+    # an adjective compound reached through its acronym: "OOD" shown as "out-of-distribution"
+    compound = bool(text) and word_class(text) == MODIFIER
+    return single and (key.endswith(ADJECTIVE_ENDINGS) or short or compound)
 
 
 def without_generic_head(key: str) -> str:
