@@ -38,8 +38,8 @@ remarkable impressive promising excellent superior good great greater outstandin
 innovative powerful helpful significant strong better best
 """.split()
 )
-# Words never part of a tag, whatever the lexicon says: reporting verbs, vague and evaluative
-# adjectives, comparatives, number words, reflexives, interjections, prepositions the lexicon
+# Words never part of a tag, whatever the lexicon says: reporting verbs, vague adjectives, praise,
+# comparatives, number words, reflexives, interjections, prepositions the lexicon
 # calls adjectives, and the -ing forms of verbs that relate a noun to what follows, which no noun
 # before them can be the object of ("a foundation model consisting of", "tasks including").
 BREAKS = (

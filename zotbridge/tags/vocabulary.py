@@ -134,9 +134,11 @@ def is_generic(key: str, text: str = "") -> bool:
         return True
     single = len(text.split()) <= 1 if text else len(words) == 1
     short = len(key) < 4 and not _acronym_like(text)  # "use", "way"; but "SVM", "PCA", "GAN" name ideas
+    if not single:
+        return False
     # an adjective compound reached through its acronym: "OOD" shown as "out-of-distribution"
     compound = bool(text) and word_class(text) == MODIFIER
-    return single and (key.endswith(ADJECTIVE_ENDINGS) or short or compound)
+    return key.endswith(ADJECTIVE_ENDINGS) or short or compound
 
 
 def without_generic_head(key: str) -> str:
