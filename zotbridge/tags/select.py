@@ -7,6 +7,7 @@ the run expanded — "NCD" and "novel class discovery" are one tag —, and so a
 without defining them next to the one phrase of it they spell: "LMs" and "language models"), skipping
 
 * generic phrases ("proposed method", "experimental result") and phrases too long to be tags;
+* an acronym whose long form only modifies ("OOD": "out-of-distribution");
 * math and TeX residue (a word from a formula);
 * another form of a better phrase of the same paper ("non-stationarity" after "non-stationary").
 
@@ -39,6 +40,7 @@ from zotbridge.tags.ranker import Listing, Ranker, rank
 from zotbridge.tags.vocabulary import (
     abbreviates,
     acceptable,
+    adjective_alone,
     definitions,
     display,
     expand,
@@ -142,7 +144,7 @@ class _Choice:
             core = without_generic_head(key)
             if core != key and core in wholes:
                 key, (text, source) = core, wholes[core]
-            if phrase.whole and acceptable(key, text):
+            if phrase.whole and acceptable(key, text) and not adjective_alone(text):
                 boost = LIBRARY_BOOST if merge_key(key) in self.library else 1.0
                 boost *= 1 + SHARED_BOOST * self.listing.share(source)
                 ranked.append((phrase.score * boost, key, text))

@@ -134,11 +134,13 @@ def is_generic(key: str, text: str = "") -> bool:
         return True
     single = len(text.split()) <= 1 if text else len(words) == 1
     short = len(key) < 4 and not _acronym_like(text)  # "use", "way"; but "SVM", "PCA", "GAN" name ideas
-    if not single:
-        return False
-    # an adjective compound reached through its acronym: "OOD" shown as "out-of-distribution"
-    compound = bool(text) and word_class(text) == MODIFIER
-    return key.endswith(ADJECTIVE_ENDINGS) or short or compound
+    return single and (key.endswith(ADJECTIVE_ENDINGS) or short)
+
+
+def adjective_alone(text: str) -> bool:
+    """One word the lexicon reads as an adjective compound: never a candidate by itself, but an
+    acronym's expansion can be one ("OOD" shown as "out-of-distribution")."""
+    return len(text.split()) == 1 and word_class(text) == MODIFIER
 
 
 def without_generic_head(key: str) -> str:
