@@ -310,6 +310,12 @@ def test_adverbs_and_verbs_break_phrases():
             "foundation model",
         ),
         ("TAME: Task Agnostic Continual Learning using Multiple Experts", "", "multiple expert", "expert"),
+        (
+            "",
+            "We use multiple instance learning for slides.",
+            "instance learning",
+            "multiple instance learning",
+        ),
         ("A Little Help Goes a Long Way", "", "little help", "long way"),
         # a verb in the third person before praise ("One Model To Learn Them All")
         ("", "Deep learning yields great results.", "deep learning yield", "deep learning"),

@@ -128,6 +128,20 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
     )
 
 
+# A vague word that opens a term of its own before these words: "multiple instance learning",
+# "multiple kernel learning", "multiple sequence alignment" (but "multiple experts" is vague).
+_TERMS_OPENED = {
+    "multiple": frozenset(
+        "instance kernel sequence testing comparison comparisons hypothesis hypotheses regression imputation "
+        "access choice sclerosis".split()
+    )
+}
+
+
+def _opens_a_term(word: str, following: str) -> bool:
+    return following.lower() in _TERMS_OPENED.get(word.lower(), ())
+
+
 def _in_a_name(previous: str, word: str, following: str) -> bool:
     """A vague word capitalised inside a sentence of the abstract, before another capitalised word,
     is part of a name: "New Zealand", "Novel View Synthesis (NVS)"."""
@@ -143,9 +157,11 @@ def _in_a_name(previous: str, word: str, following: str) -> bool:
 def _continues(previous: str, previous_class: str, word: str) -> bool:
     """Whether ``word`` only continues what ``previous`` began, so no phrase starts at it: a prefix
     written apart ("Self Supervised"), an adverb of a term ("weakly supervised"), or a version after
-    a name ("Yuan 2.0-M32", "Llama 2")."""
-    return previous.lower() in _NO_START_AFTER or (
-        word[:1].isdigit() and previous[:1].isupper() and previous_class == NOUN
+    a name ("Yuan 2.0-M32", "Llama 2"), or a term a vague word opens ("multiple instance learning")."""
+    return (
+        previous.lower() in _NO_START_AFTER
+        or _opens_a_term(previous, word)
+        or (word[:1].isdigit() and previous[:1].isupper() and previous_class == NOUN)
     )
 
 
@@ -156,7 +172,9 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
     padded = words + [".", ".", "."]
     for i, word in enumerate(words + ["."]):
         previous = words[i - 1] if i else "."
-        if i > title_words and _in_a_name(previous, word, padded[i + 1]):
+        if _opens_a_term(word, padded[i + 1]) or (
+            i > title_words and _in_a_name(previous, word, padded[i + 1])
+        ):
             run.append(word)
             continue
         opens_title = i < title_words and (i == 0 or previous in _TITLE_PARTS)
