@@ -139,6 +139,7 @@ _TERMS_OPENED = {
 
 
 def _opens_a_term(word: str, following: str) -> bool:
+    """Whether a vague word is the first word of a term here ("multiple" before "instance")."""
     return following.lower() in _TERMS_OPENED.get(word.lower(), ())
 
 
