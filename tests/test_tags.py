@@ -589,6 +589,19 @@ def test_a_generic_head_adds_nothing_to_a_tag():
     assert not {"supervised pre-training method", "speech emotion recognition task"} & set(tags), tags
 
 
+def test_a_generic_head_after_a_name_adds_nothing():
+    """`DSMTL` beside `DSMTL model`, `ML4SE` beside `ML4SE model` (shared listings): a name written
+    as an acronym plus a generic head is the name; "diffusion model" stays a tag of its own."""
+    text = (
+        "DSMTL: Deep Shared Multi-Task Learning",
+        "We propose DSMTL. The DSMTL model shares layers; DSMTL models beat diffusion models. "
+        "DSMTL is fast, and diffusion models are slow.",
+    )
+    tags = tag_papers([text], TagOptions(count=10)).tags[0]
+    assert "DSMTL" in tags and "DSMTL model" not in tags, tags
+    assert "diffusion model" in tags, tags
+
+
 def test_a_generic_head_after_an_acronym_adds_nothing_either():
     """Tags of the shared listings next to the idea they repeat: "SSL methods" gave
     `self supervised learning method` beside `self-supervised learning`, "MoE models" gave
@@ -638,6 +651,27 @@ def test_an_acronym_standing_for_an_adjective_is_no_tag_alone():
     tags = tag_papers(texts, TagOptions(count=10)).tags[0]
     assert "out-of-distribution detection" in tags, tags
     assert not {"out-of-distribution", "in-distribution", "OOD", "ID"} & set(tags), tags
+
+
+def test_an_acronym_whose_expansion_is_too_long_is_a_tag_as_written():
+    """The shared listings' papers on CLIP lost their `CLIP` tag, and T-JEPA its name: read through
+    the acronym, "Contrastive Language-Image Pre-training" is five words, one more than a tag has,
+    so the phrase was dropped. It is a tag as the paper writes it."""
+    texts = [
+        (
+            "Adapting CLIP Without Labels",
+            "Contrastive Language-Image Pre-training (CLIP) aligns images and texts. We adapt CLIP to "
+            "new domains; CLIP features transfer, and CLIP remains strong.",
+        ),
+        (
+            "T-JEPA: Self-Supervised Learning for Tabular Data",
+            "The Joint-Embedding Predictive Architecture (JEPA) learns by prediction. T-JEPA applies "
+            "it to tabular data; T-JEPA needs no augmentation, and T-JEPA is fast.",
+        ),
+    ]
+    tags = tag_papers(texts).tags
+    assert "CLIP" in tags[0], tags
+    assert "T-JEPA" in tags[1], tags
 
 
 def test_an_acronym_used_without_its_definition_is_its_one_long_form():

@@ -48,6 +48,7 @@ from zotbridge.tags.vocabulary import (
     long_form_inside,
     merge_key,
     tag_key,
+    too_long,
     without_generic_head,
 )
 
@@ -141,7 +142,7 @@ class _Choice:
             source = phrase.key  # the candidate as the paper writes it, which the listing shares
             # "supervised pre-training method" is "supervised pre-training"; with the acronym
             # expanded first, "SSL methods" is "self-supervised learning"
-            core = without_generic_head(key)
+            core = without_generic_head(key, text)
             if core != key and core in wholes:
                 key, (text, source) = core, wholes[core]
             if phrase.whole and acceptable(key, text) and not adjective_alone(text):
@@ -179,9 +180,14 @@ class _Choice:
         self, phrase: Keyphrase, expansions: dict[str, str], long_forms: dict[str, str]
     ) -> tuple[str, str]:
         """The phrase's key with its acronyms expanded ("ssl method" → "self supervised learning
-        method"), and how it is shown."""
+        method"), and how it is shown. An expansion too long for a tag leaves the phrase as written:
+        "CLIP" stays `CLIP` ("contrastive language image pre training" is five words), and so does
+        the name "T-JEPA"; before, both were dropped."""
         key = expand(phrase.key, expansions)
-        return key, phrase.text if key == phrase.key else self._spelling(key, phrase.text, long_forms)
+        if key == phrase.key:
+            return key, phrase.text
+        text = self._spelling(key, phrase.text, long_forms)
+        return (phrase.key, phrase.text) if too_long(key, text) else (key, text)
 
     def _spelling(self, key: str, text: str, long_forms: dict[str, str]) -> str:
         """How the listing writes an acronym's expansion: as a candidate of some paper ("Multi-Head

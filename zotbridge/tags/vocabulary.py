@@ -143,20 +143,28 @@ def adjective_alone(text: str) -> bool:
     return len(text.split()) == 1 and word_class(text) == MODIFIER
 
 
-def without_generic_head(key: str) -> str:
-    """``key`` without a last word from GENERIC_HEADS, if two words or more remain."""
+def without_generic_head(key: str, text: str = "") -> str:
+    """``key`` without a last word from GENERIC_HEADS, if two words or more remain, or one that is
+    written as an acronym ("BERT models" is "BERT"; "diffusion model" stays)."""
     words = key.split()
-    return " ".join(words[:-1]) if len(words) > 2 and words[-1] in GENERIC_HEADS else key
+    if len(words) < 2 or words[-1] not in GENERIC_HEADS:
+        return key
+    named = len(words) == 2 and len(text.split()) == 2 and _acronym_like(text.split()[0])
+    return " ".join(words[:-1]) if len(words) > 2 or named else key
 
 
 def acceptable(key: str, text: str) -> bool:
-    words = key.split()
     return (
-        MIN_CHARS <= len(text) <= MAX_CHARS
-        and len(words) <= MAX_WORDS
+        MIN_CHARS <= len(text)
+        and not too_long(key, text)
         and not key.replace(" ", "").isdigit()
         and not is_generic(key, text)
     )
+
+
+def too_long(key: str, text: str) -> bool:
+    """Longer than a tag: more than MAX_WORDS words in the key or MAX_CHARS characters shown."""
+    return len(key.split()) > MAX_WORDS or len(text) > MAX_CHARS
 
 
 def definitions(text: str) -> Iterator[tuple[str, list[str]]]:
