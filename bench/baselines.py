@@ -196,10 +196,12 @@ def _words_of(text: str) -> list[str]:
 
 def _previously_acceptable(key: str, text: str) -> bool:
     """The tag filter as the previous method had it, so its figures stay what they were: no single
-    word under four letters, acronyms included ("SVM"), and no phrase made only of generic words,
-    fields included ("representation learning"); zotbridge's tags accept both now."""
+    word under four letters, acronyms included ("SVM"), no phrase of more than four words counting
+    a hyphenated compound's parts, and no phrase made only of generic words, fields included
+    ("representation learning"); zotbridge's tags accept all three now."""
     short = len(text.split()) <= 1 and len(key) < 4
-    return acceptable(key, text) and not short and key not in FIELDS
+    long = len(key.split()) > 4  # words of the key, hyphen parts counted apart
+    return acceptable(key, text) and not short and not long and key not in FIELDS
 
 
 def previous_tags(texts: list[tuple[str, str]], count: int = 5) -> list[list[str]]:

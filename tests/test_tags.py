@@ -593,13 +593,18 @@ def test_a_generic_head_after_a_name_adds_nothing():
     """`DSMTL` beside `DSMTL model`, `ML4SE` beside `ML4SE model` (shared listings): a name written
     as an acronym plus a generic head is the name; "diffusion model" stays a tag of its own."""
     text = (
-        "DSMTL: Deep Shared Multi-Task Learning",
-        "We propose DSMTL. The DSMTL model shares layers; DSMTL models beat diffusion models. "
+        "DSMTL: Sharing Layers Across Tasks",
+        "We propose DSMTL. The DSMTL model is small; DSMTL models beat diffusion models. "
         "DSMTL is fast, and diffusion models are slow.",
     )
     tags = tag_papers([text], TagOptions(count=10)).tags[0]
     assert "DSMTL" in tags and "DSMTL model" not in tags, tags
     assert "diffusion model" in tags, tags
+    # read through its long form, the name and its model are one tag too
+    defined = (text[0], text[1] + " Deep Shared Multi-Task Learning (DSMTL) is new.")
+    tags = tag_papers([defined], TagOptions(count=10)).tags[0]
+    assert "deep shared multi-task learning" in tags, tags
+    assert not {"DSMTL", "DSMTL model", "deep shared multi-task learning model"} & set(tags), tags
 
 
 def test_a_generic_head_after_an_acronym_adds_nothing_either():
@@ -655,13 +660,15 @@ def test_an_acronym_standing_for_an_adjective_is_no_tag_alone():
 
 def test_an_acronym_whose_expansion_is_too_long_is_a_tag_as_written():
     """The shared listings' papers on CLIP lost their `CLIP` tag, and T-JEPA its name: read through
-    the acronym, "Contrastive Language-Image Pre-training" is five words, one more than a tag has,
-    so the phrase was dropped. It is a tag as the paper writes it."""
+    the acronym, "contrastive language image pre training" was five words, one more than a tag has,
+    so the phrase was dropped. A tag's words are now counted as written (three there); an expansion
+    longer than that ("Bidirectional Encoder Representations from Transformers") leaves the phrase
+    a tag as the paper writes it."""
     texts = [
         (
-            "Adapting CLIP Without Labels",
-            "Contrastive Language-Image Pre-training (CLIP) aligns images and texts. We adapt CLIP to "
-            "new domains; CLIP features transfer, and CLIP remains strong.",
+            "Adapting BERT Without Labels",
+            "Bidirectional Encoder Representations from Transformers (BERT) read text. We adapt BERT to "
+            "new domains; BERT features transfer, and BERT remains strong.",
         ),
         (
             "T-JEPA: Self-Supervised Learning for Tabular Data",
@@ -670,7 +677,7 @@ def test_an_acronym_whose_expansion_is_too_long_is_a_tag_as_written():
         ),
     ]
     tags = tag_papers(texts).tags
-    assert "CLIP" in tags[0], tags
+    assert "BERT" in tags[0], tags
     assert "T-JEPA" in tags[1], tags
 
 

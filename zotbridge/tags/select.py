@@ -141,10 +141,12 @@ class _Choice:
         for phrase, key, text in named:
             source = phrase.key  # the candidate as the paper writes it, which the listing shares
             # "supervised pre-training method" is "supervised pre-training"; with the acronym
-            # expanded first, "SSL methods" is "self-supervised learning"
+            # expanded first, "SSL methods" is "self-supervised learning"; "DSMTL model", kept as
+            # written since its expansion is too long, is "DSMTL" read as its long form
             core = without_generic_head(key, text)
-            if core != key and core in wholes:
-                key, (text, source) = core, wholes[core]
+            whole = next((k for k in (core, expand(core, expansions)) if k in wholes), None)
+            if core != key and whole:
+                key, (text, source) = whole, wholes[whole]
             if phrase.whole and acceptable(key, text) and not adjective_alone(text):
                 boost = LIBRARY_BOOST if merge_key(key) in self.library else 1.0
                 boost *= 1 + SHARED_BOOST * self.listing.share(source)
@@ -187,7 +189,7 @@ class _Choice:
         if key == phrase.key:
             return key, phrase.text
         text = self._spelling(key, phrase.text, long_forms)
-        return (phrase.key, phrase.text) if too_long(key, text) else (key, text)
+        return (phrase.key, phrase.text) if too_long(text) else (key, text)
 
     def _spelling(self, key: str, text: str, long_forms: dict[str, str]) -> str:
         """How the listing writes an acronym's expansion: as a candidate of some paper ("Multi-Head

@@ -10,7 +10,7 @@
   are never tags, nor single words that mean little alone (``model``, ``learning``, ``data``), nor
   one-word adjectives (``pre-trained``, ``zero-shot``, ``task-specific``: they describe, not group);
   but generic words that together name a field are (``representation learning``, ``world model``);
-* 3–40 characters, at most 4 words, not just digits; a single word of four letters or more, or an
+* 3–40 characters, at most 4 words as written, not just digits; a single word of four letters or more, or an
   acronym (``SVM``).
 """
 
@@ -156,15 +156,16 @@ def without_generic_head(key: str, text: str = "") -> str:
 def acceptable(key: str, text: str) -> bool:
     return (
         MIN_CHARS <= len(text)
-        and not too_long(key, text)
+        and not too_long(text)
         and not key.replace(" ", "").isdigit()
         and not is_generic(key, text)
     )
 
 
-def too_long(key: str, text: str) -> bool:
-    """Longer than a tag: more than MAX_WORDS words in the key or MAX_CHARS characters shown."""
-    return len(key.split()) > MAX_WORDS or len(text) > MAX_CHARS
+def too_long(text: str) -> bool:
+    """Longer than a tag: more than MAX_WORDS words as written (a hyphenated compound is one word:
+    "Text-to-Image Diffusion Models" is three) or MAX_CHARS characters."""
+    return len(words_in(text)) > MAX_WORDS or len(text) > MAX_CHARS
 
 
 def definitions(text: str) -> Iterator[tuple[str, list[str]]]:
