@@ -317,6 +317,18 @@ def test_adverbs_and_verbs_break_phrases():
             "multiple instance learning",
         ),
         ("A Little Help Goes a Long Way", "", "little help", "long way"),
+        (
+            "",
+            "We release a state-of-the-art legal language model.",
+            "state-of-the-art legal language model",
+            "legal language model",
+        ),
+        (
+            "",
+            "It learns from massive weakly-labeled web videos.",
+            "massive weakly-labeled web video",
+            "weakly-labeled web video",
+        ),
         # a verb in the third person before praise ("One Model To Learn Them All")
         ("", "Deep learning yields great results.", "deep learning yield", "deep learning"),
         ("", "A deep network yields significant gains.", "deep network yield", "deep network"),

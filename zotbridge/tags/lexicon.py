@@ -35,7 +35,7 @@ _ADJECTIVE_ENDINGS = (
 PRAISE = frozenset(
     """
 remarkable impressive promising excellent superior good great greater outstanding notable considerable favorable
-innovative powerful helpful significant strong better best
+innovative powerful helpful significant strong better best state-of-the-art cutting-edge best-in-class
 """.split()
 )
 # Words never part of a tag, whatever the lexicon says: reporting verbs, vague adjectives, praise,
@@ -53,7 +53,7 @@ same whole overall general previous prior respective corresponding important giv
 themselves ourselves yourself yourselves himself herself myself anything everything something nothing
 meets matters
 two three four five six seven eight nine ten hundred thousand million billion trillion today
-accurate diverse immense multiple little
+accurate diverse immense massive predominant multiple little
 additional conventional traditional subsequent latest increased relevant typical distinct
 fewer larger smaller bigger stronger weaker
 unlike despite besides whereas due
