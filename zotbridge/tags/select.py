@@ -144,9 +144,10 @@ class _Choice:
             # expanded first, "SSL methods" is "self-supervised learning"; "DSMTL model", kept as
             # written since its expansion is too long, is "DSMTL" read as its long form
             core = without_generic_head(key, text)
-            whole = next((k for k in (core, expand(core, expansions)) if k in wholes), None)
-            if core != key and whole:
-                key, (text, source) = whole, wholes[whole]
+            if core != key:
+                whole = next((k for k in (core, expand(core, expansions)) if k in wholes), None)
+                if whole:
+                    key, (text, source) = whole, wholes[whole]
             if phrase.whole and acceptable(key, text) and not adjective_alone(text):
                 boost = LIBRARY_BOOST if merge_key(key) in self.library else 1.0
                 boost *= 1 + SHARED_BOOST * self.listing.share(source)
@@ -183,8 +184,8 @@ class _Choice:
     ) -> tuple[str, str]:
         """The phrase's key with its acronyms expanded ("ssl method" → "self supervised learning
         method"), and how it is shown. An expansion too long for a tag leaves the phrase as written:
-        "CLIP" stays `CLIP` ("contrastive language image pre training" is five words), and so does
-        the name "T-JEPA"; before, both were dropped."""
+        "BERT" stays `BERT` ("bidirectional encoder representations from transformers" is five
+        words); before, such phrases were dropped."""
         key = expand(phrase.key, expansions)
         if key == phrase.key:
             return key, phrase.text

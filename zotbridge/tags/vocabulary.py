@@ -10,8 +10,8 @@
   are never tags, nor single words that mean little alone (``model``, ``learning``, ``data``), nor
   one-word adjectives (``pre-trained``, ``zero-shot``, ``task-specific``: they describe, not group);
   but generic words that together name a field are (``representation learning``, ``world model``);
-* 3–40 characters, at most 4 words as written, not just digits; a single word of four letters or more, or an
-  acronym (``SVM``).
+* 3–40 characters, at most 4 words as written (``text-to-image diffusion model`` is three), not
+  just digits; a single word of four letters or more, or an acronym (``SVM``).
 """
 
 from __future__ import annotations
