@@ -128,19 +128,17 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
     )
 
 
-# A vague word that opens a term of its own before these words: "multiple instance learning",
-# "multiple kernel learning", "multiple sequence alignment" (but "multiple experts" is vague).
-_TERMS_OPENED = {
-    "multiple": frozenset(
-        "instance kernel sequence testing comparison comparisons hypothesis hypotheses regression imputation "
-        "access choice sclerosis".split()
-    )
-}
+# "multiple" is vague ("multiple experts") except where it opens a term of its own, before these:
+# "multiple instance learning", "multiple kernel learning", "multiple sequence alignment".
+_AFTER_MULTIPLE = frozenset(
+    "instance kernel sequence testing comparison comparisons hypothesis hypotheses regression imputation "
+    "access choice sclerosis".split()
+)
 
 
 def _opens_a_term(word: str, following: str) -> bool:
     """Whether a vague word is the first word of a term here ("multiple" before "instance")."""
-    return following.lower() in _TERMS_OPENED.get(word.lower(), ())
+    return word.lower() == "multiple" and following.lower() in _AFTER_MULTIPLE
 
 
 def _in_a_name(previous: str, word: str, following: str) -> bool:

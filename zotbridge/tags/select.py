@@ -38,8 +38,8 @@ from zotbridge.models import ArxivRecord
 from zotbridge.tags.keyphrases import DocumentFrequencies, Keyphrase, phrase_key, words_in
 from zotbridge.tags.ranker import Listing, Ranker, rank
 from zotbridge.tags.vocabulary import (
-    abbreviates,
     acceptable,
+    acronym_letters,
     adjective_alone,
     definitions,
     display,
@@ -47,6 +47,7 @@ from zotbridge.tags.vocabulary import (
     form_key,
     long_form_inside,
     merge_key,
+    spelled_by,
     tag_key,
     too_long,
     without_generic_head,
@@ -154,11 +155,13 @@ class _Choice:
                 ranked.append((phrase.score * boost, key, text))
         ranked.sort(key=lambda r: (-r[0], r[1]))
         chosen: dict[str, str] = {}
+        forms: set[str] = set()  # of the tags chosen: "non-stationarity" after "non-stationary"
         for _score, key, text in ranked:
             merged = merge_key(key)
-            if merged in chosen or any(_same_form(key, shown) for shown in chosen.values()):
+            if merged in chosen or form_key(key) in forms:
                 continue
             chosen[merged] = text
+            forms.add(form_key(tag_key(text)))
             if len(chosen) == self.options.count:
                 break
         return chosen
@@ -170,9 +173,10 @@ class _Choice:
         "reinforcement learning" and "representation learning" stays itself."""
         expansions, long_forms = dict(self.expansions), dict(self.long_forms)
         for short in phrases:
-            if " " in short.key or short.key in expansions:
+            letters = acronym_letters(short.text)
+            if " " in short.key or short.key in expansions or not letters:
                 continue
-            longs = {p.key: p.text for p in phrases if abbreviates(short.text, p.text)}
+            longs = {p.key: p.text for p in phrases if spelled_by(letters, p.text)}
             if len(longs) == 1:
                 [(long_key, long_text)] = longs.items()
                 expansions[short.key] = long_key
@@ -201,11 +205,6 @@ class _Choice:
         if seen:
             return max(seen, key=lambda s: (seen[s], s))
         return " ".join(long_forms.get(tag_key(w), w) for w in words_in(text))
-
-
-def _same_form(key: str, other: str) -> bool:
-    """Two forms of one idea: "non-stationary" and "non-stationarity", "robust" and "robustness"."""
-    return form_key(key) == form_key(tag_key(other))
 
 
 def tag_records(records: Iterable[ArxivRecord], options: TagOptions | None = None) -> dict[str, list[str]]:

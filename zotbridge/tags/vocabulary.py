@@ -146,10 +146,10 @@ def adjective_alone(text: str) -> bool:
 def without_generic_head(key: str, text: str = "") -> str:
     """``key`` without a last word from GENERIC_HEADS, if two words or more remain, or one that is
     written as an acronym ("BERT models" is "BERT"; "diffusion model" stays)."""
-    words = key.split()
+    words, shown = key.split(), text.split()
     if len(words) < 2 or words[-1] not in GENERIC_HEADS:
         return key
-    named = len(words) == 2 and len(text.split()) == 2 and _acronym_like(text.split()[0])
+    named = len(words) == 2 and len(shown) == 2 and _acronym_like(shown[0])
     return " ".join(words[:-1]) if len(words) > 2 or named else key
 
 
@@ -190,13 +190,25 @@ def abbreviates(short: str, long: str) -> bool:
     """Whether the tag ``short`` is an acronym of the tag ``long`` ("LLMs", "large language
     model"): one acronym-like word whose letters the long form's words spell by their initials, by
     the rule acronyms() reads abstracts with. For tags that were never seen side by side."""
+    letters = acronym_letters(short)
+    return bool(letters) and spelled_by(letters, long)
+
+
+def acronym_letters(short: str) -> list[str]:
+    """The letters of a tag that can be an acronym of a longer one ("LLMs": l, l, m), or none: a
+    name with a digit is one model, not a family ("GPT-4")."""
     if len(short.split()) != 1 or not _acronym_like(short) or re.search(r"\d", short):
-        return False  # "GPT-4" names one model, not the family
+        return []
     letters = [c.lower() for c in re.sub(r"(?<=[A-Z])s$", "", short) if c.isalpha()]
+    return letters if len(letters) >= 2 else []
+
+
+def spelled_by(letters: list[str], long: str) -> bool:
+    """Whether the words of ``long`` spell ``letters`` by their initials, all of them used."""
     long_words = words_in(long)
     if any(_acronym_like(w) for w in long_words):
         return False  # an expansion spells its letters out: "QA agents" is no long form of "QA"
-    return len(long_words) >= 2 and len(letters) >= 2 and _long_form(long_words, letters) == long_words
+    return len(long_words) >= 2 and _long_form(long_words, letters) == long_words
 
 
 def expand(key: str, expansions: dict[str, str]) -> str:
