@@ -21,6 +21,7 @@ Methods:
                  gold key first (a perfect ranker; tag rules not applied)
 
 Usage: python bench/tags_eval.py [--sets Inspec,kdd,...] [--methods tags,previous,...] [--seed N]
+       [--ensemble K]
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import baselines  # noqa: E402
 from keyphrase_sets import SETS, inspec_split, load  # noqa: E402
-from train_ranker import TRAINING_SETS, frequencies_for, train  # noqa: E402
+from train_ranker import ENSEMBLE, TRAINING_SETS, frequencies_for, train  # noqa: E402
 
 from zotbridge.listing import ReadOptions, read_listings  # noqa: E402
 from zotbridge.tags.keyphraseness import stem_phrase  # noqa: E402
@@ -45,25 +46,29 @@ LISTINGS = sorted((Path(__file__).resolve().parents[1] / "tests/data/shared/list
 METHODS = ("tags", "previous", "phrase-tfidf", "singlerank", "positionrank", "yake", "oracle")
 
 
-_MODELS: dict[tuple[str, int], object] = {}
+_MODELS: dict[tuple[str, int, int], object] = {}
 
 
-def held_out_model(name: str, seed: int = 0):
+def held_out_model(name: str, seed: int = 0, ensemble: int = ENSEMBLE):
     """The ranker that never saw ``name``: the shipped one for Inspec (trained without its test
-    sample; with another LightGBM ``seed``, one trained the same way), else one trained on every
-    other set."""
-    if (name, seed) not in _MODELS:
-        if name == "Inspec":
-            _MODELS[name, seed] = train(list(TRAINING_SETS), seed) if seed else None
+    sample; with other LightGBM seeds or another number of rankers added, one trained the same
+    way), else one trained on every other set."""
+    if (name, seed, ensemble) not in _MODELS:
+        if name != "Inspec":
+            model = train([s for s in TRAINING_SETS if s != name], seed, ensemble)
+        elif seed or ensemble != ENSEMBLE:
+            model = train(list(TRAINING_SETS), seed, ensemble)
         else:
-            _MODELS[name, seed] = train([s for s in TRAINING_SETS if s != name], seed)
-    return _MODELS[name, seed]
+            model = None
+        _MODELS[name, seed, ensemble] = model
+    return _MODELS[name, seed, ensemble]
 
 
-def predictions(method: str, docs, k: int, held_out: str, seed: int = 0):
+def predictions(method: str, docs, k: int, held_out: str, seed: int = 0, ensemble: int = ENSEMBLE):
     texts = [(t, a) for t, a, _ in docs]
     if method == "tags":
-        return tag_papers(texts, TagOptions(count=k), model=held_out_model(held_out, seed)).tags
+        model = held_out_model(held_out, seed, ensemble)
+        return tag_papers(texts, TagOptions(count=k), model=model).tags
     if method == "previous":
         return baselines.previous_tags(texts, k)
     if method == "phrase-tfidf":
@@ -122,7 +127,13 @@ def main() -> int:
         "--seed",
         type=int,
         default=0,
-        help="LightGBM's seed for the rankers: how much a retrain alone moves F1",
+        help="LightGBM's seeds for the rankers (N gives N×K to N×K+K-1): how much a retrain alone moves F1",
+    )
+    parser.add_argument(
+        "--ensemble",
+        type=int,
+        default=ENSEMBLE,
+        help=f"rankers added together per model (K; shipped: {ENSEMBLE}); 1 measures a single ranker",
     )
     args = parser.parse_args()
     print(f"{'set':<13} {'method':<13} {'F1@5':>6} {'F1@10':>6} {'docs/s':>7}")
@@ -131,11 +142,11 @@ def main() -> int:
         for method in args.methods.split(","):
             try:
                 if method == "tags":
-                    held_out_model(name, args.seed)  # trained before the clock starts
+                    held_out_model(name, args.seed, args.ensemble)  # trained before the clock starts
                 started = time.perf_counter()
-                at5 = predictions(method, docs, 5, name, args.seed)
+                at5 = predictions(method, docs, 5, name, args.seed, args.ensemble)
                 seconds = time.perf_counter() - started
-                at10 = predictions(method, docs, 10, name, args.seed)
+                at10 = predictions(method, docs, 10, name, args.seed, args.ensemble)
             except ImportError as exc:
                 print(f"{name:<13} {method:<13} skipped: {exc}")
                 continue

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from conftest import LISTINGS, json_lines, read, run_zotbridge
 from zotbridge.tags.categories import category_tags
+from zotbridge.tags.graph import word_scores
 from zotbridge.tags.keyphrases import singular
 from zotbridge.tags.nounphrases import noun_phrases
 from zotbridge.tags.ranker import Trees, shipped_model
@@ -554,14 +555,47 @@ def test_keyphraseness_knows_the_topics_people_chose():
 
 def test_the_trees_are_walked_as_lightgbm_splits():
     """LightGBM's numerical split sends a value at most the threshold left; the probability is the
-    calibration's sigmoid of init + scale × the sum of the leaves reached (bench/train_ranker.py
-    checks the shipped trees against LightGBM's own scores the same way)."""
-    split = ((0, 0.5, 1, 2, 0.0), (-1, 0.0, -1, -1, 1.0), (-1, 0.0, -1, -1, -1.0))
+    calibration's sigmoid of init + scale × the sum of the leaves reached, one per tree (bench/
+    train_ranker.py checks the shipped trees against LightGBM's own scores the same way). Vectors
+    that reach a leaf at different depths are walked together."""
+    deep = (  # x0 <= 0.5: leaf 1.0; else x1 <= 0.2: leaf -1.0, else leaf 0.5
+        (0, 0.5, 1, 2, 0.0),
+        (-1, 0.0, -1, -1, 1.0),
+        (1, 0.2, 3, 4, 0.0),
+        (-1, 0.0, -1, -1, -1.0),
+        (-1, 0.0, -1, -1, 0.5),
+    )
     stump = ((-1, 0.0, -1, -1, 0.25),)
-    trees = Trees(init=-1.0, scale=2.0, trees=(split, stump))
-    assert trees.score([0.5]) == pytest.approx(1 / (1 + math.exp(-(-1.0 + 2.0 * 1.25))))
-    assert trees.score([0.6]) == pytest.approx(1 / (1 + math.exp(-(-1.0 + 2.0 * -0.75))))
+    trees = Trees(init=-1.0, scale=2.0, trees=(deep, stump))
+
+    def probability(leaves: float) -> float:
+        return 1 / (1 + math.exp(-(-1.0 + 2.0 * leaves)))
+
+    assert trees.scores([[0.5, 9.0], [0.6, 0.2], [0.6, 0.3]]) == pytest.approx(
+        [probability(1.25), probability(-0.75), probability(0.75)]
+    )
+    assert trees.scores([]) == []
     assert shipped_model().trees.scale > 0  # a higher ranking score is a likelier keyphrase
+
+
+def test_graph_scores_are_pagerank_of_the_word_graph():
+    """SingleRank (Wan and Xiao, 2008; pke's SingleRank runs networkx's PageRank with a uniform
+    jump): on a star of a hub and three leaves, each edge once, PageRank with damping 0.85 solves
+    h = 0.15/4 + 0.85 × 3l and l = 0.15/4 + 0.85 × h/3, so h = 0.133125/0.2775 and l = (1 - h)/3.
+    PositionRank (Florescu and Caragea, 2017) sends the jump to early words: the first leaf
+    outscores the last. Words farther apart than the window are not linked; stopwords are no nodes."""
+    filler = ["the"] * 9  # puts the next leaf ten words after the hub: no edge between them
+    words = ["kernel", "graph", *filler, "network", "graph", *filler, "matrix", "graph"]
+    single = word_scores(words, positional=False)
+    hub = 0.133125 / 0.2775
+    assert single == pytest.approx(
+        {"graph": hub, "kernel": (1 - hub) / 3, "network": (1 - hub) / 3, "matrix": (1 - hub) / 3},
+        abs=1e-5,
+    )
+    position = word_scores(words, positional=True)
+    assert sum(position.values()) == pytest.approx(1.0)
+    assert position["kernel"] > position["network"] > position["matrix"]
+    assert word_scores(["the", "of", "and"], positional=False) == {}
 
 
 @settings(deadline=None)

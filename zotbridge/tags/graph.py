@@ -3,14 +3,17 @@ PositionRank (Florescu and Caragea, 2017), written from their papers.
 
 The graph's nodes are the words that may be in a noun phrase (nouns and adjectives); two are
 linked when they occur within ``WINDOW`` words of each other, weighted by how often. PageRank
-(damping 0.85) scores the words; PositionRank biases the random jump towards early words (the sum
-of 1/position over a word's occurrences). A phrase's graph score is the sum of its words'. The
+(damping 0.85) scores the words. SingleRank's random jump goes to any word alike (TextRank's
+PageRank, as its paper and pke have it); PositionRank's favours early words (the sum of
+1/position over a word's occurrences). A phrase's graph score is the sum of its words'. The
 ranker uses both as features; bench/tags_eval.py uses them alone as baselines.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+
+import numpy as np
 
 from zotbridge.tags.lexicon import BREAK, word_class
 
@@ -33,21 +36,24 @@ def word_scores(words: list[str], positional: bool) -> dict[str, float]:
     nodes = sorted(edges)
     if not nodes:
         return {}
-    bias: dict[str, float] = defaultdict(float)
-    for position, word in kept:
-        bias[word] += 1.0 / (position + 1) if positional else 1.0
-    total = sum(bias[n] for n in nodes)
-    jump = {n: bias[n] / total for n in nodes}
-    out_weight = {n: sum(edges[n].values()) for n in nodes}
-    score = dict.fromkeys(nodes, 1.0 / len(nodes))
+    index = {word: i for i, word in enumerate(nodes)}
+    bias = np.zeros(len(nodes)) if positional else np.ones(len(nodes))
+    if positional:
+        for position, word in kept:
+            if word in index:
+                bias[index[word]] += 1.0 / (position + 1)
+    jump = bias / bias.sum()
+    # links[n, m]: the share of m's edge weight that goes to n, so a round is one product
+    links = np.zeros((len(nodes), len(nodes)))
+    for word, neighbours in edges.items():
+        for neighbour, weight in neighbours.items():
+            links[index[neighbour], index[word]] = weight
+    links /= links.sum(axis=0)
+    score = np.full(len(nodes), 1.0 / len(nodes))
     for _ in range(ROUNDS):
-        new = {
-            n: (1 - DAMPING) * jump[n]
-            + DAMPING * sum(score[m] * w / out_weight[m] for m, w in edges[n].items())
-            for n in nodes
-        }
-        done = max(abs(new[n] - score[n]) for n in nodes) < 1e-6
+        new = (1 - DAMPING) * jump + DAMPING * (links @ score)
+        done = bool(np.abs(new - score).max() < 1e-6)
         score = new
         if done:
             break
-    return score
+    return dict(zip(nodes, score.tolist(), strict=True))

@@ -2,7 +2,8 @@
 over twenty-five features, shipped in ``ranker.json`` with the keyphrase counts they use.
 
 The trees are grown by ``bench/train_ranker.py`` from public keyphrase sets with gold labels, to
-rank each document's candidates (a learning-to-rank objective), their sum then calibrated into a
+rank each document's candidates (a learning-to-rank objective): five rankers alike but for their
+random seed, so that no one seed's draw decides a paper's tags. Their sum is calibrated into a
 probability (docs/tags.md has the protocol and the figures); here they are only read — a plain
 JSON file of feature names and the trees' nodes, no pickle and no training library at run time.
 
@@ -23,8 +24,10 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
+
+import numpy as np
 
 from zotbridge.tags.graph import word_scores
 from zotbridge.tags.keyphraseness import COLUMNS, Keyphraseness
@@ -70,17 +73,62 @@ class Trees:
     scale: float
     trees: tuple[tuple[Node, ...], ...]
 
-    def score(self, vector: list[float]) -> float:
-        total = 0.0
-        for nodes in self.trees:
-            feature, threshold, left, right, value = nodes[0]
-            while feature >= 0:
-                feature, threshold, left, right, value = nodes[
-                    left if vector[feature] <= threshold else right
-                ]
-            total += value
-        z = self.init + self.scale * total
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    def scores(self, vectors: list[list[float]]) -> list[float]:
+        """Each vector's probability. All candidates of a paper walk all trees at once, one level
+        per step (numpy), and each vector's leaves are added tree by tree, in LightGBM's order."""
+        if not vectors:
+            return []
+        forest = self._forest
+        x = np.asarray(vectors, dtype=float)
+        rows = np.arange(len(x))[:, None]
+        node = np.repeat(forest.roots[None, :], len(x), axis=0)
+        while True:
+            feature = forest.feature[node]
+            inner = feature >= 0
+            if not inner.any():
+                break
+            go_left = x[rows, np.maximum(feature, 0)] <= forest.threshold[node]
+            node = np.where(inner, np.where(go_left, forest.left[node], forest.right[node]), node)
+        totals = np.cumsum(forest.value[node], axis=1)[:, -1].tolist()
+        return [1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.init + self.scale * t)))) for t in totals]
+
+    @cached_property
+    def _forest(self) -> _Forest:
+        return _Forest.of(self.trees)
+
+
+@dataclass(frozen=True)
+class _Forest:
+    """The trees' nodes in flat arrays, children numbered across the whole forest: the form the
+    walk in Trees.scores reads."""
+
+    roots: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+
+    @classmethod
+    def of(cls, trees: tuple[tuple[Node, ...], ...]) -> _Forest:
+        nodes: list[Node] = []
+        roots = []
+        for tree in trees:
+            first = len(nodes)
+            roots.append(first)
+            nodes += [
+                (f, t, left + first, right + first, v) if f >= 0 else (f, t, -1, -1, v)
+                for f, t, left, right, v in tree
+            ]
+        feature, threshold, left, right, value = zip(*nodes, strict=True)
+        return cls(
+            np.array(roots, dtype=np.intp),
+            np.array(feature, dtype=np.intp),
+            np.array(threshold, dtype=float),
+            np.array(left, dtype=np.intp),
+            np.array(right, dtype=np.intp),
+            np.array(value, dtype=float),
+        )
 
 
 @dataclass(frozen=True)
@@ -199,8 +247,8 @@ def rank(
     candidates, rows = feature_rows(title, abstract, frequencies, listing, model.keyphraseness)
     scored = sorted(
         (
-            Keyphrase(c.key, c.text, model.trees.score(row), whole=_whole(c, model.keyphraseness))
-            for c, row in zip(candidates, rows, strict=True)
+            Keyphrase(c.key, c.text, score, whole=_whole(c, model.keyphraseness))
+            for c, score in zip(candidates, model.trees.scores(rows), strict=True)
         ),
         key=lambda k: (-k.score, k.key),
     )
