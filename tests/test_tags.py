@@ -330,9 +330,29 @@ def test_adverbs_and_verbs_break_phrases():
             "massive weakly-labeled web video",
             "weakly-labeled web video",
         ),
+        (
+            "Geometry-Aware Adaptation for Pretrained Models",
+            "We adapt prominent zero-shot models such as CLIP.",
+            "prominent zero-shot model",
+            "zero-shot model",
+        ),
         # a verb in the third person before praise ("One Model To Learn Them All")
         ("", "Deep learning yields great results.", "deep learning yield", "deep learning"),
         ("", "A deep network yields significant gains.", "deep network yield", "deep network"),
+        # "works" before any praise is a verb (kdd: "particle filter works better than")
+        (
+            "",
+            "The particle filter works better than other trackers.",
+            "particle filter work",
+            "particle filter",
+        ),
+        # "SotA", like "state-of-the-art", is praise
+        (
+            "",
+            "Can we pretrain a SotA legal language model cheaply?",
+            "sota legal language model",
+            "legal language model",
+        ),
         # a version number is one word; a web address is no text
         ("", "We query GPT-3.5-Turbo and GPT-4.", "5-turbo", "GPT-3.5-Turbo"),
         ("", "Code is available at https://github.com/Yu-Fangxu/FoR.", "yu-fangxu", "code"),
@@ -344,6 +364,16 @@ def test_verbs_adverbs_and_names_are_read_as_such(title, abstract, fragment, who
     keys = set(noun_phrases(title, abstract)[0])
     assert fragment.replace("-", " ") not in keys, keys
     assert tag_key(whole) in keys, keys
+
+
+def test_a_noun_before_praise_that_ends_its_phrase_stays_a_noun():
+    """A word in the third person before praise is a verb only where the praise opens a phrase
+    ("deep learning yields great results"): in a shared listing's title the plural noun before
+    a predicative "Great" was read as a verb, and the tag was the fragment "pre-trained language"
+    (a seventh audit)."""
+    found = noun_phrases("Making Pre-trained Language Models Great on Tabular Prediction", "")[0]
+    assert found["pre trained language model"].run_ends == 1
+    assert found["pre trained language"].run_ends == 0
 
 
 @pytest.mark.parametrize(
@@ -429,6 +459,11 @@ def test_tags_are_whole_noun_phrases_never_fragments():
         "self-supervised fashion",
         "sparsely activated way",
         "causal perspective",
+        # a seventh audit: a study's kind, a role, a classic paradigm
+        "deep dive",
+        "role",
+        "classic paradigm",
+        "learning paradigm",
     ],
 )
 def test_generic_phrases_are_never_tags(phrase):

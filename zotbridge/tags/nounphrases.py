@@ -86,12 +86,13 @@ def _opens_clause(word: str) -> bool:
     return last.endswith("ing") and can_be_verb(last) and all(p in _VERB_PREFIXES for p in prefixes)
 
 
-def _verb_here(previous: str, word: str, following: str, opens_title: bool = False) -> bool:
+def _verb_here(previous: str, word: str, following: str, after: str, opens_title: bool = False) -> bool:
     """The lexicon knows no context, so a few cheap rules read one. A word that can be a verb is
     one after a pronoun, a modal, a negation or "to" ("we study", "to help", "Don't Stop") and, as
     a participle, after "has" ("has received support"), before an adjective ("harvesting
-    rich supervision", "training large models"; in the third person before praise, "learning yields
-    great results") or an article or possessive ("practice the tasks",
+    rich supervision", "training large models"; in the third person before praise that opens a
+    phrase, "learning yields great results", but not "Making Language Models Great on …", and
+    "works" before any praise, "works best in") or an article or possessive ("practice the tasks",
     "tint your models"), "lead", "aim", "struggle"… before "to" ("learning leads to"), after an
     adverb of frequency ("applications often face"), and as the first word of a title or of a
     title's part before a word that is neither a phrase word nor a preposition ("Train Once,
@@ -107,7 +108,8 @@ def _verb_here(previous: str, word: str, following: str, opens_title: bool = Fal
     if word_class(following) == MODIFIER and word_class(word) != MODIFIER and not after_noun:
         return True
     third_person = word.lower().endswith("s") and not word.lower().endswith("ss")
-    if following.lower() in PRAISE and third_person and can_be_verb(word):
+    praise_opens_phrase = word_class(after) != BREAK or word.lower() == "works"
+    if following.lower() in PRAISE and third_person and can_be_verb(word) and praise_opens_phrase:
         return True  # "deep learning yields great results"
     if following.lower() in _OBJECTS or (word.lower() in _BEFORE_TO and following.lower() == "to"):
         return True
@@ -179,7 +181,11 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
         opens_title = i < title_words and (i == 0 or previous in _TITLE_PARTS)
         # "long- and short-context": half of a compound
         dangling = padded[i + 1] == "-" and padded[i + 2].lower() in _COORDINATORS
-        if dangling or word_class(word) == BREAK or _verb_here(previous, word, padded[i + 1], opens_title):
+        if (
+            dangling
+            or word_class(word) == BREAK
+            or _verb_here(previous, word, padded[i + 1], padded[i + 2], opens_title)
+        ):
             if run:
                 yield start, run
             run = []

@@ -37,6 +37,7 @@ sample label generation environment objective step signal score benefit reason c
 multiple comparable similar capable future past affordable viable competitive reliable scalable alternative
 large huge advanced suitable related improved customized effective unsurprising flexible economical entire
 modest downstream systematic fair small standard starting point help subset real common original setup
+role classic paradigm
 """.split()
 )
 GENERIC = frozenset(
@@ -49,7 +50,8 @@ wide range, broad range, large scale, various task, downstream task, target task
 natural language, open source, code available, significant improvement, substantial improvement, new method,
 new approach, novel approach, novel method, novel framework, comprehensive experiment, comprehensive evaluation,
 extensive evaluation, main contribution, key insight, high quality, low quality, trade off, small scale,
-empirical comparison, empirical study, empirical evaluation, empirical analysis, experimental setup
+empirical comparison, empirical study, empirical evaluation, empirical analysis, experimental setup,
+deep dive
 """.split(",")
 )
 # Made only of generic words, yet the name of a field or a concept: still tags. "representation
