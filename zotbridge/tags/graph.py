@@ -37,11 +37,13 @@ def word_scores(words: list[str], positional: bool) -> dict[str, float]:
     if not nodes:
         return {}
     index = {word: i for i, word in enumerate(nodes)}
-    bias = np.zeros(len(nodes)) if positional else np.ones(len(nodes))
     if positional:
+        bias = np.zeros(len(nodes))
         for position, word in kept:
-            if word in index:
+            if word in index:  # a word linked to no other has no node
                 bias[index[word]] += 1.0 / (position + 1)
+    else:
+        bias = np.ones(len(nodes))
     jump = bias / bias.sum()
     # links[n, m]: the share of m's edge weight that goes to n, so a round is one product
     links = np.zeros((len(nodes), len(nodes)))

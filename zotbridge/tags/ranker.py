@@ -89,6 +89,8 @@ class Trees:
                 break
             go_left = x[rows, np.maximum(feature, 0)] <= forest.threshold[node]
             node = np.where(inner, np.where(go_left, forest.left[node], forest.right[node]), node)
+        # cumsum adds the leaves one tree after another, as LightGBM does (np.sum pairs them up,
+        # and its last digits would differ from the scores the training script checks against)
         totals = np.cumsum(forest.value[node], axis=1)[:, -1].tolist()
         return [1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.init + self.scale * t)))) for t in totals]
 
