@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from unittest.mock import patch
 
@@ -125,18 +126,22 @@ def f1(docs, predicted, k: int, stem) -> float:
     return 100 * 2 * p * r / (p + r) if p + r else 0.0
 
 
+def listing_texts() -> list[tuple[str, str]]:
+    """The shared listings' 822 papers as (title, abstract): the five listings as one run."""
+    papers = read_listings([str(p) for p in LISTINGS], ReadOptions())
+    return [(p.title or "", p.abstract or "") for p in papers]
+
+
+def grouped(tags: list[list[str]]) -> float:
+    """Share (%) of the papers carrying a tag that at least 3 other papers carry."""
+    counts = Counter(tag for paper in tags for tag in paper)
+    return 100 * sum(1 for paper in tags if any(counts[t] >= 4 for t in paper)) / len(tags)
+
+
 def grouping() -> tuple[float, float]:
     """Share of the shared listings' papers (822) carrying a tag ≥ 3 others carry: now, before."""
-    papers = list(read_listings([str(p) for p in LISTINGS], ReadOptions()))
-    texts = [(p.title or "", p.abstract or "") for p in papers]
-    shares = []
-    for tags in (tag_papers(texts).tags, baselines.previous_tags(texts, 5)):
-        counts: dict[str, int] = {}
-        for paper in tags:
-            for tag in paper:
-                counts[tag] = counts.get(tag, 0) + 1
-        shares.append(100 * sum(1 for paper in tags if any(counts[t] >= 4 for t in paper)) / len(tags))
-    return shares[0], shares[1]
+    texts = listing_texts()
+    return grouped(tag_papers(texts).tags), grouped(baselines.previous_tags(texts, 5))
 
 
 def main() -> int:

@@ -18,23 +18,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from tags_eval import grouped, listing_texts  # noqa: E402
 from train_ranker import ENSEMBLE, TRAINING_SETS, train  # noqa: E402
 
-from zotbridge.listing import ReadOptions, read_listings  # noqa: E402
 from zotbridge.tags.select import TagOptions, tag_papers  # noqa: E402
-
-LISTINGS = sorted((Path(__file__).resolve().parents[1] / "tests/data/shared/listings").glob("*.txt"))
 
 
 def listing_tags(model) -> tuple[list[set[str]], float]:
     """Each listing paper's tags, the five listings tagged as one run (as bench/tags_eval.py's
     grouping figure has it), and the share of papers (%) carrying a tag ≥ 3 others carry."""
-    papers = list(read_listings([str(listing) for listing in LISTINGS], ReadOptions()))
-    tagging = tag_papers(
-        [(p.title or "", p.abstract or "") for p in papers], TagOptions(count=5), model=model
-    )
-    grouped = sum(1 for tags in tagging.tags if any(tagging.coverage[t] >= 4 for t in tags))
-    return [set(tags) for tags in tagging.tags], 100 * grouped / len(papers)
+    tags = tag_papers(listing_texts(), TagOptions(count=5), model=model).tags
+    return [set(paper) for paper in tags], grouped(tags)
 
 
 def main() -> int:

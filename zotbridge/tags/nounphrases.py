@@ -74,6 +74,9 @@ _BEFORE_TO = frozenset(
     "lead leads led aim aims attempt attempts try tries struggle struggles need needs seek seeks strive strives "
     "fail fails tend tends".split()
 )
+# Verbs that praise follows as an adverb, whatever comes next: "the particle filter works better
+# than", "works best in". Before other praise a word is a verb only where the praise opens a phrase.
+_PRAISED_VERBS = frozenset({"works"})
 # Prefixes sometimes written apart ("Self Supervised"): never verbs, and no phrase starts after one.
 _DETACHED_PREFIXES = frozenset("self semi non multi pre co un meta cross anti post".split())
 _NO_START_AFTER = _DETACHED_PREFIXES | TERM_ADVERBS  # "Self Supervised", "weakly supervised"
@@ -108,7 +111,7 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
     if word_class(following) == MODIFIER and word_class(word) != MODIFIER and not after_noun:
         return True
     third_person = word.lower().endswith("s") and not word.lower().endswith("ss")
-    praise_opens_phrase = word_class(after) != BREAK or word.lower() == "works"
+    praise_opens_phrase = word_class(after) != BREAK or word.lower() in _PRAISED_VERBS
     if following.lower() in PRAISE and third_person and can_be_verb(word) and praise_opens_phrase:
         return True  # "deep learning yields great results"
     if following.lower() in _OBJECTS or (word.lower() in _BEFORE_TO and following.lower() == "to"):

@@ -145,7 +145,7 @@ def adjective_alone(text: str) -> bool:
     return len(text.split()) == 1 and word_class(text) == MODIFIER
 
 
-def without_generic_head(key: str, text: str = "") -> str:
+def without_generic_head(key: str, text: str) -> str:
     """``key`` without a last word from GENERIC_HEADS, if two words or more remain, or one that is
     written as an acronym ("BERT models" is "BERT"; "diffusion model" stays)."""
     words, shown = key.split(), text.split()
