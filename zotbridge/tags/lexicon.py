@@ -69,6 +69,11 @@ _NEVER = STOPWORDS | BREAKS
 # Adverbs that belong to the term they open: "weakly supervised learning", "fully connected
 # networks", "partially observable". Other adverbs end a phrase ("significantly improved accuracy").
 TERM_ADVERBS = frozenset("fully weakly densely sparsely partially locally".split())
+# Adjectives LemmInflect's lexicon knows only as nouns (it inflects "responsibles"): "ensuring LLMs
+# more responsible" gave the tag `responsible`. Found by reading the words of the keyphrase sets and
+# the shared listings with an adjective's ending that the lexicon calls nouns and nothing else;
+# "Bayesian" stays a noun, a tag of its own to citeulike180's users (docs/tags.md).
+_ADJECTIVES_CALLED_NOUNS = frozenset("compatible responsible visible".split())
 # A count with its magnitude ("7B", "1.5B", "500GB", "100K"): a size, not an idea.
 _SIZE = re.compile(r"\d+(?:\.\d+)?(?:[KMBT]|[KMGT]B)")
 NOUN, MODIFIER, GERUND, BREAK = "N", "M", "G", "B"
@@ -94,6 +99,8 @@ def word_class(word: str) -> str:
         return MODIFIER  # a phrase made an adjective: "off-the-shelf", "in-the-wild"
     if lower in TERM_ADVERBS:
         return MODIFIER
+    if last in _ADJECTIVES_CALLED_NOUNS:
+        return MODIFIER  # "visible light", "backward-compatible model"
     forms = getAllLemmas(last) or getAllLemmas(lower)
     if len(parts) > 1 and _adjective_compound(parts, forms):
         return MODIFIER  # "long-horizon tasks", "multi-task learning", "open-set recognition"
@@ -129,8 +136,16 @@ def _adjective_compound(parts: list[str], forms: dict[str, tuple[str, ...]]) -> 
     return parts[0] in _PLACES or (parts[0] in _ADJECTIVE_PREFIXES and "NOUN" in forms)
 
 
+# Small words that join a compound's parts into a phrase: "quality-of-service", "peer-to-peer",
+# "trial-and-error" are never verbs, whatever their last part can be ("service", "peer").
+_COMPOUND_LINKS = frozenset("of on to and by the in".split())
+
+
 def can_be_verb(word: str) -> bool:
-    return "VERB" in (getAllLemmas(word.lower().split("-")[-1]) or {})
+    parts = word.lower().split("-")
+    if _COMPOUND_LINKS.intersection(parts[1:-1]):
+        return False
+    return "VERB" in (getAllLemmas(parts[-1]) or {})
 
 
 def may_be_verb(word: str) -> bool:

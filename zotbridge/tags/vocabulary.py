@@ -37,7 +37,7 @@ sample label generation environment objective step signal score benefit reason c
 multiple comparable similar capable future past affordable viable competitive reliable scalable alternative
 large huge advanced suitable related improved customized effective unsurprising flexible economical entire
 modest downstream systematic fair small standard starting point help subset real common original setup
-role classic paradigm
+role classic paradigm single question
 """.split()
 )
 GENERIC = frozenset(
