@@ -364,6 +364,14 @@ def test_adverbs_and_verbs_break_phrases():
             "understanding cross-task skill",
             "Cross-Task Skills",
         ),
+        # an -ing word after an adverb in -ly is a verb or a participle (two listing titles)
+        (
+            "CLIN: A Continually Learning Language Agent for Rapid Task Adaptation",
+            "",
+            "learning language agent",
+            "Language Agent",
+        ),
+        ("Reliably Re-Acting to Partner's Actions", "", "re-acting", "Partner's Actions"),
         # a term with "of" in it is one idea, written with spaces as with hyphens
         ("Supervised Chain of Thought", "", "supervised chain", "Supervised Chain of Thought"),
         ("", "We train a sparse mixture of experts.", "sparse mixture", "sparse mixture of experts"),

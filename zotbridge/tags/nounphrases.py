@@ -117,7 +117,8 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
     -ing form that can be a verb is one where a clause opens, at the start of a title's part or
     after "by", "without", "towards"… and before a phrase word ("Training Language Model Agents",
     "by scaling self-play"): in titles of the shared listings that reading was right in all but a
-    handful of cases ("Embedding Structure Matters")."""
+    handful of cases ("Embedding Structure Matters"); after an adverb in -ly it is one anyway
+    ("Continually Learning Language Agent")."""
     if not may_be_verb(word) or word.lower() in _DETACHED_PREFIXES:
         return False
     after_noun = following.lower().endswith("ed")  # "models trained on", "a model designed for"
@@ -131,6 +132,8 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
         return True
     if opens_title and word_class(following) == BREAK and following.lower() not in _LINKS:
         return True
+    if _manner_adverb(previous) and _opens_clause(word):
+        return True  # "a Continually Learning Language Agent", "Reliably Re-Acting to"
     opens_clause = opens_title or previous.lower() in _CLAUSE_OPENERS
     if opens_clause and _opens_clause(word) and word_class(following) != BREAK:
         return True
@@ -144,6 +147,13 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
         and not word.lower().endswith("s")
         and singular(before) != before
     )
+
+
+def _manner_adverb(word: str) -> bool:
+    """An adverb in -ly that is no part of a term ("continually", not "weakly"): an -ing word after
+    it is a verb or a participle. In the keyphrase sets 4 of 491 such -ing words open a gold key."""
+    lower = word.lower()
+    return lower.endswith("ly") and lower not in TERM_ADVERBS and word_class(word) == BREAK
 
 
 # "multiple" is vague ("multiple experts") except where it opens a term of its own, before these:
