@@ -88,7 +88,8 @@ _BEFORE_TO = frozenset(
     "fail fails tend tends".split()
 )
 # Verbs that praise follows as an adverb, whatever comes next: "the particle filter works better
-# than", "works best in", "the sampler scales better than". Before other praise a word is a verb only where the praise opens a phrase.
+# than", "works best in", "the sampler scales better than". Before other praise a word is a verb
+# only where the praise opens a phrase.
 _PRAISED_VERBS = frozenset({"works", "scales"})
 # Prefixes sometimes written apart ("Self Supervised"): never verbs, and no phrase starts after one.
 _DETACHED_PREFIXES = frozenset("self semi non multi pre co un meta cross anti post".split())
