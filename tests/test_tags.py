@@ -14,7 +14,15 @@ from zotbridge.tags.keyphrases import singular
 from zotbridge.tags.nounphrases import noun_phrases
 from zotbridge.tags.ranker import Trees, shipped_model
 from zotbridge.tags.select import TagOptions, tag_papers
-from zotbridge.tags.vocabulary import GENERIC, abbreviates, acceptable, acronyms, display, merge_key, tag_key
+from zotbridge.tags.vocabulary import (
+    GENERIC,
+    abbreviates,
+    acceptable,
+    definitions,
+    display,
+    merge_key,
+    tag_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -68,10 +76,10 @@ def test_acronyms_map_to_their_expansion():
         "Large language models (LLMs) with retrieval-augmented generation (RAG) and chain-of-thought (CoT); "
         "we also use Adam (Kingma) and the value 42 (pp). Who's Harry Potter (WHP) is a benchmark."
     )  # a long form opening with "who" names no idea (a tag of the shared listings: who s harry potter)
-    assert acronyms(text) == {
-        "llm": "large language model",
-        "rag": "retrieval augmented generation",
-        "cot": "chain of thought",
+    assert {short: " ".join(long_words) for short, long_words in definitions(text)} == {
+        "llm": "Large language models",
+        "rag": "retrieval-augmented generation",
+        "cot": "chain-of-thought",
     }
 
 
@@ -80,7 +88,7 @@ def test_acronyms_map_to_their_expansion():
     [
         ("LLMs", "large language models", True),
         ("RL", "reinforcement learning", True),
-        ("MoE", "mixture of experts", True),  # "of" is an initial too, as in acronyms()
+        ("MoE", "mixture of experts", True),  # "of" is an initial too, as in definitions()
         ("LLM", "language model", False),  # a letter left over
         ("ML", "large language model", False),  # the expansion's first word must start it
         ("GPT-4", "generative pre-trained transformer", False),  # one model, not the family
@@ -816,6 +824,32 @@ def test_an_acronym_used_without_its_definition_is_its_one_long_form():
     assert "language model" in tags[0] and "LM" not in tags[0], tags
     assert "small base language model" in tags[0] and "small base LM" not in tags[0], tags
     assert "RL agent" in tags[1], tags
+
+
+def test_a_paper_reads_an_acronym_by_its_own_definition():
+    """Papers of one listing define an acronym differently: in a shared listing five define "SSL"
+    as self-supervised learning and one as semi-supervised learning. Each paper's own definition
+    wins (before, the listing's last one did, and a survey of self-supervised learning was tagged
+    `semi-supervised learning`); a paper that only uses the acronym gets the definition most
+    papers give."""
+    self_supervised = (
+        "Self-Supervised Pretraining for Vision",
+        "Self-supervised learning (SSL) learns from unlabeled images. SSL methods now rival "
+        "supervised ones; we compare SSL objectives on ImageNet.",
+    )
+    semi_supervised = (
+        "Pseudo-Labels for Point Clouds",
+        "Semi-supervised learning (SSL) trains with a few labels. Our SSL scheme for 3D detection "
+        "uses pseudo-labels; SSL baselines lag behind.",
+    )
+    undefined = ("Scaling SSL", "SSL scales with data: SSL objectives and SSL backbones at scale.")
+    texts = [self_supervised, self_supervised, semi_supervised, undefined]
+    tags = tag_papers(texts, TagOptions(count=10)).tags
+    assert "self-supervised learning" in tags[0], tags
+    assert "semi-supervised learning" not in tags[0], tags
+    assert "semi-supervised learning" in tags[2], tags
+    assert "self-supervised learning" not in tags[2], tags
+    assert "self-supervised learning" in tags[3], tags
 
 
 def test_a_phrase_read_through_an_acronym_keeps_the_long_form_as_written():

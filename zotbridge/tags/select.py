@@ -2,9 +2,10 @@
 
 For each paper of a run (a listing), the trained ranker (tags/ranker.py) orders its noun-phrase
 candidates; the best ``count`` that make good tags are kept, normalised into tag keys
-(tags/vocabulary.py: case, singular head, hyphen spellings, acronyms learnt from all abstracts of
-the run expanded — "NCD" and "novel class discovery" are one tag —, and so are those a paper uses
-without defining them next to the one phrase of it they spell: "LMs" and "language models"), skipping
+(tags/vocabulary.py: case, singular head, hyphen spellings, acronyms expanded — by the paper's own
+definition, else by the one most abstracts of the run give: "NCD" and "novel class discovery" are
+one tag —, and so are those a paper uses without any definition next to the one phrase of it they
+spell: "LMs" and "language models"), skipping
 
 * generic phrases ("proposed method", "experimental result") and phrases too long to be tags;
 * an acronym whose long form only modifies ("OOD": "out-of-distribution");
@@ -94,18 +95,15 @@ def tag_papers(
         return Tagging([[] for _ in texts], {})
     df, docs = background()
     frequencies = DocumentFrequencies(df, docs).add(f"{t} {a}" for t, a in texts)
-    expansions: dict[str, str] = {}  # short form key -> long form key
-    long_forms: dict[str, str] = {}  # short form key -> long form as written
-    for title, abstract in texts:
-        for short, long_words in definitions(f"{title}. {abstract}"):
-            expansions[short], long_forms[short] = phrase_key(long_words), long_form_inside(long_words)
+    defined = [_defined(title, abstract) for title, abstract in texts]
+    expansions, long_forms = _listing_acronyms(defined)
     listing = Listing(texts)
     candidates = [rank(t, a, frequencies, CANDIDATES_PER_PAPER, model, listing) for t, a in texts]
     written: dict[str, Counter[str]] = defaultdict(Counter)  # key -> spellings in the listing
     for phrase in (p for phrases in candidates for p in phrases):
         written[phrase.key][phrase.text] += 1
     choice = _Choice(options, expansions, long_forms, listing, written)
-    per_paper = [choice.tags(phrases) for phrases in candidates]
+    per_paper = [choice.tags(phrases, own) for phrases, own in zip(candidates, defined, strict=True)]
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for chosen in per_paper:
         for merged, text in chosen.items():
@@ -116,6 +114,33 @@ def tag_papers(
     ]
     coverage = Counter(tag for tags in chosen_tags for tag in tags)
     return Tagging(chosen_tags, dict(coverage.most_common()))
+
+
+Definitions = dict[str, tuple[str, str]]  # short form key -> (long form key, long form as written)
+
+
+def _defined(title: str, abstract: str) -> Definitions:
+    """The acronyms a paper defines ("self-supervised learning (SSL)")."""
+    return {
+        short: (phrase_key(long_words), long_form_inside(long_words))
+        for short, long_words in definitions(f"{title}. {abstract}")
+    }
+
+
+def _listing_acronyms(defined: list[Definitions]) -> tuple[dict[str, str], dict[str, str]]:
+    """For papers that use an acronym without defining it: the long form most papers of the
+    listing define it by, the first seen among equals (short form key -> long form key, and -> long
+    form as written). Papers disagree: in one shared listing five define "SSL" as self-supervised
+    learning and one as semi-supervised learning, "MLP" is a multi-layer perceptron to three papers
+    and a machine learning potential to one; a paper's own definition always wins
+    (_Choice._acronyms)."""
+    counts = Counter((short, long) for paper in defined for short, long in paper.items())
+    expansions: dict[str, str] = {}
+    long_forms: dict[str, str] = {}
+    for (short, (key, written)), _count in counts.most_common():
+        if short not in expansions:
+            expansions[short], long_forms[short] = key, written
+    return expansions, long_forms
 
 
 @dataclass
@@ -133,10 +158,11 @@ class _Choice:
     def __post_init__(self) -> None:
         self.library = {merge_key(tag_key(t)): t for t in self.options.library_tags}
 
-    def tags(self, phrases: list[Keyphrase]) -> dict[str, str]:
-        """The paper's best tags, best first: merge key -> spelling."""
+    def tags(self, phrases: list[Keyphrase], defined: Definitions) -> dict[str, str]:
+        """The paper's best tags, best first: merge key -> spelling. ``defined``: the acronyms the
+        paper defines itself."""
         ranked: list[tuple[float, str, str]] = []
-        expansions, long_forms = self._acronyms(phrases)
+        expansions, long_forms = self._acronyms(phrases, defined)
         named = [(phrase, *self._named(phrase, expansions, long_forms)) for phrase in phrases]
         wholes = {key: (text, phrase.key) for phrase, key, text in named if phrase.whole}
         for phrase, key, text in named:
@@ -166,12 +192,16 @@ class _Choice:
                 break
         return chosen
 
-    def _acronyms(self, phrases: list[Keyphrase]) -> tuple[dict[str, str], dict[str, str]]:
-        """The listing's acronyms (short form key -> long form key, and -> long form as written),
-        and those this paper uses without defining them where exactly one of its candidates is
-        spelled by their initials: "LMs" next to "language models" is one tag; "RL" next to both
-        "reinforcement learning" and "representation learning" stays itself."""
+    def _acronyms(
+        self, phrases: list[Keyphrase], defined: Definitions
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """The paper's acronyms (short form key -> long form key, and -> long form as written): the
+        ones it defines, else the listing's, and those it uses without any definition where exactly
+        one of its candidates is spelled by their initials: "LMs" next to "language models" is one
+        tag; "RL" next to both "reinforcement learning" and "representation learning" stays itself."""
         expansions, long_forms = dict(self.expansions), dict(self.long_forms)
+        for acronym, (key, written) in defined.items():
+            expansions[acronym], long_forms[acronym] = key, written
         for short in phrases:
             letters = acronym_letters(short.text)
             if " " in short.key or short.key in expansions or not letters:

@@ -183,15 +183,10 @@ def definitions(text: str) -> Iterator[tuple[str, list[str]]]:
             yield tag_key(short), long_words  # "Who's Harry Potter (WHP)" names no idea
 
 
-def acronyms(text: str) -> dict[str, str]:
-    """Short form key → long form key for every "long form (SHORT)" in ``text``."""
-    return {short: phrase_key(long_words) for short, long_words in definitions(text)}
-
-
 def abbreviates(short: str, long: str) -> bool:
     """Whether the tag ``short`` is an acronym of the tag ``long`` ("LLMs", "large language
     model"): one acronym-like word whose letters the long form's words spell by their initials, by
-    the rule acronyms() reads abstracts with. For tags that were never seen side by side."""
+    the rule definitions() reads abstracts with. For tags that were never seen side by side."""
     letters = acronym_letters(short)
     return bool(letters) and spelled_by(letters, long)
 
