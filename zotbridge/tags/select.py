@@ -134,12 +134,17 @@ def _listing_acronyms(defined: list[Definitions]) -> tuple[dict[str, str], dict[
     learning and one as semi-supervised learning, "MLP" is a multi-layer perceptron to three papers
     and a machine learning potential to one; a paper's own definition always wins
     (_Choice._acronyms)."""
-    counts = Counter((short, long) for paper in defined for short, long in paper.items())
+    counts: Counter[tuple[str, str]] = Counter()  # by key: "self-supervised" = "self supervised"
+    spelled: dict[tuple[str, str], str] = {}  # the first spelling seen
+    for paper in defined:
+        for short, (key, written) in paper.items():
+            counts[short, key] += 1
+            spelled.setdefault((short, key), written)
     expansions: dict[str, str] = {}
     long_forms: dict[str, str] = {}
-    for (short, (key, written)), _count in counts.most_common():
+    for (short, key), _count in counts.most_common():
         if short not in expansions:
-            expansions[short], long_forms[short] = key, written
+            expansions[short], long_forms[short] = key, spelled[short, key]
     return expansions, long_forms
 
 
