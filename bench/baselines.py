@@ -33,7 +33,7 @@ from zotbridge.tags.keyphrases import (
 )
 from zotbridge.tags.lexicon import NOUN, word_class
 from zotbridge.tags.nounphrases import runs as noun_runs
-from zotbridge.tags.vocabulary import FIELDS, acceptable, acronyms, display, expand, merge_key, tag_key
+from zotbridge.tags.vocabulary import FIELDS, acceptable, definitions, display, expand, merge_key, tag_key
 
 MAX_WORDS = 3
 # The previous method's own words: a hyphenated word is one word, "3.5" a number, and these break runs.
@@ -212,9 +212,11 @@ def previous_tags(texts: list[tuple[str, str]], count: int = 5) -> list[list[str
     df, docs = background()
     frequencies = DocumentFrequencies(df, docs).add(f"{t} {a}" for t, a in texts)
     heads = HeadWords().add(f"{t}. {a}" for t, a in texts)
-    expansions: dict[str, str] = {}
+    expansions: dict[str, str] = {}  # the listing's last definition of each acronym, as it was
     for title, abstract in texts:
-        expansions.update(acronyms(f"{title}. {abstract}"))
+        expansions.update(
+            (short, phrase_key(long_words)) for short, long_words in definitions(f"{title}. {abstract}")
+        )
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     per_paper: list[dict[str, float]] = []
     for title, abstract in texts:
