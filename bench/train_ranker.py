@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from keyphrase_sets import SETS, Document, inspec_split, load  # noqa: E402
 
-from zotbridge.tags.keyphraseness import COLUMNS, Keyphraseness, stem_phrase  # noqa: E402
+from zotbridge.tags.keyphraseness import COLUMNS, Keyphraseness, head, stem_phrase  # noqa: E402
 from zotbridge.tags.keyphrases import DocumentFrequencies  # noqa: E402
 from zotbridge.tags.ranker import FEATURES, Listing, Node, Ranker, Trees, feature_rows  # noqa: E402
 from zotbridge.tags.select import background  # noqa: E402
@@ -104,14 +104,22 @@ def set_examples(name: str) -> Examples:
 
 def keyphraseness(sets: list[str], min_gold: int = 1) -> Keyphraseness:
     """The sets' counts: per stemmed phrase, documents where it was a gold key and documents where
-    it was a candidate; only phrases that were a gold key at least ``min_gold`` times."""
+    it was a candidate (only phrases that were a gold key at least ``min_gold`` times), and the
+    same per head word."""
     gold: Counter[str] = Counter()
     seen: Counter[str] = Counter()
+    gold_heads: Counter[str] = Counter()
+    seen_heads: Counter[str] = Counter()
     for name in sets:
         for gold_stems, candidate_stems in set_examples(name).documents:
             gold.update(gold_stems)
             seen.update(candidate_stems)
-    return Keyphraseness({p: (n, seen[p]) for p, n in gold.items() if n >= min_gold})
+            gold_heads.update({head(g) for g in gold_stems})
+            seen_heads.update({head(c) for c in candidate_stems})
+    return Keyphraseness(
+        {p: (n, seen[p]) for p, n in gold.items() if n >= min_gold},
+        {w: (n, seen_heads[w]) for w, n in gold_heads.items() if n >= min_gold},
+    )
 
 
 def train(sets: list[str], seed: int = SEED, ensemble: int = ENSEMBLE) -> Ranker:
@@ -195,6 +203,7 @@ def save(model: Ranker, sets: list[str], path: Path = OUT) -> None:
         "scale": model.trees.scale,
         "trees": [[list(node) for node in tree] for tree in model.trees.trees],
         "keyphraseness": {p: list(c) for p, c in sorted(model.keyphraseness.counts.items())},
+        "heads": {w: list(c) for w, c in sorted(model.keyphraseness.heads.items())},
     }
     path.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
 

@@ -8,6 +8,11 @@ of the public keyphrase sets the ranker is trained on (bench/train_ranker.py): f
 phrase, in how many documents it was a gold key and in how many it was a candidate. They ship inside
 ``ranker.json`` with the trees; a phrase no set knows scores 0 here and is judged by the other
 features alone. docs/tags.md has what it adds, measured on sets that were left out of the counts.
+
+A phrase no set knows still has a head word, and heads generalise where phrases do not: people's
+keys end in *detection*, *network*, *learning* far more often than in *result* or *paper*. So the
+same two counts are kept per head (a phrase's last word): in how many documents a gold key ended
+in it, and in how many a candidate did.
 """
 
 from __future__ import annotations
@@ -26,7 +31,14 @@ _PORTER = snowballstemmer.stemmer("porter")
 # "pre-trained language" and "large language" never were (docs/tags.md).
 KNOWN_KEY = 2
 
-COLUMNS = ("keyphrase_docs", "keyphrase_rate", "rarest_word_keyphrase", "commonest_word_keyphrase")
+COLUMNS = (
+    "keyphrase_docs",
+    "keyphrase_rate",
+    "rarest_word_keyphrase",
+    "commonest_word_keyphrase",
+    "head_keyphrase_docs",
+    "head_keyphrase_rate",
+)
 
 
 @lru_cache(maxsize=65536)
@@ -39,9 +51,12 @@ def stem_phrase(phrase: str) -> str:
 
 @dataclass(frozen=True)
 class Keyphraseness:
-    """Stemmed phrase -> (documents where it was a gold key, documents where it was a candidate)."""
+    """Stemmed phrase -> (documents where it was a gold key, documents where it was a candidate),
+    and stemmed head word -> (documents where a gold key ended in it, documents where a candidate
+    did)."""
 
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    heads: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def known_key(self, key: str) -> bool:
         """Whether people chose the phrase as a keyphrase in KNOWN_KEY documents or more."""
@@ -50,8 +65,21 @@ class Keyphraseness:
     def columns(self, key: str) -> list[float]:
         """The ranker's keyphraseness features of a candidate (COLUMNS order): how often the phrase
         was a gold key (log), in what share of the documents it appeared in, and the same count for
-        its least and most often chosen word taken alone."""
+        its least and most often chosen word taken alone, then the first two for its head."""
         stemmed = stem_phrase(key)
         gold, seen = self.counts.get(stemmed, (0, 0))
         words = [self.counts.get(w, (0, 0))[0] for w in stemmed.split()] or [0]
-        return [math.log1p(gold), gold / (seen + 1), math.log1p(min(words)), math.log1p(max(words))]
+        head_gold, head_seen = self.heads.get(head(stemmed), (0, 0))
+        return [
+            math.log1p(gold),
+            gold / (seen + 1),
+            math.log1p(min(words)),
+            math.log1p(max(words)),
+            math.log1p(head_gold),
+            head_gold / (head_seen + 1),
+        ]
+
+
+def head(stemmed: str) -> str:
+    """A stemmed phrase's head: its last word."""
+    return stemmed.rsplit(" ", 1)[-1]

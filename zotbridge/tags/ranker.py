@@ -1,5 +1,5 @@
 """The trained keyphrase ranker: noun-phrase candidates (nounphrases.py) scored by boosted trees
-over twenty-five features, shipped in ``ranker.json`` with the keyphrase counts they use.
+over twenty-seven features, shipped in ``ranker.json`` with the keyphrase counts they use.
 
 The trees are grown by ``bench/train_ranker.py`` from public keyphrase sets with gold labels, to
 rank each document's candidates (a learning-to-rank objective): five rankers alike but for their
@@ -15,7 +15,7 @@ longer candidates contain it, whether its first word or its head can also be a v
 adjective, whether it holds an acronym, whether it appears in the first sentence, the score of
 zotbridge's earlier unsupervised extractor (frequency × IDF × place × length bonus), how many
 papers of the listing share it, its SingleRank and PositionRank scores (graph.py), and how often
-people chose it as a keyphrase in the training sets (keyphraseness.py).
+people chose it, and keys ending in its head, in the training sets (keyphraseness.py).
 """
 
 from __future__ import annotations
@@ -155,7 +155,8 @@ def shipped_model() -> Ranker:
         ),
     )
     counts = {phrase: (int(gold), int(seen)) for phrase, (gold, seen) in data["keyphraseness"].items()}
-    return Ranker(trees, Keyphraseness(counts))
+    heads = {word: (int(gold), int(seen)) for word, (gold, seen) in data["heads"].items()}
+    return Ranker(trees, Keyphraseness(counts, heads))
 
 
 def feature_rows(
