@@ -12,7 +12,7 @@ from zotbridge.tags.categories import category_tags
 from zotbridge.tags.graph import word_scores
 from zotbridge.tags.keyphraseness import COLUMNS
 from zotbridge.tags.keyphrases import singular
-from zotbridge.tags.nounphrases import noun_phrases
+from zotbridge.tags.nounphrases import first_sentence_end, noun_phrases
 from zotbridge.tags.ranker import Trees, shipped_model
 from zotbridge.tags.select import TagOptions, tag_papers
 from zotbridge.tags.vocabulary import (
@@ -680,6 +680,25 @@ def test_the_trees_are_walked_as_lightgbm_splits():
     )
     assert trees.scores([]) == []
     assert shipped_model().trees.scale > 0  # a higher ranking score is a likelier keyphrase
+
+
+def test_the_first_sentence_ends_where_the_candidates_positions_say():
+    """The ranker asks whether a candidate appears in the title or the abstract's first sentence by
+    its token position, so the sentence is counted in the same tokens, punctuation included.
+    Counted in written words, as it was, a title full of brackets moved the sentence's end seven
+    tokens early, and `retrieval model` was not in the first sentence."""
+    from zotbridge.tags.keyphrases import DocumentFrequencies
+    from zotbridge.tags.ranker import FEATURES, feature_rows
+    from zotbridge.tags.select import background
+
+    title = "Attention (A), Memory (M), and Recall (R): a study"
+    abstract = "We test the retrieval model. Then we train a graph network on it."
+    words = noun_phrases(title, abstract)[1]
+    end = first_sentence_end(title, abstract)
+    assert words[end - 2 : end + 2] == ["retrieval", "model", ".", "Then"]
+    candidates, rows = feature_rows(title, abstract, DocumentFrequencies(*background()))
+    first = {c.key: row[FEATURES.index("in_first_sentence")] for c, row in zip(candidates, rows, strict=True)}
+    assert first["retrieval model"] == 1.0 and first["graph network"] == 0.0
 
 
 def test_graph_scores_are_pagerank_of_the_word_graph():

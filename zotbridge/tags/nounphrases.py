@@ -289,3 +289,10 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
                 candidate.whole_runs += i == 0 and j == end
                 candidate.run_ends += j == end
     return found, words
+
+
+def first_sentence_end(title: str, abstract: str) -> int:
+    """Where the abstract's first sentence ends among noun_phrases' tokens (the title, ".", the
+    abstract): a candidate at a smaller position is in the title or the first sentence."""
+    first = abstract.split(". ")[0]
+    return len(tokens(_joined_terms(title))) + 1 + len(tokens(_joined_terms(first)))

@@ -32,7 +32,7 @@ import numpy as np
 from zotbridge.tags.graph import word_scores
 from zotbridge.tags.keyphraseness import COLUMNS, Keyphraseness
 from zotbridge.tags.keyphrases import DocumentFrequencies, Keyphrase
-from zotbridge.tags.nounphrases import Candidate, noun_phrases
+from zotbridge.tags.nounphrases import Candidate, first_sentence_end, noun_phrases
 
 FEATURES = (
     "log_tf",
@@ -174,7 +174,7 @@ def feature_rows(
     graphs = [word_scores(words, positional) for positional in (False, True)]
     tops = [max(g.values(), default=1.0) or 1.0 for g in graphs]
     candidates = list(found.values())
-    first_sentence = len((abstract.split(". ")[0] + " " + title).split()) + 1
+    first_sentence = first_sentence_end(title, abstract)
     padded = {c.key: f" {c.key} " for c in candidates}
     rows = []
     for c in candidates:
