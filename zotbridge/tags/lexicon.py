@@ -36,7 +36,7 @@ PRAISE = frozenset(
     """
 remarkable impressive promising excellent superior good great greater outstanding notable considerable favorable
 innovative powerful helpful significant strong better best state-of-the-art cutting-edge best-in-class
-prominent sota hard-to-beat easy-to-use
+prominent sota hard-to-beat easy-to-use surprising successful
 """.split()
 )
 # Words never part of a tag, whatever the lexicon says: reporting verbs, vague adjectives, praise,
@@ -56,7 +56,8 @@ meets matters
 two three four five six seven eight nine ten hundred thousand million billion trillion today
 accurate diverse immense massive predominant multiple little
 additional conventional traditional subsequent latest increased relevant typical distinct
-fewer larger smaller bigger stronger weaker broader wider deeper richer finer
+fewer larger smaller bigger stronger weaker broader wider deeper richer finer longer shorter faster slower
+cheaper easier harder simpler entire
 unlike despite besides whereas due
 hey hello
 consisting containing comprising including involving requiring remaining depending relying belonging resulting

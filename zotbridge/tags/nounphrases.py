@@ -35,13 +35,16 @@ MAX_WORDS = 4
 # ("Chain of Thought" as "Chain-of-Thought"): else "supervised chain" and "thought" stand for them
 # ("Supervised Chain of Thought", a shared listing's title). The ones the shared listings and the
 # keyphrase sets write with spaces (docs/tags.md; the gold keys hold "quality of service" ten
-# times). Their keys are the same either way (phrase_key reads hyphens as spaces).
+# times). Their keys are the same either way (phrase_key reads hyphens as spaces). And "state of the
+# art", which joined is the praise "state-of-the-art": "State of the art reinforcement learning"
+# gave "art reinforcement learning".
 _JOINED_TERMS = re.compile(
     r"\b(?:(?:chain|tree|graph)s?\s+of\s+thoughts?|mixtures?\s+of\s+experts?|theory\s+of\s+mind"
     r"|bags?\s+of\s+(?:visual\s+)?words|quality\s+of\s+service|degrees?\s+of\s+freedom"
     r"|(?:region|point)s?\s+of\s+interest|internet\s+of\s+things|proofs?\s+of\s+concept"
     r"|analysis\s+of\s+variance|method\s+of\s+moments|price\s+of\s+anarchy|denial\s+of\s+service"
-    r"|time\s+of\s+flight|fields?\s+of\s+view|video\s+on\s+demand|return\s+on\s+investment)\b",
+    r"|time\s+of\s+flight|fields?\s+of\s+view|video\s+on\s+demand|return\s+on\s+investment"
+    r"|state\s+of\s+the\s+art)\b",
     re.IGNORECASE,
 )
 
@@ -106,8 +109,9 @@ def _opens_clause(word: str) -> bool:
 def _verb_here(previous: str, word: str, following: str, after: str, opens_title: bool = False) -> bool:
     """The lexicon knows no context, so a few cheap rules read one. A word that can be a verb is
     one after a pronoun, a modal, a negation or "to" ("we study", "to help", "Don't Stop") and, as
-    a participle, after "has" ("has received support"), before an adjective ("harvesting
-    rich supervision", "training large models"; in the third person before praise that opens a
+    a participle, after "has" ("has received support"), before an adjective that opens a phrase
+    ("harvesting rich supervision", "training large models"; not "models available in", "results
+    similar to", where the adjective follows its noun; in the third person before praise that opens a
     phrase, "learning yields great results", but not "Making Language Models Great on …", and
     "works" before any praise, "works best in") or an article or possessive ("practice the tasks",
     "tint your models"), "lead", "aim", "struggle"… before "to" ("learning leads to"), after an
@@ -123,8 +127,9 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
     if not may_be_verb(word) or word.lower() in _DETACHED_PREFIXES:
         return False
     after_noun = following.lower().endswith("ed")  # "models trained on", "a model designed for"
-    if word_class(following) == MODIFIER and word_class(word) != MODIFIER and not after_noun:
-        return True
+    adjective_opens_phrase = word_class(following) == MODIFIER and word_class(after) != BREAK
+    if adjective_opens_phrase and word_class(word) != MODIFIER and not after_noun:
+        return True  # "harvesting rich supervision"; but "models available in", "results similar to"
     third_person = word.lower().endswith("s") and not word.lower().endswith("ss")
     praise_opens_phrase = word_class(after) != BREAK or word.lower() in _PRAISED_VERBS
     if following.lower() in PRAISE and third_person and can_be_verb(word) and praise_opens_phrase:
