@@ -12,7 +12,7 @@ from zotbridge.tags.categories import category_tags
 from zotbridge.tags.graph import word_scores
 from zotbridge.tags.keyphraseness import COLUMNS
 from zotbridge.tags.keyphrases import singular
-from zotbridge.tags.nounphrases import first_sentence_end, noun_phrases
+from zotbridge.tags.nounphrases import first_sentence_end, in_examples, noun_phrases
 from zotbridge.tags.ranker import Trees, shipped_model
 from zotbridge.tags.select import TagOptions, tag_papers
 from zotbridge.tags.vocabulary import (
@@ -549,6 +549,9 @@ def test_tags_are_whole_noun_phrases_never_fragments():
         # an eighth look: one of many, a question
         "single model",
         "classic question",
+        # a tenth look: any model is trained; a report's kind
+        "trained model",
+        "technical report",
     ],
 )
 def test_generic_phrases_are_never_tags(phrase):
@@ -709,6 +712,48 @@ def test_the_trees_are_walked_as_lightgbm_splits():
     )
     assert trees.scores([]) == []
     assert shipped_model().trees.scale > 0  # a higher ranking score is a likelier keyphrase
+
+
+def test_a_list_of_examples_runs_from_its_marker_to_where_the_list_ends():
+    words = noun_phrases(
+        "",
+        "Unlearning was shown in, e.g., classification and recommendation systems, its use in imaging, "
+        "such as image reconstruction, denoising, and segmentation, is new. We use contrastive losses.",
+    )[1]
+    marked = [w for w, example in zip(words, in_examples(words), strict=True) if example]
+    assert marked == [
+        *("classification and recommendation systems".split()),
+        *("image reconstruction , denoising , and segmentation".split()),
+    ]
+
+
+@given(
+    st.lists(st.sampled_from("e . g , such as including for example instance A B and or its ; the".split()))
+)
+def test_nothing_before_a_marker_or_after_a_clause_end_is_an_example(words):
+    marked = in_examples(words)
+    first = next((i for i, w in enumerate(words) if w in ("e", "such", "including", "for")), len(words))
+    assert not any(marked[: first + 1])
+    assert not any(m for w, m in zip(words, marked, strict=True) if w in (".", ";"))
+
+
+def test_a_phrase_named_only_as_an_example_is_no_tag_while_the_paper_has_better():
+    """A shared listing's paper on machine unlearning for MRI names recommendation systems and
+    classification once each, as fields unlearning was shown in: they were two of its five tags."""
+    [paper] = [p for p in read(*LISTINGS) if (p.title or "").startswith("Erase to Enhance")]
+    tags = tag_papers([(paper.title or "", paper.abstract or "")]).tags[0]
+    assert {"machine unlearning", "MRI reconstruction"} <= set(tags)
+    assert not {"recommendation system", "classification"} & set(tags)
+
+
+def test_an_example_is_still_a_tag_where_the_paper_names_it_as_its_own():
+    title = "Faster Image Segmentation"
+    abstract = (
+        "We speed up image segmentation. Tasks such as image segmentation and depth estimation are slow."
+    )
+    tags = tag_papers([(title, abstract)], TagOptions(count=5)).tags[0]
+    assert "image segmentation" in tags
+    assert "depth estimation" in tags  # demoted, not removed: the paper has few better
 
 
 def test_the_first_sentence_ends_where_the_candidates_positions_say():

@@ -42,6 +42,7 @@ class Keyphrase:
     text: str  # first spelling seen in the text ("Large Language Models")
     score: float
     whole: bool = True  # it can be a tag on its own ("multi-task" only ever modifies: False)
+    only_an_example: bool = False  # named only in passing ("e.g., recommendation systems")
 
 
 def tokens(text: str) -> list[str]:

@@ -64,6 +64,13 @@ class Candidate:
     first_can_be_verb: bool = False
     starts_with_modifier: bool = False
     has_capitals: bool = False
+    example_mentions: int = 0  # occurrences in a list of examples (in_examples)
+
+    @property
+    def only_an_example(self) -> bool:
+        """Named only in passing, as an example of something else, and not in the title: "shown
+        in, e.g., classification and recommendation systems" in a paper on machine unlearning."""
+        return not self.in_title and self.example_mentions == len(self.positions)
 
 
 _SUBJECTS = frozenset(
@@ -262,6 +269,7 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
     title_words = tokens(_joined_terms(title))
     words = title_words + ["."] + tokens(_joined_terms(abstract))
     found: dict[str, Candidate] = {}
+    examples = in_examples(words)
     for start, run in runs(words, len(title_words)):
         # trailing modifiers cannot end a phrase: "scalable lifelong multimodal" keeps nothing
         classes = [word_class(w) for w in run]
@@ -293,7 +301,50 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
                 candidate.in_title = candidate.in_title or start + i < len(title_words)
                 candidate.whole_runs += i == 0 and j == end
                 candidate.run_ends += j == end
+                candidate.example_mentions += examples[start + i]
     return found, words
+
+
+# What introduces examples. "i.e." restates, "like" compares as often as it lists: neither.
+_EXAMPLE_MARKERS = (
+    ("e", ".", "g", "."),
+    ("such", "as"),
+    ("for", "example"),
+    ("for", "instance"),
+    ("including",),
+)
+_MARKER_OPENINGS = frozenset(marker[0] for marker in _EXAMPLE_MARKERS)
+_CLAUSE_ENDS = frozenset(".;:()[]")
+_LIST_REACH = 12  # tokens after the marker at most: "such as A, B, and C"
+
+
+def in_examples(words: list[str]) -> list[bool]:
+    """For each of noun_phrases' tokens, whether it stands in a list of examples: after *e.g.*,
+    *such as*, *for example*, *for instance* or *including*, up to the end of the clause."""
+    lowered = [w.lower() for w in words]
+    marked = [False] * len(words)
+    i = 0
+    while i < len(words):
+        marker = lowered[i] in _MARKER_OPENINGS and next(
+            (m for m in _EXAMPLE_MARKERS if tuple(lowered[i : i + len(m)]) == m), None
+        )
+        if not marker:
+            i += 1
+            continue
+        i += len(marker)
+        i += lowered[i : i + 1] == [","]  # "e.g., classification"
+        reach = min(len(words), i + _LIST_REACH)
+        while i < reach and words[i] not in _CLAUSE_ENDS and not _ends_list(lowered, i):
+            marked[i] = True
+            i += 1
+    return marked
+
+
+def _ends_list(lowered: list[str], i: int) -> bool:
+    """A comma before a word that opens no item ends the list ("e.g., A and B, its potential in");
+    one before "and", "or" or another item does not ("such as A, B, and C")."""
+    following = lowered[i + 1] if i + 1 < len(lowered) else "."
+    return lowered[i] == "," and following not in ("and", "or") and word_class(following) == BREAK
 
 
 def first_sentence_end(title: str, abstract: str) -> int:

@@ -250,7 +250,7 @@ def rank(
     candidates, rows = feature_rows(title, abstract, frequencies, listing, model.keyphraseness)
     scored = sorted(
         (
-            Keyphrase(c.key, c.text, score, whole=_whole(c, model.keyphraseness))
+            Keyphrase(c.key, c.text, score, _whole(c, model.keyphraseness), c.only_an_example)
             for c, score in zip(candidates, model.trees.scores(rows), strict=True)
         ),
         key=lambda k: (-k.score, k.key),

@@ -21,7 +21,8 @@ ever modifies "learning": no tag), or a phrase of several words people chose as 
 elsewhere ("machine learning" in "machine learning models"; ranker._whole). A tag the user's
 library already has (compared by key) is ranked as if twice as likely, and its exact spelling is
 used: the library's vocabulary wins over a new spelling. A phrase other papers of the listing
-share is ranked somewhat higher (SHARED_BOOST): only the paper's own candidates compete, so a
+share is ranked somewhat higher (SHARED_BOOST), one the paper names only as an example of something
+else lower (EXAMPLE_WEIGHT): only the paper's own candidates compete, so a
 paper never gets a phrase it does not have; grouping into sub-collections is organize's job
 (zotero/organize.py), from the tags papers carry. docs/tags.md has the measurements.
 """
@@ -62,6 +63,11 @@ LIBRARY_BOOST = 2.0
 # with ≥ 3 others, for 0.8 points of F1@5 on Inspec, and raised kdd and www, whose gold keys are
 # topics papers share; with the ranking model, × 0.25 and × 1 stay within 0.5 points of it.
 SHARED_BOOST = 0.5
+# A phrase the paper names only as an example of something else ("shown in, e.g., classification
+# and recommendation systems", in a paper on machine unlearning; nounphrases.in_examples) ranks as if
+# a quarter as likely: it is a tag only where the paper has few better. Of the keyphrase sets' such
+# candidates, authors chose 0.3 to 0.8 times as many as of the others (docs/tags.md).
+EXAMPLE_WEIGHT = 0.25
 
 
 @dataclass
@@ -183,6 +189,7 @@ class _Choice:
             if phrase.whole and acceptable(key, text) and not adjective_alone(text):
                 boost = LIBRARY_BOOST if merge_key(key) in self.library else 1.0
                 boost *= 1 + SHARED_BOOST * self.listing.share(source)
+                boost *= EXAMPLE_WEIGHT if phrase.only_an_example else 1.0
                 ranked.append((phrase.score * boost, key, text))
         ranked.sort(key=lambda r: (-r[0], r[1]))
         chosen: dict[str, str] = {}

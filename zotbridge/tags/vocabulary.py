@@ -37,7 +37,7 @@ sample label generation environment objective step signal score benefit reason c
 multiple comparable similar capable future past affordable viable competitive reliable scalable alternative
 large huge advanced suitable related improved customized effective unsurprising flexible economical entire
 modest downstream systematic fair small standard starting point help subset real common original setup
-role classic paradigm single question
+role classic paradigm single question trained
 """.split()
 )
 GENERIC = frozenset(
@@ -51,7 +51,7 @@ natural language, open source, code available, significant improvement, substant
 new approach, novel approach, novel method, novel framework, comprehensive experiment, comprehensive evaluation,
 extensive evaluation, main contribution, key insight, high quality, low quality, trade off, small scale,
 empirical comparison, empirical study, empirical evaluation, empirical analysis, experimental setup,
-deep dive
+deep dive, technical report
 """.split(",")
 )
 # Made only of generic words, yet the name of a field or a concept: still tags. "representation
