@@ -57,7 +57,7 @@ two three four five six seven eight nine ten hundred thousand million billion tr
 accurate diverse immense massive predominant multiple little
 additional conventional traditional subsequent latest increased relevant typical distinct
 fewer larger smaller bigger stronger weaker broader wider deeper richer finer longer shorter faster slower
-cheaper easier harder simpler entire
+cheaper easier harder simpler entire appropriate satisfying
 unlike despite besides whereas due
 hey hello
 consisting containing comprising including involving requiring remaining depending relying belonging resulting
