@@ -22,6 +22,7 @@ from zotbridge.tags.vocabulary import (
     definitions,
     display,
     merge_key,
+    proper_names,
     tag_key,
 )
 
@@ -111,6 +112,36 @@ def test_display_keeps_acronym_capitals_only():
     assert display("x", {"Yuan 2.0-M32": 1}) == "yuan 2.0-M32"
     assert display("x", {"3D U-Net": 1}) == "3D U-Net"
     assert display("x", {"S4 Matrix": 1}) == "S4 matrix"
+
+
+def test_a_name_the_listing_capitalises_keeps_its_capital():
+    """Shared listings: every tag but an acronym was lower case, so papers had `gaussian mixture
+    model`, `iran cultural heritage building`, `edinburgh submission` and `yuan 2.0-M32`. A word an
+    abstract capitalises inside a sentence, between words that are not capitalised, and no text of
+    the listing writes in lower case, is a name and keeps its capital; Title Case inside a run of
+    capitals ("Multi-Domain Recommender (MDR)") or before a slash ("a Resume/JD matching purpose")
+    is not one."""
+    texts = [
+        (
+            "Learning Semi-supervised Gaussian Mixture Models",
+            "We fit Gaussian mixture models to images of buildings situated in Iran, and compare "
+            "them with Gaussian mixture models of older buildings.",
+        ),
+        (
+            "A Multi-Domain Recommender",
+            "We propose a Multi-Domain Recommender (MDR) for a Resume/JD matching purpose; our "
+            "multi-domain recommender matches each resume to a job.",
+        ),
+    ]
+    names = proper_names(texts)
+    assert names == {"gaussian": "Gaussian", "iran": "Iran"}, names
+    assert display("x", {"gaussian mixture models": 1}, names) == "Gaussian mixture model"
+    assert display("x", {"Iran's Cultural Heritage Buildings": 1}, names) == "Iran cultural heritage building"
+    assert display("x", {"non-iran language": 1}, names) == "non-Iran language"  # part of a compound
+    assert display("x", {"Multi-Domain Recommender": 1}, names) == "multi-domain recommender"
+    assert "Gaussian mixture model" in tag_papers(texts).tags[0]
+    lower = texts + [("Kernels", "A gaussian kernel smooths the data of many images.")]
+    assert "gaussian" not in proper_names(lower)  # written in lower case once: no name
 
 
 def test_a_phrase_cut_off_before_its_head_is_not_a_tag():
@@ -1072,6 +1103,8 @@ def test_a_tag_as_shown_is_the_tag_it_stands_for(words):
     text = " ".join(words)
     assume(tag_key(text))
     assert tag_key(display(tag_key(text), {text: 1})) == tag_key(text)
+    names = {w.lower(): w.capitalize() for w in words if w.isalpha()}  # shown as names
+    assert tag_key(display(tag_key(text), {text: 1}, names)) == tag_key(text)
 
 
 def test_a_title_in_capitals_has_no_acronyms_and_a_name_keeps_its_vague_word():

@@ -49,6 +49,7 @@ from zotbridge.tags.vocabulary import (
     form_key,
     long_form_inside,
     merge_key,
+    proper_names,
     spelled_by,
     tag_key,
     too_long,
@@ -114,8 +115,9 @@ def tag_papers(
     for chosen in per_paper:
         for merged, text in chosen.items():
             spellings[merged][text] += 1
+    names = proper_names(texts)
     chosen_tags = [
-        [options.prefix + (choice.library.get(k) or display(k, spellings[k])) for k in chosen]
+        [options.prefix + (choice.library.get(k) or display(k, spellings[k], names)) for k in chosen]
         for chosen in per_paper
     ]
     coverage = Counter(tag for tags in chosen_tags for tag in tags)

@@ -1,6 +1,7 @@
 """From keyphrases to tags a researcher would type (docs/tags.md):
 
-* one spelling per idea: lower case (acronyms keep their capitals: ``BERT``, ``GPT-4``), the last
+* one spelling per idea: lower case (acronyms keep their capitals: ``BERT``, ``GPT-4``, and names
+  the listing capitalises theirs: ``Gaussian``; proper_names), the last
   word singular, hyphens, spaces and their absence the same (``pre-trained model`` = ``pretrained
   model`` = ``pre trained model``; the spelling shown is the one seen most);
 * an acronym and its expansion are one tag, shown as the expansion: an abstract that writes
@@ -17,11 +18,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 
 import snowballstemmer
 
-from zotbridge.tags.keyphrases import STOPWORDS, acronym_plural, phrase_key, singular, words_in
+from zotbridge.tags.keyphrases import STOPWORDS, acronym_plural, phrase_key, singular, tokens, words_in
 from zotbridge.tags.lexicon import MODIFIER, word_class
 
 MIN_CHARS, MAX_CHARS, MAX_WORDS = 3, 40, 4
@@ -237,11 +239,13 @@ def _spells(initials: list[str], letters: list[str]) -> bool:
     return i == len(letters)
 
 
-def display(key: str, spellings: dict[str, int]) -> str:
+def display(key: str, spellings: dict[str, int], names: dict[str, str] | None = None) -> str:
     """The tag as shown: the most common spelling seen; words with two or more capitals (``BERT``,
-    ``GPT-4``, ``LLaMA``) keep them, the rest is lower case; the last word is singular."""
+    ``GPT-4``, ``LLaMA``) keep them, and so do the listing's ``names`` (proper_names: ``Gaussian``,
+    ``Iran``); the rest is lower case; the last word is singular."""
+    names = names or {}
     best = max(spellings, key=lambda s: (spellings[s], s)) if spellings else key
-    words = [w if _acronym_like(w) else w.lower() for w in best.replace("'s", "").split()]
+    words = [w if _acronym_like(w) else _named(w.lower(), names) for w in best.replace("'s", "").split()]
     if words:
         last = words[-1]
         if acronym_plural(last):  # LLMs -> LLM, Vision-LLMs -> Vision-LLM
@@ -249,6 +253,63 @@ def display(key: str, spellings: dict[str, int]) -> str:
         elif last.islower() and _ends_in_its_head(words):
             words[-1] = singular(last)
     return " ".join(words) or key
+
+
+def _named(word: str, names: dict[str, str]) -> str:
+    """A lower-case word as shown: a name as the listing writes it, whole or as part of a compound
+    (``non-English``)."""
+    if word in names:
+        return names[word]
+    return "-".join(names.get(part, part) for part in word.split("-"))
+
+
+def proper_names(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The words a listing writes as names, lower case -> as written: ``Gaussian``, ``Lyapunov``,
+    ``Japanese``, ``Iran``, ``Edinburgh``, ``Mamba``. A word is one where some abstract capitalises
+    it inside a sentence between words that are not capitalised ("mixture models, Gaussian
+    processes", "situated in Iran"), and no title or abstract of the listing writes it in lower
+    case. A capital after a full stop, a bracket or a quote may only open a sentence or an item, and
+    one inside a run of capitalised words may be Title Case ("Multi-Domain Recommender (MDR)"), so
+    neither counts. Before, every tag was lower case but for acronyms (``gaussian process``,
+    ``iran cultural heritage building``); the comparison keys are lower case either way."""
+    in_lower_case: set[str] = set()
+    capitalised: dict[str, Counter[str]] = defaultdict(Counter)
+    for title, abstract in texts:
+        in_lower_case.update(w.removesuffix("'s") for w in words_in(title) if w.islower())
+        words = tokens(abstract)
+        for i, token in enumerate(words):
+            word = token.removesuffix("'s")
+            if word.islower():
+                in_lower_case.add(word)
+            elif _capitalised(word) and _between_uncapitalised(words, i):
+                capitalised[word.lower()][word] += 1
+    return {
+        lower: max(spelled, key=lambda s: (spelled[s], s))
+        for lower, spelled in capitalised.items()
+        if lower not in in_lower_case
+    }
+
+
+def _capitalised(word: str) -> bool:
+    """A capital, then lower-case letters: ``Gaussian``, ``Adam-v2``; not ``BERT`` or ``LLaMA``."""
+    rest = word[1:]
+    return word[:1].isupper() and rest == rest.lower() and any(c.isalpha() for c in rest)
+
+
+def _between_uncapitalised(words: list[str], i: int) -> bool:
+    """Whether the ``i``-th token stands inside a sentence, after a word (or a comma after one) and
+    before a word or the end of a clause or an item, neither word beginning with a capital."""
+    j = i - 1 - (i >= 1 and words[i - 1] == ",")
+    before = words[j] if j >= 0 else "."
+    after = words[i + 1] if i + 1 < len(words) else "."
+    return _uncapitalised_word(before) and (_uncapitalised_word(after) or after in _CLAUSE_MARKS)
+
+
+_CLAUSE_MARKS = frozenset(", . ; : ! ? )".split())  # not "/": "a Resume/JD matching purpose"
+
+
+def _uncapitalised_word(token: str) -> bool:
+    return token[:1].isalnum() and not token[:1].isupper()
 
 
 def long_form_inside(words: list[str]) -> str:
