@@ -1119,6 +1119,22 @@ def test_a_title_in_capitals_has_no_acronyms_and_a_name_keeps_its_vague_word():
     assert "new method" not in keys, keys
 
 
+def test_an_abstract_opening_with_the_titles_verb_opens_with_a_verb():
+    """A shared listing's paper, "AutoPresent: Designing Structured Visuals from Scratch", whose
+    abstract opens "Designing structured visuals such as presentation slides is essential": its
+    title reads "Designing" as a verb, the abstract's first sentence did not, and the paper had the
+    tag `designing structured visual`."""
+    title = "AutoPresent: Designing Structured Visuals from Scratch"
+    abstract = "We study slides. Designing structured visuals such as presentation slides is essential."
+    keys = noun_phrases(title, abstract)[0]
+    assert "structured visual" in keys, keys
+    assert not any(key.startswith("designing") for key in keys), keys
+    # one without an object names a topic: an Inspec title, "Streaming, disruptive interference
+    # and power-law behavior in …", whose gold keys hold "streaming"
+    title = "Streaming, disruptive interference and power-law behavior in the exit dynamics"
+    assert "streaming" in noun_phrases(title, "Streaming occurs at the exit.")[0]
+
+
 def test_a_participle_after_a_noun_leaves_the_noun_a_noun():
     """ "Model Trained with …" and "models trained on …" are a noun and its participle, not a verb
     before an adjective: `multilingual large language` and `left-to-right language` (tags of the

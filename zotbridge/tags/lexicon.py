@@ -36,7 +36,7 @@ PRAISE = frozenset(
     """
 remarkable impressive promising excellent superior good great greater outstanding notable considerable favorable
 innovative powerful helpful significant strong better best state-of-the-art cutting-edge best-in-class
-prominent sota hard-to-beat easy-to-use surprising successful
+prominent sota hard-to-beat easy-to-use surprising successful potent
 """.split()
 )
 # Words never part of a tag, whatever the lexicon says: reporting verbs, vague adjectives, praise,

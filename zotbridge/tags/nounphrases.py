@@ -212,6 +212,9 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
     title, whose parts may open with a verb ("Train Once, Answer All")."""
     start, run = 0, list[str]()
     padded = words + [".", ".", "."]
+    title_verbs: set[str] = (
+        set()
+    )  # -ing words the title reads as verbs of an object ("Designing Structured …")
     for i, word in enumerate(words + ["."]):
         previous = words[i - 1] if i else "."
         if _opens_a_term(word, padded[i + 1]) or (
@@ -220,13 +223,19 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
             run.append(word)
             continue
         opens_title = i < title_words and (i == 0 or previous in _TITLE_PARTS or _paired_opening(words, i))
+        # a paper reads a word one way: a sentence of the abstract that opens with an -ing word the
+        # title reads as a verb opens with that verb ("AutoPresent: Designing Structured Visuals …",
+        # "Designing structured visuals such as presentation slides is essential …")
+        opens_clause = opens_title or (
+            i > title_words and previous in _SENTENCE_ENDS and word.lower() in title_verbs
+        )
         # "long- and short-context": half of a compound
         dangling = padded[i + 1] == "-" and padded[i + 2].lower() in _COORDINATORS
-        if (
-            dangling
-            or word_class(word) == BREAK
-            or _verb_here(previous, word, padded[i + 1], padded[i + 2], opens_title)
-        ):
+        ends_run = dangling or word_class(word) == BREAK
+        verb = not ends_run and _verb_here(previous, word, padded[i + 1], padded[i + 2], opens_clause)
+        if verb and opens_title and _opens_clause(word) and word_class(padded[i + 1]) != BREAK:
+            title_verbs.add(word.lower())  # with an object: "Streaming, disruptive …" names a topic
+        if ends_run or verb:
             if run:
                 yield start, run
             run = []
