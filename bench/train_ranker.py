@@ -1,7 +1,7 @@
 """Train zotbridge's keyphrase ranker and write its trees to zotbridge/tags/ranker.json.
 
 Reproducible: python bench/train_ranker.py   (from the repository root; needs the `eval` extra
-for LightGBM and scikit-learn; the Porter stemmer is snowballstemmer's, zotbridge/tags/keyphraseness.py)
+for LightGBM and scikit-learn; the Porter stemmer is snowballstemmer's, zotbridge/tags/keyphrases.py)
 
 Data: the public keyphrase sets of bench/keyphrase_sets.py. The shipped model is trained on every
 set — of Inspec, only the documents outside its 500-document test sample, which no model ever sees

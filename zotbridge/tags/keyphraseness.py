@@ -22,9 +22,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import snowballstemmer
-
-_PORTER = snowballstemmer.stemmer("porter")
+from zotbridge.tags.keyphrases import porter_stem
 
 # A phrase that only ever modifies a longer one in a paper ("sponsored search" in "sponsored search
 # advertising") is still a tag when people chose it as a key in at least this many documents;
@@ -46,7 +44,7 @@ def stem_phrase(phrase: str) -> str:
     """A phrase as the keyphrase sets are compared: lower case, hyphens as spaces, every word
     Porter-stemmed (the usual protocol of keyphrase evaluation). Remembered: the ranker asks for a
     candidate's stems twice, for its features and for whether it is a known key."""
-    return " ".join(_PORTER.stemWords([w for w in re.split(r"[\s\-]+", phrase.lower()) if w]))
+    return " ".join(porter_stem(w) for w in re.split(r"[\s\-]+", phrase.lower()) if w)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from lemminflect import getAllLemmas
-
-from zotbridge.tags.keyphrases import STOPWORDS
+from zotbridge.tags.keyphrases import STOPWORDS, lemmas
 
 _ADJECTIVE_ENDINGS = (
     "al",
@@ -102,7 +100,7 @@ def word_class(word: str) -> str:
         return MODIFIER
     if last in _ADJECTIVES_CALLED_NOUNS:
         return MODIFIER  # "visible light", "backward-compatible model"
-    forms = getAllLemmas(last) or getAllLemmas(lower)
+    forms = lemmas(last) or lemmas(lower)
     if len(parts) > 1 and _adjective_compound(parts, forms):
         return MODIFIER  # "long-horizon tasks", "multi-task learning", "open-set recognition"
     if not forms:
@@ -146,14 +144,14 @@ def can_be_verb(word: str) -> bool:
     parts = word.lower().split("-")
     if _COMPOUND_LINKS.intersection(parts[1:-1]):
         return False
-    return "VERB" in (getAllLemmas(parts[-1]) or {})
+    return "VERB" in (lemmas(parts[-1]) or {})
 
 
 def may_be_verb(word: str) -> bool:
     """A verb by the lexicon, or an -ing form it does not know ("Kickstarting Deep RL")."""
-    return can_be_verb(word) or (word.lower().endswith("ing") and not getAllLemmas(word.lower()))
+    return can_be_verb(word) or (word.lower().endswith("ing") and not lemmas(word.lower()))
 
 
 def is_english(word: str) -> bool:
     """A stop word, a vague word or a word the lexicon knows ("THE", "ROLE"; not "BERT")."""
-    return word.lower() in _NEVER or bool(getAllLemmas(word.lower()))
+    return word.lower() in _NEVER or bool(lemmas(word.lower()))

@@ -21,9 +21,15 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
-import snowballstemmer
-
-from zotbridge.tags.keyphrases import STOPWORDS, acronym_plural, phrase_key, singular, tokens, words_in
+from zotbridge.tags.keyphrases import (
+    STOPWORDS,
+    acronym_plural,
+    phrase_key,
+    porter_stem,
+    singular,
+    tokens,
+    words_in,
+)
 from zotbridge.tags.lexicon import MODIFIER, word_class
 
 MIN_CHARS, MAX_CHARS, MAX_WORDS = 3, 40, 4
@@ -100,7 +106,6 @@ ADJECTIVE_ENDINGS = (
     "ous",
     "ic",
 )
-_PORTER = snowballstemmer.stemmer("porter")
 _ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,9}?)s?\)")
 
 
@@ -120,7 +125,7 @@ def merge_key(key: str) -> str:
 def form_key(key: str) -> str:
     """A coarser identity, for two tags of one paper: each word cut to its first seven letters
     after Porter's stemmer, so "non-stationary" = "non-stationarity" and "robust" = "robustness"."""
-    return " ".join(_PORTER.stemWord(w)[:7] for w in key.replace("-", " ").split())
+    return " ".join(porter_stem(w)[:7] for w in key.replace("-", " ").split())
 
 
 def _stem(word: str) -> str:
