@@ -212,9 +212,8 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
     title, whose parts may open with a verb ("Train Once, Answer All")."""
     start, run = 0, list[str]()
     padded = words + [".", ".", "."]
-    title_verbs: set[str] = (
-        set()
-    )  # -ing words the title reads as verbs of an object ("Designing Structured …")
+    # -ing words the title reads as verbs of an object ("Designing Structured …")
+    title_verbs: set[str] = set()
     for i, word in enumerate(words + ["."]):
         previous = words[i - 1] if i else "."
         if _opens_a_term(word, padded[i + 1]) or (
