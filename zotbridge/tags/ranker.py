@@ -75,20 +75,17 @@ class Trees:
 
     def scores(self, vectors: list[list[float]]) -> list[float]:
         """Each vector's probability. All candidates of a paper walk all trees at once, one level
-        per step (numpy), and each vector's leaves are added tree by tree, in LightGBM's order."""
+        per step (numpy), as many steps as the deepest tree has levels (a leaf leads to itself), and
+        each vector's leaves are added tree by tree, in LightGBM's order."""
         if not vectors:
             return []
         forest = self._forest
         x = np.asarray(vectors, dtype=float)
         rows = np.arange(len(x))[:, None]
         node = np.repeat(forest.roots[None, :], len(x), axis=0)
-        while True:
-            feature = forest.feature[node]
-            inner = feature >= 0
-            if not inner.any():
-                break
-            go_left = x[rows, np.maximum(feature, 0)] <= forest.threshold[node]
-            node = np.where(inner, np.where(go_left, forest.left[node], forest.right[node]), node)
+        for _level in range(forest.depth):
+            go_left = x[rows, forest.feature[node]] <= forest.threshold[node]
+            node = np.where(go_left, forest.left[node], forest.right[node])
         # cumsum adds the leaves one tree after another, as LightGBM does (np.sum pairs them up,
         # and its last digits would differ from the scores the training script checks against)
         totals = np.cumsum(forest.value[node], axis=1)[:, -1].tolist()
@@ -101,8 +98,9 @@ class Trees:
 
 @dataclass(frozen=True)
 class _Forest:
-    """The trees' nodes in flat arrays, children numbered across the whole forest: the form the
-    walk in Trees.scores reads."""
+    """The trees' nodes in flat arrays, children numbered across the whole forest, a leaf its own
+    child both ways (feature 0, threshold +inf), and the deepest tree's levels: the form the walk
+    in Trees.scores reads, which then needs no test for having reached a leaf."""
 
     roots: np.ndarray
     feature: np.ndarray
@@ -110,6 +108,7 @@ class _Forest:
     left: np.ndarray
     right: np.ndarray
     value: np.ndarray
+    depth: int
 
     @classmethod
     def of(cls, trees: tuple[tuple[Node, ...], ...]) -> _Forest:
@@ -119,8 +118,8 @@ class _Forest:
             first = len(nodes)
             roots.append(first)
             nodes += [
-                (f, t, left + first, right + first, v) if f >= 0 else (f, t, -1, -1, v)
-                for f, t, left, right, v in tree
+                (f, t, left + first, right + first, v) if f >= 0 else (0, math.inf, k + first, k + first, v)
+                for k, (f, t, left, right, v) in enumerate(tree)
             ]
         feature, threshold, left, right, value = zip(*nodes, strict=True)
         return cls(
@@ -130,7 +129,21 @@ class _Forest:
             np.array(left, dtype=np.intp),
             np.array(right, dtype=np.intp),
             np.array(value, dtype=float),
+            max(_depth(tree) for tree in trees),
         )
+
+
+def _depth(tree: tuple[Node, ...]) -> int:
+    """How many splits the longest path from the root (node 0) to a leaf passes."""
+    levels, deepest = [(0, 0)], 0
+    while levels:
+        k, level = levels.pop()
+        feature, _threshold, left, right, _value = tree[k]
+        if feature < 0:
+            deepest = max(deepest, level)
+        else:
+            levels += [(left, level + 1), (right, level + 1)]
+    return deepest
 
 
 @dataclass(frozen=True)
