@@ -225,13 +225,13 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
         # a paper reads a word one way: a sentence of the abstract that opens with an -ing word the
         # title reads as a verb opens with that verb ("AutoPresent: Designing Structured Visuals …",
         # "Designing structured visuals such as presentation slides is essential …")
-        opens_clause = opens_title or (
-            i > title_words and previous in _SENTENCE_ENDS and word.lower() in title_verbs
-        )
+        opens_with_title_verb = i > title_words and previous in _SENTENCE_ENDS and word.lower() in title_verbs
         # "long- and short-context": half of a compound
         dangling = padded[i + 1] == "-" and padded[i + 2].lower() in _COORDINATORS
         ends_run = dangling or word_class(word) == BREAK
-        verb = not ends_run and _verb_here(previous, word, padded[i + 1], padded[i + 2], opens_clause)
+        verb = not ends_run and _verb_here(
+            previous, word, padded[i + 1], padded[i + 2], opens_title or opens_with_title_verb
+        )
         if verb and opens_title and _opens_clause(word) and word_class(padded[i + 1]) != BREAK:
             title_verbs.add(word.lower())  # with an object: "Streaming, disruptive …" names a topic
         if ends_run or verb:
