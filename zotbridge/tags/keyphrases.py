@@ -95,6 +95,13 @@ def acronym_plural(word: str) -> bool:
     return _ACRONYM_PLURAL.fullmatch(word.rsplit("-", 1)[-1]) is not None
 
 
+def capitalised(word: str) -> bool:
+    """A capital, then lower-case letters: ``Gaussian``, ``Adam-v2``; not ``BERT`` or ``LLaMA``.
+    Inside a sentence such a word is a name, or part of one."""
+    rest = word[1:]
+    return word[:1].isupper() and rest == rest.lower() and any(c.isalpha() for c in rest)
+
+
 _KEEP_S = frozenset(
     "bayes gibbs bias class gas lens loss mass news process series species status "
     "its corpus virus radius calculus consensus graphics clothes".split()

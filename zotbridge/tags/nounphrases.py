@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from zotbridge.tags.keyphrases import phrase_key, singular, tokens
+from zotbridge.tags.keyphrases import capitalised, phrase_key, singular, tokens
 from zotbridge.tags.lexicon import (
     BREAK,
     BREAKS,
@@ -189,8 +189,7 @@ def _in_a_name(previous: str, word: str, following: str) -> bool:
     is part of a name: "New Zealand", "Novel View Synthesis (NVS)"."""
     return (
         word.lower() in BREAKS
-        and word[:1].isupper()
-        and word[1:].islower()
+        and capitalised(word)
         and previous not in _SENTENCE_ENDS
         and following[:1].isupper()
     )

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from zotbridge.tags.keyphrases import (
     STOPWORDS,
     acronym_plural,
+    capitalised,
     phrase_key,
     porter_stem,
     singular,
@@ -278,7 +279,7 @@ def proper_names(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
     neither counts. Before, every tag was lower case but for acronyms (``gaussian process``,
     ``iran cultural heritage building``); the comparison keys are lower case either way."""
     in_lower_case: set[str] = set()
-    capitalised: dict[str, Counter[str]] = defaultdict(Counter)
+    mid_sentence: dict[str, Counter[str]] = defaultdict(Counter)
     for title, abstract in texts:
         in_lower_case.update(w.removesuffix("'s") for w in words_in(title) if w.islower())
         words = tokens(abstract)
@@ -286,19 +287,13 @@ def proper_names(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
             word = token.removesuffix("'s")
             if word.islower():
                 in_lower_case.add(word)
-            elif _capitalised(word) and _between_uncapitalised(words, i):
-                capitalised[word.lower()][word] += 1
+            elif capitalised(word) and _between_uncapitalised(words, i):
+                mid_sentence[word.lower()][word] += 1
     return {
         lower: max(spelled, key=lambda s: (spelled[s], s))
-        for lower, spelled in capitalised.items()
+        for lower, spelled in mid_sentence.items()
         if lower not in in_lower_case
     }
-
-
-def _capitalised(word: str) -> bool:
-    """A capital, then lower-case letters: ``Gaussian``, ``Adam-v2``; not ``BERT`` or ``LLaMA``."""
-    rest = word[1:]
-    return word[:1].isupper() and rest == rest.lower() and any(c.isalpha() for c in rest)
 
 
 def _between_uncapitalised(words: list[str], i: int) -> bool:
