@@ -19,10 +19,10 @@ Alternative Cross Entropy Loss for Learning-to-Rank", WWW 2021), which learns to
 document's candidates rather than to classify them one by one; TREES trees of LEAVES leaves,
 learning rate LEARNING_RATE, subsample 0.8, one thread (reproducible), each set weighing the same.
 It beat scikit-learn's GradientBoostingClassifier (150 trees of depth 3), which beat the logistic
-regression before it, on the held-out sets (docs/tags.md). ENSEMBLE such rankers, alike but for
-LightGBM's seed (0 to 4), are grown, and a candidate's scores from all of them added; that sum is
-calibrated into a probability (Platt scaling: a logistic regression on the sum), so that the tag
-rules' boosts keep their meaning. Only numbers are shipped — the calibration's intercept and scale
+regression before it, on the held-out sets (docs/tags-history.md, *Learning to rank*). ENSEMBLE
+such rankers, alike but for LightGBM's seed (0 to 4), are grown, and a candidate's scores from all
+of them added; that sum is calibrated into a probability (Platt scaling: a logistic regression on
+the sum), so that the tag rules' boosts keep their meaning. Only numbers are shipped — the calibration's intercept and scale
 and each tree's nodes — in JSON; zotbridge walks the trees itself, and this script checks that its
 walk gives LightGBM's scores.
 """
@@ -125,7 +125,7 @@ def keyphraseness(sets: list[str], min_gold: int = 1) -> Keyphraseness:
 def train(sets: list[str], seed: int = SEED, ensemble: int = ENSEMBLE) -> Ranker:
     """``ensemble`` rankers grown alike but for LightGBM's seed (seed × ensemble onwards), their
     scores added and calibrated as one: what the shipped model says no longer hangs on one seed's
-    draw of rows (docs/tags.md: the spread of single rankers and of ensembles)."""
+    draw of rows (docs/tags.md, *Seeds*; docs/tags-history.md: the spread at each step)."""
     import lightgbm
     import numpy as np
     from sklearn.linear_model import LogisticRegression

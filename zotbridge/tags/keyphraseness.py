@@ -7,7 +7,7 @@ A phrase authors and indexers keep choosing — ``social network``, ``reinforcem
 of the public keyphrase sets the ranker is trained on (bench/train_ranker.py): for each Porter-stemmed
 phrase, in how many documents it was a gold key and in how many it was a candidate. They ship inside
 ``ranker.json`` with the trees; a phrase no set knows scores 0 here and is judged by the other
-features alone. docs/tags.md has what it adds, measured on sets that were left out of the counts.
+features alone. docs/tags-history.md has what it adds, measured on sets that were left out of the counts.
 
 A phrase no set knows still has a head word, and heads generalise where phrases do not: people's
 keys end in *detection*, *network*, *learning* far more often than in *result* or *paper*. So the

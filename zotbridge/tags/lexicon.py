@@ -152,6 +152,25 @@ def may_be_verb(word: str) -> bool:
     return can_be_verb(word) or (word.lower().endswith("ing") and not lemmas(word.lower()))
 
 
+# An -ing word the lexicon does not know is a verb's when it is made like one: a verb suffix
+# ("anonymizing", "sparsifying", "correlating") or one of these before a verb's -ing ("decoupling",
+# "reranking", "finetuning"). Not "crowdsourcing", "sensemaking", "supercomputing": nouns of a field.
+_VERB_ING_SUFFIXES = ("izing", "ising", "ifying", "ating")
+_PREFIXES_OF_VERBS = ("de", "re", "un", "co", "fine", "pre", "post", "mis", "dis", "over", "under", "up")
+
+
+def verb_ing(word: str) -> bool:
+    """An -ing form of a verb: one the lexicon reads as a verb, or an unknown one made like one."""
+    lower = word.lower()
+    if not lower.endswith("ing"):
+        return False
+    if lemmas(lower):
+        return can_be_verb(lower)
+    return lower.endswith(_VERB_ING_SUFFIXES) or any(
+        lower.startswith(p) and can_be_verb(lower[len(p) :]) for p in _PREFIXES_OF_VERBS
+    )
+
+
 def is_english(word: str) -> bool:
     """A stop word, a vague word or a word the lexicon knows ("THE", "ROLE"; not "BERT")."""
     return word.lower() in _NEVER or bool(lemmas(word.lower()))

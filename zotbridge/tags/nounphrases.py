@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from zotbridge.tags.keyphrases import capitalised, phrase_key, singular, tokens
+from zotbridge.tags.keyphrases import capitalised, lemmas, phrase_key, singular, tokens
 from zotbridge.tags.lexicon import (
     BREAK,
     BREAKS,
@@ -27,6 +27,7 @@ from zotbridge.tags.lexicon import (
     can_be_verb,
     is_english,
     may_be_verb,
+    verb_ing,
     word_class,
 )
 
@@ -110,9 +111,11 @@ _NO_START_AFTER = _DETACHED_PREFIXES | TERM_ADVERBS  # "Self Supervised", "weakl
 
 def _opens_clause(word: str) -> bool:
     """An -ing form that can be a verb: where a clause may start, it is one ("Training Language
-    Model Agents", "Learning Human Motion Representations")."""
+    Model Agents", "Learning Human Motion Representations"), and so is one the lexicon does not know
+    if it is made like a verb's ("Decoupling Weighing and Selecting", "for finetuning language
+    models", "Anonymizing transaction databases"; lexicon.verb_ing)."""
     *prefixes, last = word.lower().split("-")
-    return last.endswith("ing") and can_be_verb(last) and all(p in _VERB_PREFIXES for p in prefixes)
+    return verb_ing(last) and all(p in _VERB_PREFIXES for p in prefixes)
 
 
 def _verb_here(previous: str, word: str, following: str, after: str, opens_title: bool = False) -> bool:
@@ -168,7 +171,9 @@ def _manner_adverb(word: str) -> bool:
     """An adverb in -ly that is no part of a term ("continually", not "weakly"): an -ing word after
     it is a verb or a participle. In the keyphrase sets 4 of 491 such -ing words open a gold key."""
     lower = word.lower()
-    return lower.endswith("ly") and lower not in TERM_ADVERBS and word_class(word) == BREAK
+    known = lemmas(lower)
+    adverb = "ADV" in known or not known  # "imply", "apply", "rely" are verbs
+    return lower.endswith("ly") and lower not in TERM_ADVERBS and word_class(word) == BREAK and adverb
 
 
 # "multiple" is vague ("multiple experts") except where it opens a term of its own, before these:

@@ -59,7 +59,7 @@ from zotbridge.tags.vocabulary import (
 CANDIDATES_PER_PAPER = 30
 LIBRARY_BOOST = 2.0
 # A phrase other papers of the listing share ranks somewhat higher: × (1 + 0.5 × share), share in
-# [0, 1] on a log scale of how many papers have it. Measured held out (docs/tags.md): with the
+# [0, 1] on a log scale of how many papers have it. Measured held out (docs/tags-history.md): with the
 # earlier classifier it took the shared listings from 81% to 86% of papers carrying a tag shared
 # with ≥ 3 others, for 0.8 points of F1@5 on Inspec, and raised kdd and www, whose gold keys are
 # topics papers share; with the ranking model, × 0.25 and × 1 stay within 0.5 points of it.
