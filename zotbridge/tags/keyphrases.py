@@ -20,6 +20,15 @@ from unidecode import unidecode
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:(?:[-']|(?<=\d)\.(?=\d))[A-Za-z0-9]+)*|[^\sA-Za-z0-9]")  # on ASCII
 _MATH = re.compile(r"\$[^$]*\$|\\\(.*?\\\)")  # $…$ and \(…\): no tag comes out of a formula
 _MACRO = re.compile(r"\\[A-Za-z]+")  # \emph, \infty: markup, not words
+# LaTeX that lost its backslashes on the way into a listing ("mathcal{O}(mathcal{C_{Phi circ
+# Psi}/n})"): a command's name or a capitalised Greek letter standing alone ("latent variable
+# models Phi", "C_Psi", "Phicirc") is a formula too. Lower-case Greek letters stay words (Inspec's gold keys hold
+# "omega-automata" and "theta functions"), and so do names that hold one: "Phi-2", "Adapt-infty".
+_BARE_MATH = re.compile(
+    r"(?<![-'A-Za-z0-9])(?:mathcal|mathbb|mathbf|mathrm|mathit|frac|circ|cdot|leq|geq|neq|infty|sqrt"
+    r"|varepsilon|varphi|gg|ll|Phi|Psi|Theta|Omega|Xi|Upsilon)+(?![-'A-Za-z0-9])"
+)
+_BRACES = re.compile(r"[{}]")  # TeX's groups, kept when the rest went: "{SkillNet}", "Wukong{ViT-B}"
 # "LLMs", "GPUs", "A100s", and acronyms in mixed case: "ViTs", "MoEs", "LLaMAs" (not "ResNets")
 _ACRONYM_PLURAL = re.compile(r"[A-Z][A-Za-z0-9]*[A-Z0-9]s")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")  # "github.com/Yu-Fangxu/FoR" names no idea
@@ -70,7 +79,8 @@ class Keyphrase:
 
 def tokens(text: str) -> list[str]:
     """The words and marks of a text, in ASCII; a formula or a web address is a full stop."""
-    return _TOKEN.findall(unidecode(_MACRO.sub(" ", _MATH.sub(" . ", _URL.sub(" . ", text)))))
+    text = _BARE_MATH.sub(" . ", _MATH.sub(" . ", _URL.sub(" . ", text)))
+    return _TOKEN.findall(unidecode(_BRACES.sub(" ", _MACRO.sub(" ", text))))
 
 
 def words_in(text: str) -> list[str]:
@@ -106,7 +116,8 @@ _KEEP_S = frozenset(
     "bayes gibbs bias class gas lens loss mass news process series species status "
     "its corpus virus radius calculus consensus graphics clothes".split()
 )
-# Latin and Greek plurals whose singular the endings below would miss ("task matrices").
+# Latin and Greek plurals whose singular the endings below would miss ("task matrices", "domain
+# corpora"; "crises" is no plural of "crise").
 _IRREGULAR = {
     "matrices": "matrix",
     "indices": "index",
@@ -114,6 +125,16 @@ _IRREGULAR = {
     "simplices": "simplex",
     "appendices": "appendix",
     "axes": "axis",
+    "corpora": "corpus",
+    "criteria": "criterion",
+    "phenomena": "phenomenon",
+    "spectra": "spectrum",
+    "schemata": "schema",
+    "formulae": "formula",
+    "stimuli": "stimulus",
+    "nuclei": "nucleus",
+    "foci": "focus",
+    "crises": "crisis",
 }
 
 
