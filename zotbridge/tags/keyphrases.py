@@ -22,8 +22,9 @@ _MATH = re.compile(r"\$[^$]*\$|\\\(.*?\\\)")  # $…$ and \(…\): no tag comes 
 _MACRO = re.compile(r"\\[A-Za-z]+")  # \emph, \infty: markup, not words
 # LaTeX that lost its backslashes on the way into a listing ("mathcal{O}(mathcal{C_{Phi circ
 # Psi}/n})"): a command's name or a capitalised Greek letter standing alone ("latent variable
-# models Phi", "C_Psi", "Phicirc") is a formula too. Lower-case Greek letters stay words (Inspec's gold keys hold
-# "omega-automata" and "theta functions"), and so do names that hold one: "Phi-2", "Adapt-infty".
+# models Phi", "C_Psi", "Phicirc") is a formula too. Lower-case Greek letters stay words (Inspec's
+# gold keys hold "omega-automata" and "theta functions"), and so do names holding one: "Phi-2",
+# "Adapt-infty".
 _BARE_MATH = re.compile(
     r"(?<![-'A-Za-z0-9])(?:mathcal|mathbb|mathbf|mathrm|mathit|frac|circ|cdot|leq|geq|neq|infty|sqrt"
     r"|varepsilon|varphi|gg|ll|Phi|Psi|Theta|Omega|Xi|Upsilon)+(?![-'A-Za-z0-9])"
