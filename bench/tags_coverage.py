@@ -13,42 +13,34 @@ Usage: python bench/tags_coverage.py   (the previous method's figures need nothi
 
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import baselines  # noqa: E402
+from tags_eval import LISTINGS, grouped  # noqa: E402
 
 from zotbridge.listing import ReadOptions, read_listings  # noqa: E402
 from zotbridge.tags.select import Tagging, tag_papers  # noqa: E402
 
-LISTINGS = sorted(
-    (Path(__file__).resolve().parents[1] / "tests" / "data" / "shared" / "listings").glob("*.txt")
-)
 
-
-def grouped(texts: list[tuple[str, str]], tags: list[list[str]]) -> tuple[float, float]:
-    """Share (%) of entries, and of distinct papers, carrying a tag ≥ 3 other ones carry."""
-    entries = Counter(tag for paper in tags for tag in set(paper))
-    by_entry = sum(1 for paper in tags if any(entries[t] >= 4 for t in paper))
-    distinct = {title.strip().lower(): paper for (title, _), paper in zip(texts, tags, strict=True)}
-    papers = Counter(tag for paper in distinct.values() for tag in set(paper))
-    by_paper = sum(1 for paper in distinct.values() if any(papers[t] >= 4 for t in paper))
-    return 100 * by_entry / len(tags), 100 * by_paper / len(distinct)
+def distinct(texts: list[tuple[str, str]], tags: list[list[str]]) -> list[list[str]]:
+    """One paper's tags per title: a paper's copies in other listings are no others."""
+    return list(
+        {title.strip().lower(): paper for (title, _), paper in zip(texts, tags, strict=True)}.values()
+    )
 
 
 def report(name: str, texts: list[tuple[str, str]]) -> Tagging:
     started = time.perf_counter()
     tagging = tag_papers(texts)
     elapsed = time.perf_counter() - started
-    entries, papers = grouped(texts, tagging.tags)
-    before_entries, before_papers = grouped(texts, baselines.previous_tags(texts, 5))
-    distinct = len({title.strip().lower() for title, _ in texts})
+    before = baselines.previous_tags(texts, 5)
+    papers = distinct(texts, tagging.tags)
     print(
-        f"{name}: {len(texts)} entries ({distinct} papers), {len(texts) / elapsed:.0f} papers/s; "
-        f"sharing a tag with >= 3 others: {entries:.1f}% of entries, {papers:.1f}% of papers "
-        f"(previous: {before_entries:.1f}%, {before_papers:.1f}%)"
+        f"{name}: {len(texts)} entries ({len(papers)} papers), {len(texts) / elapsed:.0f} papers/s; "
+        f"sharing a tag with >= 3 others: {grouped(tagging.tags):.1f}% of entries, {grouped(papers):.1f}% "
+        f"of papers (previous: {grouped(before):.1f}%, {grouped(distinct(texts, before)):.1f}%)"
     )
     return tagging
 

@@ -160,11 +160,15 @@ def may_be_verb(word: str) -> bool:
     return can_be_verb(word) or (word.lower().endswith("ing") and not lemmas(word.lower()))
 
 
+# Prefixes that make a verb of a verb written with a hyphen ("Pre-training LiDAR Perception");
+# "Early-Learning" is no verb.
+VERB_PREFIXES = frozenset("pre re co fine post over under".split())
 # An -ing word the lexicon does not know is a verb's when it is made like one: a verb suffix
-# ("anonymizing", "sparsifying", "correlating") or one of these before a verb's -ing ("decoupling",
-# "reranking", "finetuning"). Not "crowdsourcing", "sensemaking", "supercomputing": nouns of a field.
+# ("anonymizing", "sparsifying", "correlating") or a prefix before a verb's -ing, written as one
+# word ("decoupling", "reranking", "finetuning"), where a few more prefixes occur. Not
+# "crowdsourcing", "sensemaking", "supercomputing": nouns of a field.
 _VERB_ING_SUFFIXES = ("izing", "ising", "ifying", "ating")
-_PREFIXES_OF_VERBS = ("de", "re", "un", "co", "fine", "pre", "post", "mis", "dis", "over", "under", "up")
+_PREFIXES_OF_VERBS = VERB_PREFIXES | frozenset("de un mis dis up".split())
 
 
 def verb_ing(word: str) -> bool:

@@ -24,6 +24,7 @@ from zotbridge.tags.lexicon import (
     NOUN,
     PRAISE,
     TERM_ADVERBS,
+    VERB_PREFIXES,
     can_be_verb,
     is_english,
     may_be_verb,
@@ -91,8 +92,6 @@ _COORDINATORS = frozenset("and or , /".split())
 # "for training language models". After "for" the -ing form and what follows are a gold key of
 # the seven keyphrase sets 16 times in 631 ("for welding distortion"), its object 282 times.
 _CLAUSE_OPENERS = frozenset("by for without while when after before towards toward".split())
-# Prefixes that make a verb of a verb ("Pre-training LiDAR Perception"); "Early-Learning" is no verb.
-_VERB_PREFIXES = frozenset("pre re co fine post over under".split())
 _SENTENCE_ENDS = frozenset(". ! ? : ;".split())
 # Verbs that take "to" after them: "Open-Ended Learning Leads to Capable Agents", "machine
 # unlearning aims to remove", "a single prompt struggles to capture".
@@ -123,7 +122,7 @@ def _opens_clause(word: str) -> bool:
     if it is made like a verb's ("Decoupling Weighing and Selecting", "for finetuning language
     models", "Anonymizing transaction databases"; lexicon.verb_ing)."""
     *prefixes, last = word.lower().split("-")
-    return verb_ing(last) and all(p in _VERB_PREFIXES for p in prefixes)
+    return verb_ing(last) and all(p in VERB_PREFIXES for p in prefixes)
 
 
 def _verb_here(previous: str, word: str, following: str, after: str, opens_title: bool = False) -> bool:
