@@ -33,7 +33,7 @@ from zotbridge.tags.keyphrases import (
 )
 from zotbridge.tags.lexicon import NOUN, word_class
 from zotbridge.tags.nounphrases import runs as noun_runs
-from zotbridge.tags.vocabulary import FIELDS, acceptable, definitions, display, expand, merge_key, tag_key
+from zotbridge.tags.vocabulary import FIELDS, acceptable, definitions, display, expand, tag_key
 
 MAX_WORDS = 3
 # The previous method's own words: a hyphenated word is one word, "3.5" a number, and these break runs.
@@ -204,6 +204,17 @@ def _previously_acceptable(key: str, text: str) -> bool:
     return acceptable(key, text) and not short and not long and key not in FIELDS
 
 
+def _merge_key(key: str) -> str:
+    """A tag's identity as the previous method had it, so its figures stay what they were: each
+    word without one ending ("pre-trained model" = "pretrained model"), but British spellings
+    apart, and "fine" of "fine-tuned" cut as a word of its own (vocabulary.merge_key now joins
+    both)."""
+    return "".join(
+        next((w[: -len(s)] for s in ("ing", "ed", "al", "e") if w.endswith(s) and len(w) - len(s) >= 3), w)
+        for w in key.split()
+    )
+
+
 def previous_tags(texts: list[tuple[str, str]], count: int = 5) -> list[list[str]]:
     """Per paper: phrase-tfidf's 25 best, × (1 + 2·log2(papers sharing it)), single words × 0.5,
     a tag inside a better one skipped."""
@@ -228,7 +239,7 @@ def previous_tags(texts: list[tuple[str, str]], count: int = 5) -> list[list[str
             text = phrase.text if key == phrase.key else key
             if not _previously_acceptable(key, text) or not heads.ends_phrases(phrase.text.split()[-1]):
                 continue
-            merged = merge_key(key)
+            merged = _merge_key(key)
             spellings[merged][text] += 1
             scores[merged] = max(scores.get(merged, 0.0), phrase.score / best)
         per_paper.append(scores)
@@ -253,7 +264,7 @@ def previous_tags(texts: list[tuple[str, str]], count: int = 5) -> list[list[str
 
 
 def _nested(a: str, b: str) -> bool:
-    for read in (lambda t: set(tag_key(t).split()), lambda t: {merge_key(tag_key(w)) for w in t.split()}):
+    for read in (lambda t: set(tag_key(t).split()), lambda t: {_merge_key(tag_key(w)) for w in t.split()}):
         x, y = read(a), read(b)
         if x <= y or x >= y:
             return True

@@ -161,8 +161,8 @@ def train(sets: list[str], seed: int = SEED, ensemble: int = ENSEMBLE) -> Ranker
     raw = sum(model.predict(x) for model in models)
     platt = LogisticRegression(C=1e6).fit(raw.reshape(-1, 1), y, sample_weight=w)
     trees = Trees(
-        float(platt.intercept_[0]),
-        float(platt.coef_[0][0]),
+        _rounded(platt.intercept_[0]),
+        _rounded(platt.coef_[0][0]),
         tuple(
             _nodes(tree["tree_structure"])
             for model in models
@@ -174,6 +174,12 @@ def train(sets: list[str], seed: int = SEED, ensemble: int = ENSEMBLE) -> Ranker
     if not np.allclose(walked, expected, atol=1e-9):
         raise RuntimeError("zotbridge's walk of the trees disagrees with LightGBM's scores")
     return Ranker(trees, keyphraseness(sets, MIN_GOLD))
+
+
+def _rounded(value: float) -> float:
+    """The calibration to 12 significant digits: its last bits differ between numpy and
+    scikit-learn releases (1.505063489057291 or …907), and ranker.json must rebuild byte-equal."""
+    return float(f"{value:.12g}")
 
 
 def _nodes(root: dict) -> tuple[Node, ...]:

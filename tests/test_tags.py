@@ -35,10 +35,20 @@ from zotbridge.tags.vocabulary import (
         ("pre-trained models", "pretrained model"),
         ("fine-tuning", "fine-tune"),
         ("diffusion models'", "Diffusion Model"),
+        ("fine-tuned models", "finetuned model"),
+        ("Generalisation", "generalization"),
+        ("tokenised inputs", "tokenized input"),
+        ("behaviour modelling", "behavior modeling"),
+        ("labelled data", "labeled data"),
     ],
 )
 def test_spelling_variants_merge(a, b):
     assert merge_key(tag_key(a)) == merge_key(tag_key(b))
+
+
+@pytest.mark.parametrize(("a", "b"), [("filled region", "filed region"), ("noise model", "nose model")])
+def test_distinct_words_stay_distinct(a, b):
+    assert merge_key(tag_key(a)) != merge_key(tag_key(b))
 
 
 @pytest.mark.parametrize(
@@ -709,6 +719,20 @@ def test_acronym_and_expansion_become_one_tag():
     tags = tag_papers(texts).tags
     assert all("large language model" in t for t in tags), tags
     assert not any(t in ("LLM", "LLMs", "llm") for paper in tags for t in paper)  # never both
+
+
+def test_a_listing_shows_one_spelling_of_a_tag():
+    """British and American spellings, and a prefix written apart or joined, are one tag shown as
+    most of the listing writes it. The shared listings showed both `generalisation` and
+    `generalization`, and both `fine-tuned model` and `finetuned model`, in one listing."""
+    texts = [
+        ("Compositional generalization", "We study compositional generalization of fine-tuned models."),
+        ("Out-of-distribution generalization", "Generalization of fine-tuned models out of distribution."),
+        ("Systematic generalisation", "Systematic generalisation of finetuned models is measured."),
+    ]
+    tags = [t for paper in tag_papers(texts).tags for t in paper]
+    assert "generalisation" not in tags and tags.count("generalization") == 3, tags
+    assert "finetuned model" not in tags and tags.count("fine-tuned model") == 3, tags
 
 
 def test_library_spelling_is_reused_and_preferred():

@@ -183,6 +183,29 @@ def verb_ing(word: str) -> bool:
     )
 
 
+# British endings and their American spellings: "generalisation", "analyse", "behaviour",
+# "modelling", "labelled" (Oxford -ize aside, the -ise, -our and -elled forms of British English).
+_BRITISH = (
+    (re.compile(r"(?<=\w{3})is(e|es|ed|ing|er|ers|ation|ations)$"), r"iz\1"),
+    (re.compile(r"(?<=\w{2})ys(e|es|ed|ing|er|ers)$"), r"yz\1"),
+    (re.compile(r"(?<=\w{3})our(s?)$"), r"or\1"),
+    (re.compile(r"(?<=\w{2})ell(ed|ing|er|ers)$"), r"el\1"),
+)
+
+
+@lru_cache(maxsize=16384)
+def american(word: str) -> str:
+    """A lower-case word in its American spelling, so "generalisation" and "generalization" are
+    one tag. The British form is respelled where the lexicon knows the American one (it knows
+    variants too: "exercize"), or knows neither ("tokenisation"); "noise", "promise", "detour" and
+    "compelled" are no British forms of anything and stay."""
+    for british, us in _BRITISH:
+        respelled = british.sub(us, word, count=1)
+        if respelled != word:
+            return respelled if lemmas(respelled) or not lemmas(word) else word
+    return word
+
+
 def is_english(word: str) -> bool:
     """A stop word, a vague word or a word the lexicon knows ("THE", "ROLE"; not "BERT")."""
     return word.lower() in _NEVER or bool(lemmas(word.lower()))

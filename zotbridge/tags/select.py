@@ -111,10 +111,13 @@ def tag_papers(
         written[phrase.key][phrase.text] += 1
     choice = _Choice(options, expansions, long_forms, listing, written)
     per_paper = [choice.tags(phrases, own) for phrases, own in zip(candidates, defined, strict=True)]
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)  # of the tags chosen, as chosen
     for chosen in per_paper:
         for merged, text in chosen.items():
             spellings[merged][text] += 1
+    for key, seen in written.items():  # and as the listing writes them: a tie is no coin toss
+        if (merged := merge_key(key)) in spellings:
+            spellings[merged].update(seen)
     names = proper_names(texts)
     chosen_tags = [
         [options.prefix + (choice.library.get(k) or display(k, spellings[k], names)) for k in chosen]

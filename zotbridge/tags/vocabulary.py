@@ -31,7 +31,7 @@ from zotbridge.tags.keyphrases import (
     tokens,
     words_in,
 )
-from zotbridge.tags.lexicon import MODIFIER, word_class
+from zotbridge.tags.lexicon import MODIFIER, VERB_PREFIXES, american, word_class
 
 MIN_CHARS, MAX_CHARS, MAX_WORDS = 3, 40, 4
 GENERIC_WORDS = frozenset(
@@ -119,8 +119,10 @@ def tag_key(phrase: str) -> str:
 
 def merge_key(key: str) -> str:
     """Identity of a tag across spellings and word forms: ``pre-trained model`` = ``pretrained
-    model``; ``fine-tuning`` = ``fine-tune``; ``continual pre-training`` = ``continued pretraining``."""
-    return "".join(_stem(w) for w in key.split())
+    model``; ``fine-tuned model`` = ``finetuned model``; ``fine-tuning`` = ``fine-tune``;
+    ``continual pre-training`` = ``continued pretraining``; ``generalisation`` =
+    ``generalization`` (lexicon.american)."""
+    return "".join(_stem(american(w)) for w in key.split())
 
 
 def form_key(key: str) -> str:
@@ -130,6 +132,10 @@ def form_key(key: str) -> str:
 
 
 def _stem(word: str) -> str:
+    """The word without one ending of a word form, but a prefix written apart stays whole, as it
+    is inside a word ("fine" in "fine-tuned", as in "finetuned")."""
+    if word in VERB_PREFIXES:
+        return word
     for suffix in ("ing", "ed", "al", "e"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
