@@ -160,3 +160,37 @@ def test_an_acronym_joins_its_only_expansion(env):
         "metric learning": ["l", "m", "n"],
         "machine learning": ["k", "m"],  # not "ML"'s items: it could as well be metric learning
     }  # and "ML", one word, groups nothing the phrases left out
+
+
+def test_british_and_american_spellings_are_one_group(env):
+    """Items tagged at different times, or from listings that spell differently, carry
+    "systematic generalisation" and "… generalization", "fine-tuned models" and "finetuned model": one group
+    each (docs/tags.md, One spelling per idea), named by the spelling most items use, forms of one
+    spelling counted together, and among equals by the American spelling."""
+    server, zot, environment, top = env
+    spelled = zot.create_collections([{"name": "Spellings"}])["success"]["0"]
+    tags = {
+        "p": ["systematic generalisation", "fine-tuned models"],
+        "q": ["systematic generalization", "finetuned model"],
+        "r": ["fine-tuned model"],
+        "s": ["behaviour modelling"],
+        "t": ["behavior modeling"],
+    }
+    zot.create_items(
+        [
+            {
+                "itemType": "preprint",
+                "title": f"Paper {name}",
+                "collections": [spelled],
+                "tags": [{"tag": t} for t in ts],
+            }
+            for name, ts in tags.items()
+        ]
+    )
+    proc = run_zotbridge("organize", "--collection", "Spellings", "--min-items", "2", env=environment)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert members(zot, spelled) == {
+        "fine-tuned model": ["p", "q", "r"],  # two items write it so, in two forms
+        "systematic generalization": ["p", "q"],  # one item each: the American spelling
+        "behavior modeling": ["s", "t"],
+    }

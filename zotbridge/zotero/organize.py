@@ -34,6 +34,7 @@ from zotbridge.config import Settings
 from zotbridge.credentials import load_credentials
 from zotbridge.errors import InputError
 from zotbridge.store import Store
+from zotbridge.tags.lexicon import american
 from zotbridge.tags.vocabulary import abbreviates, merge_key, tag_key
 from zotbridge.zotero import collections as collection_paths
 from zotbridge.zotero.client import ZoteroClient, new_item_key, refused
@@ -204,7 +205,7 @@ def _groups_by_tags(items: list[dict[str, Any]], min_items: int, max_collections
     useful = [k for k, m in members.items() if min_items <= len(m) < len(items)]
 
     def name(key: str) -> str:
-        return max(spellings[key], key=lambda t: (spellings[key][t], t))
+        return _group_name(spellings[key])
 
     def order(keys: list[str]) -> list[str]:
         return sorted(keys, key=lambda k: (-len(members[k]), name(k).lower()))
@@ -219,6 +220,21 @@ def _groups_by_tags(items: list[dict[str, Any]], min_items: int, max_collections
             chosen.append(key)
             covered |= members[key]
     return [Group(name(k), sorted(members[k])) for k in chosen]
+
+
+def _group_name(spellings: Counter[str]) -> str:
+    """The spelling a group is named by: of the tag most items carry, counting its forms together
+    ("fine-tuned models" and "fine-tuned model" before one "finetuned model"), the spelling most
+    use, then the American one ("generalization", not "generalisation", one item each), then the
+    shorter ("fine-tuned model", not "fine-tuned models")."""
+    forms: Counter[str] = Counter()
+    for tag, count in spellings.items():
+        forms[tag_key(tag)] += count
+
+    def american_spelling(tag: str) -> bool:
+        return all(american(word) == word for word in tag_key(tag).split())
+
+    return max(spellings, key=lambda t: (forms[tag_key(t)], spellings[t], american_spelling(t), -len(t), t))
 
 
 def _expansions(spellings: dict[str, Counter[str]]) -> dict[str, str]:
