@@ -11,8 +11,8 @@ from conftest import LISTINGS, json_lines, read, run_zotbridge
 from zotbridge.tags.categories import category_tags
 from zotbridge.tags.graph import word_scores
 from zotbridge.tags.keyphraseness import COLUMNS
-from zotbridge.tags.keyphrases import singular
-from zotbridge.tags.nounphrases import first_sentence_end, in_examples, noun_phrases
+from zotbridge.tags.keyphrases import singular, tokens
+from zotbridge.tags.nounphrases import first_sentence_end, in_examples, noun_phrases, runs
 from zotbridge.tags.ranker import Trees, shipped_model
 from zotbridge.tags.select import TagOptions, tag_papers
 from zotbridge.tags.vocabulary import (
@@ -157,6 +157,22 @@ def test_a_name_the_listing_capitalises_keeps_its_capital():
     assert "Gaussian mixture model" in tag_papers(texts).tags[0]
     lower = texts + [("Kernels", "A gaussian kernel smooths the data of many images.")]
     assert "gaussian" not in proper_names(lower)  # written in lower case once: no name
+
+
+def test_title_case_with_small_words_is_no_name():
+    """A shared listing showed `Tree search` (from "variants such as Tree of Thought, Graph of
+    Thoughts"): a capital before a small word and another capital is Title Case ("Retrieve and
+    Co-segment (ReCo)"), as is one before a comma and a capital ("the Decompose, Critique and
+    Refine (DeCRIM) method"), and a capital of two letters opens an abbreviation ("a Ph.D. thesis")."""
+    texts = [
+        (
+            "Monte Carlo Tree Search for reasoning",
+            "We use Monte Carlo tree search. Variants such as Tree of Thought, Graph of Thoughts help; "
+            "we propose the Decompose, Critique and Refine (DeCRIM) method, and our approach, termed "
+            "Retrieve and Co-segment (ReCo), performs well. This is an excerpt of a Ph.D. thesis.",
+        )
+    ]
+    assert not {"tree", "decompose", "retrieve", "ph"} & set(proper_names(texts))
 
 
 def test_a_phrase_cut_off_before_its_head_is_not_a_tag():
@@ -532,6 +548,30 @@ def test_verbs_adverbs_and_names_are_read_as_such(title, abstract, fragment, who
     keys = set(noun_phrases(title, abstract)[0])
     assert fragment.replace("-", " ") not in keys, keys
     assert tag_key(whole) in keys, keys
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "name"),
+    [
+        (
+            "GCC: Graph Contrastive Coding for Graph Neural Network Pre-Training",
+            "In this paper, we design Graph Contrastive Coding (GCC), a pre-training framework.",
+            "Graph Contrastive Coding",
+        ),
+        (
+            "Graph Neural Prompting with Large Language Models",
+            "We propose Graph Neural Prompting (GNP), a plug-and-play method.",
+            "Graph Neural Prompting",
+        ),
+    ],
+)
+def test_a_name_the_abstract_writes_holds_no_verb(title, abstract, name):
+    """The shared listings' tags were `contrastive coding` and `neural prompting`: "Graph" was read
+    as a verb before an adjective, as in "harvesting rich supervision". Words the abstract writes
+    as a Title Case name are one run, in the abstract and in the title."""
+    words = tokens(title) + ["."] + tokens(abstract)
+    found = [" ".join(run) for _start, run in runs(words, len(tokens(title)))]
+    assert found.count(name) == 2, found  # the title's and the abstract's
 
 
 def test_a_noun_before_praise_that_ends_its_phrase_stays_a_noun():

@@ -226,6 +226,11 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
     title, whose parts may open with a verb ("Train Once, Answer All")."""
     start, run = 0, list[str]()
     padded = words + [".", ".", "."]
+    # two words of a name the abstract writes: no verb, in the abstract or the title ("GCC: Graph
+    # Contrastive Coding for …", "we design Graph Contrastive Coding")
+    in_names = {
+        (a.lower(), b.lower()) for name in _written_names(words, title_words) for a, b in zip(name, name[1:])
+    }
     # -ing words the title reads as verbs of an object ("Designing Structured …")
     title_verbs: set[str] = set()
     for i, word in enumerate(words + ["."]):
@@ -243,8 +248,11 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
         # "long- and short-context": half of a compound
         dangling = padded[i + 1] == "-" and padded[i + 2].lower() in _COORDINATORS
         ends_run = dangling or word_class(word) == BREAK
-        verb = not ends_run and _verb_here(
-            previous, word, padded[i + 1], padded[i + 2], opens_title or opens_with_title_verb
+        named = (word.lower(), padded[i + 1].lower()) in in_names
+        verb = (
+            not ends_run
+            and not named
+            and _verb_here(previous, word, padded[i + 1], padded[i + 2], opens_title or opens_with_title_verb)
         )
         if verb and opens_title and _opens_clause(word) and word_class(padded[i + 1]) != BREAK:
             title_verbs.add(word.lower())  # with an object: "Streaming, disruptive …" names a topic
@@ -328,6 +336,28 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
                 candidate.run_ends += j == end
                 candidate.example_mentions += examples[start + i]
     return found, words
+
+
+def _written_names(words: list[str], title_words: int) -> list[list[str]]:
+    """The names an abstract writes: two or more Title Case words in a row ("we design Graph
+    Contrastive Coding (GCC)", "the Monte Carlo Tree Search (MCTS) framework"); ``words`` are
+    noun_phrases' tokens, the first ``title_words`` a title, which is Title Case throughout."""
+    found: list[list[str]] = []
+    name: list[str] = []
+    for word in [*words[title_words + 1 :], "."]:
+        if _title_case(word):
+            name.append(word)
+            continue
+        if len(name) > 1:
+            found.append(name)
+        name = []
+    return found
+
+
+def _title_case(word: str) -> bool:
+    """A word as a name or a title writes it: a capital first, and some lower case ("Memory",
+    "Multi-Head", "ColD", "LLaMA"; not "GPT-4")."""
+    return word[:1].isupper() and any(c.islower() for c in word)
 
 
 # What introduces examples. "i.e." restates, "like" compares as often as it lists: neither.

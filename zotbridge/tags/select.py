@@ -115,7 +115,7 @@ def tag_papers(
     for chosen in per_paper:
         for merged, text in chosen.items():
             spellings[merged][text] += 1
-    for key, seen in written.items():  # and as the listing writes them: a tie is no coin toss
+    for key, seen in written.items():  # and as the listing's papers write them: no coin toss for a tie
         if (merged := merge_key(key)) in spellings:
             spellings[merged].update(seen)
     names = proper_names(texts)

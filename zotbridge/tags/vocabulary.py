@@ -293,7 +293,7 @@ def proper_names(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
             word = token.removesuffix("'s")
             if word.islower():
                 in_lower_case.add(word)
-            elif capitalised(word) and _between_uncapitalised(words, i):
+            elif capitalised(word) and len(word) > 2 and _between_uncapitalised(words, i):
                 mid_sentence[word.lower()][word] += 1
     return {
         lower: max(spelled, key=lambda s: (spelled[s], s))
@@ -304,11 +304,18 @@ def proper_names(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 def _between_uncapitalised(words: list[str], i: int) -> bool:
     """Whether the ``i``-th token stands inside a sentence, after a word (or a comma after one) and
-    before a word or the end of a clause or an item, neither word beginning with a capital."""
+    before a word or the end of a clause or an item, neither word beginning with a capital, nor
+    followed by one: "such as Tree of Thought", "the Decompose, Critique and Refine (DeCRIM)" are
+    Title Case, not names."""
     j = i - 1 - (i >= 1 and words[i - 1] == ",")
     before = words[j] if j >= 0 else "."
-    after = words[i + 1] if i + 1 < len(words) else "."
-    return _uncapitalised_word(before) and (_uncapitalised_word(after) or after in _CLAUSE_MARKS)
+    after, then = (words[i + 1 : i + 3] + [".", "."])[:2]
+    in_title_case = (after in STOPWORDS or after == ",") and then[:1].isupper()
+    return (
+        _uncapitalised_word(before)
+        and (_uncapitalised_word(after) or after in _CLAUSE_MARKS)
+        and not in_title_case
+    )
 
 
 _CLAUSE_MARKS = frozenset(", . ; : ! ? )".split())  # not "/": "a Resume/JD matching purpose"
