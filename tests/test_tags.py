@@ -12,6 +12,7 @@ from zotbridge.tags.categories import category_tags
 from zotbridge.tags.graph import word_scores
 from zotbridge.tags.keyphraseness import COLUMNS
 from zotbridge.tags.keyphrases import singular, tokens
+from zotbridge.tags.lexicon import american
 from zotbridge.tags.nounphrases import first_sentence_end, in_examples, noun_phrases, runs
 from zotbridge.tags.ranker import Trees, shipped_model
 from zotbridge.tags.select import TagOptions, tag_papers
@@ -1315,3 +1316,19 @@ def test_a_candidate_spelled_as_a_tag_compares_equal(text):
     paper spells a phrase is that phrase (the library's tag is reused, not doubled)."""
     for key, candidate in noun_phrases(text, "")[0].items():
         assert tag_key(candidate.text) == key, candidate.text
+
+
+_BRITISH_WORDS = st.one_of(
+    st.from_regex(r"[a-z]{2,9}(is|ys)(e|es|ed|ing|er|ation)", fullmatch=True),
+    st.from_regex(r"[a-z]{2,9}(our|ours|elled|elling)", fullmatch=True),
+    st.sampled_from(["generalisation", "behaviour", "modelling", "noise", "promise", "analyses", "exercise"]),
+)
+
+
+@given(st.lists(_BRITISH_WORDS, min_size=1, max_size=3))
+def test_american_spelling_is_reached_in_one_step(words):
+    """Respelling is done once: an American spelling (or a word that is none's British form) is
+    left as it is, so a tag's key is the same whether its paper wrote it British or American."""
+    for word in words:
+        once = american(word)
+        assert american(once) == once
