@@ -61,6 +61,27 @@ def members(zot, parent):
     }
 
 
+def organized(env, collection, tags):
+    """Files an item per name into a new top collection, tagged as given, organizes it by tags with
+    groups of two or more, and gives the sub-collections it made: name -> item names."""
+    server, zot, environment, top = env
+    key = zot.create_collections([{"name": collection}])["success"]["0"]
+    zot.create_items(
+        [
+            {
+                "itemType": "preprint",
+                "title": f"Paper {name}",
+                "collections": [key],
+                "tags": [{"tag": t} for t in ts],
+            }
+            for name, ts in tags.items()
+        ]
+    )
+    proc = run_zotbridge("organize", "--collection", collection, "--min-items", "2", env=environment)
+    assert proc.returncode == 0, proc.stderr.decode()
+    return members(zot, key)
+
+
 def test_builds_the_tree_and_a_second_run_changes_nothing(env):
     server, zot, environment, top = env
     code, out, err = organize(environment, "--json")
@@ -133,8 +154,6 @@ def test_unknown_collection(env):
 def test_an_acronym_joins_its_only_expansion(env):
     """Items filed at different times can carry "LLMs" and "large language model": one group, named
     by the expansion, as tags are (docs/tags.md). "ML" next to two expansions joins neither."""
-    server, zot, environment, top = env
-    acronyms = zot.create_collections([{"name": "Acronyms"}])["success"]["0"]
     tags = {
         "j": ["LLMs", "ML"],
         "k": ["large language model", "machine learning"],
@@ -142,20 +161,7 @@ def test_an_acronym_joins_its_only_expansion(env):
         "m": ["machine learning", "metric learning", "ML"],
         "n": ["metric learning", "GPT-4"],
     }
-    zot.create_items(
-        [
-            {
-                "itemType": "preprint",
-                "title": f"Paper {name}",
-                "collections": [acronyms],
-                "tags": [{"tag": t} for t in ts],
-            }
-            for name, ts in tags.items()
-        ]
-    )
-    proc = run_zotbridge("organize", "--collection", "Acronyms", "--min-items", "2", env=environment)
-    assert proc.returncode == 0, proc.stderr.decode()
-    assert members(zot, acronyms) == {
+    assert organized(env, "Acronyms", tags) == {
         "large language model": ["j", "k", "l"],
         "metric learning": ["l", "m", "n"],
         "machine learning": ["k", "m"],  # not "ML"'s items: it could as well be metric learning
@@ -167,8 +173,6 @@ def test_british_and_american_spellings_are_one_group(env):
     "systematic generalisation" and "… generalization", "fine-tuned models" and "finetuned model": one group
     each (docs/tags.md, One spelling per idea), named by the spelling most items use, forms of one
     spelling counted together, and among equals by the American spelling."""
-    server, zot, environment, top = env
-    spelled = zot.create_collections([{"name": "Spellings"}])["success"]["0"]
     tags = {
         "p": ["systematic generalisation", "fine-tuned models"],
         "q": ["systematic generalization", "finetuned model"],
@@ -176,20 +180,7 @@ def test_british_and_american_spellings_are_one_group(env):
         "s": ["behaviour modelling"],
         "t": ["behavior modeling"],
     }
-    zot.create_items(
-        [
-            {
-                "itemType": "preprint",
-                "title": f"Paper {name}",
-                "collections": [spelled],
-                "tags": [{"tag": t} for t in ts],
-            }
-            for name, ts in tags.items()
-        ]
-    )
-    proc = run_zotbridge("organize", "--collection", "Spellings", "--min-items", "2", env=environment)
-    assert proc.returncode == 0, proc.stderr.decode()
-    assert members(zot, spelled) == {
+    assert organized(env, "Spellings", tags) == {
         "fine-tuned model": ["p", "q", "r"],  # two items write it so, in two forms
         "systematic generalization": ["p", "q"],  # one item each: the American spelling
         "behavior modeling": ["s", "t"],
