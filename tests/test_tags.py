@@ -492,6 +492,13 @@ def test_adverbs_and_verbs_break_phrases():
             "satisfying semantic constraint",
             "semantic constraint",
         ),
+        # vague too, in tags 6 to 10 of the shared listings: in no gold key of the seven sets
+        # ("useful" in one, as a fragment), in their texts in 1 ("decent") to 235 documents each
+        ("", "Adapters save substantial memory cost.", "substantial memory cost", "memory cost"),
+        ("", "We learn useful video representations.", "useful video representation", "video representation"),
+        ("", "We give a comprehensive survey of agents.", "comprehensive survey", "survey"),
+        ("", "We search possible task groupings.", "possible task grouping", "task grouping"),
+        ("", "Adapters are enabling fast learning.", "enabling fast learning", "fast learning"),
         (
             "A Hard-to-Beat Baseline for Training-free CLIP-based Adaptation",
             "",
@@ -1279,12 +1286,12 @@ def test_an_unknown_ing_word_is_a_verb_only_when_made_like_one():
 def test_an_ing_word_before_a_vague_adjective_opening_its_object_is_a_verb():
     """Tags 6 to 10 of shared listing papers held `comprehensive research comparing` (*a lack of
     comprehensive research comparing different LLMs*) and `small LM utilizing` (*we train small LMs
-    utilizing larger LMs*): an -ing word before a vague adjective that opens a phrase is a verb.
-    A full paper's ACM heading keeps its key: Nguyen2007's "Data mining General Terms" has the
-    gold key "data mining", and so does "based" after a term."""
+    utilizing larger LMs*): an -ing word before a vague adjective that opens a phrase is a verb
+    (and "comprehensive" is vague too now). A full paper's ACM heading keeps its key: Nguyen2007's
+    "Data mining General Terms" has the gold key "data mining", and so does "based" after a term."""
     text = "There is a lack of comprehensive research comparing different LLMs. We train small LMs utilizing larger LMs."
     keys = noun_phrases("", text)[0]
-    assert {"comprehensive research", "small lm"} <= set(keys), keys
+    assert {"research", "small lm"} <= set(keys), keys
     assert not any(k.endswith(("comparing", "utilizing")) for k in keys), keys
     keys = noun_phrases("", "H.2.8 Data mining General Terms Algorithms. A machine learning based approach.")[
         0

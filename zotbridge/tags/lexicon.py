@@ -55,11 +55,11 @@ two three four five six seven eight nine ten hundred thousand million billion tr
 accurate diverse immense massive vast predominant multiple little
 additional conventional traditional subsequent latest increased relevant typical distinct
 fewer larger smaller bigger stronger weaker broader wider deeper richer finer longer shorter faster slower
-cheaper easier harder simpler entire appropriate satisfying
+cheaper easier harder simpler entire appropriate satisfying substantial useful comprehensive possible decent
 unlike despite besides whereas due
 hey hello
 consisting containing comprising including involving requiring remaining depending relying belonging resulting
-allowing arising
+allowing arising enabling
 """.split()
     )
     | PRAISE
