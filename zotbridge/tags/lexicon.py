@@ -2,6 +2,7 @@
 from PyPI with its data; docs/dependencies.md says why it won) and, for a word it does not know,
 from its shape — acronyms and words with digits are nouns (``BERT``, ``GPT-4``), common adjective
 endings are adjectives (``scalable``, ``multimodal``), the rest nouns. The words themselves are keyphrases.tokens().
+A word's American spelling (``american``) is here too, since the lexicon decides it.
 
 Context is nounphrases.py's business: whether a word that can be a verb is one where it stands.
 """

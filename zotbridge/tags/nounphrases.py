@@ -5,8 +5,9 @@ multimodal" or "harvesting rich". So a candidate is a run of up to four words, e
 modify a noun (an adjective, a noun, a participle), ending in a word that can be a noun; a word
 that can only be a verb, an adverb, a stop word or punctuation ends the run. What a word can be
 comes from lexicon.py; here a few cheap rules read its context, since a lexicon knows none: where a
-word that can be a verb is one ("we study", "Training Language Model Agents"), where a vague word
-is part of a name ("New Zealand"), where a phrase cannot start ("Self Supervised Learning").
+word that can be a verb is one ("we study", "Training Language Model Agents") and where it is not,
+inside a name the abstract writes ("we design Graph Contrastive Coding"), where a vague word is
+part of a name ("New Zealand"), where a phrase cannot start ("Self Supervised Learning").
 """
 
 from __future__ import annotations
