@@ -128,6 +128,8 @@ def test_display_keeps_acronym_capitals_only():
     assert display("x", {"Yuan 2.0-M32": 1}) == "yuan 2.0-M32"
     assert display("x", {"3D U-Net": 1}) == "3D U-Net"
     assert display("x", {"S4 Matrix": 1}) == "S4 matrix"
+    # lower case would make it TeX's "much less than", a formula (found by the property test below)
+    assert display("x", {"Ll": 1}) == "Ll"
 
 
 def test_a_name_the_listing_capitalises_keeps_its_capital():

@@ -254,10 +254,11 @@ def _spells(initials: list[str], letters: list[str]) -> bool:
 def display(key: str, spellings: dict[str, int], names: dict[str, str] | None = None) -> str:
     """The tag as shown: the most common spelling seen; words with two or more capitals (``BERT``,
     ``GPT-4``, ``LLaMA``) keep them, and so do the listing's ``names`` (proper_names: ``Gaussian``,
-    ``Iran``); the rest is lower case; the last word is singular."""
+    ``Iran``) and a word that lower case would make a formula (``Ll``: "ll" is TeX's "much less
+    than", keyphrases.tokens); the rest is lower case; the last word is singular."""
     names = names or {}
     best = max(spellings, key=lambda s: (spellings[s], s)) if spellings else key
-    words = [w if _acronym_like(w) else _named(w.lower(), names) for w in best.replace("'s", "").split()]
+    words = [w if _keeps_its_case(w) else _named(w.lower(), names) for w in best.replace("'s", "").split()]
     if words:
         last = words[-1]
         if acronym_plural(last):  # LLMs -> LLM, Vision-LLMs -> Vision-LLM
@@ -265,6 +266,10 @@ def display(key: str, spellings: dict[str, int], names: dict[str, str] | None = 
         elif last.islower() and _ends_in_its_head(words):
             words[-1] = singular(last)
     return " ".join(words) or key
+
+
+def _keeps_its_case(word: str) -> bool:
+    return _acronym_like(word) or words_in(word.lower()) != [word.lower()]
 
 
 def _named(word: str, names: dict[str, str]) -> str:
