@@ -128,8 +128,10 @@ def test_display_keeps_acronym_capitals_only():
     assert display("x", {"Yuan 2.0-M32": 1}) == "yuan 2.0-M32"
     assert display("x", {"3D U-Net": 1}) == "3D U-Net"
     assert display("x", {"S4 Matrix": 1}) == "S4 matrix"
-    # lower case would make it TeX's "much less than", a formula (found by the property test below)
+    # lower case, or without its possessive, it would be TeX's "much less than" or "much greater
+    # than", a formula (found by the property test below)
     assert display("x", {"Ll": 1}) == "Ll"
+    assert display("x", {"gg's": 1}) == "gg's"
 
 
 def test_a_name_the_listing_capitalises_keeps_its_capital():

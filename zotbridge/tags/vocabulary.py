@@ -258,18 +258,24 @@ def display(key: str, spellings: dict[str, int], names: dict[str, str] | None = 
     than", keyphrases.tokens); the rest is lower case; the last word is singular."""
     names = names or {}
     best = max(spellings, key=lambda s: (spellings[s], s)) if spellings else key
-    words = [w if _keeps_its_case(w) else _named(w.lower(), names) for w in best.replace("'s", "").split()]
+    words = [_shown(word, names) for word in best.split()]
     if words:
         last = words[-1]
         if acronym_plural(last):  # LLMs -> LLM, Vision-LLMs -> Vision-LLM
             words[-1] = last[:-1]
-        elif last.islower() and _ends_in_its_head(words):
+        elif last.islower() and not last.endswith("'s") and _ends_in_its_head(words):
             words[-1] = singular(last)
     return " ".join(words) or key
 
 
-def _keeps_its_case(word: str) -> bool:
-    return _acronym_like(word) or words_in(word.lower()) != [word.lower()]
+def _shown(word: str, names: dict[str, str]) -> str:
+    """One word of a tag as shown: without a possessive, in lower case unless an acronym or a name,
+    but as written where that would make it a formula ("Ll", "gg's": "ll" and "gg" are TeX's)."""
+    bare = word.replace("'s", "")
+    if _acronym_like(bare):
+        return bare
+    lower = bare.lower()
+    return word if words_in(lower) != [lower] else _named(lower, names)
 
 
 def _named(word: str, names: dict[str, str]) -> str:
