@@ -203,14 +203,12 @@ def _groups_by_tags(items: list[dict[str, Any]], min_items: int, max_collections
         members[long] |= members.pop(short)
         del spellings[short]  # the group is named by its expansion, as tags are
     useful = [k for k, m in members.items() if min_items <= len(m) < len(items)]
-
-    def name(key: str) -> str:
-        return _group_name(spellings[key])
+    name = {key: _group_name(spellings[key]) for key in useful}
 
     def order(keys: list[str]) -> list[str]:
-        return sorted(keys, key=lambda k: (-len(members[k]), name(k).lower()))
+        return sorted(keys, key=lambda k: (-len(members[k]), name[k].lower()))
 
-    phrases = order([k for k in useful if len(tag_key(name(k)).split()) > 1])
+    phrases = order([k for k in useful if len(tag_key(name[k]).split()) > 1])
     chosen = phrases[:max_collections]
     covered = set().union(*(members[k] for k in chosen)) if chosen else set()
     for key in order([k for k in useful if k not in phrases]):
@@ -219,7 +217,7 @@ def _groups_by_tags(items: list[dict[str, Any]], min_items: int, max_collections
         if len(members[key] - covered) >= min_items:
             chosen.append(key)
             covered |= members[key]
-    return [Group(name(k), sorted(members[k])) for k in chosen]
+    return [Group(name[k], sorted(members[k])) for k in chosen]
 
 
 def _group_name(spellings: Counter[str]) -> str:
@@ -227,14 +225,16 @@ def _group_name(spellings: Counter[str]) -> str:
     ("fine-tuned models" and "fine-tuned model" before one "finetuned model"), the spelling most
     use, then the American one ("generalization", not "generalisation", one item each), then the
     shorter ("fine-tuned model", not "fine-tuned models")."""
+    keys = {tag: tag_key(tag) for tag in spellings}
     forms: Counter[str] = Counter()
     for tag, count in spellings.items():
-        forms[tag_key(tag)] += count
+        forms[keys[tag]] += count
 
-    def american_spelling(tag: str) -> bool:
-        return all(american(word) == word for word in tag_key(tag).split())
+    def preference(tag: str) -> tuple[int, int, bool, int, str]:
+        american_spelling = all(american(word) == word for word in keys[tag].split())
+        return forms[keys[tag]], spellings[tag], american_spelling, -len(tag), tag
 
-    return max(spellings, key=lambda t: (forms[tag_key(t)], spellings[t], american_spelling(t), -len(t), t))
+    return max(spellings, key=preference)
 
 
 def _expansions(spellings: dict[str, Counter[str]]) -> dict[str, str]:
