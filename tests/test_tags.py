@@ -549,6 +549,21 @@ def test_adverbs_and_verbs_break_phrases():
             "finetuning language model",
             "language model",
         ),
+        # a naming verb ends a phrase (tags 6-10 of the shared listings: "approach called
+        # SYNC-CLIP", "classical regularization named dropout"); "named" still opens "named entity"
+        ("", "We propose an approach called SYNC-CLIP.", "approach called sync clip", "SYNC-CLIP"),
+        ("", "A regularization named dropout helps.", "regularization named dropout", "dropout"),
+        (
+            "",
+            "A new architecture, termed omni-scale network.",
+            "termed omni scale network",
+            "omni-scale network",
+        ),
+        ("", "Robotics Transformer, dubbed RT-1.", "dubbed rt 1", "RT-1"),
+        ("", "Models tag named entities in text.", "entity", "named entities"),
+        # "left" is an adjective before its noun, a participle after it (two listings' titles)
+        ("No Detail Left Behind: Revisiting Self-Retrieval", "", "detail left", "detail"),
+        ("", "Left ventricle segmentation from MRI.", "left", "left ventricle segmentation"),
         # a version number is one word; a web address is no text
         ("", "We query GPT-3.5-Turbo and GPT-4.", "5-turbo", "GPT-3.5-Turbo"),
         ("", "Code is available at https://github.com/Yu-Fangxu/FoR.", "yu-fangxu", "code"),
@@ -1173,6 +1188,31 @@ def test_a_paper_reads_an_acronym_by_its_own_definition():
     assert "semi-supervised learning" in tags[2], tags
     assert "self-supervised learning" not in tags[2], tags
     assert "self-supervised learning" in tags[4], tags
+
+
+def test_a_word_written_in_lower_case_is_no_acronym_of_the_listing():
+    """In a shared listing one paper defines "Perceptual-Initialization (PI)", and the MemGEN paper
+    memorises "pi decimals"; another writes "(pos/neg) pairs" next to papers that define POS as
+    part-of-speech. The lower-case words were read as the acronyms, giving the tags
+    `perceptual-initialization decimal` and `part-of-speech`. Only a word written as an acronym is
+    expanded; "PI" in capitals still is."""
+    texts = [
+        (
+            "Perceptual-Initialization for Vision",
+            "We introduce Perceptual-Initialization (PI), an initialization from human perception. "
+            "PI improves zero-shot accuracy.",
+        ),
+        (
+            "Memory Is All You Need",
+            "Inspired by pi decimal memorization, we memorize the pi decimals and print the pi "
+            "decimals as text.",
+        ),
+        ("Scaling PI", "PI scales: PI backbones and PI objectives at scale."),
+    ]
+    tags = tag_papers(texts, TagOptions(count=10)).tags
+    assert "pi decimal" in tags[1], tags
+    assert not any("perceptual" in tag for tag in tags[1]), tags
+    assert "perceptual-initialization" in tags[2], tags
 
 
 def test_a_phrase_read_through_an_acronym_keeps_the_long_form_as_written():

@@ -38,7 +38,9 @@ innovative powerful helpful significant strong better best state-of-the-art cutt
 prominent sota hard-to-beat easy-to-use surprising successful potent
 """.split()
 )
-# Words never part of a tag, whatever the lexicon says: reporting verbs, vague adjectives, praise,
+# Words never part of a tag, whatever the lexicon says: reporting and naming verbs ("an approach
+# called SYNC-CLIP", "a regularization named dropout"; nounphrases._TERMS_OPENED keeps "named
+# entity"), vague adjectives, praise,
 # comparatives, number words, reflexives, interjections, prepositions the lexicon
 # calls adjectives, and the -ing forms of verbs that relate a noun to what follows, which no noun
 # before them can be the object of ("a foundation model consisting of", "tasks including").
@@ -61,6 +63,7 @@ unlike despite besides whereas due
 hey hello
 consisting containing comprising including involving requiring remaining depending relying belonging resulting
 allowing arising enabling
+called termed dubbed coined named
 """.split()
     )
     | PRAISE
@@ -72,8 +75,11 @@ TERM_ADVERBS = frozenset("fully weakly densely sparsely partially locally".split
 # Adjectives LemmInflect's lexicon knows only as nouns (it inflects "responsibles"): "ensuring LLMs
 # more responsible" gave the tag `responsible`. Found by reading the words of the keyphrase sets and
 # the shared listings with an adjective's ending that the lexicon calls nouns and nothing else;
-# "Bayesian" stays a noun, a tag of its own to citeulike180's users (docs/tags.md).
-_ADJECTIVES_CALLED_NOUNS = frozenset("compatible responsible visible".split())
+# "Bayesian" stays a noun, a tag of its own to citeulike180's users (docs/tags.md). And "left",
+# which the lexicon also knows as a noun ("the left"): the 12 gold keys of the keyphrase sets that hold it
+# hold it before its noun ("left ventricle"), while after one it is a participle ("No Detail
+# Left Behind", "No Task Left Behind", two shared listings' titles, gave `detail left`).
+_ADJECTIVES_CALLED_NOUNS = frozenset("compatible responsible visible left".split())
 # A count with its magnitude ("7B", "1.5B", "500GB", "100K"): a size, not an idea.
 _SIZE = re.compile(r"\d+(?:\.\d+)?(?:[KMBT]|[KMGT]B)")
 NOUN, MODIFIER, GERUND, BREAK = "N", "M", "G", "B"

@@ -187,17 +187,23 @@ def _manner_adverb(word: str) -> bool:
     return lower.endswith("ly") and lower not in TERM_ADVERBS and word_class(word) == BREAK and adverb
 
 
-# "multiple" is vague ("multiple experts") except where it opens a term of its own, before these:
-# "multiple instance learning", "multiple kernel learning", "multiple sequence alignment".
-_AFTER_MULTIPLE = frozenset(
-    "instance kernel sequence testing comparison comparisons hypothesis hypotheses regression imputation "
-    "access choice sclerosis".split()
-)
+# Words that end a phrase (lexicon.BREAKS) except where they open a term of their own, before
+# these: "multiple" is vague ("multiple experts") but opens "multiple instance learning", "multiple
+# kernel learning", "multiple sequence alignment"; "named" names ("a regularization named dropout")
+# but opens "named entity recognition".
+_TERMS_OPENED = {
+    "multiple": frozenset(
+        "instance kernel sequence testing comparison comparisons hypothesis hypotheses regression "
+        "imputation access choice sclerosis".split()
+    ),
+    "named": frozenset({"entity", "entities"}),
+}
 
 
 def _opens_a_term(word: str, following: str) -> bool:
-    """Whether a vague word is the first word of a term here ("multiple" before "instance")."""
-    return word.lower() == "multiple" and following.lower() in _AFTER_MULTIPLE
+    """Whether a word that ends phrases is the first word of a term here ("multiple" before
+    "instance", "named" before "entity")."""
+    return following.lower() in _TERMS_OPENED.get(word.lower(), ())
 
 
 def _in_a_name(previous: str, word: str, following: str) -> bool:

@@ -54,6 +54,7 @@ from zotbridge.tags.vocabulary import (
     tag_key,
     too_long,
     without_generic_head,
+    written_as_acronyms,
 )
 
 CANDIDATES_PER_PAPER = 30
@@ -179,16 +180,20 @@ class _Choice:
         paper defines itself."""
         ranked: list[tuple[float, str, str]] = []
         expansions, long_forms = self._acronyms(phrases, defined)
-        named = [(phrase, *self._named(phrase, expansions, long_forms)) for phrase in phrases]
-        wholes = {key: (text, phrase.key) for phrase, key, text in named if phrase.whole}
-        for phrase, key, text in named:
+        usable = [_written_expansions(phrase.text, expansions) for phrase in phrases]
+        named = [
+            (phrase, written, *self._named(phrase, written, long_forms))
+            for phrase, written in zip(phrases, usable, strict=True)
+        ]
+        wholes = {key: (text, phrase.key) for phrase, _, key, text in named if phrase.whole}
+        for phrase, written, key, text in named:
             source = phrase.key  # the candidate as the paper writes it, which the listing shares
             # "supervised pre-training method" is "supervised pre-training"; with the acronym
             # expanded first, "SSL methods" is "self-supervised learning"; "DSMTL model", kept as
             # written since its expansion is too long, is "DSMTL" read as its long form
             core = without_generic_head(key, text)
             if core != key:
-                whole = next((k for k in (core, expand(core, expansions)) if k in wholes), None)
+                whole = next((k for k in (core, expand(core, written)) if k in wholes), None)
                 if whole:
                     key, (text, source) = whole, wholes[whole]
             if phrase.whole and acceptable(key, text) and not adjective_alone(text):
@@ -233,8 +238,8 @@ class _Choice:
     def _named(
         self, phrase: Keyphrase, expansions: dict[str, str], long_forms: dict[str, str]
     ) -> tuple[str, str]:
-        """The phrase's key with its acronyms expanded ("ssl method" → "self supervised learning
-        method"), and how it is shown. An expansion too long for a tag leaves the phrase as written:
+        """The phrase's key with the acronyms it writes expanded ("SSL method" → "self supervised
+        learning method"), and how it is shown. An expansion too long for a tag leaves the phrase as written:
         "BERT" stays `BERT` ("bidirectional encoder representations from transformers" is five
         words); before, such phrases were dropped."""
         key = expand(phrase.key, expansions)
@@ -252,6 +257,12 @@ class _Choice:
         if seen:
             return max(seen, key=lambda s: (seen[s], s))
         return " ".join(long_forms.get(tag_key(w), w) for w in words_in(text))
+
+
+def _written_expansions(text: str, expansions: dict[str, str]) -> dict[str, str]:
+    """The expansions of the short forms ``text`` writes as acronyms: "pi" is not "PI"."""
+    written = written_as_acronyms(text)
+    return {short: long for short, long in expansions.items() if short in written}
 
 
 def tag_records(records: Iterable[ArxivRecord], options: TagOptions | None = None) -> dict[str, list[str]]:

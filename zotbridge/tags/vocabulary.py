@@ -232,6 +232,15 @@ def expand(key: str, expansions: dict[str, str]) -> str:
     return phrase_key(" ".join(out).split()) if out != words else key
 
 
+def written_as_acronyms(text: str) -> set[str]:
+    """The keys of the words, or hyphen parts, that ``text`` writes as acronyms ("LLM-based agents":
+    llm): only these are expanded. The MemGEN paper's "pi decimals" are digits of pi, yet another
+    paper of its listing defines PI as Perceptual-Initialization, and the key "pi" expanded to it."""
+    words = words_in(text)
+    parts = [part for word in words for part in (word, *word.split("-"))]
+    return {tag_key(part) for part in parts if _acronym_like(part)}
+
+
 def _long_form(words: list[str], letters: list[str]) -> list[str] | None:
     """The shortest run of trailing words whose initials (hyphen parts included) spell the letters."""
     for size in range(1, min(len(letters) + 2, len(words)) + 1):
