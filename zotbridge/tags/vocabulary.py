@@ -264,7 +264,14 @@ def display(key: str, spellings: dict[str, int], names: dict[str, str] | None = 
     """The tag as shown: the most common spelling seen; words with two or more capitals (``BERT``,
     ``GPT-4``, ``LLaMA``) keep them, and so do the listing's ``names`` (proper_names: ``Gaussian``,
     ``Iran``) and a word that lower case would make a formula (``Ll``: "ll" is TeX's "much less
-    than", keyphrases.tokens); the rest is lower case; the last word is singular."""
+    than", keyphrases.tokens); the rest is lower case; the last word is singular.
+
+    The spellings are the listing's, of every word form one merge key joins ("cluster",
+    "clusters", "clustering"), so the single spelling used most wins, and among equals the
+    alphabetically last. organize names its groups otherwise (_group_name: forms counted together,
+    then American, then shorter), since its tags are already normalised; given the listing's
+    spellings that rule showed `cluster` for `clustering`, `sign` for `signal` and `probe` for
+    `probing` (23 tags of 22 shared-listing papers at ``--tags 10``), so the two stay apart."""
     names = names or {}
     best = max(spellings, key=lambda s: (spellings[s], s)) if spellings else key
     words = [_shown(word, names) for word in best.split()]
