@@ -131,14 +131,28 @@ def form_key(key: str) -> str:
     return " ".join(porter_stem(w)[:7] for w in key.replace("-", " ").split())
 
 
+# What "-al" makes an adjective of, so that "continual" = "continued" and "convolutional" =
+# "convolution", "structural" = "structure", "behavioral" = "behavior". Any other word before "-al"
+# is a word of its own: "signal" is no "sign" (a shared listing's TIES-Merging paper, on parameter
+# signs, was shown the tag `signal`), nor "normal" a "norm", "digital" a "digit", "original" an
+# "origin", "modal" a "mode". Read off the 132 words of the shared listings and the keyphrase sets
+# that "-al" joined to another: 84 still join, all adjectives of their partner but *virtual*
+# (*virtue*), and 48 no longer: other words (*signal*, *marginal*, *modal*, *moral*), nouns of
+# verbs (*retrieval*, *removal*: a tag seldom holds the verb) and a few adjectives of a noun that
+# ends otherwise (*neuronal*, *polygonal*), which a tag seldom writes both ways.
+_AL_BASES = ("ion", "ic", "ment", "ur", "u", "or")
+
+
 def _stem(word: str) -> str:
     """The word without one ending of a word form, but a prefix written apart stays whole, as it
     is inside a word ("fine" in "fine-tuned", as in "finetuned")."""
     if word in VERB_PREFIXES:
         return word
     for suffix in ("ing", "ed", "al", "e"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
+        base = word[: -len(suffix)]
+        adjective_of = suffix != "al" or (len(base) >= 4 and base.endswith(_AL_BASES))  # not "moral"
+        if word.endswith(suffix) and len(base) >= 3 and adjective_of:
+            return base
     return word
 
 
