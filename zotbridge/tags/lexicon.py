@@ -40,10 +40,10 @@ prominent sota hard-to-beat easy-to-use surprising successful potent
 )
 # Words never part of a tag, whatever the lexicon says: reporting and naming verbs ("an approach
 # called SYNC-CLIP", "a regularization named dropout"; nounphrases._TERMS_OPENED keeps "named
-# entity"), vague adjectives, praise,
-# comparatives, number words, reflexives, interjections, prepositions the lexicon
-# calls adjectives, and the -ing forms of verbs that relate a noun to what follows, which no noun
-# before them can be the object of ("a foundation model consisting of", "tasks including").
+# entity"), vague adjectives, praise, comparatives, number words, reflexives, interjections,
+# prepositions the lexicon calls adjectives, and the -ing forms of verbs that relate a noun to what
+# follows, which no noun before them can be the object of ("a foundation model consisting of",
+# "tasks including").
 BREAKS = (
     frozenset(
         """
@@ -76,9 +76,9 @@ TERM_ADVERBS = frozenset("fully weakly densely sparsely partially locally".split
 # more responsible" gave the tag `responsible`. Found by reading the words of the keyphrase sets and
 # the shared listings with an adjective's ending that the lexicon calls nouns and nothing else;
 # "Bayesian" stays a noun, a tag of its own to citeulike180's users (docs/tags.md). And "left",
-# which the lexicon also knows as a noun ("the left"): the 12 gold keys of the keyphrase sets that hold it
-# hold it before its noun ("left ventricle"), while after one it is a participle ("No Detail
-# Left Behind", "No Task Left Behind", two shared listings' titles, gave `detail left`).
+# which the lexicon also knows as a noun ("the left"): the 12 gold keys of the keyphrase sets that
+# hold it hold it before its noun ("left ventricle"), while after one it is a participle ("No
+# Detail Left Behind", "No Task Left Behind", two shared listings' titles, gave `detail left`).
 _ADJECTIVES_CALLED_NOUNS = frozenset("compatible responsible visible left".split())
 # A count with its magnitude ("7B", "1.5B", "500GB", "100K"): a size, not an idea.
 _SIZE = re.compile(r"\d+(?:\.\d+)?(?:[KMBT]|[KMGT]B)")

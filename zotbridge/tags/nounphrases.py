@@ -144,9 +144,9 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
     Model Agents", "Training giant models from scratch is …", "by scaling self-play"): in titles
     of the shared listings that reading was right in all but a handful of cases ("Embedding
     Structure Matters"), and at the 340 such sentence starts of the keyphrase sets' texts gold keys
-    start at the object 36 times, at the -ing word 15 ("Programming languages are …"); after an adverb in -ly it is one anyway
-    ("Continually Learning Language Agent"), and so it is before a vague adjective that opens its
-    object ("research comparing different LLMs")."""
+    start at the object 36 times, at the -ing word 15 ("Programming languages are …"); after an
+    adverb in -ly it is one anyway ("Continually Learning Language Agent"), and so it is before a
+    vague adjective that opens its object ("research comparing different LLMs")."""
     if not may_be_verb(word) or word.lower() in _DETACHED_PREFIXES:
         return False
     after_noun = following.lower().endswith("ed")  # "models trained on", "a model designed for"

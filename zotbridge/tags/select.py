@@ -239,9 +239,9 @@ class _Choice:
         self, phrase: Keyphrase, expansions: dict[str, str], long_forms: dict[str, str]
     ) -> tuple[str, str]:
         """The phrase's key with the acronyms it writes expanded ("SSL method" → "self supervised
-        learning method"), and how it is shown. An expansion too long for a tag leaves the phrase as written:
-        "BERT" stays `BERT` ("bidirectional encoder representations from transformers" is five
-        words); before, such phrases were dropped."""
+        learning method"), and how it is shown. An expansion too long for a tag leaves the phrase
+        as written: "BERT" stays `BERT` ("bidirectional encoder representations from
+        transformers" is five words); before, such phrases were dropped."""
         key = expand(phrase.key, expansions)
         if key == phrase.key:
             return key, phrase.text

@@ -149,9 +149,11 @@ def _stem(word: str) -> str:
     if word in VERB_PREFIXES:
         return word
     for suffix in ("ing", "ed", "al", "e"):
+        if not word.endswith(suffix):
+            continue
         base = word[: -len(suffix)]
         adjective_of = suffix != "al" or (len(base) >= 4 and base.endswith(_AL_BASES))  # not "moral"
-        if word.endswith(suffix) and len(base) >= 3 and adjective_of:
+        if len(base) >= 3 and adjective_of:
             return base
     return word
 
