@@ -313,6 +313,7 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
     words = title_words + ["."] + tokens(_joined_terms(abstract))
     found: dict[str, Candidate] = {}
     examples = in_examples(words)
+    padded = [*words, ".", "."]
     for start, run in runs(words, len(title_words)):
         # trailing modifiers cannot end a phrase: "scalable lifelong multimodal" keeps nothing
         classes = [word_class(w) for w in run]
@@ -343,9 +344,34 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
                 candidate.positions.append(start + i)
                 candidate.in_title = candidate.in_title or start + i < len(title_words)
                 candidate.whole_runs += i == 0 and j == end
-                candidate.run_ends += j == end
+                ends_as_noun = j - i > 1 or not _adjective_here(padded, start, len(run), start + i)
+                candidate.run_ends += j == end and ends_as_noun
                 candidate.example_mentions += examples[start + i]
     return found, words
+
+
+_COPULAS = frozenset("is are was were be been being become becomes became remain remains seem seems".split())
+
+
+def _adjective_here(words: list[str], start: int, length: int, at: int) -> bool:
+    """Whether the word at ``at``, alone in its run, stands where an adjective stands: after a
+    copula inside a sentence ("are complementary in"; not "Is Prompt All You Need?") or before
+    "and", "or" or a comma and another adjective ("a fast and scalable algorithm"; not "image,
+    video and code") — for a word the lexicon knows as an adjective. There it ends no noun phrase,
+    so it is no tag alone unless it does elsewhere: in the seven keyphrase sets' texts 869 single
+    words lose that standing (`social`, `necessary`, `current`, `essential`), 9 of them gold keys
+    (`plastic`, `invariant`)."""
+    word = words[at]
+    if length != 1 or "ADJ" not in lemmas(word.lower()) or sum(c.isupper() for c in word) >= 2:
+        return False
+    following, after = words[at + 1], words[at + 2]
+    predicative = (
+        start >= 2 and words[start - 1].lower() in _COPULAS and words[start - 2] not in _SENTENCE_ENDS
+    )
+    adjective_after = word_class(after) == MODIFIER or (
+        word_class(after) == BREAK and "ADJ" in lemmas(after.lower())
+    )
+    return predicative or (following.lower() in ("and", "or", ",") and adjective_after)
 
 
 def _written_names(words: list[str], title_words: int) -> list[list[str]]:
