@@ -15,6 +15,8 @@ Usage: python bench/tags_speed.py [--sets Inspec,kdd,...,listings] [--rounds 3]
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import re
 import statistics
 import sys
@@ -27,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from keyphrase_sets import SETS, inspec_split, load  # noqa: E402
 from tags_eval import listing_texts  # noqa: E402
 
-from zotbridge.tags import keyphraseness, keyphrases, lexicon  # noqa: E402
+import zotbridge.tags  # noqa: E402
 from zotbridge.tags.select import TagOptions, tag_papers  # noqa: E402
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -44,10 +46,24 @@ def yardstick(texts: list[tuple[str, str]]) -> int:
     return len(pairs)
 
 
+def per_word_caches() -> list:
+    """Every lru_cache of the tags package that holds more than one entry: the per-word ones
+    (lemmas, word classes, stems, American spellings…), found rather than listed, so a new one is
+    cleared too. The one-entry caches hold the data files (ranker, background), which a user's
+    process loads once."""
+    caches = {}  # by identity: a function imported elsewhere is one cache
+    for info in pkgutil.iter_modules(zotbridge.tags.__path__, "zotbridge.tags."):
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)) and value.cache_parameters()["maxsize"] != 1:
+                caches[id(value)] = value
+    return list(caches.values())
+
+
 def tags(texts: list[tuple[str, str]]) -> int:
     """What `zotbridge tags --tags 5` does with the texts in a new process; the number of tags
     given. The per-word caches start empty, as they do for a user; the data files stay loaded."""
-    for cache in (keyphrases.lemmas, keyphrases.porter_stem, keyphraseness.stem_phrase, lexicon.word_class):
+    for cache in per_word_caches():
         cache.cache_clear()
     return sum(len(t) for t in tag_papers(texts, TagOptions(count=5)).tags)
 
