@@ -344,8 +344,10 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
                 candidate.positions.append(start + i)
                 candidate.in_title = candidate.in_title or start + i < len(title_words)
                 candidate.whole_runs += i == 0 and j == end
-                ends_as_noun = j - i > 1 or not _adjective_here(padded, start, len(run), start + i)
-                candidate.run_ends += j == end and ends_as_noun
+                # a lone word's end counts unless an adjective stands there; asked only at an end
+                candidate.run_ends += j == end and (
+                    j - i > 1 or not _adjective_here(padded, start, len(run), start + i)
+                )
                 candidate.example_mentions += examples[start + i]
     return found, words
 

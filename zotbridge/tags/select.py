@@ -261,8 +261,7 @@ class _Choice:
 
 def _written_expansions(text: str, expansions: dict[str, str]) -> dict[str, str]:
     """The expansions of the short forms ``text`` writes as acronyms: "pi" is not "PI"."""
-    written = written_as_acronyms(text)
-    return {short: long for short, long in expansions.items() if short in written}
+    return {short: expansions[short] for short in written_as_acronyms(text) if short in expansions}
 
 
 def tag_records(records: Iterable[ArxivRecord], options: TagOptions | None = None) -> dict[str, list[str]]:
