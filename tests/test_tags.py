@@ -1043,6 +1043,21 @@ def test_the_first_sentence_ends_where_the_candidates_positions_say():
     assert first["retrieval model"] == 1.0 and first["graph network"] == 0.0
 
 
+def test_the_capitals_feature_marks_acronyms_not_title_case_compounds():
+    """The ranker's ``has_capitals`` feature stands for an acronym or a name written like one
+    (``BERT``, ``GPT-4``, ``LLaMA``), read as the lexicon reads such words (two capitals in one
+    hyphen part). It used to count capitals over a whole hyphenated word, so a title's
+    ``Data-Driven`` or ``Multi-Head`` counted as an acronym: 2,320 candidates of the listings and
+    keyphrase sets carried the feature for Title Case alone."""
+    title = "Data-Driven Multi-Head Attention for LLaMA Adapters"
+    abstract = "We tune GPT-4 prompts and Multi-Task heads with data-driven attention."
+    found = noun_phrases(title, abstract)[0]
+    capitals = {key: c.has_capitals for key, c in found.items()}
+    assert capitals["llama adapter"] and capitals["gpt 4 prompt"]
+    assert not capitals["data driven multi head attention"]
+    assert not capitals["multi task head"]
+
+
 def test_graph_scores_are_pagerank_of_the_word_graph():
     """SingleRank (Wan and Xiao, 2008; pke's SingleRank runs networkx's PageRank with a uniform
     jump): on a star of a hub and three leaves, each edge once, PageRank with damping 0.85 solves

@@ -106,6 +106,13 @@ def acronym_plural(word: str) -> bool:
     return _ACRONYM_PLURAL.fullmatch(word.rsplit("-", 1)[-1]) is not None
 
 
+def written_in_capitals(word: str) -> bool:
+    """Two capitals or more in one hyphen part: an acronym or a name written like one (``BERT``,
+    ``GPT-4``, ``LLaMA``, ``ViTs``); not the Title-Case compound ``Multi-Head``. Such a word keeps
+    its capitals and is read as a noun, never as an adjective or a verb."""
+    return any(sum(c.isupper() for c in part) >= 2 for part in word.split("-"))
+
+
 def capitalised(word: str) -> bool:
     """A capital, then lower-case letters: ``Gaussian``, ``Adam-v2``; not ``BERT`` or ``LLaMA``.
     Inside a sentence such a word is a name, or part of one."""

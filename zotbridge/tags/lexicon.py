@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from zotbridge.tags.keyphrases import STOPWORDS, lemmas
+from zotbridge.tags.keyphrases import STOPWORDS, lemmas, written_in_capitals
 
 _ADJECTIVE_ENDINGS = (
     "al",
@@ -95,7 +95,7 @@ def word_class(word: str) -> str:
         return BREAK  # "today's"; a single letter is a variable: "N:M masks"
     if _SIZE.fullmatch(word):
         return BREAK  # a size is a number word: "20B parameters", "a 500GB subset"
-    if re.search(r"\d", word) or any(sum(c.isupper() for c in part) >= 2 for part in word.split("-")):
+    if re.search(r"\d", word) or written_in_capitals(word):
         return NOUN  # BERT, GPT-4, 3D, LLaMA; not the Title-Case compound "Multi-Head"
     parts = lower.split("-")
     last = parts[-1].split("'")[0]
@@ -163,7 +163,10 @@ def can_be_verb(word: str) -> bool:
 
 
 def may_be_verb(word: str) -> bool:
-    """A verb by the lexicon, or an -ing form it does not know ("Kickstarting Deep RL")."""
+    """A verb by the lexicon, or an -ing form it does not know ("Kickstarting Deep RL"). Looser
+    than verb_ing on purpose: it gates the rules that also need a cue around the word (a pronoun
+    before, an adjective opening the object after), while verb_ing answers where the -ing form
+    alone decides (a clause's first word), so an unknown one must be made like a verb's there."""
     return can_be_verb(word) or (word.lower().endswith("ing") and not lemmas(word.lower()))
 
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from zotbridge.tags.keyphrases import capitalised, lemmas, phrase_key, singular, tokens
+from zotbridge.tags.keyphrases import capitalised, lemmas, phrase_key, singular, tokens, written_in_capitals
 from zotbridge.tags.lexicon import (
     BREAK,
     BREAKS,
@@ -339,7 +339,7 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
                         head_can_be_verb=can_be_verb(phrase[-1]),
                         first_can_be_verb=can_be_verb(phrase[0]),
                         starts_with_modifier=classes[i] == MODIFIER,
-                        has_capitals=any(sum(c.isupper() for c in w) >= 2 for w in phrase),
+                        has_capitals=any(written_in_capitals(w) for w in phrase),
                     )
                 candidate.positions.append(start + i)
                 candidate.in_title = candidate.in_title or start + i < len(title_words)
@@ -364,7 +364,7 @@ def _adjective_here(words: list[str], start: int, length: int, at: int) -> bool:
     words lose that standing (`social`, `necessary`, `current`, `essential`), 9 of them gold keys
     (`plastic`, `invariant`)."""
     word = words[at]
-    if length != 1 or "ADJ" not in lemmas(word.lower()) or sum(c.isupper() for c in word) >= 2:
+    if length != 1 or "ADJ" not in lemmas(word.lower()) or written_in_capitals(word):
         return False
     following, after = words[at + 1], words[at + 2]
     predicative = (

@@ -30,6 +30,7 @@ from zotbridge.tags.keyphrases import (
     singular,
     tokens,
     words_in,
+    written_in_capitals,
 )
 from zotbridge.tags.lexicon import MODIFIER, VERB_PREFIXES, american, word_class
 
@@ -388,9 +389,8 @@ def _acronym_like(word: str) -> bool:
     """BERT, GPT-4, LLaMA, LLMs, 3D, A100, Yuan 2.0-M32, U-Net — but not the Title-Case compound
     Multi-Task."""
     parts = word.split("-")
-    return any(
-        sum(c.isupper() for c in part) >= 2
-        or (any(c.isdigit() for c in part) and any(c.isupper() for c in part))
+    return written_in_capitals(word) or any(
+        (any(c.isdigit() for c in part) and any(c.isupper() for c in part))
         or (len(parts) > 1 and len(part) == 1 and part.isupper())
         for part in parts
     )
