@@ -586,6 +586,22 @@ def test_adverbs_and_verbs_break_phrases():
             "pre training generalist model",
             "generalist model",
         ),
+        # an -ing word before a pronoun or a quantifier is a verb with its object (tags 5-10 of
+        # the shared listings); a gold key ends at such a word at 4 of 108 sites of the sets' texts
+        (
+            "",
+            "Smaller LMs trained utilizing some of the layers do well.",
+            "lm trained utilizing",
+            "LMs",
+        ),
+        (
+            "",
+            "Models memorize private data raising both legal concerns.",
+            "private data raising",
+            "private data",
+        ),
+        ("", "We give it a system prompt stating it is trained.", "system prompt stating", "system prompt"),
+        ("", "Knowledge sharing improves teams.", "sharing", "knowledge sharing"),
         # "left" is an adjective before its noun, a participle after it (two listings' titles)
         ("No Detail Left Behind: Revisiting Self-Retrieval", "", "detail left", "detail"),
         ("", "Left ventricle segmentation from MRI.", "left", "left ventricle segmentation"),
