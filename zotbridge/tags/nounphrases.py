@@ -144,7 +144,8 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
     adverb of frequency ("applications often face"), and as the first word of a title or of a
     title's part before a word that is neither a phrase word nor a preposition ("Train Once,
     Answer All", "Reuse, Don't Retrain", "Learning to Rank"; "Pre-training of …" stays a noun); a
-    base form that can be a verb is one after a plural noun ("models help", "methods improve"). An
+    base form that can be a verb is one after a plural noun ("models help", "methods improve"; not
+    after a possessive, "the model's training dynamics"). An
     -ing form that can be a verb is one where a clause opens, at the start of a title's part or of
     a sentence or after "by", "without", "towards"… and before a phrase word ("Training Language
     Model Agents", "Training giant models from scratch is …", "by scaling self-play"): in titles
@@ -178,12 +179,31 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
     before = previous.lower()
     if before in _SUBJECTS or (before in _PERFECT and word.lower().endswith("ed")):
         return True
+    return _plural_noun(previous) and not word.lower().endswith("s")
+
+
+def _plural_noun(word: str) -> bool:
+    """A noun in the plural ("models", "costs"; not "class", "user's")."""
+    lower = word.lower()
     return (
-        before.endswith("s")
-        and not before.endswith("ss")
-        and word_class(previous) == NOUN
-        and not word.lower().endswith("s")
-        and singular(before) != before
+        lower.endswith("s")
+        and not lower.endswith("ss")
+        and "'" not in lower
+        and word_class(word) == NOUN
+        and singular(lower) != lower
+    )
+
+
+def _after_its_noun(previous: str, word: str, following: str) -> bool:
+    """An adjective the lexicon also knows as a noun, after a plural noun and before "to", follows
+    that noun as its complement ("models equivalent to those", "annotation costs necessary to
+    enable", "networks subject to"): it ends the phrase. Of the 44 such places in the seven
+    keyphrase sets' texts no gold key ends at the word; a possessive before it makes it a noun
+    ("the user's right to")."""
+    return (
+        following.lower() == "to"
+        and {"ADJ", "NOUN"} <= lemmas(word.lower()).keys()
+        and _plural_noun(previous)
     )
 
 
@@ -264,7 +284,7 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
         opens_with_title_verb = i > title_words and previous in _SENTENCE_ENDS and word.lower() in title_verbs
         # "long- and short-context": half of a compound
         dangling = padded[i + 1] == "-" and padded[i + 2].lower() in _COORDINATORS
-        ends_run = dangling or word_class(word) == BREAK
+        ends_run = dangling or word_class(word) == BREAK or _after_its_noun(previous, word, padded[i + 1])
         named = (word.lower(), padded[i + 1].lower()) in in_names
         verb = (
             not ends_run
