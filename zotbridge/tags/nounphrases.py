@@ -182,6 +182,29 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
     return _plural_noun(previous) and not word.lower().endswith("s")
 
 
+def _verb_after_a_name(opening: str, name: str, word: str, following: str) -> bool:
+    """A word in -s that can be a verb is one after a name that opens a sentence, before a phrase
+    word: "SlidesBench supports evaluations", "LongPO harnesses LLMs", "LLaDA models
+    distributions" (tags of the shared listings). Not "models" before a verb or a participle
+    ("MaLLaM models mark", "VL models trained on"), nor any word before a participle. A name here
+    is written in capitals ("BTS", "LongPO"): a capital opening a sentence says nothing
+    ("Domain-specific languages hold", "Landcover changes affect", "Mathematica programs
+    developed"). It changes the candidates of five listing abstracts and three of the seven
+    keyphrase sets' ("APOLO helps users", "CTR impacts publisher revenue"); no gold key is lost."""
+    lower = word.lower()
+    after = following.lower()
+    return (
+        opening in _SENTENCE_ENDS
+        and written_in_capitals(name)
+        and not _plural_noun(name)
+        and _plural_noun(word)
+        and can_be_verb(word)
+        and word_class(following) != BREAK
+        and not after.endswith("ed")
+        and not (lower == "models" and can_be_verb(after) and not _plural_noun(following))
+    )
+
+
 def _plural_noun(word: str) -> bool:
     """A noun in the plural ("models", "costs"; not "class", "user's")."""
     lower = word.lower()
@@ -289,7 +312,10 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
         verb = (
             not ends_run
             and not named
-            and _verb_here(previous, word, padded[i + 1], padded[i + 2], opens_title or opens_with_title_verb)
+            and (
+                _verb_here(previous, word, padded[i + 1], padded[i + 2], opens_title or opens_with_title_verb)
+                or (i > title_words + 1 and _verb_after_a_name(padded[i - 2], previous, word, padded[i + 1]))
+            )
         )
         if verb and opens_title and _opens_clause(word) and word_class(padded[i + 1]) != BREAK:
             title_verbs.add(word.lower())  # with an object: "Streaming, disruptive …" names a topic
