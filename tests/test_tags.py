@@ -627,6 +627,11 @@ def test_adverbs_and_verbs_break_phrases():
         # there once at 111 places of the sets' texts)
         ("", "We also draw connections between them.", "draw connection", "connections"),
         ("", "They then study retriever pre-training.", "study retriever", "retriever pre-training"),
+        # a word joined by "and" to a verb after "to" or "we", in its form, is a verb (a shared
+        # listing's "to debug and repair code"); -ing forms stay nouns ("training and testing data")
+        ("", "We train and save models.", "save model", "models"),
+        ("", "We aim to design and update ontologies.", "update ontology", "ontologies"),
+        ("", "We use training and testing data.", "use training", "testing data"),
         # "left" is an adjective before its noun, a participle after it (two listings' titles)
         ("No Detail Left Behind: Revisiting Self-Retrieval", "", "detail left", "detail"),
         ("", "Left ventricle segmentation from MRI.", "left", "left ventricle segmentation"),

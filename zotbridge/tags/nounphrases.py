@@ -306,6 +306,7 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
     }
     # -ing words the title reads as verbs of an object ("Designing Structured …")
     title_verbs: set[str] = set()
+    verb_at = -9  # the last word read as a verb
     for i, word in enumerate(words + ["."]):
         previous = words[i - 1] if i else "."
         if _opens_a_term(word, padded[i + 1]) or (
@@ -332,8 +333,15 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
                     i > title_words + 1
                     and _verb_after_its_subject(padded[i - 2], previous, word, padded[i + 1])
                 )
+                or (
+                    verb_at == i - 2
+                    and padded[i - 3].lower() in _VERB_OPENERS
+                    and _paired_verb(words[i - 2], previous, word, padded[i + 1])
+                )
             )
         )
+        if verb:
+            verb_at = i
         if verb and opens_title and _opens_clause(word) and word_class(padded[i + 1]) != BREAK:
             title_verbs.add(word.lower())  # with an object: "Streaming, disruptive …" names a topic
         if ends_run or verb:
@@ -345,6 +353,32 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
                 continue  # the verb itself is no phrase word
         else:
             run.append(word)
+
+
+# Words after which a verb comes for certain: "to debug", "we train", "can store".
+_VERB_OPENERS = frozenset("to we they i you can could may might will would must should".split())
+
+
+def _paired_verb(verb: str, joint: str, word: str, following: str) -> bool:
+    """A word joined by "and" or "or" to a verb that follows "to", "we" or a modal, in the same
+    form, base or third person, and before a phrase word, is a verb too: "to debug and repair
+    code", "we train and evaluate models". Not an -ing or -ed form, which modifies the noun as
+    often ("training and testing data", "trained and distilled diffusion models"), and not after a
+    verb read from a weaker cue, whose error it would repeat ("from which word or phrase
+    translations", "that exact and stable reconstruction")."""
+    form = _verb_form(word)
+    return (
+        joint.lower() in ("and", "or")
+        and form in ("", "s")
+        and form == _verb_form(verb)
+        and may_be_verb(word)
+        and word_class(following) != BREAK
+    )
+
+
+def _verb_form(word: str) -> str:
+    lower = word.lower()
+    return next((end for end in ("ing", "ed", "s") if lower.endswith(end)), "")
 
 
 def _paired_opening(words: list[str], i: int) -> bool:
