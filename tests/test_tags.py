@@ -632,6 +632,9 @@ def test_adverbs_and_verbs_break_phrases():
         ("", "We train and save models.", "save model", "models"),
         ("", "We aim to design and update ontologies.", "update ontology", "ontologies"),
         ("", "We use training and testing data.", "use training", "testing data"),
+        # a vague word in Title Case is part of a name before another Title Case word, not before
+        # an acronym (a keyphrase set's "Knowledge Sharing Many CEOs")
+        ("", "We fund New RNA studies.", "new rna study", "RNA studies"),
         # "left" is an adjective before its noun, a participle after it (two listings' titles)
         ("No Detail Left Behind: Revisiting Self-Retrieval", "", "detail left", "detail"),
         ("", "Left ventricle segmentation from MRI.", "left", "left ventricle segmentation"),

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from zotbridge.tags.keyphrases import capitalised, lemmas, phrase_key, singular, tokens, written_in_capitals
+from zotbridge.tags.keyphrases import lemmas, phrase_key, singular, tokens, written_in_capitals
 from zotbridge.tags.lexicon import (
     BREAK,
     BREAKS,
@@ -273,13 +273,14 @@ def _opens_a_term(word: str, following: str) -> bool:
 
 
 def _in_a_name(previous: str, word: str, following: str) -> bool:
-    """A vague word capitalised inside a sentence of the abstract, before another capitalised word,
-    is part of a name: "New Zealand", "Novel View Synthesis (NVS)"."""
+    """A vague word in Title Case inside a sentence of the abstract, before another word in Title
+    Case, is part of a name: "New Zealand", "Novel View Synthesis (NVS)" — the Title Case that
+    _written_names reads names by; an acronym after it makes no name ("Many CEOs")."""
     return (
         word.lower() in BREAKS
-        and capitalised(word)
         and previous not in _SENTENCE_ENDS
-        and following[:1].isupper()
+        and _title_case(word)
+        and _title_case(following)
     )
 
 
