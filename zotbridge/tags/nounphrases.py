@@ -336,8 +336,7 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
                 )
                 or (
                     verb_at == i - 2
-                    and padded[i - 3].lower() in _VERB_OPENERS
-                    and _paired_verb(words[i - 2], previous, word, padded[i + 1])
+                    and _paired_verb(padded[i - 3], words[i - 2], previous, word, padded[i + 1])
                 )
             )
         )
@@ -360,7 +359,7 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
 _VERB_OPENERS = frozenset("to we they i you can could may might will would must should".split())
 
 
-def _paired_verb(verb: str, joint: str, word: str, following: str) -> bool:
+def _paired_verb(opener: str, verb: str, joint: str, word: str, following: str) -> bool:
     """A word joined by "and" or "or" to a verb that follows "to", "we" or a modal, in the same
     form, base or third person, and before a phrase word, is a verb too: "to debug and repair
     code", "we train and evaluate models". Not an -ing or -ed form, which modifies the noun as
@@ -369,7 +368,8 @@ def _paired_verb(verb: str, joint: str, word: str, following: str) -> bool:
     translations", "that exact and stable reconstruction")."""
     form = _verb_form(word)
     return (
-        joint.lower() in ("and", "or")
+        opener.lower() in _VERB_OPENERS
+        and joint.lower() in ("and", "or")
         and form in ("", "s")
         and form == _verb_form(verb)
         and may_be_verb(word)
@@ -378,6 +378,7 @@ def _paired_verb(verb: str, joint: str, word: str, following: str) -> bool:
 
 
 def _verb_form(word: str) -> str:
+    """A verb's ending: "ing", "ed", "s" or none (a base form)."""
     lower = word.lower()
     return next((end for end in ("ing", "ed", "s") if lower.endswith(end)), "")
 
