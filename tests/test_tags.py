@@ -630,6 +630,7 @@ def test_adverbs_and_verbs_break_phrases():
         # a word joined by "and" to a verb after "to" or "we", in its form, is a verb (a shared
         # listing's "to debug and repair code"); -ing forms stay nouns ("training and testing data")
         ("", "We train and save models.", "save model", "models"),
+        ("", "A programmer can debug and repair code.", "repair code", "code"),
         ("", "We aim to design and update ontologies.", "update ontology", "ontologies"),
         ("", "We use training and testing data.", "use training", "testing data"),
         # a vague word in Title Case is part of a name before another Title Case word, not before
