@@ -199,14 +199,13 @@ def _verb_after_its_subject(two_back: str, previous: str, word: str, following: 
 def _verb_after_a_name(opening: str, name: str, word: str, following: str) -> bool:
     """A word in -s that can be a verb is one after a name that opens a sentence, before a phrase
     word: "SlidesBench supports evaluations", "LongPO harnesses LLMs", "LLaDA models
-    distributions" (tags of the shared listings). Not "models" before a verb or a participle
-    ("MaLLaM models mark", "VL models trained on"), nor any word before a participle. A name here
+    distributions" (tags of the shared listings). Not before a word that can be a verb but no
+    plural, nor before a participle: there the word is the name's noun ("MaLLaM models mark", "VL
+    models trained on"). A name here
     is written in capitals ("BTS", "LongPO"): a capital opening a sentence says nothing
     ("Domain-specific languages hold", "Landcover changes affect", "Mathematica programs
     developed"). It changes the candidates of five listing abstracts and three of the seven
     keyphrase sets' ("APOLO helps users", "CTR impacts publisher revenue"); no gold key is lost."""
-    lower = word.lower()
-    after = following.lower()
     return (
         opening in _SENTENCE_ENDS
         and written_in_capitals(name)
@@ -214,8 +213,8 @@ def _verb_after_a_name(opening: str, name: str, word: str, following: str) -> bo
         and _plural_noun(word)
         and can_be_verb(word)
         and word_class(following) != BREAK
-        and not after.endswith("ed")
-        and not (lower == "models" and can_be_verb(after) and not _plural_noun(following))
+        and not following.lower().endswith("ed")
+        and (_plural_noun(following) or not can_be_verb(following))
     )
 
 
@@ -363,11 +362,11 @@ def _paired_verb(opener: str, verb: str, joint: str, word: str, following: str) 
     """A word joined by "and" or "or" to a verb that follows "to", "we" or a modal, in the same
     form, base or third person, and before a phrase word, is a verb too: "to debug and repair
     code" ("debug" a verb the lexicon knows as nothing else), "we train and save models"; in the
-    listings' and keyphrase sets' texts it changes 33 abstracts' candidates, and loses one gold key
-    where "to" was a preposition ("to hover and forward flight models"). Not an -ing or -ed form, which modifies the noun as
-    often ("training and testing data", "trained and distilled diffusion models"), and not after a
-    verb read from a weaker cue, whose error it would repeat ("from which word or phrase
-    translations", "that exact and stable reconstruction")."""
+    listings' and keyphrase sets' texts it changes 33 abstracts' candidates, and loses one gold
+    key where "to" was a preposition ("to hover and forward flight models"). Not an -ing or -ed
+    form, which modifies the noun as often ("training and testing data", "trained and distilled
+    diffusion models"), and not after a verb read from a weaker cue, whose error it would repeat
+    ("from which word or phrase translations", "that exact and stable reconstruction")."""
     form = _verb_form(word)
     return (
         opener.lower() in _VERB_OPENERS
