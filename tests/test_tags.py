@@ -179,6 +179,28 @@ def test_a_name_the_listing_capitalises_keeps_its_capital():
     assert "gaussian" not in proper_names(lower)  # written in lower case once: no name
 
 
+def test_a_compound_written_as_a_name_keeps_its_capitals():
+    """Shared listings: `diff-transfer` and `skill-it` for methods the abstracts only ever write
+    "Diff-Transfer" and "Skill-It" ("we introduce Diff-Transfer, a novel framework", "an online data sampling algorithm, Skill-It,
+    over …"). A hyphenated
+    compound of capitalised parts inside a sentence is a name where it stands alone; before a
+    phrase word it modifies it is a term in the writer's Title Case ("a Criss-Cross attention
+    network", "a dataset Diversity-Aware prompting strategy": same listings), and stays lower case."""
+    texts = [
+        (
+            "Diff-Transfer: Model-based Robotic Manipulation Skill Transfer",
+            "We introduce Diff-Transfer, a novel framework for robotic skills, and an algorithm, "
+            "Skill-It, over mixtures of skills. Two networks were used: a Criss-Cross attention network and a dataset "
+            "Diversity-Aware prompting strategy.",
+        )
+    ]
+    names = proper_names(texts)
+    assert names == {"diff-transfer": "Diff-Transfer", "skill-it": "Skill-It"}, names
+    assert display("x", {"diff-transfer": 2}, names) == "Diff-Transfer"
+    assert display("x", {"Criss-Cross Attention Network": 1}, names) == "criss-cross attention network"
+    assert "Diff-Transfer" in tag_papers(texts).tags[0]
+
+
 def test_title_case_with_small_words_is_no_name():
     """A shared listing showed `Tree search` (from "variants such as Tree of Thought, Graph of
     Thoughts"): a capital before a small word and another capital is Title Case ("Retrieve and
