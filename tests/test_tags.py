@@ -655,6 +655,28 @@ def test_adverbs_and_verbs_break_phrases():
         ("", "A programmer can debug and repair code.", "repair code", "code"),
         ("", "We aim to design and update ontologies.", "update ontology", "ontologies"),
         ("", "We use training and testing data.", "use training", "testing data"),
+        # and so is a base form in a list of verbs joined by commas (a shared listing's title; a
+        # keyphrase set's "to store, index, and query RDF data")
+        (
+            "Training Models to Generate, Recognize, and Reframe Unhelpful Thoughts",
+            "",
+            "reframe unhelpful thought",
+            "unhelpful thoughts",
+        ),
+        ("", "We aim to store, index, and query RDF data.", "query rdf data", "RDF data"),
+        ("", "We aim to store, index and query RDF data.", "index", "RDF data"),
+        # a comma that ends the clause ends no list ("difficult to obtain, transfer learning …")
+        ("", "Labels are hard to obtain, transfer learning helps.", "obtain", "transfer learning"),
+        # a word the lexicon does not know, made of a prefix and a verb, can be a verb (shared
+        # listings: "we reframe seagrass classification", "to finetune robot models")
+        (
+            "",
+            "We reframe seagrass classification as segmentation.",
+            "reframe seagrass",
+            "seagrass classification",
+        ),
+        ("", "It is easy to finetune robot models.", "finetune robot model", "robot models"),
+        ("", "Deep networks overfit.", "networks overfit", "deep networks"),
         # a vague word in Title Case is part of a name before another Title Case word, not before
         # an acronym (a keyphrase set's "Knowledge Sharing Many CEOs")
         ("", "We fund New RNA studies.", "new rna study", "RNA studies"),

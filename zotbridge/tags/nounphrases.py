@@ -307,6 +307,7 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
     # -ing words the title reads as verbs of an object ("Designing Structured …")
     title_verbs: set[str] = set()
     verb_at = -9  # the last word read as a verb
+    verbs_opener = "."  # the word before the first verb of the list verb_at ends
     for i, word in enumerate(words + ["."]):
         previous = words[i - 1] if i else "."
         if _opens_a_term(word, padded[i + 1]) or (
@@ -324,6 +325,9 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
         dangling = padded[i + 1] == "-" and padded[i + 2].lower() in _COORDINATORS
         ends_run = dangling or word_class(word) == BREAK or _after_its_noun(previous, word, padded[i + 1])
         named = (word.lower(), padded[i + 1].lower()) in in_names
+        paired = i - 3 <= verb_at and _paired_verb(
+            verbs_opener, words[verb_at], words[verb_at + 1 : i], word, padded[i + 1]
+        )
         verb = (
             not ends_run
             and not named
@@ -333,14 +337,13 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
                     i > title_words + 1
                     and _verb_after_its_subject(padded[i - 2], previous, word, padded[i + 1])
                 )
-                or (
-                    verb_at == i - 2
-                    and _paired_verb(padded[i - 3], words[i - 2], previous, word, padded[i + 1])
-                )
+                or paired
             )
         )
         if verb or (ends_run and can_be_verb(word)):
-            verb_at = i  # read as a verb here, or a verb the lexicon knows as nothing else ("debug")
+            # read as a verb here, or a verb the lexicon knows as nothing else ("debug")
+            verbs_opener = verbs_opener if verb and paired else previous
+            verb_at = i
         if verb and opens_title and _opens_clause(word) and word_class(padded[i + 1]) != BREAK:
             title_verbs.add(word.lower())  # with an object: "Streaming, disruptive …" names a topic
         if ends_run or verb:
@@ -358,7 +361,7 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
 _VERB_OPENERS = frozenset("to we they i you can could may might will would must should".split())
 
 
-def _paired_verb(opener: str, verb: str, joint: str, word: str, following: str) -> bool:
+def _paired_verb(opener: str, verb: str, joint: list[str], word: str, following: str) -> bool:
     """A word joined by "and" or "or" to a verb that follows "to", "we" or a modal, in the same
     form, base or third person, and before a phrase word, is a verb too: "to debug and repair
     code" ("debug" a verb the lexicon knows as nothing else), "we train and save models"; in the
@@ -366,15 +369,22 @@ def _paired_verb(opener: str, verb: str, joint: str, word: str, following: str) 
     key where "to" was a preposition ("to hover and forward flight models"). Not an -ing or -ed
     form, which modifies the noun as often ("training and testing data", "trained and distilled
     diffusion models"), and not after a verb read from a weaker cue, whose error it would repeat
-    ("from which word or phrase translations", "that exact and stable reconstruction")."""
+    ("from which word or phrase translations", "that exact and stable reconstruction").
+
+    So is a base form in a list of them, joined by commas ("to Generate, Recognize, and Reframe
+    Unhelpful Thoughts", "to store, index, and query RDF"), before a phrase word or the list's
+    next comma or "and"."""
     form = _verb_form(word)
+    joined = " ".join(joint).lower()
+    continued = following.lower() in _COORDINATORS  # the list goes on: "to store, index, and query"
+    in_list = form == "" and (joined in (", and", ", or") or (joined == "," and continued))
     return (
         opener.lower() in _VERB_OPENERS
-        and joint.lower() in ("and", "or")
+        and (joined in ("and", "or") or in_list)
         and form in ("", "s")
         and form == _verb_form(verb)
         and may_be_verb(word)
-        and word_class(following) != BREAK
+        and (word_class(following) != BREAK or (in_list and continued))
     )
 
 
