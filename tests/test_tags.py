@@ -377,6 +377,13 @@ def test_adverbs_and_verbs_break_phrases():
         ("", "It is trained on one trillion tokens.", "trillion", "token"),
         ("", "UL2 scales to 20B parameters.", "20b parameter", "UL2"),
         ("", "We release a high-quality 500GB subset.", "500gb subset", "subset"),
+        # and so is a factor (a shared listing's `6.6x total training cost`)
+        (
+            "",
+            "It saves around 6.6x total training costs.",
+            "6.6x total training cost",
+            "total training costs",
+        ),
         ("", "Stronger zero-shot learners emerge.", "stronger zero-shot learner", "zero-shot learner"),
         ("", "A helpful training task.", "helpful training task", "training task"),
         # vague or ordering adjectives (a fifth audit): never part of a tag
@@ -649,6 +656,15 @@ def test_adverbs_and_verbs_break_phrases():
         # there once at 111 places of the sets' texts)
         ("", "We also draw connections between them.", "draw connection", "connections"),
         ("", "They then study retriever pre-training.", "study retriever", "retriever pre-training"),
+        # and after "to" and an adverb in -ly (shared listings' `measure calibration`, `forge agent
+        # function`)
+        (
+            "",
+            "A framework to jointly measure calibration and accuracy.",
+            "measure calibration",
+            "calibration",
+        ),
+        ("", "We propose to progressively forge agent's functions.", "forge agent", "agent's functions"),
         # a word joined by "and" to a verb after "to" or "we", in its form, is a verb (a shared
         # listing's "to debug and repair code"); -ing forms stay nouns ("training and testing data")
         ("", "We train and save models.", "save model", "models"),

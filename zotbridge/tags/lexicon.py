@@ -80,8 +80,10 @@ TERM_ADVERBS = frozenset("fully weakly densely sparsely partially locally".split
 # hold it hold it before its noun ("left ventricle"), while after one it is a participle ("No
 # Detail Left Behind", "No Task Left Behind", two shared listings' titles, gave `detail left`).
 _ADJECTIVES_CALLED_NOUNS = frozenset("compatible responsible visible left".split())
-# A count with its magnitude ("7B", "1.5B", "500GB", "100K"): a size, not an idea.
-_SIZE = re.compile(r"\d+(?:\.\d+)?(?:[KMBT]|[KMGT]B)")
+# A count with its magnitude ("7B", "1.5B", "500GB", "100K") or a factor ("6.6x total training
+# costs", "3x multilingual models", "500X fewer": shared listings' tags held `6.6x total training
+# cost`): a size, not an idea. No gold key of the keyphrase sets holds a factor.
+_SIZE = re.compile(r"\d+(?:\.\d+)?(?:[KMBT]|[KMGT]B|[xX])")
 NOUN, MODIFIER, GERUND, BREAK = "N", "M", "G", "B"
 
 
@@ -94,7 +96,7 @@ def word_class(word: str) -> str:
     if lower.removesuffix("'s") in _NEVER or not re.search(r"[a-z]", lower) or len(word) == 1:
         return BREAK  # "today's"; a single letter is a variable: "N:M masks"
     if _SIZE.fullmatch(word):
-        return BREAK  # a size is a number word: "20B parameters", "a 500GB subset"
+        return BREAK  # a size is a number word: "20B parameters", "a 500GB subset", "a 3x reduction"
     if re.search(r"\d", word) or written_in_capitals(word):
         return NOUN  # BERT, GPT-4, 3D, LLaMA; not the Title-Case compound "Multi-Head"
     parts = lower.split("-")
