@@ -320,6 +320,12 @@ def test_adverbs_and_verbs_break_phrases():
         ("Building sim driving agents by scaling self-play", "", "scaling self-play", "self-play"),
         (
             "",
+            "It informs decisions about designing SMoE architectures.",
+            "designing smoe architecture",
+            "SMoE architectures",
+        ),
+        (
+            "",
             "Such long-horizon tasks are hard when an agent encounters a stream.",
             "agent encounter",
             "agent",
