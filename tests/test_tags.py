@@ -677,6 +677,27 @@ def test_adverbs_and_verbs_break_phrases():
         ("", "A programmer can debug and repair code.", "repair code", "code"),
         ("", "We aim to design and update ontologies.", "update ontology", "ontologies"),
         ("", "We use training and testing data.", "use training", "testing data"),
+        # a name in Title Case after a noun in lower case is a phrase of its own (a shared
+        # listing's `paradigm continual active learning`; full papers' ACM headings)
+        (
+            "",
+            "We call this paradigm Continual Active Learning (CAL).",
+            "paradigm continual active learning",
+            "Continual Active Learning",
+        ),
+        (
+            "",
+            "H.3.3: Retrieval models General Terms Algorithms.",
+            "retrieval models general term",
+            "retrieval models",
+        ),
+        # but a hyphenated word modifies it ("the first Turkish sequence-to-sequence Large Language Models")
+        (
+            "",
+            "A sequence-to-sequence Large Language Model.",
+            "sequence-to-sequence large",
+            "sequence-to-sequence Large Language Model",
+        ),
         # and so is a base form in a list of verbs joined by commas (a shared listing's title; a
         # keyphrase set's "to store, index, and query RDF data")
         (
