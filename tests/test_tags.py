@@ -383,6 +383,18 @@ def test_adverbs_and_verbs_break_phrases():
         ("", "It is trained on one trillion tokens.", "trillion", "token"),
         ("", "UL2 scales to 20B parameters.", "20b parameter", "UL2"),
         ("", "We release a high-quality 500GB subset.", "500gb subset", "subset"),
+        # and so is a count in thousands written with a small k (a shared listing's `53k hour`)
+        ("", "We use 53k hours of unlabeled data.", "53k hour", "unlabeled data"),
+        # vague words: a shared listing's tags held `similar inductive bias`, `major motivation`,
+        # `usual assumption` and `actual environment`
+        ("", "Networks with similar inductive biases.", "similar inductive bias", "inductive biases"),
+        ("", "A major motivation of this work.", "major motivation", "motivation"),
+        # a verb before a vague adjective that opens its object, in any form ("the dataset's
+        # structure tests specific types", a shared listing's `dataset structure test`)
+        ("", "The dataset's structure tests specific types of generalization.", "structure test", "types"),
+        ("", "Smart SRA produce similar results.", "sra produce", "results"),
+        # a word the lexicon does not know after "we" is a verb (shared listings: `instantiate`)
+        ("", "We instantiate this framework with a new dataset.", "instantiate", "dataset"),
         # and so is a factor (a shared listing's `6.6x total training cost`)
         (
             "",
