@@ -289,6 +289,14 @@ def test_adverbs_and_verbs_break_phrases():
             "temporal correspondence",
         ),
         ("Data Quality Matters", "", "data quality matter", "data quality"),
+        (
+            "Pre-training with Synthetic Data Helps Offline Reinforcement Learning",
+            "",
+            "helps offline reinforcement learning",
+            "offline reinforcement learning",
+        ),
+        # "helps" takes a verb's base form
+        ("", "The signal helps exploit long arguments.", "exploit long argument", "long arguments"),
         # a name ending in s keeps it
         ("", "We compare Metropolis sampling and Gibbs.", "gibb", "gibbs"),
         ("Try-on with Realistic Clothes Shading", "", "realistic clothe", "realistic clothes shading"),

@@ -53,7 +53,7 @@ existing recent various different several effective efficient simple
 extensive first second third further main key particular specific certain many much such other others
 same whole overall general previous prior respective corresponding important given
 themselves ourselves yourself yourselves himself herself myself anything everything something nothing ones
-meets matters
+meets matters helps boosts
 two three four five six seven eight nine ten hundred thousand million billion trillion today
 accurate diverse immense massive vast predominant multiple little
 additional conventional traditional subsequent latest increased relevant typical distinct

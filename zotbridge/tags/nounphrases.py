@@ -83,6 +83,9 @@ _SUBJECTS = frozenset(
     "often usually typically commonly frequently rarely sometimes always".split()
 )
 _PERFECT = frozenset("has have had".split())  # "has received considerable support"
+# "helps" and "helped" take a verb's base form: "helps exploit long arguments", "helped increase
+# feedback"; not "help", whose object comes as often: "help graduate students", a gold key.
+_HELP = frozenset("helps helped".split())
 _OBJECTS = frozenset("a an the your our their its my them anything everything whether how what".split())
 # Pronouns and quantifiers that take an -ing word before them as a verb ("LMs trained utilizing
 # some of the layers", "private data raising both legal and ethical concerns", "a system prompt
@@ -186,6 +189,8 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
     before = previous.lower()
     if before in _SUBJECTS or (before in _PERFECT and word.lower().endswith("ed")):
         return True
+    if before in _HELP and _verb_form(word) == "":
+        return True  # "helps exploit long arguments"
     return _plural_noun(previous) and not word.lower().endswith("s")
 
 
