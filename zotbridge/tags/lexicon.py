@@ -81,9 +81,10 @@ TERM_ADVERBS = frozenset("fully weakly densely sparsely partially locally".split
 # hold it hold it before its noun ("left ventricle"), while after one it is a participle ("No
 # Detail Left Behind", "No Task Left Behind", two shared listings' titles, gave `detail left`).
 _ADJECTIVES_CALLED_NOUNS = frozenset("compatible responsible visible left".split())
-# A count with its magnitude ("7B", "1.5B", "500GB", "100K", "53k hours") or a factor ("6.6x total training
-# costs", "3x multilingual models", "500X fewer": shared listings' tags held `6.6x total training
-# cost`): a size, not an idea. No gold key of the keyphrase sets holds a factor.
+# A count with its magnitude ("7B", "1.5B", "500GB", "100K", "53k hours") or a factor ("6.6x
+# total training costs", "3x multilingual models", "500X fewer": shared listings' tags held `6.6x
+# total training cost` and `53k hour`): a size, not an idea. No gold key of the keyphrase sets
+# holds a factor or a count in thousands.
 _SIZE = re.compile(r"\d+(?:\.\d+)?(?:[KMBT]|[KMGT]B|[xX]|k)")
 NOUN, MODIFIER, GERUND, BREAK = "N", "M", "G", "B"
 

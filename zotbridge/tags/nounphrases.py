@@ -120,8 +120,9 @@ _PRAISED_VERBS = frozenset({"works", "scales"})
 # noun, where an -ing word could have been a compound's head; so is a base or -s form ("the
 # dataset's structure tests specific types", "Smart SRA produce similar results": 153 abstracts of
 # the listings and the keyphrase sets lose candidates such as `offer`, `exhibit`, `support`). In
-# the seven keyphrase sets' texts neither reading removes a candidate that is a gold key; a capitalised word ("Data mining General Terms", a full paper's ACM
-# heading) and "based" ("machine learning based approach") are left out.
+# the seven keyphrase sets' texts neither reading removes a candidate that is a gold key; a
+# capitalised word ("Data mining General Terms", a full paper's ACM heading) and "based"
+# ("machine learning based approach") are left out.
 _OBJECT_ADJECTIVES = frozenset(w for w in BREAKS if "ADJ" in lemmas(w)) - frozenset(
     "based due unlike used given present first second further".split()
 )
@@ -160,8 +161,11 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
     of the shared listings that reading was right in all but a handful of cases ("Embedding
     Structure Matters"), and at the 340 such sentence starts of the keyphrase sets' texts gold keys
     start at the object 36 times, at the -ing word 15 ("Programming languages are …"); after an
-    adverb in -ly it is one anyway ("Continually Learning Language Agent"), and so it is before a
-    vague adjective that opens its object ("research comparing different LLMs")."""
+    adverb in -ly it is one anyway ("Continually Learning Language Agent"), and so is any form
+    before a vague adjective that opens its object ("research comparing different LLMs", "the
+    dataset's structure tests specific types"). A base form after "helps" or "helped" is a verb
+    ("helps exploit long arguments"), and so is a word the lexicon does not know after "we" or
+    "they" (_unknown_word)."""
     if previous.lower() in ("we", "they") and _unknown_word(word):
         return True  # "We instantiate this framework"
     if not may_be_verb(word) or word.lower() in _DETACHED_PREFIXES:

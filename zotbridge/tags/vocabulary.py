@@ -349,7 +349,7 @@ def proper_names(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
 def _name_shape(words: list[str], i: int) -> bool:
     """Whether the ``i``-th token is shaped like a name: a capital, then lower case (``Gaussian``),
     or a compound of such parts that stands for a thing of its own, not before a phrase word it
-    modifies ("we introduce Diff-Transfer, a …", "the algorithm Skill-It over"; not "a
+    modifies ("we introduce Diff-Transfer, a …", "an online data sampling algorithm, Skill-It, over"; not "a
     Criss-Cross attention network", "a dataset Diversity-Aware prompting strategy", where the
     writer's Title Case is a term's, "diversity-aware meta visual prompting"). Before, the shared
     listings' tags showed `diff-transfer`, `skill-it`, `drop-upcycling` and `self-translate-train`
