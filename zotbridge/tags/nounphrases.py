@@ -28,6 +28,7 @@ from zotbridge.tags.lexicon import (
     VERB_PREFIXES,
     can_be_verb,
     is_english,
+    made_like_a_verb,
     may_be_verb,
     verb_ing,
     word_class,
@@ -168,6 +169,8 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
     "they" (_unknown_word)."""
     if previous.lower() in ("we", "they") and _unknown_word(word):
         return True  # "We instantiate this framework"
+    if previous.lower() in _VERB_OPENERS and _verb_form(word) in ("", "s") and made_like_a_verb(word):
+        return True  # "to pretrain representations"
     if not may_be_verb(word) or word.lower() in _DETACHED_PREFIXES:
         return False
     after_noun = following.lower().endswith("ed")  # "models trained on", "a model designed for"
