@@ -183,7 +183,8 @@ def may_be_verb(word: str) -> bool:
     keyphrase sets (`overfit`, `finetune`, `underperform`, `decouple` … no longer tags) and take
     one gold key, a verb ("to reRank web retrieved results"). Not *pre-*: *preterm* and
     *preservice* open gold keys before an adjective ("preterm pathological infants"), where a
-    verb would be read as in "harvesting rich supervision"; so *pretrain* stays unread."""
+    verb would be read as in "harvesting rich supervision"; *pretrain* is read only after a
+    pronoun, a modal or "to" (made_like_a_verb)."""
     lower = word.lower()
     if lemmas(lower) or can_be_verb(lower):
         return can_be_verb(lower)
