@@ -159,6 +159,12 @@ def _adjective_compound(parts: list[str], forms: dict[str, tuple[str, ...]]) -> 
 _COMPOUND_LINKS = frozenset("of on to and by the in".split())
 
 
+def unknown(word: str) -> bool:
+    """A word the lexicon has no reading of in any word class ("instantiate", "pretrain",
+    "decoupling"): the rules that read such a word by its shape or its neighbours start here."""
+    return not lemmas(word.lower())
+
+
 def can_be_verb(word: str) -> bool:
     parts = word.lower().split("-")
     if _COMPOUND_LINKS.intersection(parts[1:-1]):
@@ -182,7 +188,7 @@ def may_be_verb(word: str) -> bool:
     verb would be read as in "harvesting rich supervision"; *pretrain* is read only after a
     pronoun, a modal or "to" (made_like_a_verb)."""
     lower = word.lower()
-    if lemmas(lower) or can_be_verb(lower):
+    if not unknown(lower) or can_be_verb(lower):
         return can_be_verb(lower)
     if lower.endswith("ing"):
         return True
@@ -204,7 +210,7 @@ def made_like_a_verb(word: str) -> bool:
     keyphrase sets, no gold key; after "that" too it took "that preservice secondary science
     teachers", a gold key."""
     lower = word.lower()
-    return not lemmas(lower) and "-" not in lower and _prefixed_verb(lower, _PREFIXES_OF_VERBS)
+    return unknown(lower) and "-" not in lower and _prefixed_verb(lower, _PREFIXES_OF_VERBS)
 
 
 # Prefixes that make a verb of a verb written with a hyphen ("Pre-training LiDAR Perception");
@@ -223,7 +229,7 @@ def verb_ing(word: str) -> bool:
     lower = word.lower()
     if not lower.endswith("ing"):
         return False
-    if lemmas(lower):
+    if not unknown(lower):
         return can_be_verb(lower)
     return lower.endswith(_VERB_ING_SUFFIXES) or _prefixed_verb(lower, _PREFIXES_OF_VERBS)
 

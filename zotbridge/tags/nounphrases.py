@@ -30,6 +30,7 @@ from zotbridge.tags.lexicon import (
     is_english,
     made_like_a_verb,
     may_be_verb,
+    unknown,
     verb_ing,
     word_class,
 )
@@ -205,7 +206,7 @@ def _unknown_word(word: str) -> bool:
     """A word in lower case the lexicon does not know: after "we" or "they" it is a verb ("We
     instantiate this framework", "they correlate": five places in the shared listings' abstracts;
     in the keyphrase sets' texts two, neither a gold key)."""
-    return word.isalpha() and word.islower() and not lemmas(word)
+    return word.isalpha() and word.islower() and unknown(word)
 
 
 def _verb_after_its_subject(two_back: str, previous: str, word: str, following: str) -> bool:
