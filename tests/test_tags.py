@@ -748,6 +748,27 @@ def test_adverbs_and_verbs_break_phrases():
         ),
         ("", "It is easy to finetune robot models.", "finetune robot model", "robot models"),
         ("", "Deep networks overfit.", "networks overfit", "deep networks"),
+        # a plural that can be a verb, between a singular noun and a plural object, is a verb
+        # (shared listings' `harmful knowledge poses risk`, `scalable oversight studies method`,
+        # `linear evaluation freezes parameter`, `method extracts LLM rationale`)
+        ("", "Harmful knowledge poses risks of misuse.", "knowledge poses risk", "harmful knowledge"),
+        ("", "Scalable oversight studies methods of training.", "oversight studies method", "methods"),
+        ("", "Linear evaluation freezes parameters.", "evaluation freezes parameter", "linear evaluation"),
+        ("", "Our method extracts LLM rationales.", "method extracts llm rationale", "LLM rationales"),
+        # but not before a singular head (gold keys: "web services technology"), an -ing word, a
+        # name, or a second plural that is the verb ("cloud drops leads to", a keyphrase set's text)
+        ("", "We study web services technology.", "study web", "web services technology"),
+        ("", "Type classes simulating datatypes.", "classes simulating", "type classes"),
+        ("", "The existence of cloud drops leads to a transfer.", "drops lead", "cloud drops"),
+        ("", "Social networks poses the problem.", "networks pose", "social networks"),
+        # prepositions the lexicon does not know end a phrase (keyphrase sets' texts)
+        (
+            "",
+            "It deals with nondynamic modelling issues whilst dynamic modelling issues remain.",
+            "whilst dynamic modelling issue",
+            "nondynamic modelling issues",
+        ),
+        ("", "Coupling constraints amongst components.", "constraints amongst component", "components"),
         # a vague word in Title Case is part of a name before another Title Case word, not before
         # an acronym (a keyphrase set's "Knowledge Sharing Many CEOs")
         ("", "We fund New RNA studies.", "new rna study", "RNA studies"),

@@ -41,7 +41,8 @@ prominent sota hard-to-beat easy-to-use surprising successful potent
 # Words never part of a tag, whatever the lexicon says: reporting and naming verbs ("an approach
 # called SYNC-CLIP", "a regularization named dropout"; nounphrases._TERMS_OPENED keeps "named
 # entity"), vague adjectives, praise, comparatives, number words, reflexives, interjections,
-# prepositions the lexicon calls adjectives, and the -ing forms of verbs that relate a noun to what
+# prepositions and conjunctions the lexicon calls adjectives or does not know ("dynamic modelling
+# issues whilst", a keyphrase set's text, read "issues" as a verb), and the -ing forms of verbs that relate a noun to what
 # follows, which no noun before them can be the object of ("a foundation model consisting of",
 # "tasks including").
 BREAKS = (
@@ -60,7 +61,7 @@ additional conventional traditional subsequent latest increased relevant typical
 fewer larger smaller bigger stronger weaker broader wider deeper richer finer longer shorter faster slower
 cheaper easier harder simpler entire appropriate satisfying substantial useful comprehensive possible decent
 similar major usual actual
-unlike despite besides whereas due
+unlike despite besides whereas due whilst amongst amidst beneath underneath beside unto
 hey hello
 consisting containing comprising including involving requiring remaining depending relying belonging resulting
 allowing arising enabling

@@ -12,6 +12,7 @@ part of a name ("New Zealand"), where a phrase cannot start ("Self Supervised Le
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -250,6 +251,32 @@ def _verb_after_a_name(opening: str, name: str, word: str, following: str) -> bo
     )
 
 
+def _verb_between_nouns(padded: list[str], i: int) -> bool:
+    """A plural that can be a verb, after a singular noun and before a phrase whose head is
+    plural, is a verb: "harmful knowledge poses risks of", "Linear evaluation freezes
+    parameters", "Our method extracts LLM rationales" (tags of the shared listings). English
+    writes a plural inside a compound before a singular head ("web services technology", "open
+    archives initiative": gold keys), so a singular head says nothing. Not before an -ing word,
+    which the plural's noun governs ("type classes simulating datatypes"), nor before a name in
+    Title Case ("communication protocols Categories and Subject Descriptors"), nor before a base
+    form that can be a verb ("table triggers pose difficulties"). Where the object is one plural
+    that can be a verb, the second plural is the verb ("cloud drops leads to", "social networks
+    poses the") unless "of" follows it, which follows nouns ("oversight studies methods of")."""
+    previous, word = padded[i - 1], padded[i]
+    if not (previous.islower() and word.islower() and word_class(previous) == NOUN):
+        return False
+    if _plural_noun(previous) or not (_plural_noun(word) and can_be_verb(word)):
+        return False
+    obj = list(itertools.takewhile(lambda w: word_class(w) != BREAK, padded[i + 1 : i + 1 + MAX_WORDS]))
+    if not obj or capitalised(obj[0]) or not _plural_noun(obj[-1]):
+        return False
+    if any(word_class(w) == GERUND for w in obj) or (
+        len(obj) > 1 and _verb_form(obj[0]) == "" and can_be_verb(obj[0])
+    ):
+        return False
+    return len(obj) > 1 or not can_be_verb(obj[0]) or padded[i + 2].lower() == "of"
+
+
 def _plural_noun(word: str) -> bool:
     """A noun in the plural ("models", "costs"; not "class", "user's")."""
     lower = word.lower()
@@ -392,6 +419,7 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
                     and _verb_after_its_subject(padded[i - 2], previous, word, padded[i + 1])
                 )
                 or paired
+                or (i > title_words and _verb_between_nouns(padded, i))
             )
         )
         if verb or (ends_run and can_be_verb(word)):
