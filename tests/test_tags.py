@@ -401,6 +401,11 @@ def test_adverbs_and_verbs_break_phrases():
         # structure tests specific types", a shared listing's `dataset structure test`)
         ("", "The dataset's structure tests specific types of generalization.", "structure test", "types"),
         ("", "Smart SRA produce similar results.", "sra produce", "results"),
+        # "long", "short", "high" and "low" are adjectives: no tag alone, and a verb before them is
+        # one (a shared listing's `training long chain-of-thought model`; a keyphrase set's "with
+        # low computational cost" lost `low computational cost` to a verb "low")
+        ("", "We first focus on training long COT models.", "training long cot model", "long COT models"),
+        ("", "It runs with low computational cost.", "low", "low computational cost"),
         # a prefix and a verb after "to", "we" or a modal, "pre-" too (a shared listing's `pretrain
         # representation`)
         (
@@ -761,6 +766,32 @@ def test_adverbs_and_verbs_break_phrases():
         ("", "Type classes simulating datatypes.", "classes simulating", "type classes"),
         ("", "The existence of cloud drops leads to a transfer.", "drops lead", "cloud drops"),
         ("", "Social networks poses the problem.", "networks pose", "social networks"),
+        # an -ing word after "instead of" or "rather than" opens a clause (a shared listing's tag
+        # `designing complex module`)
+        (
+            "",
+            "Instead of designing complex modules, we adapt CLIP.",
+            "designing complex module",
+            "complex modules",
+        ),
+        ("", "Rather than training AI systems with rewards, we rank.", "training ai system", "AI systems"),
+        # a word in -s that can be a verb is one before a count (a shared listing's `parameter
+        # sharing train`), not before a range
+        (
+            "",
+            "Parameter sharing trains one or more task-specific layers.",
+            "parameter sharing train",
+            "parameter sharing",
+        ),
+        ("", "Cells with columnar borders one to two cells wide.", "with columnar", "columnar borders"),
+        # -ing words that relate a noun to what follows (a shared listing's `agent training regarding aspect`)
+        (
+            "",
+            "We study the agent training regarding aspects like speed.",
+            "training regarding aspect",
+            "agent training",
+        ),
+        ("", "It holds information regarding PA pressure.", "information regarding", "information"),
         # prepositions the lexicon does not know end a phrase (keyphrase sets' texts)
         (
             "",

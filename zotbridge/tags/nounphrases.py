@@ -85,6 +85,13 @@ _SUBJECTS = frozenset(
     # adverbs of frequency stand before a verb: "applications often face streaming data"
     "often usually typically commonly frequently rarely sometimes always".split()
 )
+# A count after a word in -s that can be a verb makes it one: "parameter sharing trains one or
+# more task-specific layers" (a shared listing's `parameter sharing train`), "LIBERO highlights
+# five key research topics". Of the 126 such words in the listings' and the seven keyphrase sets'
+# texts, one ends a gold key, before a relative clause ("attenuation correction factors one can
+# try"). Not after a base form ("stage one", "level two"), nor before a range ("columnar borders
+# one to two cells", "one by one").
+_COUNTS = frozenset("one two three four five six seven eight nine ten".split())
 _PERFECT = frozenset("has have had".split())  # "has received considerable support"
 # "helps" and "helped" take a verb's base form: "helps exploit long arguments", "helped increase
 # feedback"; not "help", whose object comes as often: "help graduate students", a gold key.
@@ -185,6 +192,8 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
     praise_opens_phrase = word_class(after) != BREAK or word.lower() in _PRAISED_VERBS
     if following.lower() in PRAISE and third_person and can_be_verb(word) and praise_opens_phrase:
         return True  # "deep learning yields great results"
+    if third_person and following.lower() in _COUNTS and after not in ("to", "by") and can_be_verb(word):
+        return True  # "parameter sharing trains one or more layers"
     objects = _ING_OBJECTS if word.lower().endswith("ing") else _OBJECTS
     if following.lower() in objects or (word.lower() in _BEFORE_TO and following.lower() == "to"):
         return True
@@ -248,6 +257,22 @@ def _verb_after_a_name(opening: str, name: str, word: str, following: str) -> bo
         and word_class(following) != BREAK
         and not following.lower().endswith("ed")
         and (_plural_noun(following) or not can_be_verb(following))
+    )
+
+
+_ALTERNATIVES = frozenset({("instead", "of"), ("rather", "than")})
+
+
+def _opens_an_alternative(two_back: str, previous: str, word: str, following: str) -> bool:
+    """An -ing form that can be a verb opens a clause after "instead of" or "rather than", before
+    a phrase word: "instead of designing complex modules" (a shared listing's tag `designing
+    complex module`), "rather than compressing models". Of the 82 such -ing words in the
+    listings' and the seven keyphrase sets' texts one is a gold key, alone before a preposition,
+    where the rule does not act ("instead of searching in exponential weight space")."""
+    return (
+        (two_back.lower(), previous.lower()) in _ALTERNATIVES
+        and _opens_clause(word)
+        and word_class(following) != BREAK
     )
 
 
@@ -420,6 +445,7 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
                 )
                 or paired
                 or (i > title_words and _verb_between_nouns(padded, i))
+                or (i >= 2 and _opens_an_alternative(words[i - 2], previous, word, padded[i + 1]))
             )
         )
         if verb or (ends_run and can_be_verb(word)):
