@@ -784,6 +784,18 @@ def test_adverbs_and_verbs_break_phrases():
             "parameter sharing",
         ),
         ("", "Cells with columnar borders one to two cells wide.", "with columnar", "columnar borders"),
+        # and before "well" or "poorly" (a shared listing's `unlabeled data transfer`), but not
+        # after a possessive
+        (
+            "",
+            "Pretraining on unlabeled data transfers well to downstream tasks.",
+            "data transfer",
+            "unlabeled data",
+        ),
+        ("", "Agents perform their tasks well.", "perform", "tasks"),
+        # counts in the plural and "from scratch" (shared listings' `million`, `scratch`)
+        ("", "Connecting models with millions of APIs.", "million", "APIs"),
+        ("", "Models trained from scratch overfit.", "scratch", "models"),
         # -ing words that relate a noun to what follows (a shared listing's `agent training regarding aspect`)
         (
             "",

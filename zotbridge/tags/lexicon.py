@@ -40,11 +40,12 @@ prominent sota hard-to-beat easy-to-use surprising successful potent
 )
 # Words never part of a tag, whatever the lexicon says: reporting and naming verbs ("an approach
 # called SYNC-CLIP", "a regularization named dropout"; nounphrases._TERMS_OPENED keeps "named
-# entity"), vague adjectives, praise, comparatives, number words, reflexives, interjections,
-# prepositions and conjunctions the lexicon calls adjectives or does not know ("dynamic modelling
-# issues whilst", a keyphrase set's text, read "issues" as a verb), and the -ing forms of verbs that relate a noun to what
-# follows, which no noun before them can be the object of ("a foundation model consisting of",
-# "tasks including").
+# entity"), vague adjectives, praise, comparatives, number words ("Millions of APIs" and "from
+# scratch" gave shared listings the tags `million` and `scratch`; no gold key of the keyphrase sets
+# holds one), reflexives, interjections, prepositions and conjunctions the lexicon calls
+# adjectives or does not know ("dynamic modelling issues whilst", a keyphrase set's text, read
+# "issues" as a verb), and the -ing forms of verbs that relate a noun to what follows, which no
+# noun before them can be the object of ("a foundation model consisting of", "tasks including").
 BREAKS = (
     frozenset(
         """
@@ -56,6 +57,7 @@ same whole overall general previous prior respective corresponding important giv
 themselves ourselves yourself yourselves himself herself myself anything everything something nothing ones
 meets matters helps boosts
 two three four five six seven eight nine ten hundred thousand million billion trillion today
+hundreds thousands millions billions dozens scratch
 accurate diverse immense massive vast predominant multiple little
 additional conventional traditional subsequent latest increased relevant typical distinct
 fewer larger smaller bigger stronger weaker broader wider deeper richer finer longer shorter faster slower
