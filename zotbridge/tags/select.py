@@ -51,6 +51,7 @@ from zotbridge.tags.vocabulary import (
     merge_key,
     proper_names,
     spelled_by,
+    spelling_key,
     tag_key,
     too_long,
     without_generic_head,
@@ -120,12 +121,60 @@ def tag_papers(
         if (merged := merge_key(key)) in spellings:
             spellings[merged].update(seen)
     names = proper_names(texts)
+    written_by_papers = _spellings_written(texts, listing)
     chosen_tags = [
-        [options.prefix + (choice.library.get(k) or display(k, spellings[k], names)) for k in chosen]
+        [
+            options.prefix
+            + (choice.library.get(k) or display(k, _most_written(spellings[k], written_by_papers), names))
+            for k in chosen
+        ]
         for chosen in per_paper
     ]
     coverage = Counter(tag for tags in chosen_tags for tag in tags)
     return Tagging(chosen_tags, dict(coverage.most_common()))
+
+
+def _spellings_written(texts: list[tuple[str, str]], listing: Listing) -> dict[str, Counter[str]]:
+    """Every noun phrase of the listing by its spelling_key: how many papers write each spelling."""
+    written: dict[str, Counter[str]] = defaultdict(Counter)
+    for title, abstract in texts:
+        for candidate in listing.phrases(title, abstract)[0].values():
+            written[spelling_key(candidate.key)][candidate.text] += 1
+    return written
+
+
+def _most_written(seen: Counter[str], written: dict[str, Counter[str]]) -> Counter[str]:
+    """The spellings to show a tag by. Its words are the word form the listing's choice prefers
+    (``seen``: "clustering" or "cluster"); their spelling, hyphens and British endings
+    (`pre-trained language model` or `pretrained language model`), is the one most papers of the
+    listing write, counted over all their noun phrases, not only those ranked high: so it
+    depends on the listing alone, not on the ranker. Counting only the ranked ones, a retrain
+    changed the spelling of 24 tags of the shared listings (15 `pre-trained language model` to
+    `pretrained language model`). Case does not split the count ("Pre-trained Language Models" in
+    a title). Names and acronyms ("ReID", "GPT-4", "Neuro-GPT") are shown as before: papers
+    write them alike for other things ("reid", "GPT4", "NeuroGPT")."""
+    if not seen:
+        return seen
+    best = max(seen, key=lambda s: (seen[s], s))
+    if _has_a_name(best):
+        return seen
+    variants = written.get(spelling_key(tag_key(best)), Counter())
+    by_case = Counter[str]()
+    for text, papers in variants.items():
+        if not _has_a_name(text):  # not a name written alike: "ConceptVectors", "TaskMatrix"
+            by_case[text.lower()] += papers
+    if not by_case:
+        return seen
+    chosen = Counter[str]()
+    for text, papers in seen.items():
+        chosen[text.lower()] += papers
+    top = max(by_case, key=lambda s: (by_case[s], chosen[s], s))  # a tie: the spelling chosen
+    return Counter({text: papers for text, papers in variants.items() if text.lower() == top})
+
+
+def _has_a_name(text: str) -> bool:
+    """A word with two capitals or more: an acronym or a name ("ReID", "GPT-4", "ConceptVectors")."""
+    return any(sum(c.isupper() for c in word) > 1 for word in text.split())
 
 
 Definitions = dict[str, tuple[str, str]]  # short form key -> (long form key, long form as written)

@@ -126,6 +126,13 @@ def merge_key(key: str) -> str:
     return "".join(_stem(american(w)) for w in key.split())
 
 
+def spelling_key(key: str) -> str:
+    """Identity of a tag across spellings of the same words, not across word forms: hyphens,
+    spaces and British endings (``pre-trained model`` = ``pretrained model``, ``unlabelled data`` =
+    ``unlabeled data``; ``clustering`` is no ``cluster``, as it is for merge_key)."""
+    return "".join(american(w) for w in key.split())
+
+
 def form_key(key: str) -> str:
     """A coarser identity, for two tags of one paper: each word cut to its first seven letters
     after Porter's stemmer, so "non-stationary" = "non-stationarity" and "robust" = "robustness"."""
