@@ -40,12 +40,15 @@ prominent sota hard-to-beat easy-to-use surprising successful potent
 )
 # Words never part of a tag, whatever the lexicon says: reporting and naming verbs ("an approach
 # called SYNC-CLIP", "a regularization named dropout"; nounphrases._TERMS_OPENED keeps "named
-# entity"), vague adjectives, praise, comparatives, number words ("Millions of APIs" and "from
-# scratch" gave shared listings the tags `million` and `scratch`; no gold key of the keyphrase sets
-# holds one), reflexives, interjections, prepositions and conjunctions the lexicon calls
-# adjectives or does not know ("dynamic modelling issues whilst", a keyphrase set's text, read
-# "issues" as a verb), and the -ing forms of verbs that relate a noun to what follows, which no
-# noun before them can be the object of ("a foundation model consisting of", "tasks including").
+# entity"), vague adjectives, praise, number words ("Millions of APIs" and "from scratch" gave
+# shared listings the tags `million` and `scratch`; no gold key of the keyphrase sets holds one),
+# comparatives ("nudges the pre-training distribution closer to", "unlike earlier work": of the 205
+# abstracts whose candidates closer, earlier, later, tighter, worse… and "increasing", as
+# "increased", change, no gold key holds one; "higher" and "lower" open gold keys, "higher
+# education", "lower bound"), reflexives, interjections, prepositions and conjunctions the lexicon
+# calls adjectives or does not know ("dynamic modelling issues whilst", a keyphrase set's text,
+# read "issues" as a verb), and the -ing forms of verbs that relate a noun to what follows, which
+# no noun before them can be the object of ("a foundation model consisting of", "tasks including").
 BREAKS = (
     frozenset(
         """
@@ -57,12 +60,15 @@ same whole overall general previous prior respective corresponding important giv
 themselves ourselves yourself yourselves himself herself myself anything everything something nothing ones
 meets matters helps boosts
 two three four five six seven eight nine ten hundred thousand million billion trillion today
+eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen
+twenty thirty forty fifty sixty seventy eighty ninety
 hundreds thousands millions billions dozens scratch
 accurate diverse immense massive vast predominant multiple little
-additional conventional traditional subsequent latest increased relevant typical distinct
+additional conventional traditional subsequent latest increased increasing relevant typical distinct
 fewer larger smaller bigger stronger weaker broader wider deeper richer finer longer shorter faster slower
-cheaper easier harder simpler entire appropriate satisfying substantial useful comprehensive possible decent
-similar major usual actual
+cheaper easier harder simpler closer tighter clearer worse poorer newer stricter sharper coarser looser sparser denser
+brighter shallower earlier later entire appropriate satisfying substantial useful comprehensive possible decent
+similar major usual actual suitable
 unlike despite besides whereas due whilst amongst amidst beneath underneath beside unto
 hey hello
 consisting containing comprising including involving requiring remaining depending relying belonging resulting
@@ -75,6 +81,16 @@ called termed dubbed coined named
 _NEVER = STOPWORDS | BREAKS
 # Adverbs that belong to the term they open: "weakly supervised learning", "fully connected
 # networks", "partially observable". Other adverbs end a phrase ("significantly improved accuracy").
+# Adverbs that say when or how widely something was done, not how: a participle after them is a
+# verb's, no part of a phrase, and so is a compound of them ("Recently developed model merging
+# techniques", "independently trained large language model experts", "widely-used benchmarks",
+# "newly-learnt": shared listings' tags `developed model merging technique`, `trained large
+# language model`, `widely-used benchmark dataset`, `newly-learnt`). In the keyphrase sets' texts
+# 62 abstracts change, no gold key goes. Manner adverbs are left out: their participle is a term's
+# as often ("highly skewed class distribution", "dynamically modulated beam profile": gold keys).
+WHEN_ADVERBS = frozenset(
+    "recently newly widely commonly previously frequently originally independently separately".split()
+)
 TERM_ADVERBS = frozenset("fully weakly densely sparsely partially locally".split())
 # Adjectives LemmInflect's lexicon knows only as nouns (it inflects "responsibles"): "ensuring LLMs
 # more responsible" gave the tag `responsible`. Found by reading the words of the keyphrase sets and
@@ -112,6 +128,8 @@ def word_class(word: str) -> str:
     last = parts[-1].split("'")[0]
     if lower.endswith("n't"):
         return BREAK  # "don't", "can't": the lexicon reads "don"
+    if len(parts) == 2 and parts[0] in WHEN_ADVERBS:
+        return BREAK  # "widely-used", "newly-learnt": a participle of when or how widely
     if "the" in parts[1:-1]:
         return MODIFIER  # a phrase made an adjective: "off-the-shelf", "in-the-wild"
     if lower in TERM_ADVERBS:

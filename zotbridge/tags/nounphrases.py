@@ -27,6 +27,7 @@ from zotbridge.tags.lexicon import (
     PRAISE,
     TERM_ADVERBS,
     VERB_PREFIXES,
+    WHEN_ADVERBS,
     can_be_verb,
     is_english,
     made_like_a_verb,
@@ -35,6 +36,7 @@ from zotbridge.tags.lexicon import (
     verb_ing,
     word_class,
 )
+from zotbridge.tags.vocabulary import acronym_letters, long_form
 
 MAX_WORDS = 4
 # Terms that hold "of" or "on" and name one idea, read as one word, as if written with hyphens
@@ -215,6 +217,8 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
         return True
     if _manner_adverb(previous) and _opens_clause(word):
         return True  # "a Continually Learning Language Agent", "Reliably Re-Acting to"
+    if previous.lower() in WHEN_ADVERBS and word.lower().endswith("ed"):
+        return True  # "recently developed model merging techniques", "widely used benchmarks"
     opens_clause = opens_title or previous.lower() in _CLAUSE_OPENERS or previous in _SENTENCE_ENDS
     if opens_clause and _opens_clause(word) and word_class(following) != BREAK:
         return True
@@ -618,13 +622,20 @@ def _adjective_here(words: list[str], start: int, length: int, at: int) -> bool:
 def _written_names(words: list[str], title_words: int) -> list[list[str]]:
     """The names an abstract writes: two or more Title Case words in a row ("we design Graph
     Contrastive Coding (GCC)", "the Monte Carlo Tree Search (MCTS) framework"); ``words`` are
-    noun_phrases' tokens, the first ``title_words`` a title, which is Title Case throughout."""
+    noun_phrases' tokens, the first ``title_words`` a title, which is Title Case throughout.
+    Before an acronym in brackets a name is the words the acronym spells: "Finetuning Pretrained
+    Language Models (PLM) for IR has been …" and "Post-training Large Language Models (LLMs) with
+    …" open with a verb (shared listings' tags `finetuning pretrained language model`, `post
+    training large language model`; in the keyphrase sets' texts two abstracts change, no gold key)."""
     found: list[list[str]] = []
     name: list[str] = []
-    for word in [*words[title_words + 1 :], "."]:
+    text = [*words[title_words + 1 :], ".", ".", "."]
+    for i, word in enumerate(text[:-2]):
         if _title_case(word):
             name.append(word)
             continue
+        if word == "(" and (letters := acronym_letters(text[i + 1])):
+            name = long_form(name, letters) or name
         if len(name) > 1:
             found.append(name)
         name = []

@@ -216,7 +216,7 @@ def definitions(text: str) -> Iterator[tuple[str, list[str]]]:
         letters = [c.lower() for c in short if c.isalpha()]
         if not any(c.isupper() for c in short) or len(letters) < 2:
             continue
-        long_words = _long_form(words_in(text[max(0, m.start() - 200) : m.start()]), letters)
+        long_words = long_form(words_in(text[max(0, m.start() - 200) : m.start()]), letters)
         if long_words and long_words[0].lower().split("'")[0] not in STOPWORDS:
             yield tag_key(short), long_words  # "Who's Harry Potter (WHP)" names no idea
 
@@ -243,7 +243,7 @@ def spelled_by(letters: list[str], long: str) -> bool:
     long_words = words_in(long)
     if any(_acronym_like(w) for w in long_words):
         return False  # an expansion spells its letters out: "QA agents" is no long form of "QA"
-    return len(long_words) >= 2 and _long_form(long_words, letters) == long_words
+    return len(long_words) >= 2 and long_form(long_words, letters) == long_words
 
 
 def expand(key: str, expansions: dict[str, str]) -> str:
@@ -265,7 +265,7 @@ def written_as_acronyms(text: str) -> set[str]:
     return {tag_key(part) for part in parts if _acronym_like(part)}
 
 
-def _long_form(words: list[str], letters: list[str]) -> list[str] | None:
+def long_form(words: list[str], letters: list[str]) -> list[str] | None:
     """The shortest run of trailing words whose initials (hyphen parts included) spell the letters."""
     for size in range(1, min(len(letters) + 2, len(words)) + 1):
         window = words[-size:]
