@@ -841,6 +841,7 @@ def test_adverbs_and_verbs_break_phrases():
             "suitable positive",
             "positive reframing proposals",
         ),
+        ("", "It beats similarly sized open-source models.", "sized open-source model", "open-source models"),
         # a participle after an adverb of when or how widely is a verb's (a shared listing's
         # `developed model merging technique`, `widely-used benchmark dataset`); after a manner
         # adverb it may be a term's
@@ -1101,6 +1102,10 @@ def test_latex_that_lost_its_backslashes_is_a_formula():
         # a tenth look: any model is trained; a report's kind
         "trained model",
         "technical report",
+        # a twentieth look: how much, not what
+        "wide variety",
+        "large amounts",
+        "limited number",
     ],
 )
 def test_generic_phrases_are_never_tags(phrase):

@@ -45,7 +45,8 @@ prominent sota hard-to-beat easy-to-use surprising successful potent
 # comparatives ("nudges the pre-training distribution closer to", "unlike earlier work": of the 205
 # abstracts whose candidates closer, earlier, later, tighter, worse… and "increasing", as
 # "increased", change, no gold key holds one; "higher" and "lower" open gold keys, "higher
-# education", "lower bound"), reflexives, interjections, prepositions and conjunctions the lexicon
+# education", "lower bound"), "sized" after an adverb or a vague word ("similarly sized open-source
+# models"; no gold key holds it), reflexives, interjections, prepositions and conjunctions the lexicon
 # calls adjectives or does not know ("dynamic modelling issues whilst", a keyphrase set's text,
 # read "issues" as a verb), and the -ing forms of verbs that relate a noun to what follows, which
 # no noun before them can be the object of ("a foundation model consisting of", "tasks including").
@@ -68,7 +69,7 @@ additional conventional traditional subsequent latest increased increasing relev
 fewer larger smaller bigger stronger weaker broader wider deeper richer finer longer shorter faster slower
 cheaper easier harder simpler closer tighter clearer worse poorer newer stricter sharper coarser looser sparser denser
 brighter shallower earlier later entire appropriate satisfying substantial useful comprehensive possible decent
-similar major usual actual suitable
+similar major usual actual suitable sized
 unlike despite besides whereas due whilst amongst amidst beneath underneath beside unto
 hey hello
 consisting containing comprising including involving requiring remaining depending relying belonging resulting
