@@ -842,6 +842,14 @@ def test_adverbs_and_verbs_break_phrases():
             "positive reframing proposals",
         ),
         ("", "It beats similarly sized open-source models.", "sized open-source model", "open-source models"),
+        # praise (a shared listing's `essential driver`; "valuable insights" in many abstracts)
+        (
+            "",
+            "An essential driver of the search for novelty is a value function.",
+            "essential driver",
+            "driver",
+        ),
+        ("", "It offers valuable insights into pruning.", "valuable insight", "insights"),
         # a participle after an adverb of when or how widely is a verb's (a shared listing's
         # `developed model merging technique`, `widely-used benchmark dataset`); after a manner
         # adverb it may be a term's

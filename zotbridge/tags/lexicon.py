@@ -30,12 +30,14 @@ _ADJECTIVE_ENDINGS = (
     "ant",
 )
 # Praise: never part of a tag ("remarkable zero-shot capacity"), and after a noun a verb is what
-# stands before it ("deep learning yields great results").
+# stands before it ("deep learning yields great results"). "Valuable", "essential", "attractive",
+# "vital" and "appealing" open 333 candidates of the keyphrase sets' texts and the listings
+# ("valuable insights", "essential components") and no gold key.
 PRAISE = frozenset(
     """
 remarkable impressive promising excellent superior good great greater outstanding notable considerable favorable
 innovative powerful helpful significant strong better best state-of-the-art cutting-edge best-in-class
-prominent sota hard-to-beat easy-to-use surprising successful potent
+prominent sota hard-to-beat easy-to-use surprising successful potent valuable essential attractive vital appealing
 """.split()
 )
 # Words never part of a tag, whatever the lexicon says: reporting and naming verbs ("an approach
