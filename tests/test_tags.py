@@ -851,7 +851,7 @@ def test_adverbs_and_verbs_break_phrases():
         ),
         ("", "It offers valuable insights into pruning.", "valuable insight", "insights"),
         # a participle after an adverb of when or how widely is a verb's (a shared listing's
-        # `developed model merging technique`, `widely-used benchmark dataset`); after a manner
+        # `developed model merging technique`, `widely-used visual encoder`); after a manner
         # adverb it may be a term's
         (
             "",
