@@ -629,8 +629,8 @@ def _written_names(words: list[str], title_words: int) -> list[list[str]]:
     training large language model`; in the keyphrase sets' texts two abstracts change, no gold key)."""
     found: list[list[str]] = []
     name: list[str] = []
-    text = [*words[title_words + 1 :], ".", ".", "."]
-    for i, word in enumerate(text[:-2]):
+    text = [*words[title_words + 1 :], ".", "."]
+    for i, word in enumerate(text[:-1]):
         if _title_case(word):
             name.append(word)
             continue
