@@ -101,7 +101,9 @@ _COUNTS = frozenset("one two three four five six seven eight nine ten".split())
 # well"). Not "consistently" or "reliably", which stand before a verb as often ("Extensive
 # experiments consistently validate").
 _HOW_WELL = frozenset("well poorly badly favorably favourably".split())
-_PERFECT = frozenset("has have had".split())  # "has received considerable support"
+# After these a participle is a verb's: "has received considerable support", "recently developed
+# model merging techniques" (lexicon.WHEN_ADVERBS).
+_BEFORE_PARTICIPLES = frozenset("has have had".split()) | WHEN_ADVERBS
 # "helps" and "helped" take a verb's base form: "helps exploit long arguments", "helped increase
 # feedback"; not "help", whose object comes as often: "help graduate students", a gold key.
 _HELP = frozenset("helps helped".split())
@@ -162,7 +164,7 @@ def _opens_clause(word: str) -> bool:
 def _verb_here(previous: str, word: str, following: str, after: str, opens_title: bool = False) -> bool:
     """The lexicon knows no context, so a few cheap rules read one. A word that can be a verb is
     one after a pronoun, a modal, a negation or "to" ("we study", "to help", "Don't Stop") and, as
-    a participle, after "has" ("has received support"), before an adjective that opens a phrase
+    a participle, after "has" or an adverb of when ("has received support", "recently developed"), before an adjective that opens a phrase
     ("harvesting rich supervision", "training large models"; not "models available in", "results
     similar to", where the adjective follows its noun; in the third person before praise that opens a
     phrase, "learning yields great results", but not "Making Language Models Great on …", and
@@ -217,14 +219,12 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
         return True
     if _manner_adverb(previous) and _opens_clause(word):
         return True  # "a Continually Learning Language Agent", "Reliably Re-Acting to"
-    if previous.lower() in WHEN_ADVERBS and word.lower().endswith("ed"):
-        return True  # "recently developed model merging techniques", "widely used benchmarks"
     opens_clause = opens_title or previous.lower() in _CLAUSE_OPENERS or previous in _SENTENCE_ENDS
     if opens_clause and _opens_clause(word) and word_class(following) != BREAK:
         return True
     before = previous.lower()
-    if before in _SUBJECTS or (before in _PERFECT and word.lower().endswith("ed")):
-        return True
+    if before in _SUBJECTS or (before in _BEFORE_PARTICIPLES and word.lower().endswith("ed")):
+        return True  # "we study", "has received support", "recently developed model merging techniques"
     if before in _HELP and _verb_form(word) == "":
         return True  # "helps exploit long arguments"
     return _plural_noun(previous) and not word.lower().endswith("s")

@@ -56,7 +56,7 @@ GENERIC = frozenset(
 state of the art, proposed method, proposed approach, proposed model, proposed framework, experimental result,
 extensive experiment, empirical result, theoretical analysis, future work, related work, existing method,
 previous work, prior work, recent work, recent advance, recent year, real world, real world application,
-wide range, broad range, large scale, various task, downstream task, target task, target domain, source domain,
+large scale, various task, downstream task, target task, target domain, source domain,
 natural language, open source, code available, significant improvement, substantial improvement, new method,
 new approach, novel approach, novel method, novel framework, comprehensive experiment, comprehensive evaluation,
 extensive evaluation, main contribution, key insight, high quality, low quality, trade off, small scale,
