@@ -415,16 +415,22 @@ def _continues(previous: str, previous_class: str, word: str) -> bool:
     )
 
 
-def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str]]]:
+def runs(
+    words: list[str],
+    title_words: int = 0,
+    names: list[list[str]] | None = None,
+    long_forms: set[int] | None = None,
+) -> Iterator[tuple[int, list[str]]]:
     """(start, words) of each maximal run of phrase words; the first ``title_words`` words are a
-    title, whose parts may open with a verb ("Train Once, Answer All")."""
+    title, whose parts may open with a verb ("Train Once, Answer All"). If ``words`` are a reading
+    of a text without its bracketed acronyms (_without_bracketed_acronyms): ``names``, the names
+    the text writes, and ``long_forms``, where the acronyms' long forms stand, which hold no verb."""
     start, run = 0, list[str]()
     padded = words + [".", ".", "."]
     # two words of a name the abstract writes: no verb, in the abstract or the title ("GCC: Graph
     # Contrastive Coding for …", "we design Graph Contrastive Coding")
-    in_names = {
-        (a.lower(), b.lower()) for name in _written_names(words, title_words) for a, b in zip(name, name[1:])
-    }
+    names = _written_names(words, title_words) if names is None else names
+    in_names = {(a.lower(), b.lower()) for name in names for a, b in zip(name, name[1:])}
     # -ing words the title reads as verbs of an object ("Designing Structured …")
     title_verbs: set[str] = set()
     verb_at = -9  # the last word read as a verb
@@ -455,6 +461,7 @@ def runs(words: list[str], title_words: int = 0) -> Iterator[tuple[int, list[str
         verb = (
             not ends_run
             and not named
+            and i not in (long_forms or ())
             and (
                 _verb_here(previous, word, padded[i + 1], padded[i + 2], opens_title or opens_with_title_verb)
                 or (
@@ -557,12 +564,27 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
     found: dict[str, Candidate] = {}
     examples = in_examples(words)
     padded = [*words, ".", "."]
-    for start, run in runs(words, len(title_words)):
+    reading = _without_bracketed_acronyms(words, len(title_words))
+    read = reading.read
+    found_runs = [
+        (read[start : start + len(run)], run)
+        for start, run in runs(
+            [words[k] for k in read],
+            len(title_words),
+            _written_names(words, len(title_words)),
+            reading.long_forms,
+        )
+    ]
+    # each run with the token index of each of its words
+    for at, run in sorted(found_runs + [([k], [words[k]]) for k in reading.acronyms]):
         # trailing modifiers cannot end a phrase: "scalable lifelong multimodal" keeps nothing
         classes = [word_class(w) for w in run]
         # where the run's last phrase ends: a trailing participle modifies nothing ("a model
         # trained on", "scalable lifelong multimodal")
         end = 1 + max((k for k, c in enumerate(classes) if c == NOUN or (c == GERUND and k)), default=-1)
+        # a long form ends a phrase where its bracketed acronym stood: "Monte Carlo Tree Search
+        # (MCTS) framework" names `monte carlo tree search`, five words being no candidate
+        ends = {end} | {k for k in range(1, len(run)) if at[k] - at[k - 1] > 1}
         for i in range(len(run)):
             if classes[i] == GERUND or (i and _continues(run[i - 1], classes[i - 1], run[i])):
                 continue  # "improving accuracy"; "Self Supervised Learning" holds no "supervised learning"
@@ -584,15 +606,51 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
                         starts_with_modifier=classes[i] == MODIFIER,
                         has_capitals=any(written_in_capitals(w) for w in phrase),
                     )
-                candidate.positions.append(start + i)
-                candidate.in_title = candidate.in_title or start + i < len(title_words)
-                candidate.whole_runs += i == 0 and j == end
+                candidate.positions.append(at[i])
+                candidate.in_title = candidate.in_title or at[i] < len(title_words)
+                candidate.whole_runs += i == 0 and j in ends
                 # a lone word's end counts unless an adjective stands there; asked only at an end
-                candidate.run_ends += j == end and (
-                    j - i > 1 or not _adjective_here(padded, start, len(run), start + i)
+                candidate.run_ends += j in ends and (
+                    j - i > 1 or not _adjective_here(padded, at[0], len(run), at[i])
                 )
-                candidate.example_mentions += examples[start + i]
+                candidate.example_mentions += examples[at[i]]
     return found, words
+
+
+@dataclass
+class _Reading:
+    """A text read without the acronyms it defines in brackets: the indices of the tokens read, of
+    those acronyms, and the places in the reading of their long forms' words."""
+
+    read: list[int] = field(default_factory=list)
+    acronyms: list[int] = field(default_factory=list)
+    long_forms: set[int] = field(default_factory=set)
+
+
+def _without_bracketed_acronyms(words: list[str], title_words: int) -> _Reading:
+    """The abstract read without the acronyms it defines in brackets. "Out-of-distribution (OOD)
+    detection is critical" names `out-of-distribution detection`, not `detection`; in "Large
+    language models (LLMs) struggle with" a verb follows its plural noun, and `struggle` is no tag
+    (shared listings' tags). An acronym defines a long form where the words before it spell it,
+    by the rule of vocabulary.definitions; it stays a candidate of its own, and no word of its long
+    form is a verb ("electronic medical records (EMR) systems")."""
+    reading = _Reading()
+    k = 0
+    while k < len(words):
+        inside = words[k + 1] if k + 2 < len(words) else ""
+        letters = (
+            k > title_words and words[k] == "(" and words[k + 2 : k + 3] == [")"] and acronym_letters(inside)
+        )
+        before = [words[r] for r in reading.read[-len(letters) - 1 :]] if letters else []
+        spelled = long_form(before, letters) if letters and word_class(inside) != BREAK else None
+        if spelled:
+            reading.acronyms.append(k + 1)
+            reading.long_forms.update(range(len(reading.read) - len(spelled), len(reading.read)))
+            k += 3
+            continue
+        reading.read.append(k)
+        k += 1
+    return reading
 
 
 _COPULAS = frozenset("is are was were be been being become becomes became remain remains seem seems".split())

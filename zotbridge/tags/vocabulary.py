@@ -195,12 +195,13 @@ def adjective_alone(text: str) -> bool:
 
 def without_generic_head(key: str, text: str) -> str:
     """``key`` without a last word from GENERIC_HEADS, if two words or more remain, or one that is
-    written as an acronym ("BERT models" is "BERT"; "diffusion model" stays)."""
+    written as an acronym ("BERT models" is "BERT"; "diffusion model" stays), its new last word
+    singular as in every key ("mixture-of-experts models" is "mixture of expert")."""
     words, shown = key.split(), text.split()
     if len(words) < 2 or words[-1] not in GENERIC_HEADS:
         return key
     named = len(words) == 2 and len(shown) == 2 and _acronym_like(shown[0])
-    return " ".join(words[:-1]) if len(words) > 2 or named else key
+    return " ".join([*words[:-2], singular(words[-2])]) if len(words) > 2 or named else key
 
 
 def acceptable(key: str, text: str) -> bool:
