@@ -897,6 +897,30 @@ def test_adverbs_and_verbs_break_phrases():
         # a version number is one word; a web address is no text
         ("", "We query GPT-3.5-Turbo and GPT-4.", "5-turbo", "GPT-3.5-Turbo"),
         ("", "Code is available at https://github.com/Yu-Fangxu/FoR.", "yu-fangxu", "code"),
+        # a base form after a plural noun and an adverb in -ly is a verb (a listing's `forge tool`)
+        ("", "Inspired by how humans continuously forge tools to adapt.", "forge tool", "human"),
+        # verbs of origin before "from" (listings' `failure stem`, `directed exploration emerging`)
+        ("", "Such failure stems from model pretraining.", "failure stem", "model pretraining"),
+        (
+            "",
+            "We find skills and directed exploration emerging from RL.",
+            "exploration emerging",
+            "directed exploration",
+        ),
+        # an -ing word before a count in the plural (a listing's `learnware dock system housing`)
+        (
+            "",
+            "A learnware dock system housing millions of models.",
+            "system housing",
+            "learnware dock system",
+        ),
+        # "point of view" is one word, a manner (a listing's title gave `generalisation point`)
+        (
+            "Supervised Learning -- A Generalisation Point of View",
+            "",
+            "generalisation point",
+            "supervised learning",
+        ),
     ],
 )
 def test_verbs_adverbs_and_names_are_read_as_such(title, abstract, fragment, whole):
@@ -1115,6 +1139,9 @@ def test_latex_that_lost_its_backslashes_is_a_formula():
         "wide variety",
         "large amounts",
         "limited number",
+        # a twenty-first look: a manner, however written
+        "generalisation point-of-view",
+        "user's viewpoint",
     ],
 )
 def test_generic_phrases_are_never_tags(phrase):

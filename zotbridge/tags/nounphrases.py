@@ -45,14 +45,15 @@ MAX_WORDS = 4
 # keyphrase sets write with spaces (docs/tags.md; the gold keys hold "quality of service" ten
 # times). Their keys are the same either way (phrase_key reads hyphens as spaces). And "state of the
 # art", which joined is the praise "state-of-the-art": "State of the art reinforcement learning"
-# gave "art reinforcement learning".
+# gave "art reinforcement learning"; and "point of view", joined a manner (vocabulary.is_generic):
+# "A Generalisation Point of View" gave `generalisation point`.
 _JOINED_TERMS = re.compile(
     r"\b(?:(?:chain|tree|graph)s?\s+of\s+thoughts?|mixtures?\s+of\s+experts?|theory\s+of\s+mind"
     r"|bags?\s+of\s+(?:visual\s+)?words|quality\s+of\s+service|degrees?\s+of\s+freedom"
     r"|(?:region|point)s?\s+of\s+interest|internet\s+of\s+things|proofs?\s+of\s+concept"
     r"|analysis\s+of\s+variance|method\s+of\s+moments|price\s+of\s+anarchy|denial\s+of\s+service"
     r"|time\s+of\s+flight|fields?\s+of\s+view|video\s+on\s+demand|return\s+on\s+investment"
-    r"|state\s+of\s+the\s+art)\b",
+    r"|points?\s+of\s+views?|state\s+of\s+the\s+art)\b",
     re.IGNORECASE,
 )
 
@@ -112,7 +113,12 @@ _OBJECTS = frozenset("a an the your our their its my them anything everything wh
 # some of the layers", "private data raising both legal and ethical concerns", "a system prompt
 # stating it is"): in the seven keyphrase sets' texts a gold key ends at such an -ing word after a
 # phrase word at 4 of 108 sites ("knowledge sharing many …").
-_ING_OBJECTS = _OBJECTS | frozenset("it us this these those some both all each any many several".split())
+_ING_OBJECTS = _OBJECTS | frozenset(
+    "it us this these those some both all each any many several "
+    # counts in the plural: "a learnware dock system housing millions of models" (two
+    # abstracts of the keyphrase sets change, no gold key)
+    "dozens hundreds thousands millions billions".split()
+)
 # After a title's first word these join a noun to its complement ("Learning of Representations",
 # "Reprompting: …"), so they say nothing about whether the first word is a verb.
 _LINKS = frozenset("of for in on with from via by and or as at : - –".split())
@@ -131,6 +137,12 @@ _SENTENCE_ENDS = frozenset(". ! ? : ;".split())
 _BEFORE_TO = frozenset(
     "lead leads led aim aims attempt attempts try tries struggle struggles need needs seek seeks strive strives "
     "fail fails tend tends".split()
+)
+# Verbs of origin, before "from": "such failure stems from model pretraining", "directed
+# exploration emerging from a simple RL algorithm" (shared listings' tags `failure stem`,
+# `directed exploration emerging`). Seven abstracts of the keyphrase sets change, no gold key.
+_BEFORE_FROM = frozenset(
+    "stem stems arise arises arising emerge emerges emerging originate originates originating".split()
 )
 # Verbs that praise follows as an adverb, whatever comes next: "the particle filter works better
 # than", "works best in", "the sampler scales better than". Before other praise a word is a verb
@@ -170,7 +182,8 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
     phrase, "learning yields great results", but not "Making Language Models Great on …", and
     "works" before any praise, "works best in") or an article or possessive ("practice the tasks",
     "tint your models"; an -ing form also before a pronoun or a quantifier, "data raising both
-    legal and ethical concerns"), "lead", "aim", "struggle"… before "to" ("learning leads to"), after an
+    legal and ethical concerns"), "lead", "aim", "struggle"… before "to" ("learning leads to"),
+    "stem", "arise", "emerge"… before "from" ("failure stems from"), after an
     adverb of frequency ("applications often face"), and as the first word of a title or of a
     title's part before a word that is neither a phrase word nor a preposition ("Train Once,
     Answer All", "Reuse, Don't Retrain", "Learning to Rank"; "Pre-training of …" stays a noun); a
@@ -215,6 +228,8 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
     objects = _ING_OBJECTS if word.lower().endswith("ing") else _OBJECTS
     if following.lower() in objects or (word.lower() in _BEFORE_TO and following.lower() == "to"):
         return True
+    if word.lower() in _BEFORE_FROM and following.lower() == "from":
+        return True  # "such failure stems from", "directed exploration emerging from"
     if opens_title and word_class(following) == BREAK and following.lower() not in _LINKS:
         return True
     if _manner_adverb(previous) and _opens_clause(word):
@@ -244,7 +259,10 @@ def _verb_after_its_subject(two_back: str, previous: str, word: str, following: 
     adverb in -ly, in its base form ("to jointly measure calibration", "to progressively forge
     agent's functions": shared listings' tags; the candidates of 85 abstracts of the listings and
     the keyphrase sets change, and one gold key goes, itself a verb: "to accurately crowd-source
-    other types"), or after a name opening a sentence (_verb_after_a_name)."""
+    other types"), likewise after a plural noun and such an adverb ("humans continuously forge
+    tools", a listing's `forge tool`: 20 abstracts of the keyphrase sets change, and one gold key
+    goes, again a verb: "archivists blindly crawl"), or after a name opening a sentence
+    (_verb_after_a_name)."""
     if (
         two_back.lower() in ("we", "they")
         and word_class(previous) == BREAK
@@ -252,6 +270,8 @@ def _verb_after_its_subject(two_back: str, previous: str, word: str, following: 
     ):
         return may_be_verb(word)
     if two_back.lower() == "to" and _manner_adverb(previous) and _verb_form(word) == "":
+        return may_be_verb(word)
+    if _plural_noun(two_back) and _manner_adverb(previous) and _verb_form(word) == "":
         return may_be_verb(word)
     return _verb_after_a_name(two_back, previous, word, following)
 
