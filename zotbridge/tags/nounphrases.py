@@ -657,12 +657,9 @@ def _without_bracketed_acronyms(words: list[str], title_words: int) -> _Reading:
     reading = _Reading()
     k = 0
     while k < len(words):
-        inside = words[k + 1] if k + 2 < len(words) else ""
-        letters = (
-            k > title_words and words[k] == "(" and words[k + 2 : k + 3] == [")"] and acronym_letters(inside)
-        )
+        letters = _bracketed_acronym(words, k) if k > title_words else []
         before = [words[r] for r in reading.read[-len(letters) - 1 :]] if letters else []
-        spelled = long_form(before, letters) if letters and word_class(inside) != BREAK else None
+        spelled = long_form(before, letters) if letters and word_class(words[k + 1]) != BREAK else None
         if spelled:
             reading.acronyms.append(k + 1)
             reading.long_forms.update(range(len(reading.read) - len(spelled), len(reading.read)))
@@ -712,12 +709,18 @@ def _written_names(words: list[str], title_words: int) -> list[list[str]]:
         if _title_case(word):
             name.append(word)
             continue
-        if word == "(" and (letters := acronym_letters(text[i + 1])):
+        if letters := _bracketed_acronym(text, i):
             name = long_form(name, letters) or name
         if len(name) > 1:
             found.append(name)
         name = []
     return found
+
+
+def _bracketed_acronym(words: list[str], at: int) -> list[str]:
+    """The letters of an acronym alone in brackets opening at ``at`` ("( LLMs )": l, l, m), or none."""
+    inside = words[at + 1 : at + 3]
+    return acronym_letters(inside[0]) if words[at] == "(" and inside[1:] == [")"] else []
 
 
 def _title_case(word: str) -> bool:
