@@ -132,18 +132,20 @@ _COORDINATORS = frozenset("and or , /".split())
 # opens a gold key as often as its object does ("of building management systems").
 _CLAUSE_OPENERS = frozenset("by for without while when after before towards toward about".split())
 _SENTENCE_ENDS = frozenset(". ! ? : ;".split())
-# Verbs that take "to" after them: "Open-Ended Learning Leads to Capable Agents", "machine
-# unlearning aims to remove", "a single prompt struggles to capture".
-_BEFORE_TO = frozenset(
-    "lead leads led aim aims attempt attempts try tries struggle struggles need needs seek seeks strive strives "
-    "fail fails tend tends".split()
-)
-# Verbs of origin, before "from": "such failure stems from model pretraining", "directed
-# exploration emerging from a simple RL algorithm" (shared listings' tags `failure stem`,
-# `directed exploration emerging`). Seven abstracts of the keyphrase sets change, no gold key.
-_BEFORE_FROM = frozenset(
-    "stem stems arise arises arising emerge emerges emerging originate originates originating".split()
-)
+# Verbs by the preposition that follows them. "to": "Open-Ended Learning Leads to Capable Agents",
+# "machine unlearning aims to remove", "a single prompt struggles to capture". "from", verbs of
+# origin: "such failure stems from model pretraining", "directed exploration emerging from a simple
+# RL algorithm" (shared listings' tags `failure stem`, `directed exploration emerging`; seven
+# abstracts of the keyphrase sets change, no gold key).
+_VERBS_BEFORE = {
+    "to": frozenset(
+        "lead leads led aim aims attempt attempts try tries struggle struggles need needs seek seeks strive "
+        "strives fail fails tend tends".split()
+    ),
+    "from": frozenset(
+        "stem stems arise arises arising emerge emerges emerging originate originates originating".split()
+    ),
+}
 # Verbs that praise follows as an adverb, whatever comes next: "the particle filter works better
 # than", "works best in", "the sampler scales better than". Before other praise a word is a verb
 # only where the praise opens a phrase.
@@ -226,10 +228,8 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
     ):
         return True  # "unlabeled data transfers well to downstream tasks"
     objects = _ING_OBJECTS if word.lower().endswith("ing") else _OBJECTS
-    if following.lower() in objects or (word.lower() in _BEFORE_TO and following.lower() == "to"):
-        return True
-    if word.lower() in _BEFORE_FROM and following.lower() == "from":
-        return True  # "such failure stems from", "directed exploration emerging from"
+    if following.lower() in objects or word.lower() in _VERBS_BEFORE.get(following.lower(), ()):
+        return True  # "learning leads to", "such failure stems from"
     if opens_title and word_class(following) == BREAK and following.lower() not in _LINKS:
         return True
     if _manner_adverb(previous) and _opens_clause(word):
@@ -269,9 +269,8 @@ def _verb_after_its_subject(two_back: str, previous: str, word: str, following: 
         and "ADV" in lemmas(previous.lower())
     ):
         return may_be_verb(word)
-    if two_back.lower() == "to" and _manner_adverb(previous) and _verb_form(word) == "":
-        return may_be_verb(word)
-    if _plural_noun(two_back) and _manner_adverb(previous) and _verb_form(word) == "":
+    subject = two_back.lower() == "to" or _plural_noun(two_back)
+    if subject and _manner_adverb(previous) and _verb_form(word) == "":
         return may_be_verb(word)
     return _verb_after_a_name(two_back, previous, word, following)
 

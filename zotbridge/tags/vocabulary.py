@@ -78,7 +78,10 @@ world model, world knowledge, sample efficiency, data efficiency, data quality, 
 # "in a sparsely activated way", "from a causal perspective", "from a legal standpoint", "A
 # Generalisation Point of View" (a shared listing's title; nounphrases reads "point of view" as
 # one word). Not "viewpoint", a camera's in vision: "camera viewpoint" is a gold key of Inspec.
-_MANNERS = frozenset("manner fashion way perspective standpoint".split())
+_MANNERS = tuple(  # as a key ends, a word or words whole: "way", not "pathway"
+    f" {m}"
+    for m in ("manner", "fashion", "way", "perspective", "standpoint", "point of view", "points of view")
+)
 # How much of something, not what: "a wide variety of", "large amounts of", "a limited number of"
 # (shared listings' tags `wide variety`, `large amount`): 183 candidates of the keyphrase sets'
 # texts and the listings, none a gold key, where "copy number" and "array" are.
@@ -180,10 +183,8 @@ def is_generic(key: str, text: str = "") -> bool:
     words = key.split()
     if key in FIELDS:
         return False
-    if key in GENERIC or all(w in GENERIC_WORDS for w in words) or words[-1] in _MANNERS:
+    if key in GENERIC or all(w in GENERIC_WORDS for w in words) or f" {key}".endswith(_MANNERS):
         return True
-    if words[-3:-1] in (["point", "of"], ["points", "of"]) and words[-1] == "view":
-        return True  # a manner too: "generalisation point of view", "points of view"
     if len(words) == 2 and words[0] in _SIZES_OF_QUANTITIES and words[1] in _QUANTITIES:
         return True
     single = len(text.split()) <= 1 if text else len(words) == 1
