@@ -679,9 +679,14 @@ def _adjective_here(words: list[str], start: int, length: int, at: int) -> bool:
     video and code") — for a word the lexicon knows as an adjective. There it ends no noun phrase,
     so it is no tag alone unless it does elsewhere: in the seven keyphrase sets' texts 869 single
     words lose that standing (`social`, `necessary`, `current`, `essential`), 9 of them gold keys
-    (`plastic`, `invariant`)."""
+    (`plastic`, `invariant`). So does such a word at the end of a longer run, before an aside in
+    brackets after which the phrase goes on (_before_an_aside)."""
     word = words[at]
-    if length != 1 or "ADJ" not in lemmas(word.lower()) or written_in_capitals(word):
+    if "ADJ" not in lemmas(word.lower()) or written_in_capitals(word):
+        return False
+    if _before_an_aside(words, at):
+        return True
+    if length != 1:
         return False
     following, after = words[at + 1], words[at + 2]
     predicative = (
@@ -691,6 +696,24 @@ def _adjective_here(words: list[str], start: int, length: int, at: int) -> bool:
         word_class(after) == BREAK and "ADJ" in lemmas(after.lower())
     )
     return predicative or (following.lower() in ("and", "or", ",") and adjective_after)
+
+
+_ASIDE_REACH = 8  # tokens inside the brackets at most: "lightweight (very cheap) reprogramming"
+
+
+def _before_an_aside(words: list[str], at: int) -> bool:
+    """Whether a bracket opens after the word at ``at`` and the phrase goes on after it closes: the
+    word modifies what follows the aside ("a hybrid (composite) classifier", "our proposed
+    lightweight (very cheap) reprogramming parameter", "a novel Foundation Tactile (FoTa) dataset":
+    shared listings' tags `lightweight` and `tactile`). Asked of words the lexicon knows as
+    adjectives: in the keyphrase sets' texts 47 abstracts and in the listings 6 lose such a single
+    word as a whole phrase (`complex`, `static`, `single`, `independent`), one a gold key
+    (*doubly invariant (DI) equilibria*)."""
+    if words[at + 1] != "(":
+        return False
+    inside = words[at + 2 : at + 2 + _ASIDE_REACH + 1]
+    close = next((k for k, w in enumerate(inside) if w in ("(", ")", ".")), None)
+    return close is not None and inside[close] == ")" and word_class(words[at + 2 + close + 1]) != BREAK
 
 
 def _written_names(words: list[str], title_words: int) -> list[list[str]]:
