@@ -442,8 +442,8 @@ def runs(
 ) -> Iterator[tuple[int, list[str]]]:
     """(start, words) of each maximal run of phrase words; the first ``title_words`` words are a
     title, whose parts may open with a verb ("Train Once, Answer All"). If ``words`` are a reading
-    of a text without its bracketed acronyms (_without_bracketed_acronyms): ``names``, the names
-    the text writes, and ``long_forms``, where the acronyms' long forms stand, which hold no verb."""
+    of a text without its brackets (_without_brackets): ``names``, the names the text writes, and
+    ``long_forms``, where the acronyms' long forms stand, which hold no verb."""
     start, run = 0, list[str]()
     padded = words + [".", ".", "."]
     # two words of a name the abstract writes: no verb, in the abstract or the title ("GCC: Graph
@@ -583,7 +583,7 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
     found: dict[str, Candidate] = {}
     examples = in_examples(words)
     padded = [*words, ".", "."]
-    reading = _without_bracketed_acronyms(words, len(title_words))
+    reading = _without_brackets(words, len(title_words))
     read = reading.read
     found_runs = [
         (read[start : start + len(run)], run)
@@ -594,6 +594,10 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
             reading.long_forms,
         )
     ]
+    for aside in reading.asides:  # read on its own
+        found_runs += [
+            (aside[start : start + len(run)], run) for start, run in runs([words[k] for k in aside])
+        ]
     # each run with the token index of each of its words
     for at, run in sorted(found_runs + [([k], [words[k]]) for k in reading.acronyms]):
         # trailing modifiers cannot end a phrase: "scalable lifelong multimodal" keeps nothing
@@ -601,8 +605,8 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
         # where the run's last phrase ends: a trailing participle modifies nothing ("a model
         # trained on", "scalable lifelong multimodal")
         end = 1 + max((k for k, c in enumerate(classes) if c == NOUN or (c == GERUND and k)), default=-1)
-        # a long form ends a phrase where its bracketed acronym stood: "Monte Carlo Tree Search
-        # (MCTS) framework" names `monte carlo tree search`, five words being no candidate
+        # a phrase may end where brackets stood: "Monte Carlo Tree Search (MCTS) framework" names
+        # `monte carlo tree search`, five words being no candidate
         ends = {end} | {k for k in range(1, len(run)) if at[k] - at[k - 1] > 1}
         for i in range(len(run)):
             if classes[i] == GERUND or (i and _continues(run[i - 1], classes[i - 1], run[i])):
@@ -638,21 +642,31 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
 
 @dataclass
 class _Reading:
-    """A text read without the acronyms it defines in brackets: the indices of the tokens read, of
-    those acronyms, and the places in the reading of their long forms' words."""
+    """A text read without what it puts in brackets inside its phrases: the indices of the tokens
+    read, of the acronyms it defines so, the places in the reading of their long forms' words, and
+    the indices of the tokens of each other aside, to be read on their own."""
 
     read: list[int] = field(default_factory=list)
     acronyms: list[int] = field(default_factory=list)
     long_forms: set[int] = field(default_factory=set)
+    asides: list[list[int]] = field(default_factory=list)
 
 
-def _without_bracketed_acronyms(words: list[str], title_words: int) -> _Reading:
+def _without_brackets(words: list[str], title_words: int) -> _Reading:
     """The abstract read without the acronyms it defines in brackets. "Out-of-distribution (OOD)
     detection is critical" names `out-of-distribution detection`, not `detection`; in "Large
     language models (LLMs) struggle with" a verb follows its plural noun, and `struggle` is no tag
     (shared listings' tags). An acronym defines a long form where the words before it spell it,
     by the rule of vocabulary.definitions; it stays a candidate of its own, and no word of its long
-    form is a verb ("electronic medical records (EMR) systems")."""
+    form is a verb ("electronic medical records (EMR) systems").
+
+    Nor with the other asides in brackets inside a phrase, between two phrase words (_aside_end):
+    "text-to-image (T2I) generation models", "an online (multiple-choice) knapsack problem", "the
+    Cohen-Grossberg (1983) neural network", "the MPI (message passing interface) parallel
+    implementation" hold gold keys of the keyphrase sets (`online knapsack problem`). In their
+    texts 271 abstracts and in the listings' 62 change: 36 gold keys are gained, and one is lost
+    where a title cut short runs into its abstract (*weak values Hardy's (1992) paradox*). An aside
+    is read on its own; a phrase may still end before it, as before an acronym."""
     reading = _Reading()
     k = 0
     while k < len(words):
@@ -663,6 +677,11 @@ def _without_bracketed_acronyms(words: list[str], title_words: int) -> _Reading:
             reading.acronyms.append(k + 1)
             reading.long_forms.update(range(len(reading.read) - len(spelled), len(reading.read)))
             k += 3
+            continue
+        close = _aside_end(words, k) if k > title_words and reading.read[-1:] == [k - 1] else None
+        if close is not None and word_class(words[k - 1]) != BREAK:
+            reading.asides.append(list(range(k + 1, close)))
+            k = close + 1
             continue
         reading.read.append(k)
         k += 1
@@ -679,12 +698,19 @@ def _adjective_here(words: list[str], start: int, length: int, at: int) -> bool:
     video and code") — for a word the lexicon knows as an adjective. There it ends no noun phrase,
     so it is no tag alone unless it does elsewhere: in the seven keyphrase sets' texts 869 single
     words lose that standing (`social`, `necessary`, `current`, `essential`), 9 of them gold keys
-    (`plastic`, `invariant`). So does such a word at the end of a longer run, before an aside in
-    brackets after which the phrase goes on (_before_an_aside)."""
+    (`plastic`, `invariant`).
+
+    So does such a word at the end of a longer run, before an aside in brackets after which the
+    phrase goes on (_aside_end): it modifies what follows the aside ("a hybrid (composite)
+    classifier", "our proposed lightweight (very cheap) reprogramming parameter", "a novel
+    Foundation Tactile (FoTa) dataset": shared listings' tags `lightweight` and `tactile`). In the
+    keyphrase sets' texts 47 abstracts and in the listings 6 lose such a single word as a whole
+    phrase (`complex`, `static`, `single`, `independent`), one a gold key (*doubly invariant (DI)
+    equilibria*)."""
     word = words[at]
     if "ADJ" not in lemmas(word.lower()) or written_in_capitals(word):
         return False
-    if _before_an_aside(words, at):
+    if _aside_end(words, at + 1) is not None:
         return True
     if length != 1:
         return False
@@ -701,19 +727,17 @@ def _adjective_here(words: list[str], start: int, length: int, at: int) -> bool:
 _ASIDE_REACH = 8  # tokens inside the brackets at most: "lightweight (very cheap) reprogramming"
 
 
-def _before_an_aside(words: list[str], at: int) -> bool:
-    """Whether a bracket opens after the word at ``at`` and the phrase goes on after it closes: the
-    word modifies what follows the aside ("a hybrid (composite) classifier", "our proposed
-    lightweight (very cheap) reprogramming parameter", "a novel Foundation Tactile (FoTa) dataset":
-    shared listings' tags `lightweight` and `tactile`). Asked of words the lexicon knows as
-    adjectives: in the keyphrase sets' texts 47 abstracts and in the listings 6 lose such a single
-    word as a whole phrase (`complex`, `static`, `single`, `independent`), one a gold key
-    (*doubly invariant (DI) equilibria*)."""
-    if words[at + 1] != "(":
-        return False
-    inside = words[at + 2 : at + 2 + _ASIDE_REACH + 1]
-    close = next((k for k, w in enumerate(inside) if w in ("(", ")", ".")), None)
-    return close is not None and inside[close] == ")" and word_class(words[at + 2 + close + 1]) != BREAK
+def _aside_end(words: list[str], at: int) -> int | None:
+    """Where the brackets opening at ``at`` close, if they close within _ASIDE_REACH tokens, with
+    no other bracket and no sentence end inside, before a phrase word: an aside inside a phrase."""
+    if words[at] != "(":
+        return None
+    for k in range(at + 1, min(at + 2 + _ASIDE_REACH, len(words) - 1)):
+        if words[k] in ("(", "."):
+            return None
+        if words[k] == ")":
+            return k if word_class(words[k + 1]) != BREAK else None
+    return None
 
 
 def _written_names(words: list[str], title_words: int) -> list[list[str]]:
