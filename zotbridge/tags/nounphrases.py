@@ -442,8 +442,8 @@ def runs(
 ) -> Iterator[tuple[int, list[str]]]:
     """(start, words) of each maximal run of phrase words; the first ``title_words`` words are a
     title, whose parts may open with a verb ("Train Once, Answer All"). If ``words`` are a reading
-    of a text without its brackets (_without_brackets): ``names``, the names the text writes, and
-    ``long_forms``, where the acronyms' long forms stand, which hold no verb."""
+    of a text without its asides in brackets (_without_asides): ``names``, the names the text
+    writes, and ``long_forms``, where the acronyms' long forms stand, which hold no verb."""
     start, run = 0, list[str]()
     padded = words + [".", ".", "."]
     # two words of a name the abstract writes: no verb, in the abstract or the title ("GCC: Graph
@@ -583,7 +583,7 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
     found: dict[str, Candidate] = {}
     examples = in_examples(words)
     padded = [*words, ".", "."]
-    reading = _without_brackets(words, len(title_words))
+    reading = _without_asides(words, len(title_words))
     read = reading.read
     found_runs = [
         (read[start : start + len(run)], run)
@@ -643,8 +643,8 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
 @dataclass
 class _Reading:
     """A text read without what it puts in brackets inside its phrases: the indices of the tokens
-    read, of the acronyms it defines so, the places in the reading of their long forms' words, and
-    the indices of the tokens of each other aside, to be read on their own."""
+    read, of the acronyms it defines in brackets, the places in the reading of their long forms'
+    words, and the indices of the tokens of each other aside, which are read on their own."""
 
     read: list[int] = field(default_factory=list)
     acronyms: list[int] = field(default_factory=list)
@@ -652,15 +652,15 @@ class _Reading:
     asides: list[list[int]] = field(default_factory=list)
 
 
-def _without_brackets(words: list[str], title_words: int) -> _Reading:
-    """The abstract read without the acronyms it defines in brackets. "Out-of-distribution (OOD)
-    detection is critical" names `out-of-distribution detection`, not `detection`; in "Large
-    language models (LLMs) struggle with" a verb follows its plural noun, and `struggle` is no tag
-    (shared listings' tags). An acronym defines a long form where the words before it spell it,
-    by the rule of vocabulary.definitions; it stays a candidate of its own, and no word of its long
-    form is a verb ("electronic medical records (EMR) systems").
+def _without_asides(words: list[str], title_words: int) -> _Reading:
+    """The abstract read without what it puts in brackets inside its phrases. First the acronyms
+    it defines: "Out-of-distribution (OOD) detection is critical" names `out-of-distribution
+    detection`, not `detection`; in "Large language models (LLMs) struggle with" a verb follows its
+    plural noun, and `struggle` is no tag (shared listings' tags). An acronym defines a long form
+    where the words before it spell it, by the rule of vocabulary.definitions; it stays a candidate
+    of its own, and no word of its long form is a verb ("electronic medical records (EMR) systems").
 
-    Nor with the other asides in brackets inside a phrase, between two phrase words (_aside_end):
+    Then every other aside in brackets between two phrase words (_aside_end):
     "text-to-image (T2I) generation models", "an online (multiple-choice) knapsack problem", "the
     Cohen-Grossberg (1983) neural network", "the MPI (message passing interface) parallel
     implementation" hold gold keys of the keyphrase sets (`online knapsack problem`). In their
@@ -678,8 +678,11 @@ def _without_brackets(words: list[str], title_words: int) -> _Reading:
             reading.long_forms.update(range(len(reading.read) - len(spelled), len(reading.read)))
             k += 3
             continue
-        close = _aside_end(words, k) if k > title_words and reading.read[-1:] == [k - 1] else None
-        if close is not None and word_class(words[k - 1]) != BREAK:
+        after_a_phrase_word = (
+            k > title_words and reading.read[-1:] == [k - 1] and word_class(words[k - 1]) != BREAK
+        )
+        close = _aside_end(words, k) if after_a_phrase_word else None
+        if close is not None:
             reading.asides.append(list(range(k + 1, close)))
             k = close + 1
             continue
@@ -700,8 +703,8 @@ def _adjective_here(words: list[str], start: int, length: int, at: int) -> bool:
     words lose that standing (`social`, `necessary`, `current`, `essential`), 9 of them gold keys
     (`plastic`, `invariant`).
 
-    So does such a word at the end of a longer run, before an aside in brackets after which the
-    phrase goes on (_aside_end): it modifies what follows the aside ("a hybrid (composite)
+    Nor does such a word end a noun phrase alone at the end of a longer run, before an aside in
+    brackets after which the phrase goes on (_aside_end): it modifies what follows the aside ("a hybrid (composite)
     classifier", "our proposed lightweight (very cheap) reprogramming parameter", "a novel
     Foundation Tactile (FoTa) dataset": shared listings' tags `lightweight` and `tactile`). In the
     keyphrase sets' texts 47 abstracts and in the listings 6 lose such a single word as a whole
@@ -729,7 +732,7 @@ _ASIDE_REACH = 8  # tokens inside the brackets at most: "lightweight (very cheap
 
 def _aside_end(words: list[str], at: int) -> int | None:
     """Where the brackets opening at ``at`` close, if they close within _ASIDE_REACH tokens, with
-    no other bracket and no sentence end inside, before a phrase word: an aside inside a phrase."""
+    no other bracket and no full stop inside, before a phrase word: an aside inside a phrase."""
     if words[at] != "(":
         return None
     for k in range(at + 1, min(at + 2 + _ASIDE_REACH, len(words) - 1)):
