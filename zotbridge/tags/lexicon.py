@@ -48,13 +48,14 @@ prominent sota hard-to-beat easy-to-use surprising successful potent valuable es
 # abstracts whose candidates closer, earlier, later, tighter, worse… and "increasing", as
 # "increased", change, no gold key holds one; "higher" and "lower" open gold keys, "higher
 # education", "lower bound"), "sized", which follows an adverb or a vague word ("similarly sized
-# open-source models"; no gold key holds it), reflexives, interjections, prepositions and conjunctions the lexicon
-# calls adjectives or nouns or does not know ("dynamic modelling issues whilst", a keyphrase set's text,
-# read "issues" as a verb; "newly-learnt skills reside inside the model" and "tasks outside the
-# training set" gave shared listings the tags `inside` and `task outside`: no gold key of the
-# keyphrase sets holds inside, outside, amid or atop, and 6 more are whole phrases without them,
-# `sound pressure` in "the sound pressure inside"), and the -ing forms of verbs that relate a noun to what follows, which
-# no noun before them can be the object of ("a foundation model consisting of", "tasks including").
+# open-source models"; no gold key holds it), reflexives, interjections, prepositions and
+# conjunctions the lexicon calls adjectives or nouns or does not know ("dynamic modelling issues
+# whilst", a keyphrase set's text, read "issues" as a verb; "newly-learnt skills reside inside the
+# model" and "tasks outside the training set" gave shared listings the tags `inside` and `task
+# outside`: no gold key of the keyphrase sets holds inside, outside, amid or atop, and 6 more are
+# whole phrases without them, `sound pressure` in "the sound pressure inside"), and the -ing forms
+# of verbs that relate a noun to what follows, which no noun before them can be the object of ("a
+# foundation model consisting of", "tasks including").
 BREAKS = (
     frozenset(
         """

@@ -704,12 +704,12 @@ def _adjective_here(words: list[str], start: int, length: int, at: int) -> bool:
     (`plastic`, `invariant`).
 
     Nor does such a word end a noun phrase alone at the end of a longer run, before an aside in
-    brackets after which the phrase goes on (_aside_end): it modifies what follows the aside ("a hybrid (composite)
-    classifier", "our proposed lightweight (very cheap) reprogramming parameter", "a novel
-    Foundation Tactile (FoTa) dataset": shared listings' tags `lightweight` and `tactile`). In the
-    keyphrase sets' texts 47 abstracts and in the listings 6 lose such a single word as a whole
-    phrase (`complex`, `static`, `single`, `independent`), one a gold key (*doubly invariant (DI)
-    equilibria*)."""
+    brackets after which the phrase goes on (_aside_end): it modifies what follows the aside ("a
+    hybrid (composite) classifier", "our proposed lightweight (very cheap) reprogramming
+    parameter", "a novel Foundation Tactile (FoTa) dataset": shared listings' tags `lightweight`
+    and `tactile`). In the keyphrase sets' texts 47 abstracts and in the listings 6 lose such a
+    single word as a whole phrase (`complex`, `static`, `single`, `independent`), one a gold key
+    (*doubly invariant (DI) equilibria*)."""
     word = words[at]
     if "ADJ" not in lemmas(word.lower()) or written_in_capitals(word):
         return False
