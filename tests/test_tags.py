@@ -921,6 +921,20 @@ def test_adverbs_and_verbs_break_phrases():
             "generalisation point",
             "supervised learning",
         ),
+        # a verb before two joined adjectives (a twenty-third look: `connectivity structure shape`)
+        (
+            "How connectivity structure shapes rich and lazy learning in neural circuits",
+            "",
+            "connectivity structure shape",
+            "connectivity structure",
+        ),
+        # "model in the loop" modifies as one (`loop data collection`)
+        (
+            "",
+            "It facilitates human and model in the loop data collection and evaluation.",
+            "loop data collection",
+            "model-in-the-loop data collection",
+        ),
     ],
 )
 def test_verbs_adverbs_and_names_are_read_as_such(title, abstract, fragment, whole):
@@ -987,6 +1001,8 @@ def test_a_noun_before_an_adjective_that_follows_it_stays_a_noun():
         # tags of the shared listings (a twenty-second look): `lightweight`, `tactile`
         ("", "We train our proposed lightweight (very cheap) reprogramming parameter.", "lightweight"),
         ("", "It uses a novel Foundation Tactile (FoTa) dataset of images.", "tactile"),
+        # the complement of a verb's object (a twenty-third look): `lightweight`
+        ("", "We make reprogramming lightweight by only adjusting essential kernels.", "lightweight"),
     ],
 )
 def test_an_adjective_alone_where_adjectives_stand_ends_no_noun_phrase(title, abstract, adjective):

@@ -17,7 +17,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from zotbridge.tags.keyphrases import capitalised, lemmas, phrase_key, singular, tokens, written_in_capitals
+from zotbridge.tags.keyphrases import (
+    STOPWORDS,
+    capitalised,
+    lemmas,
+    phrase_key,
+    singular,
+    tokens,
+    written_in_capitals,
+)
 from zotbridge.tags.lexicon import (
     BREAK,
     BREAKS,
@@ -46,14 +54,17 @@ MAX_WORDS = 4
 # times). Their keys are the same either way (phrase_key reads hyphens as spaces). And "state of the
 # art", which joined is the praise "state-of-the-art": "State of the art reinforcement learning"
 # gave "art reinforcement learning"; and "point of view", joined a manner (vocabulary.is_generic):
-# "A Generalisation Point of View" gave `generalisation point`.
+# "A Generalisation Point of View" gave `generalisation point`. And "human in the loop" and its
+# kin, which modify as one ("model in the loop data collection", a shared listing's
+# `loop data collection`; in the keyphrase sets' texts "in the loop" follows no such word).
 _JOINED_TERMS = re.compile(
     r"\b(?:(?:chain|tree|graph)s?\s+of\s+thoughts?|mixtures?\s+of\s+experts?|theory\s+of\s+mind"
     r"|bags?\s+of\s+(?:visual\s+)?words|quality\s+of\s+service|degrees?\s+of\s+freedom"
     r"|(?:region|point)s?\s+of\s+interest|internet\s+of\s+things|proofs?\s+of\s+concept"
     r"|analysis\s+of\s+variance|method\s+of\s+moments|price\s+of\s+anarchy|denial\s+of\s+service"
     r"|time\s+of\s+flight|fields?\s+of\s+view|video\s+on\s+demand|return\s+on\s+investment"
-    r"|points?\s+of\s+views?|state\s+of\s+the\s+art)\b",
+    r"|points?\s+of\s+views?|state\s+of\s+the\s+art"
+    r"|(?:human|model|hardware|software|simulation|robot)s?\s+in\s+the\s+loop)\b",
     re.IGNORECASE,
 )
 
@@ -339,6 +350,27 @@ def _verb_between_nouns(padded: list[str], i: int) -> bool:
     return len(obj) > 1 or not can_be_verb(obj[0]) or padded[i + 2].lower() == "of"
 
 
+def _verb_before_joined_adjectives(padded: list[str], i: int) -> bool:
+    """A word in -s that can be a verb, after a noun and before two adjectives joined by "and" or
+    "or" that open a phrase, is a verb: "How connectivity structure shapes rich and lazy
+    learning" (a shared listing's tag `connectivity structure shape`), "Convera targets …";
+    _verb_here sees one word ahead of the adjective, which here is "and". In the keyphrase sets'
+    texts two abstracts change, and one gold key becomes a whole phrase ("the data collection
+    procedure blends")."""
+    previous, word = padded[i - 1] if i else ".", padded[i]
+    return (
+        _verb_form(word) == "s"
+        and not word.lower().endswith("ss")
+        and can_be_verb(word)
+        and word_class(word) != MODIFIER
+        and word_class(previous) == NOUN
+        and word_class(padded[i + 1]) == MODIFIER
+        and padded[i + 2].lower() in ("and", "or")
+        and word_class(padded[i + 3]) == MODIFIER
+        and word_class(padded[i + 4]) != BREAK
+    )
+
+
 def _plural_noun(word: str) -> bool:
     """A noun in the plural ("models", "costs"; not "class", "user's")."""
     lower = word.lower()
@@ -489,6 +521,7 @@ def runs(
                 )
                 or paired
                 or (i > title_words and _verb_between_nouns(padded, i))
+                or _verb_before_joined_adjectives(padded, i)
                 or (i >= 2 and _opens_an_alternative(words[i - 2], previous, word, padded[i + 1]))
             )
         )
@@ -691,6 +724,10 @@ def _without_asides(words: list[str], title_words: int) -> _Reading:
     return reading
 
 
+# Verbs whose object an adjective may follow: "we make reprogramming lightweight by …".
+_MAKING = frozenset(
+    "make makes made making render renders rendered rendering keep keeps kept keeping".split()
+)
 _COPULAS = frozenset("is are was were be been being become becomes became remain remains seem seems".split())
 
 
@@ -709,11 +746,24 @@ def _adjective_here(words: list[str], start: int, length: int, at: int) -> bool:
     parameter", "a novel Foundation Tactile (FoTa) dataset": shared listings' tags `lightweight`
     and `tactile`). In the keyphrase sets' texts 47 abstracts and in the listings 6 lose such a
     single word as a whole phrase (`complex`, `static`, `single`, `independent`), one a gold key
-    (*doubly invariant (DI) equilibria*)."""
+    (*doubly invariant (DI) equilibria*).
+
+    Nor at the end of a run that follows "make", "render" or "keep" and ends before a preposition
+    or a punctuation mark: there it is the object's complement ("we make reprogramming
+    lightweight by …", a shared listing's tag `lightweight`; "make this error equal at", "keep
+    coming back"). In the keyphrase sets' texts 7 abstracts lose such a single word as a whole
+    phrase (`necessary`, `private`, `clear`), none a gold key."""
     word = words[at]
     if "ADJ" not in lemmas(word.lower()) or written_in_capitals(word):
         return False
     if _aside_end(words, at + 1) is not None:
+        return True
+    if (
+        start >= 1
+        and words[start - 1].lower() in _MAKING
+        and at == start + length - 1
+        and _complement_ends(words[at + 1])
+    ):
         return True
     if length != 1:
         return False
@@ -727,6 +777,15 @@ def _adjective_here(words: list[str], start: int, length: int, at: int) -> bool:
     return predicative or (following.lower() in ("and", "or", ",") and adjective_after)
 
 
+def _complement_ends(word: str) -> bool:
+    """Whether an adjective after a verb's object can end there: before a preposition, a
+    conjunction or a punctuation mark, not before a degree ("make Web content more accessible",
+    where the word before is the object's noun)."""
+    lower = word.lower()
+    return (lower in STOPWORDS or not lower.isalnum()) and lower not in _DEGREES
+
+
+_DEGREES = frozenset("more less most least so too very as quite rather".split())
 _ASIDE_REACH = 8  # tokens inside the brackets at most: "lightweight (very cheap) reprogramming"
 
 
