@@ -25,6 +25,7 @@ from zotbridge.tags.vocabulary import (
     display,
     merge_key,
     proper_names,
+    shown_key,
     tag_key,
 )
 
@@ -1231,6 +1232,31 @@ def test_a_listing_shows_one_spelling_of_a_tag():
     tags = [t for paper in tag_papers(texts).tags for t in paper]
     assert "generalisation" not in tags and tags.count("generalization") == 3, tags
     assert "finetuned model" not in tags and tags.count("fine-tuned model") == 3, tags
+
+
+def test_a_paper_is_shown_the_word_form_it_writes():
+    """A last word in -ing is no form of its base where the base is a noun of its own: a paper on
+    "language modeling" is not shown `language model` because the listing's other papers write
+    that (six papers of the shared listings were; `medical image` for "medical imaging", `rate`
+    for "ratings"). organize still groups the two (one merge key)."""
+    texts = [
+        ("Scaling language models", "We scale language models. Language models improve."),
+        ("Aligning language models", "We align language models with human feedback."),
+        ("Efficient language modeling", "We study language modeling with sparse attention."),
+    ]
+    tags = tag_papers(texts).tags
+    assert "language modeling" in tags[2] and "language model" not in tags[2], tags
+    assert all("language model" in paper for paper in tags[:2]), tags
+    assert merge_key("language modeling") == merge_key("language model")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("pre training", "pre train"), ("pretraining", "pretrain"), ("fine tuning", "fine tune")],
+)
+def test_a_prefixed_verb_is_shown_as_its_noun_in_ing(one, other):
+    """"pre-train" has no noun of its own: it is shown as the listing's "pre-training"."""
+    assert shown_key(one) == shown_key(other)
 
 
 def test_a_tag_is_spelled_as_most_papers_write_it_not_as_the_ranker_chose():

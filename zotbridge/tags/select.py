@@ -50,6 +50,7 @@ from zotbridge.tags.vocabulary import (
     long_form_inside,
     merge_key,
     proper_names,
+    shown_key,
     spelled_by,
     spelling_key,
     tag_key,
@@ -115,18 +116,23 @@ def tag_papers(
     per_paper = [choice.tags(phrases, own) for phrases, own in zip(candidates, defined, strict=True)]
     spellings: dict[str, Counter[str]] = defaultdict(Counter)  # of the tags chosen, as chosen
     for chosen in per_paper:
-        for merged, text in chosen.items():
-            spellings[merged][text] += 1
+        for text in chosen.values():
+            spellings[shown_key(tag_key(text))][text] += 1
     for key, seen in written.items():  # and as the listing's papers write them: no coin toss for a tie
-        if (merged := merge_key(key)) in spellings:
-            spellings[merged].update(seen)
+        if (shown := shown_key(key)) in spellings:
+            spellings[shown].update(seen)
     names = proper_names(texts)
     written_by_papers = _spellings_written(texts, listing)
     chosen_tags = [
         [
             options.prefix
-            + (choice.library.get(k) or display(k, _most_written(spellings[k], written_by_papers), names))
-            for k in chosen
+            + (
+                choice.library.get(merged)
+                or display(
+                    merged, _most_written(spellings[shown_key(tag_key(text))], written_by_papers), names
+                )
+            )
+            for merged, text in chosen.items()
         ]
         for chosen in per_paper
     ]
