@@ -1255,7 +1255,7 @@ def test_a_paper_is_shown_the_word_form_it_writes():
     [("pre training", "pre train"), ("pretraining", "pretrain"), ("fine tuning", "fine tune")],
 )
 def test_a_prefixed_verb_is_shown_as_its_noun_in_ing(one, other):
-    """"pre-train" has no noun of its own: it is shown as the listing's "pre-training"."""
+    """A verb with a prefix, "pre-train", has no noun of its own: it is shown as "pre-training"."""
     assert shown_key(one) == shown_key(other)
 
 

@@ -144,10 +144,10 @@ def shown_key(key: str) -> str:
     from its base, a noun of its own: a paper on "language modeling" is not shown `language
     model`, nor one on "human ratings" `rate`, nor one on "skill clusters" `clustering`, however
     many of the listing's papers write the other. 22 of the shared listings' 822 papers were shown
-    such a first-five tag in a form they never write (six `language model` for "language
-    modeling", `medical image`, `pseudo-label`). A verb with a prefix written apart has no noun of
-    its own, written apart or not: "pre-train" is shown as "pre-training", and "continued
-    pretraining" as "continual pre-training", where the listing writes that most."""
+    such a first-five tag in a form they never write (`language model` for "language modeling",
+    `medical image`, `pseudo-label`). A verb with a prefix has no noun of its own, written apart or
+    not: "pre-train" is shown as "pre-training", and "continued pretraining" as "continual
+    pre-training", where the listing writes that most."""
     *before, head = key.split() or [""]
     prefixed = (before and before[-1] in VERB_PREFIXES) or head.startswith(tuple(VERB_PREFIXES))
     return merge_key(key) + (" -ing" if head.endswith("ing") and not prefixed else "")
