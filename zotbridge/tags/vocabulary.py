@@ -25,6 +25,7 @@ from zotbridge.tags.keyphrases import (
     STOPWORDS,
     acronym_plural,
     capitalised,
+    lemmas,
     phrase_key,
     porter_stem,
     singular,
@@ -145,12 +146,15 @@ def shown_key(key: str) -> str:
     model`, nor one on "human ratings" `rate`, nor one on "skill clusters" `clustering`, however
     many of the listing's papers write the other. 22 of the shared listings' 822 papers were shown
     such a first-five tag in a form they never write (`language model` for "language modeling",
-    `medical image`, `pseudo-label`). A verb with a prefix has no noun of its own, written apart or
-    not: "pre-train" is shown as "pre-training", and "continued pretraining" as "continual
-    pre-training", where the listing writes that most."""
+    `medical image`, `pseudo-label`). The base is the verb LemmInflect reads the word as, and a
+    noun of its own where it also knows it as a noun ("image", "rate", "code", "reason"); not
+    "understand", "embed" or "pretrain", nor a verb after a prefix written apart ("pre-train"):
+    "pre-training" and "pretraining" are shown as the listing writes them most, "continued
+    pretraining" as "continual pre-training"."""
     *before, head = key.split() or [""]
-    prefixed = (before and before[-1] in VERB_PREFIXES) or head.startswith(tuple(VERB_PREFIXES))
-    return merge_key(key) + (" -ing" if head.endswith("ing") and not prefixed else "")
+    prefixed = bool(before) and before[-1] in VERB_PREFIXES
+    own_noun = head.endswith("ing") and any("NOUN" in lemmas(verb) for verb in lemmas(head).get("VERB", ()))
+    return merge_key(key) + (" -ing" if own_noun and not prefixed else "")
 
 
 def spelling_key(key: str) -> str:
