@@ -114,7 +114,8 @@ def tag_papers(
         written[phrase.key][phrase.text] += 1
     choice = _Choice(options, expansions, long_forms, listing, written)
     per_paper = [choice.tags(phrases, own) for phrases, own in zip(candidates, defined, strict=True)]
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)  # of the tags chosen, as chosen
+    # by shown_key: of the tags chosen, as chosen ("language modeling" apart from "language model")
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for chosen in per_paper:
         for text in chosen.values():
             spellings[shown_key(tag_key(text))][text] += 1
@@ -151,7 +152,7 @@ def _spellings_written(texts: list[tuple[str, str]], listing: Listing) -> dict[s
 
 def _most_written(seen: Counter[str], written: dict[str, Counter[str]]) -> Counter[str]:
     """The spellings to show a tag by. Its words are the word form the listing's choice prefers
-    (``seen``: "clustering" or "cluster"); their spelling, hyphens and British endings
+    (``seen``: "continual" or "continued", "sample" or "samples"); their spelling, hyphens and British endings
     (`pre-trained language model` or `pretrained language model`), is the one most papers of the
     listing write, counted over all their noun phrases, not only those ranked high: so it
     depends on the listing alone, not on the ranker. Counting only the ranked ones, a retrain

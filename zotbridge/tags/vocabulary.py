@@ -324,8 +324,8 @@ def display(key: str, spellings: dict[str, int], names: dict[str, str] | None = 
     ``Iran``) and a word that lower case would make a formula (``Ll``: "ll" is TeX's "much less
     than", keyphrases.tokens); the rest is lower case; the last word is singular.
 
-    The spellings are the listing's, of every word form one merge key joins ("cluster",
-    "clusters", "clustering"), so the single spelling used most wins, and among equals the
+    The spellings are the listing's, of every word form one shown key joins ("cluster",
+    "clusters"; "clustering" apart: shown_key), so the single spelling used most wins, and among equals the
     alphabetically last. organize names its groups otherwise (_group_name: forms counted together,
     then American, then shorter), since its tags are already normalised; given the listing's
     spellings that rule showed `cluster` for `clustering`, `sign` for `signal` and `probe` for
