@@ -225,7 +225,7 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
         return True  # "harvesting rich supervision"; but "models available in", "results similar to"
     if following in _OBJECT_ADJECTIVES and word_class(after) != BREAK:
         return True  # "research comparing different LLMs", "structure tests specific types"
-    third_person = word.lower().endswith("s") and not word.lower().endswith("ss")
+    third_person = _third_person(word)
     praise_opens_phrase = word_class(after) != BREAK or word.lower() in _PRAISED_VERBS
     if following.lower() in PRAISE and third_person and can_be_verb(word) and praise_opens_phrase:
         return True  # "deep learning yields great results"
@@ -359,8 +359,7 @@ def _verb_before_joined_adjectives(padded: list[str], i: int) -> bool:
     procedure blends")."""
     previous, word = padded[i - 1] if i else ".", padded[i]
     return (
-        _verb_form(word) == "s"
-        and not word.lower().endswith("ss")
+        _third_person(word)
         and can_be_verb(word)
         and word_class(word) != MODIFIER
         and word_class(previous) == NOUN
@@ -371,16 +370,17 @@ def _verb_before_joined_adjectives(padded: list[str], i: int) -> bool:
     )
 
 
+def _third_person(word: str) -> bool:
+    """A verb's third person singular, if the word is a verb: in -s but not -ss ("shapes", not
+    "class")."""
+    lower = word.lower()
+    return lower.endswith("s") and not lower.endswith("ss")
+
+
 def _plural_noun(word: str) -> bool:
     """A noun in the plural ("models", "costs"; not "class", "user's")."""
     lower = word.lower()
-    return (
-        lower.endswith("s")
-        and not lower.endswith("ss")
-        and "'" not in lower
-        and word_class(word) == NOUN
-        and singular(lower) != lower
-    )
+    return _third_person(lower) and "'" not in lower and word_class(word) == NOUN and singular(lower) != lower
 
 
 def _after_its_noun(previous: str, word: str, following: str) -> bool:
@@ -777,6 +777,9 @@ def _adjective_here(words: list[str], start: int, length: int, at: int) -> bool:
     return predicative or (following.lower() in ("and", "or", ",") and adjective_after)
 
 
+_DEGREES = frozenset("more less most least so too very as quite rather".split())
+
+
 def _complement_ends(word: str) -> bool:
     """Whether an adjective after a verb's object can end there: before a preposition, a
     conjunction or a punctuation mark, not before a degree ("make Web content more accessible",
@@ -785,7 +788,6 @@ def _complement_ends(word: str) -> bool:
     return (lower in STOPWORDS or not lower.isalnum()) and lower not in _DEGREES
 
 
-_DEGREES = frozenset("more less most least so too very as quite rather".split())
 _ASIDE_REACH = 8  # tokens inside the brackets at most: "lightweight (very cheap) reprogramming"
 
 

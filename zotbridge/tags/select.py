@@ -152,10 +152,10 @@ def _spellings_written(texts: list[tuple[str, str]], listing: Listing) -> dict[s
 
 def _most_written(seen: Counter[str], written: dict[str, Counter[str]]) -> Counter[str]:
     """The spellings to show a tag by. Its words are the word form the listing's choice prefers
-    (``seen``: "continual" or "continued", "sample" or "samples"); their spelling, hyphens and British endings
-    (`pre-trained language model` or `pretrained language model`), is the one most papers of the
-    listing write, counted over all their noun phrases, not only those ranked high: so it
-    depends on the listing alone, not on the ranker. Counting only the ranked ones, a retrain
+    (``seen``: "continual" or "continued", "sample" or "samples"); their spelling, hyphens and
+    British endings (`pre-trained language model` or `pretrained language model`), is the one most
+    papers of the listing write, counted over all their noun phrases, not only those ranked high:
+    so it depends on the listing alone, not on the ranker. Counting only the ranked ones, a retrain
     changed the spelling of 24 tags of the shared listings (15 `pre-trained language model` to
     `pretrained language model`). Case does not split the count ("Pre-trained Language Models" in
     a title). Names and acronyms ("ReID", "GPT-4", "Neuro-GPT") are shown as before: papers

@@ -325,8 +325,8 @@ def display(key: str, spellings: dict[str, int], names: dict[str, str] | None = 
     than", keyphrases.tokens); the rest is lower case; the last word is singular.
 
     The spellings are the listing's, of every word form one shown key joins ("cluster",
-    "clusters"; "clustering" apart: shown_key), so the single spelling used most wins, and among equals the
-    alphabetically last. organize names its groups otherwise (_group_name: forms counted together,
+    "clusters"; "clustering" apart: shown_key), so the single spelling used most wins, and among
+    equals the alphabetically last. organize names its groups otherwise (_group_name: forms counted together,
     then American, then shorter), since its tags are already normalised; given the listing's
     spellings that rule showed `cluster` for `clustering`, `sign` for `signal` and `probe` for
     `probing` (23 tags of 22 shared-listing papers at ``--tags 10``), so the two stay apart."""
