@@ -929,6 +929,13 @@ def test_adverbs_and_verbs_break_phrases():
             "connectivity structure shape",
             "connectivity structure",
         ),
+        # the same for any verb form (an Inspec abstract, in the twenty-fourth look)
+        (
+            "",
+            "The recipients are facing emotional or pecuniary incentives.",
+            "facing",
+            "pecuniary incentive",
+        ),
         # "model in the loop" modifies as one (`loop data collection`)
         (
             "",

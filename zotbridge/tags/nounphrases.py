@@ -212,7 +212,8 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
     before a vague adjective that opens its object ("research comparing different LLMs", "the
     dataset's structure tests specific types"). A base form after "helps" or "helped" is a verb
     ("helps exploit long arguments"), and so is a word the lexicon does not know after "we" or
-    "they" (_unknown_word)."""
+    "they" (_unknown_word). ``after`` is the word after ``following``, or after the adjective
+    ``following`` joins by "and" or "or" (_after_adjectives)."""
     if previous.lower() in ("we", "they") and _unknown_word(word):
         return True  # "We instantiate this framework"
     if previous.lower() in _VERB_OPENERS and _verb_form(word) in ("", "s") and made_like_a_verb(word):
@@ -350,24 +351,13 @@ def _verb_between_nouns(padded: list[str], i: int) -> bool:
     return len(obj) > 1 or not can_be_verb(obj[0]) or padded[i + 2].lower() == "of"
 
 
-def _verb_before_joined_adjectives(padded: list[str], i: int) -> bool:
-    """A word in -s that can be a verb, after a noun and before two adjectives joined by "and" or
-    "or" that open a phrase, is a verb: "How connectivity structure shapes rich and lazy
-    learning" (a shared listing's tag `connectivity structure shape`), "Convera targets …";
-    _verb_here sees one word ahead of the adjective, which here is "and". In the keyphrase sets'
-    texts two abstracts change, and one gold key becomes a whole phrase ("the data collection
-    procedure blends")."""
-    previous, word = padded[i - 1] if i else ".", padded[i]
-    return (
-        _third_person(word)
-        and can_be_verb(word)
-        and word_class(word) != MODIFIER
-        and word_class(previous) == NOUN
-        and word_class(padded[i + 1]) == MODIFIER
-        and padded[i + 2].lower() in ("and", "or")
-        and word_class(padded[i + 3]) == MODIFIER
-        and word_class(padded[i + 4]) != BREAK
-    )
+def _after_adjectives(padded: list[str], at: int) -> str:
+    """The word after the one at ``at``, or, where that word is an adjective joined by "and" or
+    "or" to a second one, the word after the second: "How connectivity structure shapes rich and
+    lazy learning" (a shared listing's tag `connectivity structure shape`) reads "shapes" as it
+    reads "shapes rich learning"."""
+    joined = word_class(padded[at]) == MODIFIER and padded[at + 1].lower() in ("and", "or")
+    return padded[at + 3] if joined and word_class(padded[at + 2]) == MODIFIER else padded[at + 1]
 
 
 def _third_person(word: str) -> bool:
@@ -514,14 +504,19 @@ def runs(
             and not named
             and i not in (long_forms or ())
             and (
-                _verb_here(previous, word, padded[i + 1], padded[i + 2], opens_title or opens_with_title_verb)
+                _verb_here(
+                    previous,
+                    word,
+                    padded[i + 1],
+                    _after_adjectives(padded, i + 1),
+                    opens_title or opens_with_title_verb,
+                )
                 or (
                     i > title_words + 1
                     and _verb_after_its_subject(padded[i - 2], previous, word, padded[i + 1])
                 )
                 or paired
                 or (i > title_words and _verb_between_nouns(padded, i))
-                or _verb_before_joined_adjectives(padded, i)
                 or (i >= 2 and _opens_an_alternative(words[i - 2], previous, word, padded[i + 1]))
             )
         )
