@@ -977,6 +977,15 @@ def test_a_name_the_abstract_writes_holds_no_verb(title, abstract, name):
     assert found.count(name) == 2, found  # the title's and the abstract's
 
 
+def test_an_aside_reads_the_names_its_text_writes():
+    """An aside in brackets is read on its own, yet with the names the whole abstract writes. An
+    Inspec abstract's "a Growing TASOM (Time Adaptive Self-Organizing Map) network" read "Time" as
+    a verb before an adjective: the aside's names were looked for in the aside alone, past its
+    first word (a twenty-fourth look)."""
+    abstract = "In this paper, a Growing TASOM (Time Adaptive Self-Organizing Map) network is proposed."
+    assert "time adaptive self organizing map" in noun_phrases("", abstract)[0]
+
+
 def test_a_noun_before_praise_that_ends_its_phrase_stays_a_noun():
     """A word in the third person before praise is a verb only where the praise opens a phrase
     ("deep learning yields great results"): in a shared listing's title the plural noun before

@@ -613,18 +613,15 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
     padded = [*words, ".", "."]
     reading = _without_asides(words, len(title_words))
     read = reading.read
+    names = _written_names(words, len(title_words))
     found_runs = [
         (read[start : start + len(run)], run)
-        for start, run in runs(
-            [words[k] for k in read],
-            len(title_words),
-            _written_names(words, len(title_words)),
-            reading.long_forms,
-        )
+        for start, run in runs([words[k] for k in read], len(title_words), names, reading.long_forms)
     ]
-    for aside in reading.asides:  # read on its own
+    for aside in reading.asides:  # read on its own, with the names the whole text writes
         found_runs += [
-            (aside[start : start + len(run)], run) for start, run in runs([words[k] for k in aside])
+            (aside[start : start + len(run)], run)
+            for start, run in runs([words[k] for k in aside], names=names)
         ]
     # each run with the token index of each of its words
     for at, run in sorted(found_runs + [([k], [words[k]]) for k in reading.acronyms]):
