@@ -118,6 +118,17 @@ def test_acronyms_map_to_their_expansion():
     }
 
 
+def test_a_short_form_in_brackets_may_hold_digits_but_opens_with_a_letter():
+    """One reader of "long form (SHORT)" for the listing's acronyms and for the candidates (a
+    twenty-fourth look). It reads words, so a space inside the brackets changes nothing, and a
+    digit stands for a word: "Peer-to-Peer (P2P ) data integration" (a Nguyen2007 abstract, which
+    the listing's reader, a pattern on the text, had missed). A short form opening with a digit
+    finds no long form by its first letter: "(2PS)" would give "presents a Two-Phase Sampling"
+    (a SemEval2010 abstract)."""
+    text = "Peer-to-Peer (P2P ) data integration. This paper presents a Two-Phase Sampling (2PS) method."
+    assert {short: " ".join(long_words) for short, long_words in definitions(text)} == {"p2p": "Peer-to-Peer"}
+
+
 @pytest.mark.parametrize(
     "short, long, expected",
     [

@@ -44,7 +44,7 @@ from zotbridge.tags.lexicon import (
     verb_ing,
     word_class,
 )
-from zotbridge.tags.vocabulary import acronym_letters, long_form
+from zotbridge.tags.vocabulary import bracketed_acronym, long_form
 
 MAX_WORDS = 4
 # Terms that hold "of" or "on" and name one idea, read as one word, as if written with hyphens
@@ -695,7 +695,7 @@ def _without_asides(words: list[str], title_words: int) -> _Reading:
     reading = _Reading()
     k = 0
     while k < len(words):
-        letters = _bracketed_acronym(words, k) if k > title_words else []
+        letters = bracketed_acronym(words, k) if k > title_words else []
         before = [words[r] for r in reading.read[-len(letters) - 1 :]] if letters else []
         spelled = long_form(before, letters) if letters and word_class(words[k + 1]) != BREAK else None
         if spelled:
@@ -811,18 +811,12 @@ def _written_names(words: list[str], title_words: int) -> list[list[str]]:
         if _title_case(word):
             name.append(word)
             continue
-        if letters := _bracketed_acronym(text, i):
+        if letters := bracketed_acronym(text, i):
             name = long_form(name, letters) or name
         if len(name) > 1:
             found.append(name)
         name = []
     return found
-
-
-def _bracketed_acronym(words: list[str], at: int) -> list[str]:
-    """The letters of an acronym alone in brackets opening at ``at`` ("( LLMs )": l, l, m), or none."""
-    inside = words[at + 1 : at + 3]
-    return acronym_letters(inside[0]) if words[at] == "(" and inside[1:] == [")"] else []
 
 
 def _title_case(word: str) -> bool:

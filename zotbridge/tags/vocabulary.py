@@ -122,7 +122,6 @@ ADJECTIVE_ENDINGS = (
     "ous",
     "ic",
 )
-_ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,9}?)s?\)")
 
 
 def tag_key(phrase: str) -> str:
@@ -244,15 +243,26 @@ def too_long(text: str) -> bool:
 
 def definitions(text: str) -> Iterator[tuple[str, list[str]]]:
     """(short form key, long form's words as written) for every "long form (SHORT)" in ``text``:
-    ("llm", ["Large", "Language", "Models"])."""
-    for m in _ACRONYM.finditer(text):
-        short = m.group(1)
-        letters = [c.lower() for c in short if c.isalpha()]
-        if not any(c.isupper() for c in short) or len(letters) < 2:
+    ("llm", ["Large", "Language", "Models"]). The candidates read acronyms in brackets by the same
+    rule (bracketed_acronym, long_form), so a tag and its candidates agree on them."""
+    words = tokens(text)
+    for at in range(len(words)):
+        letters = bracketed_acronym(words, at)
+        if not letters:
             continue
-        long_words = long_form(words_in(text[max(0, m.start() - 200) : m.start()]), letters)
+        long_words = long_form([w for w in words[:at] if w[0].isalnum()], letters)
         if long_words and long_words[0].lower().split("'")[0] not in STOPWORDS:
-            yield tag_key(short), long_words  # "Who's Harry Potter (WHP)" names no idea
+            yield tag_key(words[at + 1]), long_words  # "Who's Harry Potter (WHP)" names no idea
+
+
+def bracketed_acronym(words: list[str], at: int) -> list[str]:
+    """The letters of an acronym alone in brackets opening at ``at`` in ``words``, tokens() of a
+    text ("( LLMs )": l, l, m; "( P2P )": p, p), or none. It opens with a letter: a long form is
+    looked for by its first letter, and "presents a Two-Phase Sampling (2PS)" would give one
+    starting at "presents"."""
+    inside = words[at + 1 : at + 3]
+    alone = words[at] == "(" and inside[1:] == [")"] and inside[0][:1].isalpha()
+    return acronym_letters(inside[0], digits=True) if alone else []
 
 
 def abbreviates(short: str, long: str) -> bool:
@@ -263,10 +273,11 @@ def abbreviates(short: str, long: str) -> bool:
     return bool(letters) and spelled_by(letters, long)
 
 
-def acronym_letters(short: str) -> list[str]:
+def acronym_letters(short: str, digits: bool = False) -> list[str]:
     """The letters of a tag that can be an acronym of a longer one ("LLMs": l, l, m), or none: a
-    name with a digit is one model, not a family ("GPT-4")."""
-    if len(short.split()) != 1 or not _acronym_like(short) or re.search(r"\d", short):
+    name with a digit is one model, not a family ("GPT-4"), unless ``digits`` (a short form that
+    its long form defines in brackets: "peer-to-peer (P2P)")."""
+    if len(short.split()) != 1 or not _acronym_like(short) or (re.search(r"\d", short) and not digits):
         return []
     letters = [c.lower() for c in re.sub(r"(?<=[A-Z])s$", "", short) if c.isalpha()]
     return letters if len(letters) >= 2 else []
