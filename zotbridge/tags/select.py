@@ -114,14 +114,15 @@ def tag_papers(
         written[phrase.key][phrase.text] += 1
     choice = _Choice(options, expansions, long_forms, listing, written)
     per_paper = [choice.tags(phrases, own) for phrases, own in zip(candidates, defined, strict=True)]
-    # by shown_key: of the tags chosen, as chosen ("language modeling" apart from "language model")
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    # each chosen spelling's shown_key ("language modeling" apart from "language model")
+    shown = {text: shown_key(tag_key(text)) for chosen in per_paper for text in chosen.values()}
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)  # of the tags chosen, as chosen
     for chosen in per_paper:
         for text in chosen.values():
-            spellings[shown_key(tag_key(text))][text] += 1
+            spellings[shown[text]][text] += 1
     for key, seen in written.items():  # and as the listing's papers write them: no coin toss for a tie
-        if (shown := shown_key(key)) in spellings:
-            spellings[shown].update(seen)
+        if (key_shown := shown_key(key)) in spellings:
+            spellings[key_shown].update(seen)
     names = proper_names(texts)
     written_by_papers = _spellings_written(texts, listing)
     chosen_tags = [
@@ -129,9 +130,7 @@ def tag_papers(
             options.prefix
             + (
                 choice.library.get(merged)
-                or display(
-                    merged, _most_written(spellings[shown_key(tag_key(text))], written_by_papers), names
-                )
+                or display(merged, _most_written(spellings[shown[text]], written_by_papers), names)
             )
             for merged, text in chosen.items()
         ]

@@ -246,13 +246,14 @@ def definitions(text: str) -> Iterator[tuple[str, list[str]]]:
     ("llm", ["Large", "Language", "Models"]). The candidates read acronyms in brackets by the same
     rule (bracketed_acronym, long_form), so a tag and its candidates agree on them."""
     words = tokens(text)
-    for at in range(len(words)):
+    before: list[str] = []  # the words before ``at``, as words_in reads them
+    for at, token in enumerate(words):
         letters = bracketed_acronym(words, at)
-        if not letters:
-            continue
-        long_words = long_form([w for w in words[:at] if w[0].isalnum()], letters)
+        long_words = long_form(before, letters) if letters else None
         if long_words and long_words[0].lower().split("'")[0] not in STOPWORDS:
             yield tag_key(words[at + 1]), long_words  # "Who's Harry Potter (WHP)" names no idea
+        if token[0].isalnum():
+            before.append(token)
 
 
 def bracketed_acronym(words: list[str], at: int) -> list[str]:
