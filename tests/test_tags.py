@@ -1558,6 +1558,29 @@ def test_a_known_keyphrase_inside_a_longer_phrase_can_be_a_tag():
     assert phrases["large language model"].whole
 
 
+def test_a_phrase_that_only_starts_inside_a_known_keyphrase_is_no_tag():
+    """ "language understanding" in "natural language understanding" (both, tags of one shared
+    listing paper) and "translation model" in "machine translation models" start inside a phrase
+    people chose as a key (*natural language*, *machine translation*: keys of the training sets),
+    and no one chose them: they are no tags. A phrase people chose stays one where it starts so
+    ("image classification" in "medical image classification"), and so does a phrase that stands
+    on its own at another place."""
+    from zotbridge.tags.keyphrases import DocumentFrequencies
+    from zotbridge.tags.ranker import rank
+    from zotbridge.tags.select import background
+
+    text = (
+        "Intermediate-task training helps natural language understanding. Machine translation models "
+        "and medical image classification benefit too, and space models stand apart from state space models."
+    )
+    phrases = {k.key: k for k in rank("", text, DocumentFrequencies(*background()), top=100)}
+    assert not phrases["language understanding"].whole and not phrases["translation model"].whole
+    assert phrases["natural language understanding"].whole and phrases["machine translation model"].whole
+    assert phrases["image classification"].whole and phrases["space model"].whole
+    tags = tag_papers([("Transfer learning", text)], TagOptions(count=10)).tags[0]
+    assert "natural language understanding" in tags and "language understanding" not in tags
+
+
 def test_a_generic_head_adds_nothing_to_a_tag():
     """ "supervised pre-training method" (a tag of the shared listings next to "supervised
     pre-training") is that paper's "supervised pre-training": one tag, the phrase without its head."""
