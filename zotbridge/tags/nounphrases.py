@@ -448,6 +448,17 @@ def _name_after_a_noun(previous: str, word: str, following: str) -> bool:
     )
 
 
+def _owned(previous: str) -> bool:
+    """Whether what follows belongs to a thing written in lower case just before: "the user's search
+    intent" names `search intent`, and "a Reinforcement Learning agent's learning" (a shared
+    listing's `reinforcement learning agent learning`) no phrase across the possessive. A name's
+    possessive stays inside its phrase: "Newton's method", "Alzheimer's disease". Of the candidates
+    holding a possessive in lower case in the seven keyphrase sets' texts, 1.8 % are gold keys (10
+    of 550: "teacher's instructional method"), against 8.2 % of all candidates. Plural possessives
+    ("users' preferences") end the phrase already: the apostrophe is a mark of its own."""
+    return previous.endswith("'s") and previous[0].islower()
+
+
 def _continues(previous: str, previous_class: str, word: str) -> bool:
     """Whether ``word`` only continues what ``previous`` began, so no phrase starts at it: a prefix
     written apart ("Self Supervised"), an adverb of a term ("weakly supervised"), or a version after
@@ -481,7 +492,9 @@ def runs(
     verbs_opener = "."  # the word before the first verb of the list verb_at ends
     for i, word in enumerate(words + ["."]):
         previous = words[i - 1] if i else "."
-        if run and i > title_words and _name_after_a_noun(previous, word, padded[i + 1]):
+        if run and (
+            _owned(previous) or (i > title_words and _name_after_a_noun(previous, word, padded[i + 1]))
+        ):
             yield start, run
             start, run = i, []
         if _opens_a_term(word, padded[i + 1]) or (
