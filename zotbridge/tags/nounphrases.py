@@ -78,7 +78,7 @@ class Candidate:
     words: int
     positions: list[int] = field(default_factory=list)  # token index of each occurrence
     # at each occurrence, the word before it in its noun phrase ("" where it opens the phrase):
-    # "space model" in "state space models" follows "state" (ranker.starts_inside_a_known_key)
+    # "space model" in "state space models" follows "state" (ranker._starts_inside_a_known_key)
     words_before: list[str] = field(default_factory=list)
     in_title: bool = False
     whole_runs: int = 0  # occurrences that are a whole run (not part of a longer phrase)

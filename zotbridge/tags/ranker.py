@@ -280,14 +280,14 @@ def _whole(candidate: Candidate, keyphraseness: Keyphraseness) -> bool:
     known = keyphraseness.known_key(candidate.key)
     if candidate.words > 1 and known:
         return True
-    return candidate.run_ends > 0 and (known or not starts_inside_a_known_key(candidate, keyphraseness))
+    return candidate.run_ends > 0 and (known or not _starts_inside_a_known_key(candidate, keyphraseness))
 
 
-def starts_inside_a_known_key(candidate: Candidate, keyphraseness: Keyphraseness) -> bool:
+def _starts_inside_a_known_key(candidate: Candidate, keyphraseness: Keyphraseness) -> bool:
     """Whether, at every place, the word before the candidate and its first word make a phrase
     people chose as a keyphrase: "space model" in "state space models", "learning agent" in
     "reinforcement learning agents". At the places of the keyphrase sets' texts where a candidate
     starts so, it is a gold key at 2.0 %, against 8.2 % for all candidates (docs/tags-history.md,
-    *A twenty-fourth look*)."""
+    *A twenty-fifth look*)."""
     first = candidate.text.split()[0]
     return all(before and keyphraseness.known_key(f"{before} {first}") for before in candidate.words_before)
