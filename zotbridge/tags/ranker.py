@@ -277,10 +277,9 @@ def _whole(candidate: Candidate, keyphraseness: Keyphraseness) -> bool:
     chose as a keyphrase elsewhere ("machine learning" in "machine learning models": yes; "large
     language" in "large language models": no). A phrase no one chose is no tag either where it
     only ever starts inside one ("language understanding" in "natural language understanding")."""
-    known = keyphraseness.known_key(candidate.key)
-    if candidate.words > 1 and known:
-        return True
-    return candidate.run_ends > 0 and (known or not _starts_inside_a_known_key(candidate, keyphraseness))
+    if candidate.run_ends > 0 and not _starts_inside_a_known_key(candidate, keyphraseness):
+        return True  # asked first: most candidates open their phrase somewhere, and are answered at once
+    return (candidate.words > 1 or candidate.run_ends > 0) and keyphraseness.known_key(candidate.key)
 
 
 def _starts_inside_a_known_key(candidate: Candidate, keyphraseness: Keyphraseness) -> bool:
