@@ -261,14 +261,13 @@ def rank(
     """The ``top`` best candidates, best first, each with its probability of being a keyphrase."""
     model = model or shipped_model()
     candidates, rows = feature_rows(title, abstract, frequencies, listing, model.keyphraseness)
-    scored = sorted(
-        (
-            Keyphrase(c.key, c.text, score, _whole(c, model.keyphraseness), c.only_an_example)
-            for c, score in zip(candidates, model.trees.scores(rows), strict=True)
-        ),
-        key=lambda k: (-k.score, k.key),
-    )
-    return scored[:top]
+    scored = zip(model.trees.scores(rows), candidates, strict=True)
+    best = sorted(scored, key=lambda pair: (-pair[0], pair[1].key))[:top]
+    # whether a candidate is whole is asked of the best only: it looks its phrases up
+    return [
+        Keyphrase(c.key, c.text, score, _whole(c, model.keyphraseness), c.only_an_example)
+        for score, c in best
+    ]
 
 
 def _whole(candidate: Candidate, keyphraseness: Keyphraseness) -> bool:
