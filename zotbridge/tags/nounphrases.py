@@ -77,9 +77,10 @@ class Candidate:
     text: str  # the first spelling seen
     words: int
     positions: list[int] = field(default_factory=list)  # token index of each occurrence
-    # at each occurrence, the word before it in its noun phrase ("" where it opens the phrase):
-    # "space model" in "state space models" follows "state" (ranker._starts_inside_a_known_key)
-    words_before: list[str] = field(default_factory=list)
+    # at each occurrence, the word before it in its noun phrase and its own first word, as written
+    # there ("" where it opens the phrase): "space model" in "state space models" opens "state
+    # space" (ranker._starts_inside_a_known_key)
+    openings: list[str] = field(default_factory=list)
     in_title: bool = False
     whole_runs: int = 0  # occurrences that are a whole run (not part of a longer phrase)
     run_ends: int = 0  # occurrences that end their run: the head is this phrase's own
@@ -671,7 +672,7 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
                         has_capitals=any(written_in_capitals(w) for w in phrase),
                     )
                 candidate.positions.append(at[i])
-                candidate.words_before.append(run[i - 1] if i else "")
+                candidate.openings.append(f"{run[i - 1]} {run[i]}" if i else "")
                 candidate.in_title = candidate.in_title or at[i] < len(title_words)
                 candidate.whole_runs += i == 0 and j in ends
                 # a lone word's end counts unless an adjective stands there; asked only at an end
