@@ -718,6 +718,15 @@ def test_adverbs_and_verbs_break_phrases():
             "calibration",
         ),
         ("", "We propose to progressively forge agent's functions.", "forge agent", "agent"),
+        # and after "that", "which" or "who" and an adverb in -ly (a shared listing's `target
+        # transfer learning`; TOFU's `tune model`)
+        (
+            "",
+            "Encoders that specifically target transfer learning to other tasks.",
+            "target transfer learning",
+            "transfer learning",
+        ),
+        ("", "Approaches which effectively tune models to forget.", "tune model", "models"),
         # a word joined by "and" to a verb after "to" or "we", in its form, is a verb (a shared
         # listing's "to debug and repair code"); -ing forms stay nouns ("training and testing data")
         ("", "We train and save models.", "save model", "models"),

@@ -277,7 +277,10 @@ def _verb_after_its_subject(two_back: str, previous: str, word: str, following: 
     the keyphrase sets change, and one gold key goes, itself a verb: "to accurately crowd-source
     other types"), likewise after a plural noun and such an adverb ("humans continuously forge
     tools", a listing's `forge tool`: 20 abstracts of the keyphrase sets change, and one gold key
-    goes, again a verb: "archivists blindly crawl"), or after a name opening a sentence
+    goes, again a verb: "archivists blindly crawl"), likewise after "that", "which" or "who" and
+    such an adverb ("models that specifically target transfer learning", a listing's `target
+    transfer learning`; "approaches that effectively tune models": 11 abstracts of the listings and
+    the sets change, each losing only verbs, no gold key), or after a name opening a sentence
     (_verb_after_a_name)."""
     if (
         two_back.lower() in ("we", "they")
@@ -285,7 +288,7 @@ def _verb_after_its_subject(two_back: str, previous: str, word: str, following: 
         and "ADV" in lemmas(previous.lower())
     ):
         return may_be_verb(word)
-    subject = two_back.lower() == "to" or _plural_noun(two_back)
+    subject = two_back.lower() in ("to", "that", "which", "who") or _plural_noun(two_back)
     if subject and _manner_adverb(previous) and _verb_form(word) == "":
         return may_be_verb(word)
     return _verb_after_a_name(two_back, previous, word, following)
