@@ -280,8 +280,8 @@ def _verb_after_its_subject(two_back: str, previous: str, word: str, following: 
     goes, again a verb: "archivists blindly crawl"), likewise after "that", "which" or "who" and
     such an adverb ("models that specifically target transfer learning", a listing's `target
     transfer learning`; "approaches that effectively tune models": 11 abstracts of the listings and
-    the sets change, each losing only verbs, no gold key), or after a name opening a sentence
-    (_verb_after_a_name)."""
+    the sets change, each losing only phrases read from a verb, no gold key), or after a name
+    opening a sentence (_verb_after_a_name)."""
     if (
         two_back.lower() in ("we", "they")
         and word_class(previous) == BREAK
