@@ -169,6 +169,9 @@ def _ends_in_a_noun(word: str) -> bool:
 
 
 _PLACES = frozenset("in on off out".split())
+# The number words a count is written in ("five key research topics"; nounphrases reads a verb
+# before one), which also make an adjective of the noun they join ("two-stage").
+COUNTS = frozenset("one two three four five six seven eight nine ten".split())
 # Adjectives that make an adjective of the noun they join ("long-horizon tasks", "multi-task
 # learning", "open-set recognition"). A list, not the lexicon's adjectives: "black-box",
 # "quantum-state" and "video-camera" are nouns, and are gold keys of the keyphrase sets. Number
@@ -176,9 +179,9 @@ _PLACES = frozenset("in on off out".split())
 # hold it before a noun; read so, the candidates of 169 of the sets' texts and of 122 listing
 # papers change (`transductive zero-shot`, `two step` go; docs/tags-history.md, *A twenty-sixth
 # look*).
-_ADJECTIVE_PREFIXES = frozenset(
-    "multi long short high low large small open single dual few real full half wide"
-    " zero one two three four five six seven eight nine ten".split()
+_ADJECTIVE_PREFIXES = (
+    frozenset("multi long short high low large small open single dual few real full half wide zero".split())
+    | COUNTS
 )
 
 

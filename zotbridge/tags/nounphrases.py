@@ -29,6 +29,7 @@ from zotbridge.tags.keyphrases import (
 from zotbridge.tags.lexicon import (
     BREAK,
     BREAKS,
+    COUNTS,
     GERUND,
     MODIFIER,
     NOUN,
@@ -78,9 +79,9 @@ class Candidate:
     words: int
     positions: list[int] = field(default_factory=list)  # token index of each occurrence
     # at each occurrence, the word before it in its noun phrase and its own first word, as written
-    # there ("" where it opens the phrase): "space model" in "state space models" opens "state
-    # space" (ranker._starts_inside_a_known_key)
-    openings: list[str] = field(default_factory=list)
+    # there (empty where it opens the phrase): "space model" in "state space models" opens
+    # ("state", "space") (ranker._starts_inside_a_known_key)
+    openings: list[tuple[str, ...]] = field(default_factory=list)
     in_title: bool = False
     whole_runs: int = 0  # occurrences that are a whole run (not part of a longer phrase)
     run_ends: int = 0  # occurrences that end their run: the head is this phrase's own
@@ -103,13 +104,6 @@ _SUBJECTS = frozenset(
     # adverbs of frequency stand before a verb: "applications often face streaming data"
     "often usually typically commonly frequently rarely sometimes always".split()
 )
-# A count after a word in -s that can be a verb makes it one: "parameter sharing trains one or
-# more task-specific layers" (a shared listing's `parameter sharing train`), "LIBERO highlights
-# five key research topics". Of the 126 such words in the listings' and the seven keyphrase sets'
-# texts, one ends a gold key, before a relative clause ("attenuation correction factors one can
-# try"). Not after a base form ("stage one", "level two"), nor before a range ("columnar borders
-# one to two cells", "one by one").
-_COUNTS = frozenset("one two three four five six seven eight nine ten".split())
 # How well something works, after a word in -s that can be a verb: the word is one ("unlabeled
 # data transfers well to downstream tasks", a shared listing's `unlabeled data transfer`; "scales
 # poorly", "compares favorably"). At the 88 such places of the listings' and the seven keyphrase
@@ -234,7 +228,13 @@ def _verb_here(previous: str, word: str, following: str, after: str, opens_title
     praise_opens_phrase = word_class(after) != BREAK or word.lower() in _PRAISED_VERBS
     if following.lower() in PRAISE and third_person and can_be_verb(word) and praise_opens_phrase:
         return True  # "deep learning yields great results"
-    if third_person and following.lower() in _COUNTS and after not in ("to", "by") and can_be_verb(word):
+    # A count after a word in -s that can be a verb makes it one: "parameter sharing trains one or
+    # more task-specific layers" (a shared listing's `parameter sharing train`), "LIBERO highlights
+    # five key research topics". Of the 126 such words in the listings' and the seven keyphrase sets'
+    # texts, one ends a gold key, before a relative clause ("attenuation correction factors one can
+    # try"). Not after a base form ("stage one", "level two"), nor before a range ("columnar borders
+    # one to two cells", "one by one").
+    if third_person and following.lower() in COUNTS and after not in ("to", "by") and can_be_verb(word):
         return True  # "parameter sharing trains one or more layers"
     if (
         third_person
@@ -675,7 +675,7 @@ def noun_phrases(title: str, abstract: str) -> tuple[dict[str, Candidate], list[
                         has_capitals=any(written_in_capitals(w) for w in phrase),
                     )
                 candidate.positions.append(at[i])
-                candidate.openings.append(f"{run[i - 1]} {run[i]}" if i else "")
+                candidate.openings.append((run[i - 1], run[i]) if i else ())
                 candidate.in_title = candidate.in_title or at[i] < len(title_words)
                 candidate.whole_runs += i == 0 and j in ends
                 # a lone word's end counts unless an adjective stands there; asked only at an end

@@ -288,6 +288,4 @@ def _starts_inside_a_known_key(candidate: Candidate, keyphraseness: Keyphrasenes
     candidate starts so, it is a gold key at 2.0 %, against 8.2 % for all candidates
     (docs/tags-history.md, *A twenty-fifth look*)."""
     # each pair is read as a key is, plural and all: "logic syntheses" is *logic synthesis*
-    return all(
-        opening and keyphraseness.known_key(phrase_key(opening.split())) for opening in candidate.openings
-    )
+    return all(opening and keyphraseness.known_key(phrase_key(opening)) for opening in candidate.openings)
