@@ -974,6 +974,49 @@ def test_adverbs_and_verbs_break_phrases():
             "loop data collection",
             "model-in-the-loop data collection",
         ),
+        # an -ing word before a name is its verb (a shared listing's `pre-training conservative
+        # Q-Learning`); not after an article (an Inspec gold key, "planning CT scan") nor after a
+        # participle (kdd's "personalized advertising", where the text runs on into its title)
+        (
+            "",
+            "We then consider pre-training Conservative Q-Learning (CQL).",
+            "pre-training conservative q learning",
+            "Conservative Q-Learning",
+        ),
+        (
+            "",
+            "For offline RL (DRL), pre-training Decision Transformer with a corpus helps.",
+            "pre-training decision transformer",
+            "Decision Transformer",
+        ),
+        ("", "It is based on the planning CT scan of the patient.", "the planning", "planning CT scan"),
+        (
+            "",
+            "We study personalized advertising Personalization.",
+            "personalized",
+            "personalized advertising",
+        ),
+        # an -ing word opening a clause whose subject it is, before a plural and a verb in the
+        # singular, is the clause's verb (a shared listing's `training language model`); not after
+        # "and", where it may end a list of nouns (an Inspec gold key, "bearing currents")
+        (
+            "",
+            "It is an environment where training language models is out of reach.",
+            "training language model",
+            "language models",
+        ),
+        (
+            "",
+            "In practice, however, finding domain-independent language-based signals has proved hard.",
+            "finding domain-independent language-based signal",
+            "domain-independent language-based signals",
+        ),
+        (
+            "",
+            "Both common-mode voltage and bearing currents is a problem.",
+            "voltage and bearing",
+            "bearing currents",
+        ),
     ],
 )
 def test_verbs_adverbs_and_names_are_read_as_such(title, abstract, fragment, whole):
